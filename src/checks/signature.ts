@@ -1,0 +1,189 @@
+import { createHmac, timingSafeEqual, verify as cryptoVerify } from 'node:crypto';
+import { makeFinding, type Finding } from '../reasons.ts';
+import { getAlgorithm, isAlgNone, type AlgorithmEntry } from '../keys/algorithms.ts';
+import { alternateSecretReadings, describeKey, type KeyRecord } from '../keys/import.ts';
+import type { DecodedToken, JsonObject } from '../token/decode.ts';
+
+export interface SignatureReport {
+  status: 'pass' | 'fail' | 'skipped';
+  alg?: string;
+  kid?: string;
+  thumbprint?: string;
+  fingerprint?: string;
+  source?: Record<string, unknown>;
+  /** How many trusted keys were tried. */
+  candidates: number;
+}
+
+/** Verifies a signature with one key, synchronously (cached KeyObject). */
+export function verifyWithKey(alg: AlgorithmEntry, key: KeyRecord, signingInput: string, signature: Buffer): boolean {
+  if (alg.kty === 'oct') {
+    const mac = createHmac(alg.hash!, key.keyObject).update(signingInput).digest();
+    return mac.length === signature.length && timingSafeEqual(mac, signature);
+  }
+  // RFC 7518 section 3.4: an ECDSA signature is exactly R||S of fixed length.
+  if (alg.signatureBytes !== undefined && signature.length !== alg.signatureBytes) return false;
+  try {
+    const data = Buffer.from(signingInput, 'latin1');
+    if (alg.kty === 'EC') return cryptoVerify(alg.hash, data, { key: key.keyObject, dsaEncoding: 'ieee-p1363' }, signature);
+    if (alg.kty === 'RSA') {
+      return alg.saltLength !== undefined
+        ? cryptoVerify(alg.hash, data, { key: key.keyObject, padding: alg.padding!, saltLength: alg.saltLength }, signature)
+        : cryptoVerify(alg.hash, data, key.keyObject, signature);
+    }
+    return cryptoVerify(null, data, key.keyObject, signature);
+  } catch {
+    return false;
+  }
+}
+
+export interface AlgorithmCheck {
+  findings: Finding[];
+  /** The resolved algorithm, when the header's alg is allowed and known. */
+  alg?: AlgorithmEntry;
+}
+
+/**
+ * RFC 8725 sections 2.1 and 3.1: the token's alg must be on our allow
+ * list (from the contract, or what our keys can verify), never `none`.
+ */
+export function checkAlgorithm(header: JsonObject, allowed: ReadonlySet<string>): AlgorithmCheck {
+  const raw = header.alg;
+  if (isAlgNone(raw)) {
+    return { findings: [makeFinding('alg_none', { claim: 'header.alg', expected: [...allowed], actual: raw })] };
+  }
+  const alg = getAlgorithm(raw);
+  if (!alg || !allowed.has(alg.name)) {
+    return {
+      findings: [makeFinding('alg_not_allowed', { claim: 'header.alg', expected: [...allowed], actual: raw, detail: { known: alg !== undefined } })],
+    };
+  }
+  return { findings: [], alg };
+}
+
+/** RFC 8725 section 3.10 / RFC 7515 4.1.2-4.1.6: keys named by the token are never fetched or trusted. */
+export function checkKeyReferences(header: JsonObject): Finding[] {
+  const present = ['jku', 'x5u', 'jwk', 'x5c'].filter((m) => m in header);
+  if (present.length === 0) return [];
+  return [makeFinding('untrusted_key_reference', { claim: 'header', actual: present, detail: { members: present, ignored: true } })];
+}
+
+export interface KeySelection {
+  keys: KeyRecord[];
+  findings: Finding[];
+}
+
+/**
+ * Picks the trusted keys that may verify this token. A kid selects among
+ * keys that have kids, with no fall-back to other kid-bearing keys;
+ * kid-less keys (a PEM, a bare secret) serve any token whose alg fits.
+ */
+export function selectKeys(header: JsonObject, alg: AlgorithmEntry, keys: readonly KeyRecord[]): KeySelection {
+  const kid = typeof header.kid === 'string' ? header.kid : undefined;
+  const fits = (k: KeyRecord) => k.algorithms.includes(alg.name) && (k.use === undefined || k.use === 'sig');
+  if (kid !== undefined) {
+    const byKid = keys.filter((k) => k.kid === kid);
+    const usable = byKid.filter(fits);
+    if (usable.length > 0) return { keys: usable, findings: [] };
+    if (byKid.length > 0) {
+      // The kid names a key of another type: algorithm confusion (HS256 against an RSA key).
+      return {
+        keys: [],
+        findings: [
+          makeFinding('alg_not_allowed', {
+            claim: 'header.alg',
+            expected: [...new Set(byKid.flatMap((k) => k.algorithms))],
+            actual: alg.name,
+            detail: { kid, keyType: byKid[0]!.kty, reason: 'alg_key_type_mismatch' },
+          }),
+        ],
+      };
+    }
+    const kidless = keys.filter((k) => k.kid === undefined && fits(k));
+    if (kidless.length > 0) return { keys: kidless, findings: [] };
+    return { keys: [], findings: [keyNotFound(kid, alg, keys)] };
+  }
+  const usable = keys.filter(fits);
+  if (usable.length > 0) return { keys: usable, findings: [] };
+  return { keys: [], findings: [keyNotFound(undefined, alg, keys)] };
+}
+
+function keyNotFound(kid: string | undefined, alg: AlgorithmEntry, keys: readonly KeyRecord[]): Finding {
+  return makeFinding('key_not_found', {
+    claim: 'header.kid',
+    expected: [...new Set(keys.map((k) => k.kid).filter((k) => k !== undefined))],
+    actual: kid ?? null,
+    detail: { alg: alg.name, trustedKeys: keys.length, ...(kid === undefined ? { tokenHasKid: false } : {}) },
+  });
+}
+
+/** Runs the candidates; the first that verifies wins. */
+export function verifySignature(token: DecodedToken, alg: AlgorithmEntry, candidates: readonly KeyRecord[]): { report: SignatureReport; key?: KeyRecord } {
+  for (const key of candidates) {
+    if (verifyWithKey(alg, key, token.signingInput, token.signature)) {
+      return { report: signatureReport('pass', alg, key, candidates.length), key };
+    }
+  }
+  return { report: signatureReport('fail', alg, candidates.length === 1 ? candidates[0] : undefined, candidates.length) };
+}
+
+export function signatureReport(status: SignatureReport['status'], alg: AlgorithmEntry | undefined, key: KeyRecord | undefined, candidates: number): SignatureReport {
+  const r: SignatureReport = { status, candidates };
+  if (alg) r.alg = alg.name;
+  if (key) {
+    if (key.kid !== undefined) r.kid = key.kid;
+    if (key.thumbprint !== undefined) r.thumbprint = key.thumbprint;
+    if (key.fingerprint !== undefined) r.fingerprint = key.fingerprint;
+    r.source = { ...key.source };
+  }
+  return r;
+}
+
+/**
+ * Key provenance: when no trusted key verifies, which key would? Other
+ * environments' keys (any alg their type supports, never none) and the
+ * trusted secrets read under other encodings. Only identities are reported.
+ */
+export function findProvenance(token: DecodedToken, header: JsonObject, trusted: readonly KeyRecord[], others: readonly KeyRecord[]): Finding[] {
+  const alg = getAlgorithm(header.alg);
+  if (!alg) return [];
+  const findings: Finding[] = [];
+  for (const key of trusted) {
+    if (key.kty !== 'oct') continue;
+    for (const alt of alternateSecretReadings(key)) {
+      if (alt.algorithms.includes(alg.name) && verifyWithKey(alg, alt, token.signingInput, token.signature)) {
+        findings.push(
+          makeFinding('secret_encoding_mismatch', {
+            claim: 'signature',
+            expected: key.source.encoding,
+            actual: alt.source.encoding,
+            detail: { verifiesAs: alt.source.encoding, configuredEncoding: key.source.encoding, fingerprint: alt.fingerprint, configuredFingerprint: key.fingerprint, location: key.source.location },
+          }),
+        );
+      }
+    }
+  }
+  const kid = typeof header.kid === 'string' ? header.kid : undefined;
+  const seen = new Set<string>();
+  const tryKey = (key: KeyRecord, encodingNote?: string) => {
+    if (!key.algorithms.includes(alg.name)) return;
+    if (kid !== undefined && key.kid !== undefined && key.kid !== kid) return;
+    const id = `${key.source.env}|${key.thumbprint ?? key.fingerprint}|${key.source.encoding ?? ''}`;
+    if (seen.has(id)) return;
+    seen.add(id);
+    if (verifyWithKey(alg, key, token.signingInput, token.signature)) {
+      findings.push(
+        makeFinding('key_from_other_environment', {
+          claim: 'signature',
+          actual: key.source.env,
+          detail: { env: key.source.env, key: describeKey(key), ...(encodingNote ? { encoding: encodingNote } : {}) },
+        }),
+      );
+    }
+  };
+  for (const key of others) {
+    tryKey(key);
+    if (key.kty === 'oct') for (const alt of alternateSecretReadings(key)) tryKey(alt, alt.source.encoding);
+  }
+  return findings;
+}

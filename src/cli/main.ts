@@ -1,0 +1,80 @@
+import { Command, CommanderError } from 'commander';
+import { ContractError } from '../contract/load.ts';
+import { EXIT, UsageError } from './common.ts';
+
+/**
+ * The command registry: name, one-line summary, and a lazy loader, so
+ * `jwt-doctor decode` never loads the HTTP or metrics code. Each command
+ * module exports `register(program)`, which defines its options and action;
+ * actions set process.exitCode (0 valid, 1 failing, 2 usage/contract).
+ */
+export const COMMANDS: Record<string, { summary: string; load: () => Promise<{ register(program: Command): void }> }> = {
+  decode: { summary: 'decode a token without trusting it (header, claims, times)', load: () => import('./commands/decode.ts') },
+  diagnose: { summary: 'check a token against an environment: claim delta, reason codes, fixes', load: () => import('./commands/diagnose.ts') },
+  match: { summary: 'evaluate a token against every environment of the contract', load: () => import('./commands/match.ts') },
+  demo: { summary: 'run diagnose and match on the bundled example (npm start)', load: () => import('./commands/demo.ts') },
+};
+
+export const EXAMPLES = `
+Examples:
+  $ jwt-doctor decode "$TOKEN"
+  $ jwt-doctor diagnose "$TOKEN" --env staging
+  $ pbpaste | jwt-doctor diagnose - --env staging --format markdown --sanitize
+  $ jwt-doctor diagnose "$TOKEN" --iss https://auth.example.com --aud web-prod --jwks-url https://auth.example.com/.well-known/jwks.json
+  $ jwt-doctor match "$TOKEN" --contract auth-contract.yaml
+
+Exit codes: 0 valid, 1 the token fails, 2 usage or contract error.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('jwt-doctor')
+    .description('Find out why a JWT that works locally is rejected in staging.')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', EXAMPLES)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  const name = argv[0];
+  if (name !== undefined && Object.prototype.hasOwnProperty.call(COMMANDS, name)) {
+    (await COMMANDS[name]!.load()).register(program);
+  } else {
+    for (const [cmd, { summary }] of Object.entries(COMMANDS)) program.command(cmd).description(summary);
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (e) {
+    return handleError(e);
+  }
+}
+
+/** One top-level handler: every error becomes a message and an exit code, never a stack trace. */
+export function handleError(e: unknown): number {
+  if (e instanceof CommanderError) {
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+    return EXIT.usage; // commander already printed what was wrong
+  }
+  if (e instanceof ContractError) {
+    process.stderr.write(`jwt-doctor: contract error: ${e.message}\n`);
+    return EXIT.usage;
+  }
+  if (e instanceof UsageError) {
+    process.stderr.write(`jwt-doctor: ${e.message}\n`);
+    return EXIT.usage;
+  }
+  const err = e as Error;
+  process.stderr.write(`jwt-doctor: unexpected error: ${err?.message ?? String(e)}\n`);
+  if (process.env.JWT_DOCTOR_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
+  return EXIT.usage;
+}
+
+const isEntry = process.argv[1] !== undefined && /cli[\\/]main\.ts$|bin[\\/]jwt-doctor(\.js)?$/.test(process.argv[1]);
+if (isEntry) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.exitCode = handleError(e);
+    },
+  );
+}

@@ -1,0 +1,175 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import { parseDocument } from 'yaml';
+import type { Expectations, Owners } from '../expectations.ts';
+import { contractSchema } from './schema.ts';
+
+export const DEFAULT_CONTRACT_FILE = 'auth-contract.yaml';
+
+/** A loaded, validated contract: environments already normalized into Expectations. */
+export interface Contract {
+  version: 1;
+  /** The file it came from, when loaded from a file. */
+  path?: string;
+  /** Folder relative key paths resolve against. */
+  baseDir: string;
+  owners: Owners;
+  environments: Record<string, Expectations>;
+  /** The document as written (after ${VAR} substitution), for commands that read extra sections. */
+  raw: Record<string, unknown>;
+}
+
+/**
+ * A contract that cannot be used: exit code 2, with the file, the field
+ * path, what was expected and what was found.
+ */
+export class ContractError extends Error {
+  readonly code = 'contract_invalid';
+  constructor(
+    readonly file: string,
+    readonly path: string,
+    readonly expected: string,
+    readonly found: string,
+  ) {
+    super(`${file}: ${path || '(top level)'}: expected ${expected}, found ${found}`);
+  }
+}
+
+let validator: ReturnType<Ajv['compile']> | undefined;
+function validate(doc: unknown) {
+  validator ??= new Ajv({ allErrors: true, strict: false }).compile(contractSchema);
+  return validator(doc) ? [] : (validator.errors ?? []);
+}
+
+export interface LoadContractOptions {
+  /** Variables for ${VAR} substitution (default process.env). */
+  vars?: Record<string, string | undefined>;
+  /** For an object contract: folder for relative key paths (default cwd). */
+  baseDir?: string;
+}
+
+/**
+ * Loads and validates an auth contract from a YAML/JSON file or an object.
+ * `${VAR}` and `${VAR:-default}` in string values are substituted; an
+ * unset variable without a default is a contract error.
+ *
+ * @example const contract = loadContract('auth-contract.yaml'); contract.environments.staging.issuer
+ */
+export function loadContract(pathOrObject: string | Record<string, unknown>, options: LoadContractOptions = {}): Contract {
+  let file = '(object)';
+  let doc: unknown;
+  let baseDir = options.baseDir ?? process.cwd();
+  if (typeof pathOrObject === 'string') {
+    file = pathOrObject;
+    const full = resolve(pathOrObject);
+    baseDir = dirname(full);
+    let text: string;
+    try {
+      text = readFileSync(full, 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new ContractError(file, '', 'a readable contract file (YAML or JSON)', code === 'ENOENT' ? 'no such file' : String(code ?? e));
+    }
+    const parsed = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+    if (parsed.errors.length > 0) {
+      const err = parsed.errors[0]!;
+      const line = err.linePos?.[0];
+      throw new ContractError(file, line ? `line ${line.line}, column ${line.col}` : '', 'valid YAML or JSON', err.message.split('\n')[0]!);
+    }
+    doc = parsed.toJS();
+  } else {
+    doc = structuredClone(pathOrObject);
+  }
+  doc = substitute(doc, '', file, options.vars ?? process.env);
+  const errors = validate(doc);
+  if (errors.length > 0) throw toContractError(file, pickError(errors), doc);
+  const c = doc as { owners?: Owners; defaults?: Record<string, unknown>; environments: Record<string, Record<string, unknown>> };
+  const environments: Record<string, Expectations> = {};
+  for (const [name, env] of Object.entries(c.environments)) {
+    environments[name] = normalizeEnvironment(name, { ...(c.defaults ?? {}), ...env }, c.owners ?? {});
+  }
+  const out: Contract = { version: 1, baseDir, owners: c.owners ?? {}, environments, raw: doc as Record<string, unknown> };
+  if (typeof pathOrObject === 'string') out.path = resolve(pathOrObject);
+  return out;
+}
+
+function normalizeEnvironment(name: string, env: Record<string, unknown>, owners: Owners): Expectations {
+  const list = (v: unknown) => (v === undefined ? undefined : Array.isArray(v) ? (v as string[]) : [v as string]);
+  const out: Expectations = { ...env, name };
+  const iss = list(env.issuer);
+  const aud = list(env.audience);
+  if (iss) out.issuer = iss;
+  if (aud) out.audience = aud;
+  out.owners = { ...owners, ...((env.owners as Owners | undefined) ?? {}) };
+  return out;
+}
+
+const VAR = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+
+function substitute(v: unknown, path: string, file: string, vars: Record<string, string | undefined>): unknown {
+  if (typeof v === 'string') {
+    return v.replace(VAR, (_m, name: string, def: string | undefined) => {
+      const val = vars[name];
+      if (val !== undefined && val !== '') return val;
+      if (def !== undefined) return def;
+      throw new ContractError(file, path, `environment variable ${name} to be set (or a default: \${${name}:-value})`, 'it is not set');
+    });
+  }
+  if (Array.isArray(v)) return v.map((x, i) => substitute(x, `${path}[${i}]`, file, vars));
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = substitute(x, path ? `${path}.${k}` : k, file, vars);
+    return out;
+  }
+  return v;
+}
+
+/** The most specific error: the deepest path, preferring non-oneOf noise. */
+function pickError(errors: ErrorObject[]): ErrorObject {
+  const score = (e: ErrorObject) => e.instancePath.split('/').length * 10 - (['oneOf', 'anyOf', 'if'].includes(e.keyword) ? 5 : 0) + (e.keyword === 'additionalProperties' ? 3 : 0);
+  return [...errors].sort((a, b) => score(b) - score(a))[0]!;
+}
+
+function toContractError(file: string, e: ErrorObject, doc: unknown): ContractError {
+  const segments = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let path = segments.map((s) => (/^\d+$/.test(s) ? `[${s}]` : `.${s}`)).join('').replace(/^\./, '');
+  let found: unknown = doc;
+  for (const s of segments) found = (found as Record<string, unknown> | undefined)?.[s];
+  const p = e.params as Record<string, unknown>;
+  let expected: string;
+  switch (e.keyword) {
+    case 'additionalProperties':
+      path = path ? `${path}.${String(p.additionalProperty)}` : String(p.additionalProperty);
+      return new ContractError(file, path, 'a known field (see the contract reference in README)', `unknown field "${String(p.additionalProperty)}"`);
+    case 'required':
+      return new ContractError(file, path ? `${path}.${String(p.missingProperty)}` : String(p.missingProperty), 'this field', 'it is missing');
+    case 'enum':
+      expected = `one of ${(p.allowedValues as unknown[]).map((x) => JSON.stringify(x)).join(', ')}`;
+      break;
+    case 'const':
+      expected = JSON.stringify(p.allowedValue);
+      break;
+    case 'type':
+      expected = `a ${String(p.type)}`;
+      break;
+    case 'oneOf':
+    case 'anyOf':
+      expected = path.includes('keys') ? 'one key source: jwksFile, jwksUri, discovery, pem, jwk or secret (with its own options only)' : 'a string or a list of strings';
+      break;
+    case 'pattern':
+      expected = `a value matching ${String(p.pattern)}`;
+      break;
+    default:
+      expected = e.message ?? e.keyword;
+  }
+  // Never echo secret material back in an error.
+  const secretish = /secret|value|password|token|\bk\b|\.d$/i.test(path) || (found !== null && typeof found === 'object' && 'secret' in (found as object));
+  return new ContractError(file, path, expected, secretish ? '(a value not shown: it may hold a secret)' : describe(found));
+}
+
+function describe(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  const s = JSON.stringify(v);
+  return s.length > 80 ? s.slice(0, 77) + '...' : s;
+}

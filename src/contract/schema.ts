@@ -1,0 +1,106 @@
+/**
+ * The auth contract's JSON Schema (draft 2020-12 subset, validated with
+ * ajv). One place for every field name; README's contract reference
+ * follows it. Sections that later front ends own (api, clients, policy,
+ * tokenSource, verifier) are objects whose inner fields those front ends
+ * validate with the same error shape.
+ */
+
+const stringOrList = { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 }] };
+const seconds = { type: 'number', minimum: 0 };
+const encoding = { enum: ['utf8', 'base64', 'base64url', 'hex'] };
+const owners = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { signer: { type: 'string' }, verifier: { type: 'string' }, secrets: { type: 'string' }, gateway: { type: 'string' }, client: { type: 'string' } },
+};
+
+const keySpec = {
+  type: 'object',
+  description: 'one key source',
+  oneOf: [
+    { required: ['jwksFile'], properties: { jwksFile: { type: 'string', minLength: 1 } }, additionalProperties: false },
+    { required: ['jwksUri'], properties: { jwksUri: { type: 'string', pattern: '^https?://' }, timeoutMs: { type: 'integer', minimum: 1 } }, additionalProperties: false },
+    { required: ['discovery'], properties: { discovery: { anyOf: [{ type: 'string', pattern: '^https?://' }, { const: true }] }, timeoutMs: { type: 'integer', minimum: 1 } }, additionalProperties: false },
+    { required: ['pem'], properties: { pem: { type: 'string', minLength: 1 }, kid: { type: 'string' }, alg: { type: 'string' } }, additionalProperties: false },
+    { required: ['jwk'], properties: { jwk: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'object' }] } }, additionalProperties: false },
+    {
+      required: ['secret'],
+      properties: {
+        secret: {
+          anyOf: [
+            { type: 'string', minLength: 1 },
+            {
+              type: 'object',
+              additionalProperties: false,
+              minProperties: 1,
+              properties: { value: { type: 'string' }, env: { type: 'string', minLength: 1 }, file: { type: 'string', minLength: 1 }, encoding },
+            },
+          ],
+        },
+        kid: { type: 'string' },
+        alg: { type: 'string', pattern: '^HS(256|384|512)$' },
+      },
+      additionalProperties: false,
+    },
+  ],
+};
+
+const claimExpectation = {
+  anyOf: [
+    { type: ['string', 'number', 'boolean'] },
+    { type: 'object', required: ['equals'], properties: { equals: {} }, additionalProperties: false },
+    { type: 'object', required: ['oneOf'], properties: { oneOf: { type: 'array' } }, additionalProperties: false },
+    { type: 'object', required: ['includes'], properties: { includes: stringOrList }, additionalProperties: false },
+  ],
+};
+
+const ALGS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
+
+export const environmentSchema = {
+  type: 'object',
+  additionalProperties: false,
+  patternProperties: { '^x-': {} },
+  properties: {
+    description: { type: 'string' },
+    issuer: stringOrList,
+    audience: stringOrList,
+    algorithms: { type: 'array', items: { enum: ALGS }, minItems: 1 },
+    typ: { type: 'string', minLength: 1 },
+    requiredClaims: { type: 'array', items: { type: 'string', minLength: 1 } },
+    claims: { type: 'object', additionalProperties: claimExpectation },
+    clockToleranceSeconds: seconds,
+    maxTokenAgeSeconds: seconds,
+    skewWindowSeconds: seconds,
+    maxTokenBytes: { type: 'integer', minimum: 64 },
+    keys: { type: 'array', items: keySpec },
+    owners,
+    production: { type: 'boolean' },
+    // Sections owned by later front ends (validated there).
+    api: { type: 'object' },
+    clients: { type: 'object' },
+    policy: { type: 'object' },
+    tokenSource: { type: 'object' },
+    verifier: { type: 'object' },
+    issuerBaseUrl: { type: 'string', pattern: '^https?://' },
+  },
+};
+
+export const contractSchema = {
+  type: 'object',
+  additionalProperties: false,
+  patternProperties: { '^x-': {} },
+  required: ['environments'],
+  properties: {
+    $schema: { type: 'string' },
+    version: { const: 1 },
+    owners,
+    defaults: { ...environmentSchema, properties: { ...environmentSchema.properties } },
+    environments: {
+      type: 'object',
+      minProperties: 1,
+      propertyNames: { pattern: '^[A-Za-z0-9_.-]+$' },
+      additionalProperties: environmentSchema,
+    },
+  },
+};

@@ -1,0 +1,243 @@
+import { makeFinding, rankResult, type Finding, type ReasonCode } from './reasons.ts';
+import type { Expectations, Owners } from './expectations.ts';
+import { normalizeTokenInput } from './token/normalize.ts';
+import { decodeToken, type JsonObject } from './token/decode.ts';
+import { ALGORITHM_NAMES, getAlgorithm, isAlgNone } from './keys/algorithms.ts';
+import type { KeyRecord } from './keys/import.ts';
+import { resolveKeys, type SourceReport } from './keys/sources.ts';
+import { checkAlgorithm, checkKeyReferences, findProvenance, selectKeys, signatureReport, verifySignature, type SignatureReport } from './checks/signature.ts';
+import { checkAudience, checkExpectedClaims, checkIssuer, checkRequiredClaims, checkTyp, type ClaimContext } from './checks/claims.ts';
+import { checkTimes, type ClockReport } from './checks/time.ts';
+import type { Contract } from './contract/load.ts';
+
+export const DIAGNOSIS_SCHEMA = 'jwt-doctor/diagnosis/v1';
+
+/** The diagnosis: the same object the library returns and `--format json` prints. */
+export interface Diagnosis {
+  schema: typeof DIAGNOSIS_SCHEMA;
+  result: 'valid' | ReasonCode;
+  env?: string;
+  findings: Finding[];
+  /** Unverified header and claims (absent when they do not decode). */
+  header?: JsonObject;
+  claims?: JsonObject;
+  signature: SignatureReport;
+  clock: ClockReport;
+  /** What the verifier expects, as compared (for the claim delta). */
+  expected: { issuer?: string[]; audience?: string[]; algorithms: string[]; typ?: string; requiredClaims?: string[] };
+  input: { length: number; stripped: string[] };
+  owners?: Owners;
+  keySources?: SourceReport[];
+}
+
+export interface PreparedKeys {
+  keys: KeyRecord[];
+  /** Findings from loading the key sources (jwks_unreachable, invalid keys). */
+  findings?: Finding[];
+  sources?: SourceReport[];
+  /** Keys of the contract's other environments, for key provenance. */
+  otherKeys?: KeyRecord[];
+  /** Other environments' issuer/audience, for "minted by env X" hints. */
+  otherEnvironments?: ClaimContext['otherEnvironments'];
+}
+
+export interface DiagnoseCallOptions {
+  /** The check instant: Date, or NumericDate seconds. Default: the wall clock at the edge. */
+  now?: Date | number;
+}
+
+export interface Diagnoser {
+  readonly expectations: Expectations;
+  readonly keys: readonly KeyRecord[];
+  readonly sources: readonly SourceReport[];
+  /** Synchronous: keys are already loaded. */
+  diagnose(token: string, options?: DiagnoseCallOptions): Diagnosis;
+  /** A diagnoser with another key set (a refreshed JWKS), same expectations. */
+  withKeys(keys: PreparedKeys): Diagnoser;
+}
+
+function toSeconds(now: Date | number | undefined): number {
+  if (now === undefined) return Date.now() / 1000;
+  return typeof now === 'number' ? now : now.getTime() / 1000;
+}
+
+/**
+ * The pure core: given expectations and loaded keys, a synchronous
+ * per-token diagnosis. Every check runs; none stops the others.
+ *
+ * @example
+ * const d = buildDiagnoser({ issuer: ['https://auth.example.com'] }, { keys });
+ * d.diagnose(token, { now: 1767225600 }).result; // 'valid'
+ */
+export function buildDiagnoser(expectations: Expectations, prepared: PreparedKeys): Diagnoser {
+  const keys = prepared.keys;
+  const keyFindings = prepared.findings ?? [];
+  const loadErrors = keyFindings.filter((f) => f.severity === 'error');
+  const otherKeys = prepared.otherKeys ?? [];
+  const claimCtx: ClaimContext = prepared.otherEnvironments ? { otherEnvironments: prepared.otherEnvironments } : {};
+  const allowedList = expectations.algorithms?.filter((a) => !isAlgNone(a)) ?? (keys.length > 0 ? ALGORITHM_NAMES.filter((a) => keys.some((k) => k.algorithms.includes(a))) : ALGORITHM_NAMES);
+  const allowed = new Set(allowedList);
+  const expected: Diagnosis['expected'] = { algorithms: allowedList };
+  if (expectations.issuer) expected.issuer = expectations.issuer;
+  if (expectations.audience) expected.audience = expectations.audience;
+  if (expectations.typ !== undefined) expected.typ = expectations.typ;
+  if (expectations.requiredClaims) expected.requiredClaims = expectations.requiredClaims;
+  const decodeOptions = expectations.maxTokenBytes !== undefined ? { maxBytes: expectations.maxTokenBytes } : {};
+
+  function diagnose(raw: string, options: DiagnoseCallOptions = {}): Diagnosis {
+    const now = toSeconds(options.now);
+    const findings: Finding[] = [];
+    const input = normalizeTokenInput(raw);
+    findings.push(...input.findings);
+    const decoded = input.token === '' ? undefined : decodeToken(input.token, decodeOptions);
+    if (decoded) findings.push(...decoded.findings);
+    const header = decoded ? (decoded.ok ? decoded.token.header : decoded.header) : undefined;
+    const payload = decoded ? (decoded.ok ? decoded.token.payload : decoded.payload) : undefined;
+
+    let signature: SignatureReport = signatureReport('skipped', undefined, undefined, 0);
+    if (header && decoded?.ok) {
+      findings.push(...checkKeyReferences(header));
+      const algCheck = checkAlgorithm(header, allowed);
+      findings.push(...algCheck.findings);
+      if (algCheck.alg) {
+        signature = signatureReport('skipped', algCheck.alg, undefined, 0);
+        const sel = selectKeys(header, algCheck.alg, keys);
+        if (sel.keys.length === 0 && loadErrors.length > 0) findings.push(...keyFindings);
+        else {
+          findings.push(...sel.findings, ...keyFindings);
+        }
+        if (sel.keys.length > 0) {
+          const v = verifySignature(decoded.token, algCheck.alg, sel.keys);
+          signature = v.report;
+          if (!v.key) {
+            findings.push(makeFinding('signature_invalid', { claim: 'signature', detail: { alg: algCheck.alg.name, candidates: sel.keys.length, ...(typeof header.kid === 'string' ? { kid: header.kid } : {}) } }));
+          } else {
+            const weak = weakness(v.key, algCheck.alg.name);
+            if (weak) findings.push(weak);
+          }
+        }
+      } else {
+        findings.push(...keyFindings);
+      }
+      if (signature.status !== 'pass' && !isAlgNone(header.alg)) {
+        findings.push(...findProvenance(decoded.token, header, keys, otherKeys));
+      }
+    }
+    if (header) findings.push(...checkTyp(header, expectations));
+    let clock: ClockReport = { now, nowIso: new Date(now * 1000).toISOString(), toleranceSeconds: expectations.clockToleranceSeconds ?? 0 };
+    if (payload) {
+      const t = checkTimes(payload, expectations, now);
+      clock = t.clock;
+      findings.push(...t.findings);
+      findings.push(...checkIssuer(payload, expectations, claimCtx), ...checkAudience(payload, expectations, claimCtx), ...checkRequiredClaims(payload, expectations), ...checkExpectedClaims(payload, expectations));
+    }
+    dedupeMissing(findings);
+    const d: Diagnosis = {
+      schema: DIAGNOSIS_SCHEMA,
+      result: rankResult(findings),
+      findings,
+      signature,
+      clock,
+      expected,
+      input: { length: input.token.length, stripped: input.stripped },
+    };
+    if (expectations.name !== undefined) d.env = expectations.name;
+    if (header) d.header = header;
+    if (payload) d.claims = payload;
+    if (expectations.owners) d.owners = expectations.owners;
+    if (prepared.sources) d.keySources = prepared.sources;
+    return d;
+  }
+
+  return {
+    expectations,
+    keys,
+    sources: prepared.sources ?? [],
+    diagnose,
+    withKeys: (next) => buildDiagnoser(expectations, { ...prepared, ...next }),
+  };
+}
+
+/** A required claim reported twice (requiredClaims and iss/aud checks) is kept once. */
+function dedupeMissing(findings: Finding[]): void {
+  const seen = new Set<string>();
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings[i]!;
+    if (f.code !== 'missing_claim') continue;
+    if (seen.has(f.claim ?? '')) findings.splice(i--, 1);
+    else seen.add(f.claim ?? '');
+  }
+}
+
+function weakness(key: KeyRecord, algName: string): Finding | undefined {
+  const alg = getAlgorithm(algName)!;
+  if (key.kty === 'oct' && alg.minSecretBytes !== undefined && (key.bits ?? 0) < alg.minSecretBytes * 8) {
+    return makeFinding('weak_key', { claim: 'signature', expected: `>= ${alg.minSecretBytes * 8} bits`, actual: `${key.bits} bits`, detail: { fingerprint: key.fingerprint, rfc: 'RFC 7518 section 3.2' } });
+  }
+  if (key.kty === 'RSA' && (key.bits ?? 0) < 2048) {
+    return makeFinding('weak_key', { claim: 'signature', expected: '>= 2048 bits', actual: `${key.bits} bits`, detail: { kid: key.kid, thumbprint: key.thumbprint } });
+  }
+  return undefined;
+}
+
+export interface CreateDiagnoserOptions {
+  /** The contract this environment comes from: its other environments feed key provenance and hints. */
+  contract?: Contract;
+  /** Folder for relative key paths (default: the contract's folder, else cwd). */
+  baseDir?: string;
+  timeoutMs?: number;
+  vars?: Record<string, string | undefined>;
+}
+
+/** Loads the other environments' keys for provenance; failures there are ignored (they are not this env's problem). */
+async function loadOtherEnvironments(expectations: Expectations, options: CreateDiagnoserOptions): Promise<Pick<PreparedKeys, 'otherKeys' | 'otherEnvironments'>> {
+  const c = options.contract;
+  if (!c) return {};
+  const others = Object.entries(c.environments).filter(([name]) => name !== expectations.name);
+  const keySets = await Promise.all(
+    others.map(([name, env]) => resolveKeys(env.keys ?? [], { env: name, ...ctxOf(env, options, c) }).then((r) => r.keys)),
+  );
+  return {
+    otherKeys: keySets.flat(),
+    otherEnvironments: others.map(([name, env]) => ({ name, ...(env.issuer ? { issuer: env.issuer } : {}), ...(env.audience ? { audience: env.audience } : {}) })),
+  };
+}
+
+function ctxOf(env: Expectations, options: CreateDiagnoserOptions, c?: Contract) {
+  const baseDir = options.baseDir ?? c?.baseDir;
+  return {
+    ...(baseDir !== undefined ? { baseDir } : {}),
+    ...(env.issuer?.[0] !== undefined ? { issuer: env.issuer[0] } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.vars !== undefined ? { vars: options.vars } : {}),
+  };
+}
+
+/**
+ * Loads the environment's keys (files, JWKS URL, discovery: the I/O
+ * edge) and returns a prepared diagnoser whose per-token call is
+ * synchronous.
+ *
+ * @example
+ * const contract = loadContract('auth-contract.yaml');
+ * const d = await createDiagnoser(contract.environments.staging, { contract });
+ * console.log(d.diagnose(token).result);
+ */
+export async function createDiagnoser(expectations: Expectations, options: CreateDiagnoserOptions = {}): Promise<Diagnoser> {
+  const [own, others] = await Promise.all([
+    resolveKeys(expectations.keys ?? [], { ...(expectations.name !== undefined ? { env: expectations.name } : {}), ...ctxOf(expectations, options, options.contract) }),
+    loadOtherEnvironments(expectations, options),
+  ]);
+  return buildDiagnoser(expectations, { keys: own.keys, findings: own.findings, sources: own.sources, ...others });
+}
+
+/**
+ * One-shot diagnosis: loads keys, then diagnoses. Never throws on a bad
+ * token or an unreachable key source: those are findings.
+ *
+ * @example (await diagnose(token, contract.environments.staging, { now: new Date('2026-11-28T12:00:00Z') })).result
+ */
+export async function diagnose(token: string, expectations: Expectations, options: CreateDiagnoserOptions & DiagnoseCallOptions = {}): Promise<Diagnosis> {
+  const d = await createDiagnoser(expectations, options);
+  return d.diagnose(token, options.now !== undefined ? { now: options.now } : {});
+}

@@ -1,0 +1,37 @@
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) VALUE[ALPHABET.charCodeAt(i)] = i;
+
+/**
+ * Why a segment is not canonical base64url, or null when it is.
+ * RFC 7515 section 2 / RFC 4648 section 5: the URL-safe alphabet, no
+ * padding, no whitespace; RFC 4648 section 3.5: the unused trailing bits of
+ * the last character must be zero, otherwise two strings decode to the same
+ * bytes (a canonicalization hole).
+ */
+export function base64urlProblem(segment: string): string | null {
+  const n = segment.length;
+  for (let i = 0; i < n; i++) {
+    const c = segment.charCodeAt(i);
+    if (c > 127 || VALUE[c]! < 0) {
+      if (c === 61) return 'padding "=" is not allowed';
+      if (c === 43 || c === 47) return 'standard base64 "+" or "/" instead of base64url';
+      if (c === 32 || c === 9 || c === 10 || c === 13) return 'whitespace inside the segment';
+      return `invalid character at offset ${i}`;
+    }
+  }
+  const rem = n % 4;
+  if (rem === 1) return 'impossible length (one character left over)';
+  if (rem === 2 && (VALUE[segment.charCodeAt(n - 1)]! & 0x0f) !== 0) return 'non-zero trailing bits (not canonical)';
+  if (rem === 3 && (VALUE[segment.charCodeAt(n - 1)]! & 0x03) !== 0) return 'non-zero trailing bits (not canonical)';
+  return null;
+}
+
+/** Decodes a segment already checked by base64urlProblem. */
+export function decodeBase64url(segment: string): Buffer {
+  return Buffer.from(segment, 'base64url');
+}
+
+export function encodeBase64url(data: Buffer | Uint8Array | string): string {
+  return Buffer.from(data).toString('base64url');
+}

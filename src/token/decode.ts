@@ -1,0 +1,165 @@
+import { makeFinding, type Finding } from '../reasons.ts';
+import { base64urlProblem, decodeBase64url } from './base64url.ts';
+import { parseStrictJson } from './strict_json.ts';
+
+export const DEFAULT_MAX_TOKEN_BYTES = 16 * 1024;
+
+export type JsonObject = Record<string, unknown>;
+
+export interface DecodedToken {
+  header: JsonObject;
+  payload: JsonObject;
+  /** ASCII(BASE64URL(header) || '.' || BASE64URL(payload)): what was signed. */
+  signingInput: string;
+  signature: Buffer;
+  /** Segment lengths, for reports that must not carry the token. */
+  length: number;
+}
+
+export type DecodeResult = { ok: true; token: DecodedToken; findings: Finding[] } | { ok: false; findings: Finding[]; header?: JsonObject; payload?: JsonObject };
+
+export interface DecodeOptions {
+  /** Size cap checked before any decoding (default 16 KiB). */
+  maxBytes?: number;
+}
+
+const SEGMENTS = ['header', 'payload', 'signature'] as const;
+
+/** RFC 7519 section 4.1: the JSON type each registered claim must have. */
+const CLAIM_TYPES: Record<string, (v: unknown) => boolean> = {
+  iss: (v) => typeof v === 'string',
+  sub: (v) => typeof v === 'string',
+  aud: (v) => typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string')),
+  exp: isNumericDate,
+  nbf: isNumericDate,
+  iat: isNumericDate,
+  jti: (v) => typeof v === 'string',
+};
+const CLAIM_TYPE_NAMES: Record<string, string> = {
+  iss: 'string', sub: 'string', aud: 'string or array of strings', exp: 'NumericDate (number)', nbf: 'NumericDate (number)', iat: 'NumericDate (number)', jti: 'string',
+};
+
+function isNumericDate(v: unknown): boolean {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+/** Header members whose meaning we implement; anything else in `crit` is rejected (RFC 7515 section 4.1.11). */
+const UNDERSTOOD_CRIT = new Set<string>();
+const REGISTERED_HEADER = new Set(['alg', 'jku', 'jwk', 'kid', 'x5u', 'x5c', 'x5t', 'x5t#S256', 'typ', 'cty', 'crit']);
+
+function malformed(segment: string, problem: string, extra: Record<string, unknown> = {}): Finding {
+  return makeFinding('malformed_token', { claim: segment, actual: problem, detail: { segment, problem, ...extra } });
+}
+
+/**
+ * Decodes a compact JWS without trusting it: strict canonical base64url,
+ * JSON objects without duplicate members, registered claims of the right
+ * JSON type, a size cap checked first. Never throws on bad input: problems
+ * come back as `malformed_token` / `token_encrypted` findings naming the
+ * segment.
+ *
+ * @example decodeToken('eyJhbGciOi...').ok
+ */
+export function decodeToken(token: string, options: DecodeOptions = {}): DecodeResult {
+  const max = options.maxBytes ?? DEFAULT_MAX_TOKEN_BYTES;
+  if (token.length > max) {
+    return { ok: false, findings: [malformed('token', `larger than the size cap (${token.length} > ${max} bytes)`, { size: token.length, maxBytes: max })] };
+  }
+  const parts = token.split('.');
+  if (parts.length === 5) {
+    return { ok: false, findings: [makeFinding('token_encrypted', { claim: 'token', actual: '5 segments (JWE compact serialization)', detail: { segments: 5 } })] };
+  }
+  if (parts.length !== 3) {
+    return { ok: false, findings: [malformed('token', `${parts.length} segments; a compact JWS has 3`, { segments: parts.length })] };
+  }
+  const findings: Finding[] = [];
+  const objects: (JsonObject | undefined)[] = [undefined, undefined];
+  for (let i = 0; i < 3; i++) {
+    const seg = parts[i]!;
+    const name = SEGMENTS[i]!;
+    if (i < 2 && seg.length === 0) {
+      findings.push(malformed(name, 'empty segment'));
+      continue;
+    }
+    const problem = base64urlProblem(seg);
+    if (problem) {
+      findings.push(malformed(name, `not canonical base64url: ${problem}`));
+      continue;
+    }
+    if (i === 2) break;
+    const text = decodeBase64url(seg).toString('utf8');
+    const parsed = parseStrictJson(text);
+    if (!parsed.ok) {
+      findings.push(malformed(name, parsed.problem, parsed.member === undefined ? {} : { member: parsed.member }));
+      continue;
+    }
+    const v = parsed.value;
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+      findings.push(malformed(name, `JSON ${v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v}, not an object`));
+      continue;
+    }
+    objects[i] = v as JsonObject;
+  }
+  const header = objects[0];
+  const payload = objects[1];
+  if (header) findings.push(...checkHeader(header));
+  if (payload) {
+    for (const claim in CLAIM_TYPES) {
+      if (claim in payload && !CLAIM_TYPES[claim]!(payload[claim])) {
+        findings.push(makeFinding('malformed_token', { claim, expected: CLAIM_TYPE_NAMES[claim], actual: payload[claim], detail: { segment: 'payload', problem: 'registered claim of the wrong JSON type' } }));
+      }
+    }
+  }
+  if (findings.length > 0 || !header || !payload) {
+    const out: DecodeResult = { ok: false, findings };
+    if (header) out.header = header;
+    if (payload) out.payload = payload;
+    return out;
+  }
+  return {
+    ok: true,
+    token: { header, payload, signingInput: token.slice(0, parts[0]!.length + 1 + parts[1]!.length), signature: decodeBase64url(parts[2]!), length: token.length },
+    findings,
+  };
+}
+
+function checkHeader(header: JsonObject): Finding[] {
+  const out: Finding[] = [];
+  if (typeof header.alg !== 'string') {
+    out.push(makeFinding('malformed_token', { claim: 'header.alg', expected: 'string', actual: header.alg ?? null, detail: { segment: 'header', problem: 'alg missing or not a string' } }));
+  }
+  if ('kid' in header && typeof header.kid !== 'string') {
+    out.push(makeFinding('malformed_token', { claim: 'header.kid', expected: 'string', actual: header.kid, detail: { segment: 'header', problem: 'kid not a string' } }));
+  }
+  if ('typ' in header && typeof header.typ !== 'string') {
+    out.push(makeFinding('malformed_token', { claim: 'header.typ', expected: 'string', actual: header.typ, detail: { segment: 'header', problem: 'typ not a string' } }));
+  }
+  // RFC 7797: b64=false changes what is signed; we do not support it.
+  if ('b64' in header && header.b64 !== true) {
+    out.push(makeFinding('malformed_token', { claim: 'header.b64', actual: header.b64, detail: { segment: 'header', problem: 'unencoded payload (b64) is not supported' } }));
+  }
+  if ('crit' in header) {
+    const crit = header.crit;
+    // RFC 7515 section 4.1.11: a non-empty array of names, none registered,
+    // each present in the header, and each understood by the recipient.
+    if (!Array.isArray(crit) || crit.length === 0 || !crit.every((c) => typeof c === 'string')) {
+      out.push(makeFinding('malformed_token', { claim: 'header.crit', actual: crit, detail: { segment: 'header', problem: 'crit must be a non-empty array of strings' } }));
+    } else {
+      const bad = (crit as string[]).filter((c) => REGISTERED_HEADER.has(c) || !(c in header) || !UNDERSTOOD_CRIT.has(c));
+      if (bad.length > 0) {
+        out.push(makeFinding('malformed_token', { claim: 'header.crit', actual: crit, detail: { segment: 'header', problem: 'unknown or invalid critical header parameter', members: bad } }));
+      }
+    }
+  }
+  return out;
+}
+
+/** Decode only the parts that parse, for display: never throws. */
+export function peekToken(token: string, options: DecodeOptions = {}): { header?: JsonObject; payload?: JsonObject; findings: Finding[] } {
+  const r = decodeToken(token, options);
+  if (r.ok) return { header: r.token.header, payload: r.token.payload, findings: r.findings };
+  const out: { header?: JsonObject; payload?: JsonObject; findings: Finding[] } = { findings: r.findings };
+  if (r.header) out.header = r.header;
+  if (r.payload) out.payload = r.payload;
+  return out;
+}

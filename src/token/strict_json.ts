@@ -1,0 +1,95 @@
+/**
+ * JSON parsing that rejects duplicate member names.
+ *
+ * RFC 7515 section 5.2 step 4 / RFC 7519 section 7.2 step 4: a JOSE header
+ * or claims set with duplicate member names MUST be rejected (or the last
+ * one used); JSON.parse silently keeps the last, and two verifiers that pick
+ * different ones disagree about the token. We reject.
+ *
+ * Fast path: JSON.parse, then compare the number of object members it kept
+ * with the number of member names in the text. Only when they differ (a
+ * duplicate exists) do we walk the text again to name it.
+ */
+export type JsonParse = { ok: true; value: unknown } | { ok: false; problem: string; member?: string };
+
+export function parseStrictJson(text: string): JsonParse {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, problem: `not valid JSON (${(e as Error).message.split('\n')[0]})` };
+  }
+  if (countMembers(value) !== countNamesInText(text)) {
+    return { ok: false, problem: 'duplicate member name', member: findDuplicate(text) };
+  }
+  return { ok: true, value };
+}
+
+function countMembers(v: unknown): number {
+  if (v === null || typeof v !== 'object') return 0;
+  let n = 0;
+  if (Array.isArray(v)) {
+    for (const item of v) n += countMembers(item);
+    return n;
+  }
+  for (const k in v as Record<string, unknown>) {
+    n += 1 + countMembers((v as Record<string, unknown>)[k]);
+  }
+  return n;
+}
+
+/** Counts strings followed by ':' outside string literals: the member names. */
+function countNamesInText(text: string): number {
+  let n = 0;
+  const len = text.length;
+  for (let i = 0; i < len; i++) {
+    if (text.charCodeAt(i) !== 34) continue;
+    i++;
+    while (i < len) {
+      const c = text.charCodeAt(i);
+      if (c === 92) i += 2;
+      else if (c === 34) break;
+      else i++;
+    }
+    let j = i + 1;
+    while (j < len) {
+      const c = text.charCodeAt(j);
+      if (c === 32 || c === 9 || c === 10 || c === 13) j++;
+      else break;
+    }
+    if (text.charCodeAt(j) === 58) n++;
+  }
+  return n;
+}
+
+/** Slow path, only for the report: the first duplicated name in any object. */
+function findDuplicate(text: string): string | undefined {
+  const stack: Set<string>[] = [];
+  const len = text.length;
+  for (let i = 0; i < len; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 123) stack.push(new Set());
+    else if (c === 125) stack.pop();
+    else if (c === 91) stack.push(new Set());
+    else if (c === 93) stack.pop();
+    else if (c === 34) {
+      const start = i;
+      i++;
+      while (i < len) {
+        const d = text.charCodeAt(i);
+        if (d === 92) i += 2;
+        else if (d === 34) break;
+        else i++;
+      }
+      let j = i + 1;
+      while (j < len && /\s/.test(text[j]!)) j++;
+      if (text[j] === ':') {
+        const name = JSON.parse(text.slice(start, i + 1)) as string;
+        const top = stack[stack.length - 1];
+        if (top?.has(name)) return name;
+        top?.add(name);
+      }
+    }
+  }
+  return undefined;
+}
