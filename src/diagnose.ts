@@ -1,13 +1,13 @@
 import { makeFinding, rankResult, type Finding, type ReasonCode } from './reasons.ts';
 import type { Expectations, Owners } from './expectations.ts';
 import { normalizeTokenInput } from './token/normalize.ts';
-import { decodeToken, type JsonObject } from './token/decode.ts';
-import { ALGORITHM_NAMES, getAlgorithm, isAlgNone } from './keys/algorithms.ts';
+import { decodeToken, HeaderCache, type DecodeOptions, type JsonObject } from './token/decode.ts';
+import { ALGORITHM_NAMES, getAlgorithm, isAlgNone, type AlgorithmEntry } from './keys/algorithms.ts';
 import type { KeyRecord } from './keys/import.ts';
 import { resolveKeys, type SourceReport } from './keys/sources.ts';
-import { checkAlgorithm, checkKeyReferences, findProvenance, selectKeys, signatureReport, verifySignature, type SignatureReport } from './checks/signature.ts';
+import { checkAlgorithm, checkKeyReferences, findProvenance, selectKeys, signatureReport, verifyWithKey, type SignatureReport } from './checks/signature.ts';
 import { checkAudience, checkExpectedClaims, checkIssuer, checkRequiredClaims, checkTyp, type ClaimContext } from './checks/claims.ts';
-import { checkTimes, type ClockReport } from './checks/time.ts';
+import { checkTimes, isoSecond, type ClockReport } from './checks/time.ts';
 import type { Contract } from './contract/load.ts';
 
 export const DIAGNOSIS_SCHEMA = 'jwt-doctor/diagnosis/v1';
@@ -82,54 +82,87 @@ export function buildDiagnoser(expectations: Expectations, prepared: PreparedKey
   if (expectations.audience) expected.audience = expectations.audience;
   if (expectations.typ !== undefined) expected.typ = expectations.typ;
   if (expectations.requiredClaims) expected.requiredClaims = expectations.requiredClaims;
-  const decodeOptions = expectations.maxTokenBytes !== undefined ? { maxBytes: expectations.maxTokenBytes } : {};
+  const decodeOptions: DecodeOptions = { headerCache: new HeaderCache(), ...(expectations.maxTokenBytes !== undefined ? { maxBytes: expectations.maxTokenBytes } : {}) };
+
+  /**
+   * Everything that depends only on the header (alg allow-list, key
+   * references, key selection, typ) is computed once per distinct header
+   * and cached: tokens from one signer share a handful of headers.
+   */
+  const plans = new Map<string, HeaderPlan>();
+  function planFor(signingInput: string, header: JsonObject): HeaderPlan {
+    const segment = signingInput.slice(0, signingInput.indexOf('.'));
+    let plan = plans.get(segment);
+    if (plan) return plan;
+    const planFindings: Finding[] = [...checkKeyReferences(header)];
+    const algCheck = checkAlgorithm(header, allowed);
+    planFindings.push(...algCheck.findings);
+    let candidates: KeyRecord[] = [];
+    if (algCheck.alg) {
+      const sel = selectKeys(header, algCheck.alg, keys);
+      candidates = sel.keys;
+      // With no key at all because a source failed, jwks_unreachable says it; key_not_found would mislead.
+      if (sel.keys.length === 0 && loadErrors.length > 0) planFindings.push(...keyFindings);
+      else planFindings.push(...sel.findings, ...keyFindings);
+    } else planFindings.push(...keyFindings);
+    planFindings.push(...checkTyp(header, expectations));
+    plan = {
+      findings: planFindings,
+      candidates,
+      skipped: signatureReport('skipped', algCheck.alg, undefined, 0),
+      failReport: signatureReport('fail', algCheck.alg, candidates.length === 1 ? candidates[0] : undefined, candidates.length),
+      passReports: new Map(candidates.map((k) => [k, signatureReport('pass', algCheck.alg, k, candidates.length)])),
+    };
+    if (algCheck.alg) plan.alg = algCheck.alg;
+    if (plans.size >= 64) plans.clear();
+    plans.set(segment, plan);
+    return plan;
+  }
 
   function diagnose(raw: string, options: DiagnoseCallOptions = {}): Diagnosis {
     const now = toSeconds(options.now);
     const findings: Finding[] = [];
     const input = normalizeTokenInput(raw);
-    findings.push(...input.findings);
+    if (input.findings.length > 0) findings.push(...input.findings);
     const decoded = input.token === '' ? undefined : decodeToken(input.token, decodeOptions);
-    if (decoded) findings.push(...decoded.findings);
+    if (decoded && decoded.findings.length > 0) findings.push(...decoded.findings);
     const header = decoded ? (decoded.ok ? decoded.token.header : decoded.header) : undefined;
     const payload = decoded ? (decoded.ok ? decoded.token.payload : decoded.payload) : undefined;
 
-    let signature: SignatureReport = signatureReport('skipped', undefined, undefined, 0);
+    let signature: SignatureReport = SKIPPED;
     if (header && decoded?.ok) {
-      findings.push(...checkKeyReferences(header));
-      const algCheck = checkAlgorithm(header, allowed);
-      findings.push(...algCheck.findings);
-      if (algCheck.alg) {
-        signature = signatureReport('skipped', algCheck.alg, undefined, 0);
-        const sel = selectKeys(header, algCheck.alg, keys);
-        if (sel.keys.length === 0 && loadErrors.length > 0) findings.push(...keyFindings);
-        else {
-          findings.push(...sel.findings, ...keyFindings);
-        }
-        if (sel.keys.length > 0) {
-          const v = verifySignature(decoded.token, algCheck.alg, sel.keys);
-          signature = v.report;
-          if (!v.key) {
-            findings.push(makeFinding('signature_invalid', { claim: 'signature', detail: { alg: algCheck.alg.name, candidates: sel.keys.length, ...(typeof header.kid === 'string' ? { kid: header.kid } : {}) } }));
-          } else {
-            const weak = weakness(v.key, algCheck.alg.name);
-            if (weak) findings.push(weak);
+      const plan = planFor(decoded.token.signingInput, header);
+      if (plan.findings.length > 0) findings.push(...plan.findings);
+      if (plan.alg) signature = plan.skipped;
+      if (plan.alg && plan.candidates.length > 0) {
+        const { signingInput, signature: sig } = decoded.token;
+        let key: KeyRecord | undefined;
+        for (const k of plan.candidates) {
+          if (verifyWithKey(plan.alg, k, signingInput, sig)) {
+            key = k;
+            break;
           }
         }
-      } else {
-        findings.push(...keyFindings);
+        signature = key ? plan.passReports.get(key)! : plan.failReport;
+        if (!key) {
+          findings.push(makeFinding('signature_invalid', { claim: 'signature', detail: { alg: plan.alg.name, candidates: plan.candidates.length, ...(typeof header.kid === 'string' ? { kid: header.kid } : {}) } }));
+        } else {
+          const weak = weakness(key, plan.alg.name);
+          if (weak) findings.push(weak);
+        }
       }
       if (signature.status !== 'pass' && !isAlgNone(header.alg)) {
         findings.push(...findProvenance(decoded.token, header, keys, otherKeys));
       }
-    }
-    if (header) findings.push(...checkTyp(header, expectations));
-    let clock: ClockReport = { now, nowIso: new Date(now * 1000).toISOString(), toleranceSeconds: expectations.clockToleranceSeconds ?? 0 };
+    } else if (header) findings.push(...checkTyp(header, expectations));
+    let clock: ClockReport = { now, nowIso: isoSecond(now), toleranceSeconds: expectations.clockToleranceSeconds ?? 0 };
     if (payload) {
       const t = checkTimes(payload, expectations, now);
       clock = t.clock;
-      findings.push(...t.findings);
-      findings.push(...checkIssuer(payload, expectations, claimCtx), ...checkAudience(payload, expectations, claimCtx), ...checkRequiredClaims(payload, expectations), ...checkExpectedClaims(payload, expectations));
+      // Each check returns [] when it passes: push only what failed (hot path).
+      for (const list of [t.findings, checkIssuer(payload, expectations, claimCtx), checkAudience(payload, expectations, claimCtx), checkRequiredClaims(payload, expectations), checkExpectedClaims(payload, expectations)]) {
+        if (list.length > 0) findings.push(...list);
+      }
     }
     dedupeMissing(findings);
     const d: Diagnosis = {
@@ -159,7 +192,19 @@ export function buildDiagnoser(expectations: Expectations, prepared: PreparedKey
 }
 
 /** A required claim reported twice (requiredClaims and iss/aud checks) is kept once. */
+const SKIPPED: SignatureReport = Object.freeze(signatureReport('skipped', undefined, undefined, 0)) as SignatureReport;
+
+interface HeaderPlan {
+  findings: Finding[];
+  alg?: AlgorithmEntry;
+  candidates: KeyRecord[];
+  skipped: SignatureReport;
+  failReport: SignatureReport;
+  passReports: Map<KeyRecord, SignatureReport>;
+}
+
 function dedupeMissing(findings: Finding[]): void {
+  if (!findings.some((f) => f.code === 'missing_claim')) return;
   const seen = new Set<string>();
   for (let i = 0; i < findings.length; i++) {
     const f = findings[i]!;

@@ -20,7 +20,8 @@ export function issuerNearMiss(actual: string, expected: string): string | undef
   }
   const path = (u: URL) => u.pathname.replace(/\/+$/, '');
   if (a.protocol !== e.protocol && a.host === e.host && path(a) === path(e)) return 'scheme';
-  if (a.host.toLowerCase() === e.host.toLowerCase() && path(a) === path(e)) return a.port !== e.port ? 'port' : 'case';
+  // hostname, not host: host carries the port, and a port-only difference is its own hint.
+  if (a.hostname.toLowerCase() === e.hostname.toLowerCase() && path(a) === path(e)) return a.port !== e.port ? 'port' : 'case';
   if (a.host !== e.host && path(a) === path(e)) {
     // auth.staging.example.com vs auth.example.com: same registrable tail.
     const tail = (h: string) => h.split('.').slice(-2).join('.');
@@ -63,8 +64,9 @@ export function checkAudience(payload: JsonObject, exp: Expectations, ctx: Claim
   if (!exp.audience || exp.audience.length === 0) return [];
   const aud = payload.aud;
   if (aud === undefined) return [makeFinding('missing_claim', { claim: 'aud', expected: one(exp.audience), actual: null })];
-  const values = Array.isArray(aud) ? aud : [aud];
   // RFC 7519 section 4.1.3: the verifier must identify itself with a value in aud.
+  if (typeof aud === 'string' && exp.audience.includes(aud)) return [];
+  const values = Array.isArray(aud) ? aud : [aud];
   if (values.some((v) => typeof v === 'string' && exp.audience!.includes(v))) return [];
   const detail: Record<string, unknown> = {};
   let hint: string | undefined;
@@ -137,6 +139,7 @@ export function matchClaim(actual: unknown, want: ClaimExpectation): boolean {
 
 export function checkExpectedClaims(payload: JsonObject, exp: Expectations): Finding[] {
   const out: Finding[] = [];
+  if (!exp.claims) return out;
   for (const [claim, want] of Object.entries(exp.claims ?? {})) {
     if (!(claim in payload)) {
       out.push(makeFinding('missing_claim', { claim, expected: want, actual: null }));

@@ -80,10 +80,10 @@ export interface KeySelection {
  */
 export function selectKeys(header: JsonObject, alg: AlgorithmEntry, keys: readonly KeyRecord[]): KeySelection {
   const kid = typeof header.kid === 'string' ? header.kid : undefined;
-  const fits = (k: KeyRecord) => k.algorithms.includes(alg.name) && (k.use === undefined || k.use === 'sig');
+  const name = alg.name;
   if (kid !== undefined) {
     const byKid = keys.filter((k) => k.kid === kid);
-    const usable = byKid.filter(fits);
+    const usable = byKid.filter((k) => fitsAlg(k, name));
     if (usable.length > 0) return { keys: usable, findings: [] };
     if (byKid.length > 0) {
       // The kid names a key of another type: algorithm confusion (HS256 against an RSA key).
@@ -99,13 +99,32 @@ export function selectKeys(header: JsonObject, alg: AlgorithmEntry, keys: readon
         ],
       };
     }
-    const kidless = keys.filter((k) => k.kid === undefined && fits(k));
+    const kidless = keys.filter((k) => k.kid === undefined && fitsAlg(k, name));
     if (kidless.length > 0) return { keys: kidless, findings: [] };
     return { keys: [], findings: [keyNotFound(kid, alg, keys)] };
   }
-  const usable = keys.filter(fits);
+  const usable = keys.filter((k) => fitsAlg(k, name));
   if (usable.length > 0) return { keys: usable, findings: [] };
+  if (keys.length > 0 && !keys.some((k) => k.kty === alg.kty)) {
+    // No trusted key of this alg's type at all (HS256 against RSA keys):
+    // algorithm confusion, RFC 8725 section 2.1, not a missing key.
+    return {
+      keys: [],
+      findings: [
+        makeFinding('alg_not_allowed', {
+          claim: 'header.alg',
+          expected: [...new Set(keys.flatMap((k) => k.algorithms))],
+          actual: name,
+          detail: { keyType: keys[0]!.kty, reason: 'alg_key_type_mismatch' },
+        }),
+      ],
+    };
+  }
   return { keys: [], findings: [keyNotFound(undefined, alg, keys)] };
+}
+
+function fitsAlg(k: KeyRecord, alg: string): boolean {
+  return k.algorithms.includes(alg) && (k.use === undefined || k.use === 'sig');
 }
 
 function keyNotFound(kid: string | undefined, alg: AlgorithmEntry, keys: readonly KeyRecord[]): Finding {

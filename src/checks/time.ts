@@ -31,10 +31,37 @@ const round = (n: number) => Math.round(n * 1000) / 1000;
  * the maximum token age. Time failures that a modest clock offset would
  * explain also get `clock_skew_suspected` with the exact offset.
  */
+/**
+ * offset: seconds by which the signer's clock would run ahead of the
+ * verifier's (negative: behind) for this failure to be pure skew.
+ */
+function pushSkew(findings: Finding[], clock: ClockReport, offset: number, claim: string, because: string, tol: number, window: number, age: number | undefined): void {
+  clock.suspectedSkewSeconds = round(offset);
+  findings.push(
+    makeFinding('clock_skew_suspected', {
+      claim,
+      actual: round(offset),
+      detail: { offsetSeconds: round(offset), direction: offset > 0 ? 'signer_ahead' : 'verifier_ahead', toleranceSeconds: tol, windowSeconds: window, because, ...(age !== undefined ? { tokenAgeSeconds: age } : {}) },
+    }),
+  );
+}
+
+let lastSecond = NaN;
+let lastIso = '';
+/** ISO 8601 of the check instant, to the second; memoized (the middleware calls this per request). */
+export function isoSecond(now: number): string {
+  const sec = Math.floor(now);
+  if (sec !== lastSecond) {
+    lastSecond = sec;
+    lastIso = new Date(sec * 1000).toISOString().replace('.000Z', 'Z');
+  }
+  return lastIso;
+}
+
 export function checkTimes(payload: JsonObject, exp: Expectations, now: number): { findings: Finding[]; clock: ClockReport } {
   const tol = exp.clockToleranceSeconds ?? 0;
   const window = exp.skewWindowSeconds ?? DEFAULT_SKEW_WINDOW_SECONDS;
-  const clock: ClockReport = { now, nowIso: new Date(now * 1000).toISOString(), toleranceSeconds: tol };
+  const clock: ClockReport = { now, nowIso: isoSecond(now), toleranceSeconds: tol };
   const findings: Finding[] = [];
   const e = typeof payload.exp === 'number' ? payload.exp : undefined;
   const nbf = typeof payload.nbf === 'number' ? payload.nbf : undefined;
@@ -44,36 +71,23 @@ export function checkTimes(payload: JsonObject, exp: Expectations, now: number):
   if (e !== undefined && iat !== undefined) clock.lifetimeSeconds = round(e - iat);
   if (nbf !== undefined) clock.notBeforeInSeconds = round(nbf - now);
   const age = clock.tokenAgeSeconds;
-  // offset: seconds by which the signer's clock would run ahead of the
-  // verifier's (negative: behind) for this failure to be pure skew.
-  const skew = (offset: number, claim: string, because: string) => {
-    clock.suspectedSkewSeconds = round(offset);
-    findings.push(
-      makeFinding('clock_skew_suspected', {
-        claim,
-        actual: round(offset),
-        detail: { offsetSeconds: round(offset), direction: offset > 0 ? 'signer_ahead' : 'verifier_ahead', toleranceSeconds: tol, windowSeconds: window, because, ...(age !== undefined ? { tokenAgeSeconds: age } : {}) },
-      }),
-    );
-  };
-
   if (e !== undefined && now >= e + tol) {
     const over = now - e; // seconds past exp
     findings.push(makeFinding('token_expired', { claim: 'exp', expected: `now < exp + ${tol}s`, actual: e, detail: { secondsPastExp: round(over), toleranceSeconds: tol, ...(age !== undefined ? { tokenAgeSeconds: age } : {}), ...(clock.lifetimeSeconds !== undefined ? { lifetimeSeconds: clock.lifetimeSeconds } : {}) } }));
     // An expiry by a few seconds, or a token that is "older than its age
     // allows" only because iat looks far in the past, may be clock drift:
     // the verifier's clock ahead of the signer's by `over` seconds.
-    if (over - tol <= window) skew(-over, 'exp', 'expired within the plausible skew window');
+    if (over - tol <= window) pushSkew(findings, clock, -over, 'exp', 'expired within the plausible skew window', tol, window, age);
   }
   if (nbf !== undefined && now < nbf - tol) {
     const ahead = nbf - now;
     findings.push(makeFinding('token_not_yet_valid', { claim: 'nbf', expected: `nbf <= now + ${tol}s`, actual: nbf, detail: { secondsUntilValid: round(ahead), toleranceSeconds: tol } }));
-    if (ahead - tol <= window) skew(ahead, 'nbf', 'nbf in the future: the signer clock runs ahead');
+    if (ahead - tol <= window) pushSkew(findings, clock, ahead, 'nbf', 'nbf in the future: the signer clock runs ahead', tol, window, age);
   }
   if (iat !== undefined && iat > now + tol) {
     const ahead = iat - now;
     findings.push(makeFinding('iat_in_future', { claim: 'iat', expected: `iat <= now + ${tol}s`, actual: iat, detail: { secondsAhead: round(ahead), toleranceSeconds: tol } }));
-    if (clock.suspectedSkewSeconds === undefined && ahead - tol <= window) skew(ahead, 'iat', 'iat in the future: the signer clock runs ahead');
+    if (clock.suspectedSkewSeconds === undefined && ahead - tol <= window) pushSkew(findings, clock, ahead, 'iat', 'iat in the future: the signer clock runs ahead', tol, window, age);
   }
   if (exp.maxTokenAgeSeconds !== undefined) {
     if (iat === undefined) {

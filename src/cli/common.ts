@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ContractError, DEFAULT_CONTRACT_FILE, loadContract, type Contract } from '../contract/load.ts';
 import type { Expectations } from '../expectations.ts';
@@ -37,7 +37,24 @@ export function readTokenInput(arg: string | undefined, tokenFile: string | unde
       throw new UsageError('could not read the token from stdin');
     }
   }
+  // `diagnose examples/tokens/local-login.jwt`: a path to a file holding the
+  // token (a compact JWS never contains "/" and rarely names an existing file).
+  if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(arg) && arg.length < 4096 && isFile(arg)) {
+    try {
+      return readFileSync(arg, 'utf8');
+    } catch (e) {
+      throw new UsageError(`cannot read token file ${arg}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
   return arg;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** Options shared by every command that checks a token against expectations. */

@@ -71,11 +71,12 @@ export function loadContract(pathOrObject: string | Record<string, unknown>, opt
       const code = (e as NodeJS.ErrnoException).code;
       throw new ContractError(file, '', 'a readable contract file (YAML or JSON)', code === 'ENOENT' ? 'no such file' : String(code ?? e));
     }
-    const parsed = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+    // prettyErrors computes linePos, so the error can name the line.
+    const parsed = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
     if (parsed.errors.length > 0) {
       const err = parsed.errors[0]!;
       const line = err.linePos?.[0];
-      throw new ContractError(file, line ? `line ${line.line}, column ${line.col}` : '', 'valid YAML or JSON', err.message.split('\n')[0]!);
+      throw new ContractError(file, line ? `line ${line.line}, column ${line.col}` : '', 'valid YAML or JSON', err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''));
     }
     doc = parsed.toJS();
   } else {

@@ -1,4 +1,5 @@
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const ALPHABET_ONLY = /^[A-Za-z0-9_-]*$/;
 const VALUE = new Int8Array(128).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) VALUE[ALPHABET.charCodeAt(i)] = i;
 
@@ -11,13 +12,16 @@ for (let i = 0; i < ALPHABET.length; i++) VALUE[ALPHABET.charCodeAt(i)] = i;
  */
 export function base64urlProblem(segment: string): string | null {
   const n = segment.length;
-  for (let i = 0; i < n; i++) {
-    const c = segment.charCodeAt(i);
-    if (c > 127 || VALUE[c]! < 0) {
-      if (c === 61) return 'padding "=" is not allowed';
-      if (c === 43 || c === 47) return 'standard base64 "+" or "/" instead of base64url';
-      if (c === 32 || c === 9 || c === 10 || c === 13) return 'whitespace inside the segment';
-      return `invalid character at offset ${i}`;
+  // Native regex first (the hot path); the loop below only names the problem.
+  if (!ALPHABET_ONLY.test(segment)) {
+    for (let i = 0; i < n; i++) {
+      const c = segment.charCodeAt(i);
+      if (c > 127 || VALUE[c]! < 0) {
+        if (c === 61) return 'padding "=" is not allowed';
+        if (c === 43 || c === 47) return 'standard base64 "+" or "/" instead of base64url';
+        if (c === 32 || c === 9 || c === 10 || c === 13) return 'whitespace inside the segment';
+        return `invalid character at offset ${i}`;
+      }
     }
   }
   const rem = n % 4;

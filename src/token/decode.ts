@@ -21,6 +21,25 @@ export type DecodeResult = { ok: true; token: DecodedToken; findings: Finding[] 
 export interface DecodeOptions {
   /** Size cap checked before any decoding (default 16 KiB). */
   maxBytes?: number;
+  /**
+   * Cache of well-formed header segments -> frozen parsed header. Tokens of
+   * one issuer share a handful of headers (alg, kid, typ), so a prepared
+   * diagnoser skips re-decoding them. Bounded by the caller (HeaderCache).
+   */
+  headerCache?: HeaderCache;
+}
+
+/** A small bounded map of header segment -> parsed, checked, frozen header. */
+export class HeaderCache {
+  private readonly map = new Map<string, JsonObject>();
+  constructor(private readonly max = 64) {}
+  get(segment: string): JsonObject | undefined {
+    return this.map.get(segment);
+  }
+  set(segment: string, header: JsonObject): void {
+    if (this.map.size >= this.max) this.map.clear();
+    this.map.set(segment, Object.freeze(header));
+  }
 }
 
 const SEGMENTS = ['header', 'payload', 'signature'] as const;
@@ -74,7 +93,9 @@ export function decodeToken(token: string, options: DecodeOptions = {}): DecodeR
   }
   const findings: Finding[] = [];
   const objects: (JsonObject | undefined)[] = [undefined, undefined];
-  for (let i = 0; i < 3; i++) {
+  const cached = options.headerCache?.get(parts[0]!);
+  if (cached) objects[0] = cached;
+  for (let i = cached ? 1 : 0; i < 3; i++) {
     const seg = parts[i]!;
     const name = SEGMENTS[i]!;
     if (i < 2 && seg.length === 0) {
@@ -102,7 +123,11 @@ export function decodeToken(token: string, options: DecodeOptions = {}): DecodeR
   }
   const header = objects[0];
   const payload = objects[1];
-  if (header) findings.push(...checkHeader(header));
+  if (header && !cached) {
+    const headerFindings = checkHeader(header);
+    if (headerFindings.length > 0) findings.push(...headerFindings);
+    else options.headerCache?.set(parts[0]!, header);
+  }
   if (payload) {
     for (const claim in CLAIM_TYPES) {
       if (claim in payload && !CLAIM_TYPES[claim]!(payload[claim])) {

@@ -9,7 +9,22 @@ export interface NormalizedInput {
 }
 
 const QUOTES = new Set(['"', "'", '`']);
-const BARE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+/**
+ * Nothing to strip: starts and ends with a base64url character and holds no
+ * whitespace, quote, colon or comma (decode validates every character).
+ */
+const NONE_STRIPPED: string[] = Object.freeze([]) as unknown as string[];
+const NO_FINDINGS: Finding[] = Object.freeze([]) as unknown as Finding[];
+
+function isB64urlChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 95;
+}
+
+function looksBare(s: string): boolean {
+  const a = s.charCodeAt(0);
+  const z = s.charCodeAt(s.length - 1);
+  return isB64urlChar(a) && isB64urlChar(z) && s.indexOf('.') > 0 && s.indexOf(' ') < 0 && s.indexOf('\n') < 0 && s.indexOf('\t') < 0 && s.indexOf('\r') < 0 && s.indexOf(':') < 0 && s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf("'") < 0;
+}
 const COMPACT = /^[A-Za-z0-9_\-=+/]+(\.[A-Za-z0-9_\-=+/]*){2,4}$/;
 
 /**
@@ -23,7 +38,7 @@ const COMPACT = /^[A-Za-z0-9_\-=+/]+(\.[A-Za-z0-9_\-=+/]*){2,4}$/;
  */
 export function normalizeTokenInput(raw: string): NormalizedInput {
   // Hot path (middleware, prepared diagnoser): a bare compact token.
-  if (BARE.test(raw)) return { token: raw, stripped: [], findings: [] };
+  if (looksBare(raw)) return { token: raw, stripped: NONE_STRIPPED, findings: NO_FINDINGS };
   const stripped: string[] = [];
   const findings: Finding[] = [];
   const warn = (what: string, detail: Record<string, unknown> = {}) => {
@@ -50,7 +65,7 @@ export function normalizeTokenInput(raw: string): NormalizedInput {
       warn('quotes', { quote: s[0] });
       s = s.slice(1, -1).trim();
     }
-    const scheme = /^(bearer|jwt|token)(\s+|:\s*)/i.exec(s);
+    const scheme = /^(bearer|jwt|token)(\s+|:\s*|$)/i.exec(s);
     if (scheme) {
       const word = scheme[1]!;
       s = s.slice(scheme[0].length).trim();

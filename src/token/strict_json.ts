@@ -38,28 +38,32 @@ function countMembers(v: unknown): number {
   return n;
 }
 
-/** Counts strings followed by ':' outside string literals: the member names. */
+/**
+ * Counts strings followed by ':' outside string literals: the member names.
+ * Jumps from quote to quote with indexOf (native) instead of walking every
+ * character: this runs for every token on the hot path.
+ */
 function countNamesInText(text: string): number {
   let n = 0;
-  const len = text.length;
-  for (let i = 0; i < len; i++) {
-    if (text.charCodeAt(i) !== 34) continue;
-    i++;
-    while (i < len) {
-      const c = text.charCodeAt(i);
-      if (c === 92) i += 2;
-      else if (c === 34) break;
-      else i++;
-    }
-    let j = i + 1;
-    while (j < len) {
-      const c = text.charCodeAt(j);
-      if (c === 32 || c === 9 || c === 10 || c === 13) j++;
-      else break;
-    }
-    if (text.charCodeAt(j) === 58) n++;
+  let i = text.indexOf('"');
+  while (i !== -1) {
+    let j = text.indexOf('"', i + 1);
+    while (j !== -1 && isEscaped(text, j)) j = text.indexOf('"', j + 1);
+    if (j === -1) break;
+    let k = j + 1;
+    let c = text.charCodeAt(k);
+    while (c === 32 || c === 9 || c === 10 || c === 13) c = text.charCodeAt(++k);
+    if (c === 58) n++;
+    i = text.indexOf('"', k);
   }
   return n;
+}
+
+/** A quote is escaped when an odd number of backslashes precede it. */
+function isEscaped(text: string, quote: number): boolean {
+  let b = 0;
+  for (let p = quote - 1; p >= 0 && text.charCodeAt(p) === 92; p--) b++;
+  return (b & 1) === 1;
 }
 
 /** Slow path, only for the report: the first duplicated name in any object. */

@@ -1,0 +1,177 @@
+/**
+ * Core benchmark: the prepared diagnoser's full check vs raw node:crypto
+ * signature verification, jose's jwtVerify and fast-jwt's verifier, in one
+ * run, single thread, on 1000 distinct tokens per algorithm.
+ *
+ *   node --import tsx bench/core.ts        (or: npm run bench)
+ */
+import { createHmac, createSecretKey, generateKeyPairSync, randomBytes, sign, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
+import { cpus, totalmem } from 'node:os';
+import * as jose from 'jose';
+import { createVerifier } from 'fast-jwt';
+import { buildDiagnoser } from '../src/diagnose.ts';
+import { importJwk, importSecretText, type KeyRecord } from '../src/keys/import.ts';
+
+const TOKENS = 1000;
+const NOW = 1_800_000_000;
+const ISS = 'https://auth.bench.example.com';
+const AUD = 'api-bench';
+
+interface Setup {
+  alg: 'HS256' | 'RS256' | 'ES256' | 'EdDSA';
+  tokens: string[];
+  key: KeyRecord;
+  publicKey: KeyObject;
+  secret?: Buffer;
+}
+
+const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+
+function makeSetup(alg: Setup['alg']): Setup {
+  let privateKey: KeyObject;
+  let publicKey: KeyObject;
+  let key: KeyRecord;
+  let secret: Buffer | undefined;
+  if (alg === 'HS256') {
+    secret = randomBytes(32);
+    publicKey = createSecretKey(secret);
+    privateKey = publicKey;
+    key = importSecretText(secret.toString('base64'), 'base64', { kind: 'secret', location: 'bench' }, { kid: 'k1' });
+  } else {
+    const pair = alg === 'RS256' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('ed25519');
+    privateKey = pair.privateKey;
+    publicKey = pair.publicKey;
+    key = importJwk({ ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg }, { kind: 'jwks_file', location: 'bench' });
+  }
+  const tokens: string[] = [];
+  for (let i = 0; i < TOKENS; i++) {
+    const input = `${b64({ alg, typ: 'JWT', kid: 'k1' })}.${b64({ iss: ISS, aud: AUD, sub: `user-${i}`, jti: randomBytes(8).toString('hex'), iat: NOW - 60, exp: NOW + 3600 })}`;
+    let sig: Buffer;
+    if (alg === 'HS256') sig = createHmac('sha256', secret!).update(input).digest();
+    else if (alg === 'ES256') sig = sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' });
+    else if (alg === 'RS256') sig = sign('sha256', Buffer.from(input), privateKey);
+    else sig = sign(null, Buffer.from(input), privateKey);
+    tokens.push(`${input}.${sig.toString('base64url')}`);
+  }
+  return { alg, tokens, key, publicKey, ...(secret ? { secret } : {}) };
+}
+
+/** The reference: split, decode the signature, verify with a cached KeyObject. Nothing else. */
+function rawVerifier(s: Setup): (t: string) => boolean {
+  if (s.alg === 'HS256') {
+    return (t) => {
+      const dot = t.lastIndexOf('.');
+      const mac = createHmac('sha256', s.secret!).update(t.slice(0, dot)).digest();
+      const sig = Buffer.from(t.slice(dot + 1), 'base64url');
+      return mac.length === sig.length && timingSafeEqual(mac, sig);
+    };
+  }
+  const hash = s.alg === 'EdDSA' ? null : 'sha256';
+  const key = s.alg === 'ES256' ? { key: s.publicKey, dsaEncoding: 'ieee-p1363' as const } : s.publicKey;
+  return (t) => {
+    const dot = t.lastIndexOf('.');
+    return verify(hash, Buffer.from(t.slice(0, dot)), key, Buffer.from(t.slice(dot + 1), 'base64url'));
+  };
+}
+
+interface Rate {
+  opsPerSec: number;
+}
+
+function measureSync(tokens: string[], fn: (t: string) => unknown, minMs: number): Rate {
+  let ops = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  while (elapsed < minMs) {
+    for (let i = 0; i < tokens.length; i++) fn(tokens[i]!);
+    ops += tokens.length;
+    elapsed = performance.now() - start;
+  }
+  return { opsPerSec: (ops / elapsed) * 1000 };
+}
+
+async function measureAsync(tokens: string[], fn: (t: string) => Promise<unknown>, minMs: number): Promise<Rate> {
+  let ops = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  while (elapsed < minMs) {
+    for (let i = 0; i < tokens.length; i++) await fn(tokens[i]!);
+    ops += tokens.length;
+    elapsed = performance.now() - start;
+  }
+  return { opsPerSec: (ops / elapsed) * 1000 };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+export interface CoreBenchRow {
+  alg: string;
+  raw: number;
+  doctor: number;
+  jose: number;
+  fastJwt: number;
+  ratio: number;
+  target: number;
+}
+
+export async function runCoreBench(options: { rounds?: number; ms?: number } = {}): Promise<CoreBenchRow[]> {
+  const rounds = options.rounds ?? 5;
+  const ms = options.ms ?? 400;
+  const rows: CoreBenchRow[] = [];
+  for (const alg of ['HS256', 'RS256', 'ES256', 'EdDSA'] as const) {
+    const s = makeSetup(alg);
+    const raw = rawVerifier(s);
+    const doctor = buildDiagnoser({ issuer: [ISS], audience: [AUD], algorithms: [alg], clockToleranceSeconds: 5 }, { keys: [s.key] });
+    const opts = { now: NOW };
+    const joseKey = s.alg === 'HS256' ? new Uint8Array(s.secret!) : s.publicKey;
+    const joseOpts = { issuer: ISS, audience: AUD, algorithms: [alg], currentDate: new Date(NOW * 1000) };
+    const fast = createVerifier({
+      key: s.alg === 'HS256' ? s.secret! : (s.publicKey.export({ format: 'pem', type: 'spki' }) as string),
+      algorithms: [alg],
+      allowedIss: ISS,
+      allowedAud: AUD,
+      clockTimestamp: NOW * 1000,
+      cache: false,
+    });
+    // Sanity: every verifier accepts every token, or the comparison is meaningless.
+    for (const t of s.tokens.slice(0, 20)) {
+      if (!raw(t)) throw new Error(`raw verify failed for ${alg}`);
+      const d = doctor.diagnose(t, opts);
+      if (d.result !== 'valid') throw new Error(`jwt-doctor: ${alg} token not valid: ${d.result}`);
+      await jose.jwtVerify(t, joseKey, joseOpts);
+      fast(t);
+    }
+    const r = { raw: [] as number[], doctor: [] as number[], jose: [] as number[], fast: [] as number[] };
+    measureSync(s.tokens, raw, 200); // warm-up
+    measureSync(s.tokens, (t) => doctor.diagnose(t, opts), 200);
+    for (let i = 0; i < rounds; i++) {
+      // Interleaved so that machine noise hits every contender alike.
+      r.raw.push(measureSync(s.tokens, raw, ms).opsPerSec);
+      r.doctor.push(measureSync(s.tokens, (t) => doctor.diagnose(t, opts), ms).opsPerSec);
+      r.fast.push(measureSync(s.tokens, fast, ms).opsPerSec);
+      r.jose.push((await measureAsync(s.tokens, (t) => jose.jwtVerify(t, joseKey, joseOpts), ms)).opsPerSec);
+    }
+    const row = { alg, raw: median(r.raw), doctor: median(r.doctor), jose: median(r.jose), fastJwt: median(r.fast), ratio: 0, target: alg === 'HS256' ? 0.5 : 0.9 };
+    row.ratio = row.doctor / row.raw;
+    rows.push(row);
+  }
+  return rows;
+}
+
+export function formatCoreBench(rows: CoreBenchRow[]): string {
+  const k = (n: number) => `${Math.round(n).toLocaleString('en-US')}`;
+  const out = [
+    `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
+    '',
+    '| alg | raw node:crypto (ops/s) | jwt-doctor prepared diagnoser (ops/s) | ratio vs raw | target | jose jwtVerify (ops/s) | fast-jwt (ops/s) | jwt-doctor / jose | jwt-doctor / fast-jwt |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of rows) {
+    out.push(`| ${r.alg} | ${k(r.raw)} | ${k(r.doctor)} | ${r.ratio.toFixed(2)}x | ${r.target}x ${r.ratio >= r.target ? 'met' : 'NOT met'} | ${k(r.jose)} | ${k(r.fastJwt)} | ${(r.doctor / r.jose).toFixed(2)}x | ${(r.doctor / r.fastJwt).toFixed(2)}x |`);
+  }
+  return out.join('\n') + '\n';
+}
+
+if (process.argv[1] && /bench[\\/]core\.ts$/.test(process.argv[1])) {
+  runCoreBench().then((rows) => process.stdout.write(formatCoreBench(rows)));
+}

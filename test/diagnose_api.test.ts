@@ -1,0 +1,33 @@
+/** The library entry (src/index.ts): loadContract, diagnose, createDiagnoser. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { loadContract, diagnose, createDiagnoser, ContractError, DIAGNOSIS_SCHEMA } from '../src/index.ts';
+
+const contractPath = fileURLToPath(new URL('../examples/auth-contract.yaml', import.meta.url));
+const token = readFileSync(new URL('../examples/tokens/local-login.jwt', import.meta.url), 'utf8');
+const now = new Date('2026-11-28T12:05:00Z');
+
+test('loadContract(path) + diagnose(token, expectations, { now }) returns the JSON report object', async () => {
+  const contract = loadContract(contractPath);
+  const d = await diagnose(token, contract.environments.staging!, { now, contract });
+  assert.equal(d.schema, DIAGNOSIS_SCHEMA);
+  assert.equal(d.result, 'claim_mismatch');
+  assert.deepEqual(JSON.parse(JSON.stringify(d)), d, 'plain JSON data');
+});
+
+test('createDiagnoser: prepared once, synchronous per token', async () => {
+  const contract = loadContract(contractPath);
+  const doctor = await createDiagnoser(contract.environments.local!, { contract });
+  const r = doctor.diagnose(token, { now });
+  assert.equal(r.result, 'valid');
+  assert.equal(typeof (r as unknown as { then?: unknown }).then, 'undefined');
+  assert.equal(doctor.diagnose(token, { now: now.getTime() / 1000 + 7200 }).result, 'token_expired');
+});
+
+test('loadContract(object) with inline keys; invalid objects throw ContractError', async () => {
+  const c = loadContract({ environments: { one: { issuer: 'https://a', keys: [{ secret: 'a-secret-a-secret-a-secret-a-secret' }] } } });
+  assert.deepEqual(c.environments.one!.issuer, ['https://a']);
+  assert.throws(() => loadContract({ environments: { one: { isuer: 'x' } } }), ContractError);
+});
