@@ -1,0 +1,198 @@
+import { makeFinding, type Finding } from '../reasons.ts';
+import type { KeyRecord } from '../keys/import.ts';
+import { resolveKeySpec, type KeySpec, type SourceReport } from '../keys/sources.ts';
+
+/** A key source fetched over the network: the two kinds the cache manages. */
+export type RemoteKeySpec = Extract<KeySpec, { jwksUri: string } | { discovery: string | true }>;
+
+export function isRemoteKeySpec(spec: KeySpec): spec is RemoteKeySpec {
+  return 'jwksUri' in spec || 'discovery' in spec;
+}
+
+export interface JwksCacheSettings {
+  /** TTL when the response has no usable Cache-Control / Expires (default 600, or the contract's verifier.cacheTtlSeconds). */
+  defaultTtlSeconds?: number;
+  /** Cache-Control is honoured within [min, max] (defaults 60 and 86400): a `no-store` JWKS must not cause a fetch per request, a year-long max-age must not pin a retired key. */
+  minTtlSeconds?: number;
+  maxTtlSeconds?: number;
+  /** Minimum seconds between two fetches (unknown-kid refetch and retries after a failure). Default 30. */
+  cooldownSeconds?: number;
+  /** How long past its TTL a set keeps being served while refreshes fail. Default 3600. */
+  staleIfErrorSeconds?: number;
+  /** Per fetch: connect + headers + body. Default 3000 ms. */
+  timeoutMs?: number;
+  /** Body size cap. Default fetchJson's 512 KiB. */
+  maxBytes?: number;
+}
+
+export interface JwksCacheOptions extends JwksCacheSettings {
+  env?: string;
+  /** For `discovery: true`: the environment's issuer. */
+  issuer?: string;
+  /** Clock in seconds (tests inject a fixed one). */
+  now?: () => number;
+  /** Called after every fetch attempt. */
+  onFetch?: (result: 'success' | 'error', cache: JwksCache) => void;
+}
+
+export type RefreshTrigger = 'initial' | 'ttl' | 'unknown_kid' | 'manual';
+
+/**
+ * One remote key set (JWKS URL or OIDC discovery) with the caching rules
+ * a verifier needs during rotations: TTL from Cache-Control within
+ * bounds, refetch on an unknown kid at most once per cooldown with one
+ * request in flight however many callers ask (single flight), and the
+ * last good set served for a bounded time when refreshes fail. Fetches go
+ * through `fetchJson` (timeout and body cap), via `resolveKeySpec`.
+ *
+ * @example
+ * const cache = new JwksCache({ jwksUri: 'https://auth.example.com/jwks.json' }, { env: 'staging' });
+ * await cache.refresh('initial');
+ * cache.usableKeys(Date.now() / 1000).length;
+ */
+export class JwksCache {
+  readonly spec: RemoteKeySpec;
+  readonly kind: 'jwks_uri' | 'discovery';
+  readonly location: string;
+  /** Keys of the last successful fetch. */
+  keys: KeyRecord[] = [];
+  /** Seconds (injected clock) of the last successful fetch. */
+  fetchedAt: number | undefined;
+  /** Wall-clock ISO time of the last successful fetch. */
+  fetchedAtIso: string | undefined;
+  ttlSeconds: number;
+  /** Seconds of the last attempt (success or failure), for the cooldown. */
+  lastAttemptAt: number | undefined;
+  /** The jwks_unreachable finding of the last failed fetch, cleared on success. */
+  lastError: Finding | undefined;
+  lastReport: SourceReport | undefined;
+  fetchCount = 0;
+  private inflight: Promise<boolean> | undefined;
+  private readonly settings: Required<JwksCacheSettings>;
+  private readonly opts: JwksCacheOptions;
+  private readonly clock: () => number;
+
+  constructor(spec: RemoteKeySpec, options: JwksCacheOptions = {}) {
+    this.spec = spec;
+    this.opts = options;
+    this.kind = 'jwksUri' in spec ? 'jwks_uri' : 'discovery';
+    this.location = 'jwksUri' in spec ? spec.jwksUri : spec.discovery === true ? (options.issuer ?? '(issuer)') : spec.discovery;
+    this.clock = options.now ?? (() => Date.now() / 1000);
+    this.settings = {
+      defaultTtlSeconds: options.defaultTtlSeconds ?? 600,
+      minTtlSeconds: options.minTtlSeconds ?? 60,
+      maxTtlSeconds: options.maxTtlSeconds ?? 86400,
+      cooldownSeconds: options.cooldownSeconds ?? 30,
+      staleIfErrorSeconds: options.staleIfErrorSeconds ?? 3600,
+      timeoutMs: options.timeoutMs ?? 3000,
+      maxBytes: options.maxBytes ?? 512 * 1024,
+    };
+    this.ttlSeconds = this.settings.defaultTtlSeconds;
+  }
+
+  /** The keys a verifier may use at `now`: the last good set until TTL + stale-if-error, then none. */
+  usableKeys(now: number): KeyRecord[] {
+    return this.isUsable(now) ? this.keys : [];
+  }
+
+  isUsable(now: number): boolean {
+    return this.fetchedAt !== undefined && now < this.fetchedAt + this.ttlSeconds + this.settings.staleIfErrorSeconds;
+  }
+
+  /** Past its TTL (served only because a refresh has not succeeded yet). */
+  isStale(now: number): boolean {
+    return this.fetchedAt === undefined || now >= this.fetchedAt + this.ttlSeconds;
+  }
+
+  ageSeconds(now: number): number | undefined {
+    return this.fetchedAt === undefined ? undefined : Math.max(0, now - this.fetchedAt);
+  }
+
+  inCooldown(now: number): boolean {
+    return this.lastAttemptAt !== undefined && now - this.lastAttemptAt < this.settings.cooldownSeconds;
+  }
+
+  /** The finding to report while no key of this source is usable. */
+  unusableFinding(): Finding {
+    return this.lastError ?? makeFinding('jwks_unreachable', { claim: 'keys', actual: 'stale', detail: { source: this.kind, location: this.location, error: 'stale_beyond_bound' } });
+  }
+
+  /** The fetch in flight, if any (tests and graceful shutdown await it). */
+  get pending(): Promise<boolean> | undefined {
+    return this.inflight;
+  }
+
+  /** A refresh is due because the TTL has passed (or nothing was ever fetched), and the cooldown allows it. */
+  isDue(now: number): boolean {
+    return this.inflight === undefined && this.isStale(now) && !this.inCooldown(now);
+  }
+
+  /**
+   * Fetches the set again. Callers arriving while a fetch is in flight
+   * share it (single flight); within the cooldown of the last attempt no
+   * new fetch starts (an attacker sending random kids cannot make us hammer
+   * the issuer). Resolves true when a fetch succeeded. Never rejects.
+   */
+  refresh(trigger: RefreshTrigger = 'manual'): Promise<boolean> {
+    if (this.inflight) return this.inflight;
+    const now = this.clock();
+    if ((trigger === 'unknown_kid' || trigger === 'ttl') && this.inCooldown(now)) return Promise.resolve(false);
+    this.lastAttemptAt = now;
+    this.inflight = this.fetchOnce().finally(() => {
+      this.inflight = undefined;
+    });
+    return this.inflight;
+  }
+
+  private async fetchOnce(): Promise<boolean> {
+    this.fetchCount++;
+    let ok = false;
+    try {
+      const r = await resolveKeySpec(this.spec, {
+        ...(this.opts.env !== undefined ? { env: this.opts.env } : {}),
+        ...(this.opts.issuer !== undefined ? { issuer: this.opts.issuer } : {}),
+        timeoutMs: this.settings.timeoutMs,
+        maxBytes: this.settings.maxBytes,
+      });
+      const report = r.sources[0];
+      const error = r.findings.find((f) => f.severity === 'error' && f.code === 'jwks_unreachable');
+      if (report?.ok && !error) {
+        this.keys = r.keys;
+        this.fetchedAt = this.clock();
+        this.fetchedAtIso = report.fetchedAt ?? new Date().toISOString();
+        this.ttlSeconds = ttlFromHeaders(report, this.settings);
+        this.lastError = undefined;
+        this.lastReport = report;
+        ok = true;
+      } else {
+        this.lastError = error ?? makeFinding('jwks_unreachable', { claim: 'keys', actual: report?.error ?? 'unknown', detail: { source: this.kind, location: this.location } });
+        if (report) this.lastReport = report;
+      }
+    } catch (e) {
+      // resolveKeySpec never throws by contract; a bug there must not take requests down.
+      this.lastError = makeFinding('jwks_unreachable', { claim: 'keys', actual: (e as Error).message, detail: { source: this.kind, location: this.location, error: 'internal' } });
+    }
+    this.opts.onFetch?.(ok ? 'success' : 'error', this);
+    return ok;
+  }
+}
+
+/**
+ * TTL from the response: Cache-Control max-age (RFC 9111 section 5.2.2.1),
+ * no-store / no-cache as "as short as allowed", else Expires relative to the
+ * fetch time (section 5.3), else the default; always clamped to [min, max].
+ */
+export function ttlFromHeaders(report: Pick<SourceReport, 'cacheControl' | 'expires' | 'fetchedAt'>, s: Pick<Required<JwksCacheSettings>, 'defaultTtlSeconds' | 'minTtlSeconds' | 'maxTtlSeconds'>): number {
+  let ttl = s.defaultTtlSeconds;
+  const cc = report.cacheControl?.toLowerCase();
+  const maxAge = cc ? /(?:^|[,\s])max-age\s*=\s*"?(\d+)"?/.exec(cc) : null;
+  if (cc && /(?:^|[,\s])(no-store|no-cache)(?:$|[,\s=])/.test(cc)) ttl = 0;
+  else if (maxAge) ttl = Number(maxAge[1]);
+  else if (report.expires) {
+    const exp = Date.parse(report.expires);
+    const at = report.fetchedAt ? Date.parse(report.fetchedAt) : Date.now();
+    // An invalid Expires (often "0" or "-1") means already expired (section 5.3).
+    ttl = Number.isNaN(exp) ? 0 : (exp - at) / 1000;
+  }
+  return Math.min(s.maxTtlSeconds, Math.max(s.minTtlSeconds, ttl));
+}

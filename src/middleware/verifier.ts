@@ -1,0 +1,349 @@
+import type { Registry } from 'prom-client';
+import { CATEGORY_ORDER, REASONS, type Finding, type ReasonCode } from '../reasons.ts';
+import type { Expectations } from '../expectations.ts';
+import type { Contract } from '../contract/load.ts';
+import { buildDiagnoser, type Diagnoser, type Diagnosis } from '../diagnose.ts';
+import type { KeyRecord } from '../keys/import.ts';
+import { resolveKeys, type KeySpec, type ResolvedKeys, type SourceReport } from '../keys/sources.ts';
+import type { JsonObject } from '../token/decode.ts';
+import { parseTokenSource, parseVerifierSection, type TokenSourceConfig, type VerifierSection } from './config.ts';
+import { extractToken, type RequestHeadersLike } from './extract_token.ts';
+import { JwksCache, isRemoteKeySpec, type JwksCacheSettings } from './jwks_cache.ts';
+import { createMiddlewareMetrics, UNKNOWN_KID, UNMATCHED_ROUTE, type MiddlewareMetrics } from './metrics.ts';
+import { challengeFor, formatWwwAuthenticate } from './rfc6750.ts';
+import { createJsonLineLogger, requestIdOf, untrustedLabel, type LoggerLike, type RejectionLogRecord } from './log.ts';
+import { buildKeysSnapshot, DEFAULT_DEBUG_PATH, type VerifierKeysSnapshot } from './debug_endpoint.ts';
+
+export interface VerifierOptions {
+  /** The contract the environment comes from: file name for errors, folder for relative key paths. */
+  contract?: Contract;
+  /** Folder for relative key paths when there is no contract (default cwd). */
+  baseDir?: string;
+  /** RFC 6750 realm (default: the environment name, else "api"). */
+  realm?: string;
+  /** Overrides the environment's `tokenSource` section. */
+  tokenSource?: TokenSourceConfig;
+  /** prom-client registry (default: prom-client's global registry); `false` disables metrics. */
+  registry?: Registry | false;
+  /** pino-compatible logger; default one JSON line per rejection on stderr; `false` disables. */
+  logger?: LoggerLike | false;
+  logLevel?: 'warn' | 'info';
+  /** The clock: Date, or NumericDate seconds (tests pin it). Default the wall clock. */
+  now?: () => Date | number;
+  /** JWKS cache bounds (defaults in JwksCacheSettings; the TTL default comes from `verifier.cacheTtlSeconds`). */
+  cache?: JwksCacheSettings;
+  /** Serve the key debug endpoint (off by default): `true` for the default path, or a path. */
+  debugEndpoint?: boolean | string;
+  /** Serve the registry's metrics at this path from the adapters (off by default). */
+  metricsPath?: string;
+  /** Variables for `secret: { env }` key specs. */
+  vars?: Record<string, string | undefined>;
+}
+
+/** What a request with a verified token carries (`req.auth`). */
+export interface AuthContext {
+  /** Verified claims. */
+  claims: JsonObject;
+  /** Verified JOSE header. */
+  header: JsonObject;
+  /** kid of the trusted key that verified the signature. */
+  kid?: string;
+  thumbprint?: string;
+  env: string;
+}
+
+/** The request as the verifier sees it; every adapter builds one. */
+export interface VerifyRequest extends RequestHeadersLike {
+  /** Route template for the metrics label and the log (never the raw path). */
+  route?: string;
+  /** Scopes this route requires (403 insufficient_scope when one is missing). */
+  scopes?: readonly string[];
+}
+
+export interface Rejection {
+  ok: false;
+  reason: ReasonCode;
+  status: number;
+  /** Response headers: WWW-Authenticate, content-type, cache-control. */
+  headers: Record<string, string>;
+  /** JSON body: { error?, error_description, request_id }. */
+  body: string;
+  requestId: string;
+}
+
+export type VerifyOutcome = { ok: true; auth: AuthContext } | Rejection;
+
+export interface Verifier {
+  readonly env: string;
+  readonly realm: string;
+  readonly tokenSource: TokenSourceConfig;
+  readonly section: VerifierSection;
+  /** The debug endpoint path, or undefined when disabled. */
+  readonly debugPath: string | undefined;
+  readonly metricsPath: string | undefined;
+  readonly metrics: MiddlewareMetrics | undefined;
+  /** Loads static keys and fetches remote key sets once; requests await it on their own. */
+  ready(): Promise<void>;
+  /** Verifies one request. Never throws for a bad token: a rejection is a value. */
+  verify(req: VerifyRequest): Promise<VerifyOutcome>;
+  /** Forces a fetch of every remote key set (respecting single flight, not the cooldown). */
+  refreshKeys(): Promise<void>;
+  /** Resolves when no key fetch is in flight. */
+  settled(): Promise<void>;
+  /** The debug endpoint document (`jwt-doctor/verifier-keys/v1`). */
+  keysSnapshot(): VerifierKeysSnapshot;
+  /** The prepared diagnoser currently in use (for benchmarks and tests). */
+  diagnoser(): Diagnoser;
+  /** Stops counting cache age for this verifier. */
+  close(): void;
+}
+
+const toSeconds = (v: Date | number) => (typeof v === 'number' ? v : v.getTime() / 1000);
+
+/**
+ * The reason a request is rejected for: the most fundamental error finding
+ * (DESIGN.md ranking). Unlike `Diagnosis.result`, claim failures keep their
+ * own code (`issuer_mismatch`, not `claim_mismatch`) because dashboards and
+ * on-call need the specific one. A `jwks_unreachable` from one source does not
+ * reject a token another source's key verified, and explains a
+ * `key_not_found` better than the latter does.
+ */
+export function rejectionReason(d: Diagnosis): ReasonCode | undefined {
+  const sigPass = d.signature.status === 'pass';
+  let best: Finding | undefined;
+  let bestRank = Infinity;
+  for (const f of d.findings) {
+    if (f.severity !== 'error') continue;
+    if (sigPass && f.code === 'jwks_unreachable') continue;
+    const rank = CATEGORY_ORDER.indexOf(REASONS[f.code].category);
+    if (rank < bestRank || (rank === bestRank && f.code === 'jwks_unreachable' && best?.code === 'key_not_found')) {
+      best = f;
+      bestRank = rank;
+    }
+  }
+  return best?.code;
+}
+
+/** RFC 8693 section 4.2 `scope` (space-delimited) or the common `scp` (array or string). */
+function grantedScopes(claims: JsonObject): Set<string> {
+  const out = new Set<string>();
+  for (const v of [claims.scope, claims.scp]) {
+    if (typeof v === 'string') for (const s of v.split(' ')) if (s) out.add(s);
+    if (Array.isArray(v)) for (const s of v) if (typeof s === 'string') out.add(s);
+  }
+  return out;
+}
+
+/**
+ * The framework-free verifier: one environment of the contract (or inline
+ * expectations), the prepared diagnoser of the core on the hot path, keys
+ * from the environment's `keys` (JWKS URL and discovery through
+ * `JwksCache`, files and literals through `resolveKeys` once), RFC 6750
+ * answers, one log line and metrics per rejection.
+ *
+ * @example
+ * const contract = loadContract('auth-contract.yaml');
+ * const verifier = createVerifier(contract.environments.staging, { contract, registry });
+ * const outcome = await verifier.verify({ headers: req.headers, route: '/v1/orders/:id' });
+ * if (!outcome.ok) { res.writeHead(outcome.status, outcome.headers).end(outcome.body); }
+ */
+export function createVerifier(expectations: Expectations, options: VerifierOptions = {}): Verifier {
+  const env = expectations.name ?? 'default';
+  const file = options.contract?.path ?? '(options)';
+  const tokenSource = options.tokenSource ?? parseTokenSource(expectations.tokenSource, file, env);
+  const section = parseVerifierSection(expectations.verifier, file, env);
+  const realm = options.realm ?? expectations.name ?? 'api';
+  const clock = options.now ? () => toSeconds(options.now!()) : () => Date.now() / 1000;
+  const metrics = options.registry === false ? undefined : createMiddlewareMetrics(options.registry);
+  const logger = options.logger === false ? undefined : (options.logger ?? createJsonLineLogger());
+  const logLevel = options.logLevel ?? 'warn';
+  const debugPath = options.debugEndpoint === true ? DEFAULT_DEBUG_PATH : typeof options.debugEndpoint === 'string' ? options.debugEndpoint : undefined;
+  const baseDir = options.baseDir ?? options.contract?.baseDir;
+
+  const specs: KeySpec[] = expectations.keys ?? [];
+  const staticSpecs = specs.filter((s) => !isRemoteKeySpec(s));
+  const caches = specs.filter(isRemoteKeySpec).map(
+    (spec) =>
+      new JwksCache(spec, {
+        ...(section.cacheTtlSeconds !== undefined ? { defaultTtlSeconds: section.cacheTtlSeconds } : {}),
+        ...options.cache,
+        env,
+        ...(expectations.issuer?.[0] !== undefined ? { issuer: expectations.issuer[0] } : {}),
+        now: clock,
+        onFetch: (result) => {
+          metrics?.jwksRefresh.inc({ result });
+          if (result === 'success') rebuild();
+        },
+      }),
+  );
+  const unregisterAge = metrics?.addCacheAgeSource(() => {
+    const now = clock();
+    let max: number | undefined;
+    for (const c of caches) {
+      const a = c.ageSeconds(now);
+      if (a !== undefined && (max === undefined || a > max)) max = a;
+    }
+    return max;
+  });
+
+  let staticKeys: ResolvedKeys = { keys: [], findings: [], sources: [] };
+  let staticLoadedAt = 0;
+  let staticLoadedIso = new Date().toISOString();
+  const base = buildDiagnoser(expectations, { keys: [] });
+  let current: Diagnoser = base;
+  let trusted = new Map<string, KeyRecord>();
+  let usable: boolean[] = caches.map(() => false);
+  let loaded = false;
+  let readyPromise: Promise<void> | undefined;
+
+  function rebuild(): void {
+    const now = clock();
+    usable = caches.map((c) => c.isUsable(now));
+    const keys: KeyRecord[] = [...staticKeys.keys];
+    const findings: Finding[] = [...staticKeys.findings];
+    const sources: SourceReport[] = [...staticKeys.sources];
+    caches.forEach((c, i) => {
+      if (usable[i]) keys.push(...c.keys);
+      else findings.push(c.unusableFinding());
+      if (c.lastReport) sources.push(c.lastReport);
+    });
+    trusted = new Map(keys.filter((k) => k.kid !== undefined).map((k) => [k.kid!, k]));
+    current = base.withKeys({ keys, findings, sources });
+  }
+
+  function ready(): Promise<void> {
+    readyPromise ??= (async () => {
+      const [own] = await Promise.all([
+        resolveKeys(staticSpecs, {
+          env,
+          ...(baseDir !== undefined ? { baseDir } : {}),
+          ...(expectations.issuer?.[0] !== undefined ? { issuer: expectations.issuer[0] } : {}),
+          ...(options.vars !== undefined ? { vars: options.vars } : {}),
+        }),
+        ...caches.map((c) => c.refresh('initial')),
+      ]);
+      staticKeys = own;
+      staticLoadedAt = clock();
+      staticLoadedIso = new Date().toISOString();
+      rebuild();
+      loaded = true;
+    })();
+    return readyPromise;
+  }
+
+  /** Per request: start a background refresh when a TTL has passed; drop a set past its stale bound. */
+  function tick(now: number): void {
+    for (let i = 0; i < caches.length; i++) {
+      const c = caches[i]!;
+      if (c.isUsable(now) !== usable[i]) rebuild();
+      // Stale-while-revalidate: this request is served from the current set.
+      if (c.isDue(now)) void c.refresh('ttl');
+    }
+  }
+
+  function reject(code: ReasonCode, req: VerifyRequest, d: Diagnosis | undefined, scopes?: readonly string[]): Rejection {
+    const challenge = challengeFor(code, scopes ? [...scopes] : undefined);
+    const requestId = requestIdOf(req.headers['x-request-id']);
+    const route = req.route ?? UNMATCHED_ROUTE;
+    const headerKid = d?.header?.kid;
+    const trustedKey = typeof headerKid === 'string' ? trusted.get(headerKid) : undefined;
+    const usedKey = d?.signature;
+    const tokenAge = d?.clock.tokenAgeSeconds;
+    if (metrics) {
+      metrics.failures.inc({ reason: code, env, kid: trustedKey ? trustedKey.kid! : UNKNOWN_KID, route });
+      if (tokenAge !== undefined) metrics.tokenAge.observe({ reason: code, env }, Math.max(0, tokenAge));
+    }
+    if (logger) {
+      const source: { kind?: unknown; location?: unknown } | undefined = trustedKey?.source ?? usedKey?.source;
+      const record: RejectionLogRecord = {
+        event: 'jwt_auth_rejected',
+        reason: code,
+        status: challenge.status,
+        env,
+        kid: untrustedLabel(headerKid),
+        kidTrusted: trustedKey !== undefined,
+        thumbprint: trustedKey?.thumbprint ?? trustedKey?.fingerprint ?? usedKey?.thumbprint ?? usedKey?.fingerprint ?? null,
+        keySource: source ? [source.kind, source.location].filter((x) => typeof x === 'string').join(' ') : null,
+        keyVersion: trustedKey?.kid ?? usedKey?.kid ?? null,
+        route,
+        tokenAgeSeconds: tokenAge ?? null,
+        clockOffsetSeconds: d?.clock.suspectedSkewSeconds ?? null,
+        requestId,
+      };
+      logger[logLevel](record, 'jwt rejected');
+    }
+    const body: Record<string, string> = {};
+    if (challenge.error) body.error = challenge.error;
+    body.error_description = code;
+    body.request_id = requestId;
+    return {
+      ok: false,
+      reason: code,
+      status: challenge.status,
+      headers: { 'www-authenticate': formatWwwAuthenticate(realm, challenge), 'content-type': 'application/json', 'cache-control': 'no-store' },
+      body: JSON.stringify(body),
+      requestId,
+    };
+  }
+
+  async function verify(req: VerifyRequest): Promise<VerifyOutcome> {
+    if (!loaded) await ready();
+    const now = clock();
+    if (caches.length > 0) tick(now);
+    const ex = extractToken(req, tokenSource);
+    if (!ex.ok) return reject(ex.code, req, undefined);
+    let d = current.diagnose(ex.token, { now });
+    let reason = rejectionReason(d);
+    // RFC 7517 section 4.5 / OIDC Core 10.1.1: a new kid means the issuer
+    // rotated; refetch once (single flight, cooldown) and check again.
+    if ((reason === 'key_not_found' || reason === 'jwks_unreachable') && caches.length > 0 && typeof d.header?.kid === 'string') {
+      const before = current;
+      await Promise.all(caches.map((c) => c.refresh('unknown_kid')));
+      if (current !== before) {
+        d = current.diagnose(ex.token, { now });
+        reason = rejectionReason(d);
+      }
+    }
+    if (reason !== undefined) return reject(reason, req, d);
+    const claims = d.claims!;
+    if (req.scopes && req.scopes.length > 0) {
+      const granted = grantedScopes(claims);
+      if (!req.scopes.every((s) => granted.has(s))) return reject('insufficient_scope', req, d, req.scopes);
+    }
+    const kid = d.signature.kid;
+    metrics?.verified.inc({ env, kid: kid !== undefined && trusted.has(kid) ? kid : UNKNOWN_KID });
+    const auth: AuthContext = { claims, header: d.header!, env };
+    if (kid !== undefined) auth.kid = kid;
+    const tp = d.signature.thumbprint ?? d.signature.fingerprint;
+    if (tp !== undefined) auth.thumbprint = tp;
+    return { ok: true, auth };
+  }
+
+  return {
+    env,
+    realm,
+    tokenSource,
+    section,
+    debugPath,
+    metricsPath: options.metricsPath,
+    metrics,
+    ready,
+    verify,
+    async refreshKeys() {
+      if (!loaded) await ready();
+      await Promise.all(caches.map((c) => c.refresh('manual')));
+    },
+    async settled() {
+      if (readyPromise) await readyPromise;
+      await Promise.all(caches.map((c) => c.pending));
+    },
+    keysSnapshot() {
+      const now = clock();
+      return buildKeysSnapshot({ env, now, caches, staticSources: staticKeys.sources, staticLoadedAt, staticLoadedIso, keys: current.keys });
+    },
+    diagnoser: () => current,
+    close() {
+      unregisterAge?.();
+    },
+  };
+}
