@@ -1,0 +1,253 @@
+import { readFileSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import type { Contract } from '../../contract/load.ts';
+import type { Expectations } from '../../expectations.ts';
+import type { KeySpec, ResolveContext } from '../../keys/sources.ts';
+import { EXIT, loadContractFlag, pickEnvironment, UsageError } from '../common.ts';
+import { checkRotation } from '../../rotation/check_rotation.ts';
+import { checkOverlap } from '../../rotation/check_overlap.ts';
+import { checkRetirement } from '../../rotation/check_retirement.ts';
+import { readPolicySection, readVerifierSection, type VerifierSection } from '../../rotation/contract_sections.ts';
+import { loadKeyMaterials } from '../../rotation/load_key_material.ts';
+import { loadSourceArgument } from '../../rotation/load_source_argument.ts';
+import { readVerifierKeys } from '../../rotation/read_verifier_keys.ts';
+import { countLogTraffic, sampleMetricsTraffic, type TrafficEvidence } from '../../rotation/measure_traffic.ts';
+import { formatOverlapText, formatRetirementText, formatRotationCheckText } from '../../rotation/format_rotation.ts';
+import { parseInstantFlag, parseNowFlag, parseNumberFlag, parseUrlFlag } from '../../rotation/cli_helpers.ts';
+
+const CHECK_HELP = `
+Compares the issuer's live key set (the environment's jwksUri / discovery,
+or --jwks-url) with the set the verifier actually uses (verifier.debugUrl
+in the contract, --debug-url, --snapshot FILE, or --verifier-jwks-url).
+
+rejection window: a token signed by a newly published kid is rejected for
+at most (cache TTL remaining + refetch cooldown) seconds; publish_lead adds
+the JWKS max-age an HTTP cache in front may keep.
+
+Examples:
+  $ jwt-doctor rotation check --env staging
+  $ jwt-doctor rotation check --env staging --debug-url http://127.0.0.1:3000/.well-known/jwt-doctor/keys
+  $ jwt-doctor rotation check --jwks-url https://auth.example.com/jwks.json --snapshot verifier-keys.json --format json
+
+Exit codes: 0 in sync, 1 an error finding (jwks_stale, source unreachable), 2 usage or contract error.`;
+
+const OVERLAP_HELP = `
+OLDSET and NEWSET are JWKS files or URLs (or issuer URLs): the trusted set
+before and after the rotation. Keys in OLDSET and not in NEWSET retire.
+Tokens in --tokens FILE (one per line) are decoded WITHOUT verification:
+only kid and exp are read.
+
+Examples:
+  $ jwt-doctor rotation overlap --old old.jwks.json --new new.jwks.json --lifetime 3600 --retire-at 2026-11-28T13:00:00Z
+  $ jwt-doctor rotation overlap --old old.jwks.json --new new.jwks.json --env prod --switched-at 2026-11-28T12:00:00Z
+  $ jwt-doctor rotation overlap --old old.jwks.json --new https://auth.example.com/jwks.json --tokens live-tokens.txt --format json
+
+Exit codes: 0 the overlap holds, 1 a key retires before tokens it signed expire, 2 usage or contract error.`;
+
+const RETIRE_HELP = `
+The closing checklist of a rotation. Every item must pass, with evidence:
+  not_published     the old kid is gone from the issuer's JWKS
+  not_trusted       the verifier's cached set (debug endpoint) lacks it
+  cache_refreshed   the verifier cache was fetched after the unpublish
+  residual_traffic  old-kid requests/second (metrics sampled twice
+                    --interval apart, or a JSON-lines log) <= --threshold
+An item without evidence (no debug endpoint, no metrics) does not pass.
+
+Examples:
+  $ jwt-doctor rotation retire --env staging --kid staging-2026-10
+  $ jwt-doctor rotation retire --env staging --kid staging-2026-10 --metrics-url http://127.0.0.1:3000/metrics --interval 30 --threshold 0.01
+  $ jwt-doctor rotation retire --env staging --kid staging-2026-10 --log verifier.log --window 3600
+
+Exit codes: 0 every item passes, 1 an item fails or lacks evidence, 2 usage or contract error.`;
+
+interface CommonFlags {
+  contract?: string;
+  env?: string;
+  jwksUrl?: string;
+  debugUrl?: string;
+  snapshot?: string;
+  verifierJwksUrl?: string;
+  cacheTtl?: string;
+  cooldown?: string;
+  timeout: string;
+  now?: string;
+  format: string;
+}
+
+interface Setup {
+  contract?: Contract;
+  env?: Expectations;
+  verifier: VerifierSection;
+  ctx: ResolveContext;
+  timeoutMs: number;
+  now: number;
+}
+
+function setup(flags: CommonFlags): Setup {
+  const timeoutMs = parseNumberFlag('--timeout', flags.timeout, 1)!;
+  const now = parseNowFlag(flags.now);
+  let contract: Contract | undefined;
+  let env: Expectations | undefined;
+  if (flags.env !== undefined) {
+    contract = loadContractFlag(flags, true)!;
+    env = pickEnvironment(contract, flags.env);
+  }
+  const verifier = contract && env ? readVerifierSection(contract, env) : {};
+  const ttl = parseNumberFlag('--cache-ttl', flags.cacheTtl);
+  if (ttl !== undefined) verifier.cacheTtlSeconds = ttl;
+  const cooldown = parseNumberFlag('--cooldown', flags.cooldown);
+  if (cooldown !== undefined) verifier.cooldownSeconds = cooldown;
+  const ctx: ResolveContext = {
+    timeoutMs,
+    ...(env?.name !== undefined ? { env: env.name } : {}),
+    ...(env?.issuer?.[0] !== undefined ? { issuer: env.issuer[0] } : {}),
+    ...(contract ? { baseDir: contract.baseDir } : {}),
+  };
+  return { ...(contract ? { contract } : {}), ...(env ? { env } : {}), verifier, ctx, timeoutMs, now };
+}
+
+function liveSpecs(flags: CommonFlags, s: Setup): KeySpec[] {
+  const url = parseUrlFlag('--jwks-url', flags.jwksUrl);
+  if (url) return [{ jwksUri: url }];
+  const specs = (s.env?.keys ?? []).filter((k) => 'jwksUri' in k || 'discovery' in k || 'jwksFile' in k || 'jwk' in k);
+  if (specs.length === 0) throw new UsageError(s.env ? `environment "${s.env.name}" has no JWKS key source: pass --jwks-url URL` : 'give --env NAME (with a contract) or --jwks-url URL for the live key set');
+  return specs;
+}
+
+function verifierOptions(flags: CommonFlags, s: Setup) {
+  const debugUrl = parseUrlFlag('--debug-url', flags.debugUrl) ?? (flags.snapshot === undefined && flags.verifierJwksUrl === undefined ? s.verifier.debugUrl : undefined);
+  const verifierJwksUrl = parseUrlFlag('--verifier-jwks-url', flags.verifierJwksUrl);
+  return {
+    timeoutMs: s.timeoutMs,
+    ...(debugUrl ? { debugUrl } : {}),
+    ...(flags.snapshot !== undefined ? { snapshotFile: flags.snapshot } : {}),
+    ...(verifierJwksUrl ? { verifierJwksUrl } : {}),
+  };
+}
+
+function addCommon(cmd: Command, withVerifier = true): Command {
+  cmd
+    .option('-c, --contract <file>', 'environment contract (default ./auth-contract.yaml when present)')
+    .option('-e, --env <name>', 'environment of the contract')
+    .option('--jwks-url <url>', "the issuer's live JWKS URL (instead of the environment's key sources)");
+  if (withVerifier) {
+    cmd
+      .option('--debug-url <url>', "verifier debug endpoint (default verifier.debugUrl; path /.well-known/jwt-doctor/keys)")
+      .option('--snapshot <file>', 'verifier key snapshot (jwt-doctor/verifier-keys/v1 JSON)')
+      .option('--verifier-jwks-url <url>', 'a JWKS URL standing for what the verifier holds')
+      .option('--cache-ttl <seconds>', 'verifier JWKS cache TTL (default verifier.cacheTtlSeconds, else 600)')
+      .option('--cooldown <seconds>', 'verifier refetch cooldown on unknown kid (default 30, jose cooldownDuration)');
+  }
+  return cmd
+    .option('--timeout <ms>', 'timeout for every fetch in ms', '5000')
+    .option('--now <instant>', 'evaluate at this instant (UNIX seconds or ISO 8601)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'));
+}
+
+function print(format: string, report: unknown, text: string): void {
+  process.stdout.write(format === 'json' ? JSON.stringify(report, null, 2) + '\n' : text);
+}
+
+export function register(program: Command): void {
+  const rotation = program.command('rotation').description('key rotation: check caches, prove overlap, retirement checklist');
+  rotation.addHelpText('after', '\nSubcommands: check | overlap | retire (run "jwt-doctor rotation <sub> --help").\n\nExit codes: 0 pass, 1 fail, 2 usage or contract error.');
+
+  addCommon(rotation.command('check').description("compare the issuer's live key set with the verifier's cached set"))
+    .addHelpText('after', CHECK_HELP)
+    .action(async (flags: CommonFlags) => {
+      const s = setup(flags);
+      const vopts = verifierOptions(flags, s);
+      if (!vopts.debugUrl && !vopts.snapshotFile && !vopts.verifierJwksUrl) {
+        throw new UsageError('no verifier key set to compare: set verifier.debugUrl in the contract, or pass --debug-url URL, --snapshot FILE or --verifier-jwks-url URL');
+      }
+      const [live, verifier] = await Promise.all([loadKeyMaterials(liveSpecs(flags, s), s.ctx), readVerifierKeys(vopts)]);
+      const report = checkRotation({
+        ...(s.env?.name !== undefined ? { env: s.env.name } : {}),
+        live,
+        verifier,
+        ...(s.verifier.cacheTtlSeconds !== undefined ? { cacheTtlSeconds: s.verifier.cacheTtlSeconds } : {}),
+        ...(s.verifier.cooldownSeconds !== undefined ? { cooldownSeconds: s.verifier.cooldownSeconds } : {}),
+        now: s.now,
+      });
+      print(flags.format, report, formatRotationCheckText(report));
+      process.exitCode = report.result === 'error' ? EXIT.fail : EXIT.ok;
+    });
+
+  addCommon(rotation.command('overlap').description('prove every key that signed a live token stays trusted until it expires'), false)
+    .requiredOption('--old <set>', 'the trusted key set before the rotation (JWKS file or URL)')
+    .requiredOption('--new <set>', 'the trusted key set after the rotation (JWKS file or URL)')
+    .option('--lifetime <seconds>', 'token lifetime (default policy.tokenLifetimeSeconds of --env)')
+    .option('--tokens <file>', 'live tokens, one per line (decoded without verification: kid and exp)')
+    .option('--switched-at <instant>', 'when the signer switched to the new key (default now)')
+    .option('--retire-at <instant>', 'planned retirement of the old key')
+    .option('--clock-tolerance <seconds>', 'verifier clock tolerance (default clockToleranceSeconds of --env, else 0)')
+    .addHelpText('after', OVERLAP_HELP)
+    .action(async (flags: CommonFlags & { old: string; new: string; lifetime?: string; tokens?: string; switchedAt?: string; retireAt?: string; clockTolerance?: string }) => {
+      const s = setup(flags);
+      let lifetime = parseNumberFlag('--lifetime', flags.lifetime);
+      if (lifetime === undefined && s.contract && s.env) lifetime = readPolicySection(s.contract, s.env).tokenLifetimeSeconds;
+      let tokens: string[] | undefined;
+      if (flags.tokens !== undefined) {
+        try {
+          tokens = readFileSync(flags.tokens, 'utf8').split('\n').filter((l) => l.trim() !== '');
+        } catch (e) {
+          throw new UsageError(`cannot read --tokens ${flags.tokens}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        }
+      }
+      if (lifetime === undefined && tokens === undefined) throw new UsageError('give --lifetime SECONDS, --env NAME with policy.tokenLifetimeSeconds, or --tokens FILE');
+      const tol = parseNumberFlag('--clock-tolerance', flags.clockTolerance) ?? s.env?.clockToleranceSeconds ?? 0;
+      const switchedAt = parseInstantFlag('--switched-at', flags.switchedAt);
+      const retireAt = parseInstantFlag('--retire-at', flags.retireAt);
+      const [oldSet, newSet] = await Promise.all([loadSourceArgument(flags.old, { timeoutMs: s.timeoutMs }), loadSourceArgument(flags.new, { timeoutMs: s.timeoutMs })]);
+      const report = checkOverlap({
+        old: oldSet,
+        new: newSet,
+        ...(tokens ? { tokens } : {}),
+        ...(lifetime !== undefined ? { lifetimeSeconds: lifetime } : {}),
+        ...(switchedAt !== undefined ? { switchedAt } : {}),
+        ...(retireAt !== undefined ? { retireAt } : {}),
+        clockToleranceSeconds: tol,
+        now: s.now,
+      });
+      print(flags.format, report, formatOverlapText(report));
+      process.exitCode = report.result === 'error' ? EXIT.fail : EXIT.ok;
+    });
+
+  addCommon(rotation.command('retire').description('closing checklist: old key unpublished, untrusted, caches refreshed, no residual traffic'))
+    .requiredOption('--kid <kid>', 'the retired key id')
+    .option('--metrics-url <url>', 'Prometheus text endpoint (default verifier.metricsUrl)')
+    .option('--log <file>', 'JSON-lines log with a kid field per request (instead of metrics)')
+    .option('--threshold <rate>', 'highest acceptable old-kid requests per second', '0')
+    .option('--interval <seconds>', 'seconds between the two metrics samples', '10')
+    .option('--window <seconds>', 'log: count lines from the last SECONDS before now', '3600')
+    .option('--unpublished-at <instant>', 'when the old key was removed from the JWKS')
+    .addHelpText('after', RETIRE_HELP)
+    .action(async (flags: CommonFlags & { kid: string; metricsUrl?: string; log?: string; threshold: string; interval: string; window: string; unpublishedAt?: string }) => {
+      const s = setup(flags);
+      const threshold = parseNumberFlag('--threshold', flags.threshold)!;
+      const interval = parseNumberFlag('--interval', flags.interval)!;
+      const windowSeconds = parseNumberFlag('--window', flags.window, 1)!;
+      const unpublishedAt = parseInstantFlag('--unpublished-at', flags.unpublishedAt);
+      const metricsUrl = parseUrlFlag('--metrics-url', flags.metricsUrl) ?? (flags.log === undefined ? s.verifier.metricsUrl : undefined);
+      const trafficP: Promise<TrafficEvidence | undefined> =
+        flags.log !== undefined
+          ? Promise.resolve(countLogTraffic(flags.log, { kid: flags.kid, ...(s.env?.name !== undefined ? { env: s.env.name } : {}), windowSeconds, now: s.now }))
+          : metricsUrl
+            ? sampleMetricsTraffic(metricsUrl, { kid: flags.kid, ...(s.env?.name !== undefined ? { env: s.env.name } : {}), intervalSeconds: interval, timeoutMs: s.timeoutMs })
+            : Promise.resolve(undefined);
+      const [live, verifier, traffic] = await Promise.all([loadKeyMaterials(liveSpecs(flags, s), s.ctx), readVerifierKeys(verifierOptions(flags, s)), trafficP]);
+      const report = checkRetirement({
+        ...(s.env?.name !== undefined ? { env: s.env.name } : {}),
+        kid: flags.kid,
+        live,
+        verifier,
+        ...(traffic ? { traffic } : {}),
+        ...(unpublishedAt !== undefined ? { unpublishedAt } : {}),
+        ...(s.verifier.cacheTtlSeconds !== undefined ? { cacheTtlSeconds: s.verifier.cacheTtlSeconds } : {}),
+        threshold,
+        now: s.now,
+      });
+      print(flags.format, report, formatRetirementText(report));
+      process.exitCode = report.passed ? EXIT.ok : EXIT.fail;
+    });
+}

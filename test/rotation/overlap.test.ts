@@ -1,0 +1,76 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkOverlap } from '../../src/rotation/check_overlap.ts';
+import { loadKeyMaterial } from '../../src/rotation/load_key_material.ts';
+import { makeKey, NOW, runCli, sendJson, serve, signToken } from './helpers.ts';
+
+const iso = (s: number) => new Date(s * 1000).toISOString();
+
+test('lifetime mode: earliest safe retirement = switch + lifetime + tolerance', async () => {
+  const oldKey = makeKey('old');
+  const newKey = makeKey('new');
+  const oldSet = await loadKeyMaterial({ jwk: { keys: [oldKey.jwk] } });
+  const newSet = await loadKeyMaterial({ jwk: { keys: [newKey.jwk] } });
+  const r = checkOverlap({ old: oldSet, new: newSet, lifetimeSeconds: 3600, clockToleranceSeconds: 30, switchedAt: NOW - 600, retireAt: NOW + 1800, now: NOW });
+  assert.deepEqual(r.retiring.map((k) => k.kid), ['old']);
+  assert.deepEqual(r.added.map((k) => k.kid), ['new']);
+  assert.equal(r.earliestSafeRetirement, iso(NOW - 600 + 3600 + 30));
+  assert.equal(r.safe, false);
+  assert.equal(r.marginSeconds, -1230);
+  assert.deepEqual(r.findings.map((f) => f.code), ['rotation_overlap_short']);
+  assert.equal(r.findings[0]!.detail!.shortBySeconds, 1230);
+  const ok = checkOverlap({ old: oldSet, new: newSet, lifetimeSeconds: 3600, switchedAt: NOW - 600, retireAt: NOW + 3000, now: NOW });
+  assert.equal(ok.safe, true);
+  assert.equal(ok.result, 'ok');
+  // Nothing retires when the new set keeps the old key.
+  const both = await loadKeyMaterial({ jwk: { keys: [oldKey.jwk, newKey.jwk] } });
+  const keep = checkOverlap({ old: oldSet, new: both, lifetimeSeconds: 3600, retireAt: NOW, now: NOW });
+  assert.equal(keep.safe, true);
+  assert.deepEqual(keep.kept.map((k) => k.kid), ['old']);
+});
+
+test('tokens mode over HTTP sets: the latest live token signed by the old key decides', async () => {
+  const oldKey = makeKey('old');
+  const newKey = makeKey('new');
+  const stranger = makeKey('stranger');
+  let phase: 'old' | 'new' = 'old';
+  const issuer = await serve((req, res) => sendJson(res, { keys: (req.url === '/old' || phase === 'old' ? [oldKey] : [newKey]).map((k) => k.jwk) }, { 'cache-control': 'max-age=600' }));
+  const dir = mkdtempSync(join(tmpdir(), 'jd-overlap-'));
+  try {
+    phase = 'new';
+    const tokens = [
+      signToken(oldKey, { sub: 'a', iat: NOW - 3000, exp: NOW + 600 }),
+      signToken(oldKey, { sub: 'b', iat: NOW - 1000, exp: NOW + 2600 }),
+      signToken(oldKey, { sub: 'c', iat: NOW - 9000, exp: NOW - 5400 }), // expired: needs no key
+      signToken(newKey, { sub: 'd', iat: NOW - 10, exp: NOW + 3590 }),
+      signToken(stranger, { sub: 'e', iat: NOW - 10, exp: NOW + 3590 }),
+      'Bearer not-a-token',
+    ];
+    const oldSet = await loadKeyMaterial({ jwksUri: `${issuer.url}/old` }, { timeoutMs: 2000 });
+    const newSet = await loadKeyMaterial({ jwksUri: `${issuer.url}/current` }, { timeoutMs: 2000 });
+    const r = checkOverlap({ old: oldSet, new: newSet, tokens, retireAt: NOW + 1200, now: NOW });
+    assert.equal(r.mode, 'tokens');
+    assert.deepEqual(r.tokens!.byKid.old, { live: 2, set: 'old', latestExp: iso(NOW + 2600) });
+    assert.equal(r.tokens!.expired, 1);
+    assert.equal(r.tokens!.unreadable, 1);
+    assert.equal(r.earliestSafeRetirement, iso(NOW + 2600));
+    assert.deepEqual(r.findings.map((f) => f.code).sort(), ['key_not_found', 'rotation_overlap_short']);
+    assert.equal(r.safe, false);
+
+    // The CLI reads the same from files, and never prints a token.
+    const tokFile = join(dir, 'tokens.txt');
+    writeFileSync(tokFile, tokens.join('\n'));
+    const cli = await runCli(['rotation', 'overlap', '--old', `${issuer.url}/old`, '--new', `${issuer.url}/current`, '--tokens', tokFile, '--retire-at', iso(NOW + 3000), '--now', iso(NOW)]);
+    assert.equal(cli.status, 1, cli.stderr); // the stranger's live token has no key in either set
+    assert.match(cli.stdout, /overlap = pass/);
+    for (const t of tokens.slice(0, 5)) assert.ok(!cli.stdout.includes(t.split('.')[2]!), 'no token material in output');
+    const usage = await runCli(['rotation', 'overlap', '--old', `${issuer.url}/old`, '--new', `${issuer.url}/current`]);
+    assert.equal(usage.status, 2);
+  } finally {
+    await issuer.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
