@@ -1,0 +1,69 @@
+import { createServer } from 'node:http';
+import type { Command } from 'commander';
+import { createEchoHandler } from '../../probe/echo_handler.ts';
+import { DEFAULT_ECHO_PATH } from '../../probe/api_config.ts';
+import { UsageError } from '../common.ts';
+
+const HELP = `
+Serves the echo: a JSON report of which auth-related headers arrived
+(Authorization, X-Forwarded-Authorization, X-Amzn-Oidc-*, custom ones, any
+header holding a JWS), each with its scheme, length and SHA-256, whether the
+token decodes, and cookie names. Never the token or a cookie value. Put it
+behind the gateway under test (or embed createEchoHandler() in the API) and
+run jwt-doctor probe against the gateway.
+
+Examples:
+  $ jwt-doctor probe-server --port 8080
+  $ jwt-doctor probe-server --port 8080 --host 0.0.0.0 --any-path --header x-auth-token
+  $ curl -s -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8080/v1/.well-known/jwt-doctor/echo
+
+Runs until interrupted (Ctrl-C). Exit codes: 0 stopped, 2 usage error or the
+port cannot be bound.`;
+
+interface Flags {
+  port: string;
+  host: string;
+  path: string;
+  anyPath?: boolean;
+  header?: string[];
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+export function register(program: Command): void {
+  program
+    .command('probe-server')
+    .description('serve the echo handler: what auth headers reach this server (fingerprints, never tokens)')
+    .requiredOption('-p, --port <port>', 'port to listen on (0: any free port)')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--path <suffix>', 'echo path suffix (any prefix before it works)', DEFAULT_ECHO_PATH)
+    .option('--any-path', 'answer the echo on every path')
+    .option('--header <name>', 'custom header the API reads tokens from (repeatable)', collect)
+    .addHelpText('after', HELP)
+    .action(async (flags: Flags) => {
+      const port = Number(flags.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port expects 0-65535, got "${flags.port}"`);
+      if (!flags.path.startsWith('/')) throw new UsageError(`--path expects a path starting with /, got "${flags.path}"`);
+      const server = createServer(createEchoHandler({ path: flags.path, anyPath: Boolean(flags.anyPath), headers: flags.header ?? [] }));
+      // Slow or idle clients must not hold the process: Node's defaults, made explicit.
+      server.requestTimeout = 10_000;
+      server.headersTimeout = 5_000;
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', (e: NodeJS.ErrnoException) => reject(new UsageError(`cannot listen on ${flags.host}:${port}: ${e.code ?? e.message}`)));
+        server.listen(port, flags.host, () => resolve());
+      });
+      const addr = server.address();
+      const bound = typeof addr === 'object' && addr ? `${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}` : String(addr);
+      process.stdout.write(`probe-server listening on http://${bound} (echo: ${flags.anyPath ? 'every path' : `*${flags.path}`})\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          server.close(() => resolve());
+          server.closeAllConnections();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+    });
+}
