@@ -89,10 +89,12 @@ export function buildDiagnoser(expectations: Expectations, prepared: PreparedKey
    * references, key selection, typ) is computed once per distinct header
    * and cached: tokens from one signer share a handful of headers.
    */
-  const plans = new Map<string, HeaderPlan>();
-  function planFor(signingInput: string, header: JsonObject): HeaderPlan {
-    const segment = signingInput.slice(0, signingInput.indexOf('.'));
-    let plan = plans.get(segment);
+  // Keyed by the header object: decodeToken hands out the same frozen
+  // object for a header segment it has seen (HeaderCache), so this is an
+  // identity lookup, no string hashing.
+  const plans = new WeakMap<JsonObject, HeaderPlan>();
+  function planFor(header: JsonObject): HeaderPlan {
+    let plan = plans.get(header);
     if (plan) return plan;
     const planFindings: Finding[] = [...checkKeyReferences(header)];
     const algCheck = checkAlgorithm(header, allowed);
@@ -114,8 +116,7 @@ export function buildDiagnoser(expectations: Expectations, prepared: PreparedKey
       passReports: new Map(candidates.map((k) => [k, signatureReport('pass', algCheck.alg, k, candidates.length)])),
     };
     if (algCheck.alg) plan.alg = algCheck.alg;
-    if (plans.size >= 64) plans.clear();
-    plans.set(segment, plan);
+    if (Object.isFrozen(header)) plans.set(header, plan);
     return plan;
   }
 
@@ -131,7 +132,7 @@ export function buildDiagnoser(expectations: Expectations, prepared: PreparedKey
 
     let signature: SignatureReport = SKIPPED;
     if (header && decoded?.ok) {
-      const plan = planFor(decoded.token.signingInput, header);
+      const plan = planFor(header);
       if (plan.findings.length > 0) findings.push(...plan.findings);
       if (plan.alg) signature = plan.skipped;
       if (plan.alg && plan.candidates.length > 0) {
@@ -159,10 +160,12 @@ export function buildDiagnoser(expectations: Expectations, prepared: PreparedKey
     if (payload) {
       const t = checkTimes(payload, expectations, now);
       clock = t.clock;
-      // Each check returns [] when it passes: push only what failed (hot path).
-      for (const list of [t.findings, checkIssuer(payload, expectations, claimCtx), checkAudience(payload, expectations, claimCtx), checkRequiredClaims(payload, expectations), checkExpectedClaims(payload, expectations)]) {
-        if (list.length > 0) findings.push(...list);
-      }
+      // Each check returns an empty list when it passes: push only what failed (hot path).
+      append(findings, t.findings);
+      append(findings, checkIssuer(payload, expectations, claimCtx));
+      append(findings, checkAudience(payload, expectations, claimCtx));
+      append(findings, checkRequiredClaims(payload, expectations));
+      append(findings, checkExpectedClaims(payload, expectations));
     }
     dedupeMissing(findings);
     const d: Diagnosis = {
@@ -201,6 +204,10 @@ interface HeaderPlan {
   skipped: SignatureReport;
   failReport: SignatureReport;
   passReports: Map<KeyRecord, SignatureReport>;
+}
+
+function append(to: Finding[], from: readonly Finding[]): void {
+  for (let i = 0; i < from.length; i++) to.push(from[i]!);
 }
 
 function dedupeMissing(findings: Finding[]): void {

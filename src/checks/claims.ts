@@ -2,6 +2,9 @@ import { makeFinding, type Finding } from '../reasons.ts';
 import type { ClaimExpectation, Expectations } from '../expectations.ts';
 import type { JsonObject } from '../token/decode.ts';
 
+/** Shared result of a passing check: frozen, so no caller can append to it. */
+const NONE: readonly Finding[] = Object.freeze([]);
+
 /** Other environments' issuers and audiences, for "minted by env X" hints. */
 export interface ClaimContext {
   otherEnvironments?: readonly { name: string; issuer?: string[]; audience?: string[] }[];
@@ -42,11 +45,11 @@ function otherEnvFor(kind: 'issuer' | 'audience', values: unknown[], ctx: ClaimC
   return (ctx.otherEnvironments ?? []).filter((e) => values.some((v) => typeof v === 'string' && (e[kind] ?? []).includes(v))).map((e) => e.name);
 }
 
-export function checkIssuer(payload: JsonObject, exp: Expectations, ctx: ClaimContext = {}): Finding[] {
-  if (!exp.issuer || exp.issuer.length === 0) return [];
+export function checkIssuer(payload: JsonObject, exp: Expectations, ctx: ClaimContext = {}): readonly Finding[] {
+  if (!exp.issuer || exp.issuer.length === 0) return NONE;
   const iss = payload.iss;
   if (iss === undefined) return [makeFinding('missing_claim', { claim: 'iss', expected: one(exp.issuer), actual: null })];
-  if (typeof iss === 'string' && exp.issuer.includes(iss)) return [];
+  if (typeof iss === 'string' && exp.issuer.includes(iss)) return NONE;
   const nearMiss = typeof iss === 'string' ? exp.issuer.map((e) => issuerNearMiss(iss, e)).find(Boolean) : undefined;
   const envs = otherEnvFor('issuer', [iss], ctx);
   const detail: Record<string, unknown> = {};
@@ -60,14 +63,14 @@ export function checkIssuer(payload: JsonObject, exp: Expectations, ctx: ClaimCo
   return [makeFinding('issuer_mismatch', { claim: 'iss', expected: one(exp.issuer), actual: iss, detail, ...(hint ? { hint } : {}) })];
 }
 
-export function checkAudience(payload: JsonObject, exp: Expectations, ctx: ClaimContext = {}): Finding[] {
-  if (!exp.audience || exp.audience.length === 0) return [];
+export function checkAudience(payload: JsonObject, exp: Expectations, ctx: ClaimContext = {}): readonly Finding[] {
+  if (!exp.audience || exp.audience.length === 0) return NONE;
   const aud = payload.aud;
   if (aud === undefined) return [makeFinding('missing_claim', { claim: 'aud', expected: one(exp.audience), actual: null })];
   // RFC 7519 section 4.1.3: the verifier must identify itself with a value in aud.
-  if (typeof aud === 'string' && exp.audience.includes(aud)) return [];
+  if (typeof aud === 'string' && exp.audience.includes(aud)) return NONE;
   const values = Array.isArray(aud) ? aud : [aud];
-  if (values.some((v) => typeof v === 'string' && exp.audience!.includes(v))) return [];
+  if (values.some((v) => typeof v === 'string' && exp.audience!.includes(v))) return NONE;
   const detail: Record<string, unknown> = {};
   let hint: string | undefined;
   const envs = otherEnvFor('audience', values, ctx);
@@ -101,10 +104,10 @@ export function normalizeTyp(typ: string): string {
   return t.startsWith('application/') ? t.slice('application/'.length) : t;
 }
 
-export function checkTyp(header: JsonObject, exp: Expectations): Finding[] {
-  if (exp.typ === undefined) return [];
+export function checkTyp(header: JsonObject, exp: Expectations): readonly Finding[] {
+  if (exp.typ === undefined) return NONE;
   const typ = header.typ;
-  if (typeof typ === 'string' && normalizeTyp(typ) === normalizeTyp(exp.typ)) return [];
+  if (typeof typ === 'string' && normalizeTyp(typ) === normalizeTyp(exp.typ)) return NONE;
   const detail: Record<string, unknown> = {};
   let hint: string | undefined;
   const pair = [normalizeTyp(exp.typ), typeof typ === 'string' ? normalizeTyp(typ) : ''].sort().join('|');
@@ -115,7 +118,8 @@ export function checkTyp(header: JsonObject, exp: Expectations): Finding[] {
   return [makeFinding('typ_mismatch', { claim: 'header.typ', expected: exp.typ, actual: typ ?? null, detail, ...(hint ? { hint } : {}) })];
 }
 
-export function checkRequiredClaims(payload: JsonObject, exp: Expectations): Finding[] {
+export function checkRequiredClaims(payload: JsonObject, exp: Expectations): readonly Finding[] {
+  if (!exp.requiredClaims) return NONE;
   const out: Finding[] = [];
   for (const claim of exp.requiredClaims ?? []) {
     if (!(claim in payload) || payload[claim] === null) out.push(makeFinding('missing_claim', { claim, actual: null }));
@@ -137,9 +141,9 @@ export function matchClaim(actual: unknown, want: ClaimExpectation): boolean {
   return (Array.isArray(want.includes) ? want.includes : [want.includes]).every((w) => have.includes(w));
 }
 
-export function checkExpectedClaims(payload: JsonObject, exp: Expectations): Finding[] {
+export function checkExpectedClaims(payload: JsonObject, exp: Expectations): readonly Finding[] {
+  if (!exp.claims) return NONE;
   const out: Finding[] = [];
-  if (!exp.claims) return out;
   for (const [claim, want] of Object.entries(exp.claims ?? {})) {
     if (!(claim in payload)) {
       out.push(makeFinding('missing_claim', { claim, expected: want, actual: null }));

@@ -13,6 +13,13 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<{ r
   diagnose: { summary: 'check a token against an environment: claim delta, reason codes, fixes', load: () => import('./commands/diagnose.ts') },
   match: { summary: 'evaluate a token against every environment of the contract', load: () => import('./commands/match.ts') },
   demo: { summary: 'run diagnose and match on the bundled example (npm start)', load: () => import('./commands/demo.ts') },
+  probe: { summary: 'send one token to every API route: status, reason, header fate through the gateway, route drift', load: () => import('./commands/probe.ts') },
+  'probe-server': { summary: 'serve the echo handler: which auth headers arrive (fingerprints, never tokens)', load: () => import('./commands/probe-server.ts') },
+  clock: { summary: "offset of the issuer's and API's clocks (HTTP Date) against the contract tolerance", load: () => import('./commands/clock.ts') },
+  keys: { summary: 'inspect a key set (JWKS URL, issuer, file, environment): rows and warnings', load: () => import('./commands/keys.ts') },
+  rotation: { summary: 'key rotation: check caches, prove overlap, retirement checklist', load: () => import('./commands/rotation.ts') },
+  drift: { summary: 'two environments side by side, including which keys each trusts', load: () => import('./commands/drift.ts') },
+  contract: { summary: 'contract tools: diff two contracts into rollout notes', load: () => import('./commands/contract.ts') },
 };
 
 export const EXAMPLES = `
@@ -67,7 +74,8 @@ export function handleError(e: unknown): number {
   return EXIT.usage;
 }
 
-const isEntry = process.argv[1] !== undefined && /cli[\\/]main\.ts$|bin[\\/]jwt-doctor(\.js)?$/.test(process.argv[1]);
+// bin/jwt-doctor.js calls main() itself: matching it here too ran every command twice.
+const isEntry = process.argv[1] !== undefined && /cli[\\/]main\.ts$/.test(process.argv[1]);
 if (isEntry) {
   main(process.argv.slice(2)).then(
     (code) => {

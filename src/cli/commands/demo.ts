@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadContract } from '../../contract/load.ts';
 import { matchEnvironments } from '../../match.ts';
 import { formatDiagnosisText } from '../../report/text.ts';
 import { useColor } from '../common.ts';
+import { packageRoot } from '../package_root.ts';
 import { formatMatchTable } from './match.ts';
 
 /** The bundled example's check instant: five minutes after the token was minted. */
@@ -15,8 +16,9 @@ export function register(program: Command): void {
     .command('demo')
     .description('diagnose the bundled example token against staging, then match it against every environment')
     .action(async () => {
-      const contractPath = fileURLToPath(new URL('../../../examples/auth-contract.yaml', import.meta.url));
-      const token = readFileSync(new URL('../../../examples/tokens/local-login.jwt', import.meta.url), 'utf8');
+      const root = packageRoot();
+      const contractPath = join(root, 'examples/auth-contract.yaml');
+      const token = readFileSync(join(root, 'examples/tokens/local-login.jwt'), 'utf8');
       const contract = loadContract(contractPath);
       const now = Date.parse(DEMO_NOW) / 1000;
       const m = await matchEnvironments(token, contract, { now });

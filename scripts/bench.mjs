@@ -1,0 +1,31 @@
+// `npm run bench`: compiles the benchmarks with esbuild exactly as
+// scripts/build.mjs compiles the package (no tsx loader in the measured
+// process), then runs them with plain node. Arguments pass through
+// (--core, --middleware).
+import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+// Inside the repo so that ESM resolution finds node_modules by walking up.
+mkdirSync(join(root, 'bench/.out'), { recursive: true });
+const out = mkdtempSync(join(root, 'bench/.out/run-'));
+try {
+  await build({
+    absWorkingDir: root,
+    entryPoints: { run: 'bench/run.ts' },
+    outdir: out,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  const r = spawnSync(process.execPath, [join(out, 'run.js'), ...process.argv.slice(2)], { stdio: 'inherit', cwd: root });
+  process.exitCode = r.status ?? 1;
+} finally {
+  rmSync(out, { recursive: true, force: true });
+}
