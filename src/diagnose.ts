@@ -1,7 +1,7 @@
 import { makeFinding, rankResult, type Finding, type ReasonCode } from './reasons.ts';
 import type { Expectations, Owners } from './expectations.ts';
-import { normalizeTokenInput } from './token/normalize.ts';
-import { decodeToken, HeaderCache, type DecodeOptions, type JsonObject } from './token/decode.ts';
+import { bareInput, normalizeTokenInput } from './token/normalize.ts';
+import { decodeToken, DEFAULT_MAX_TOKEN_BYTES, HeaderCache, type DecodeOptions, type DecodeResult, type JsonObject } from './token/decode.ts';
 import { ALGORITHM_NAMES, getAlgorithm, isAlgNone, type AlgorithmEntry } from './keys/algorithms.ts';
 import type { KeyRecord } from './keys/import.ts';
 import { resolveKeys, type SourceReport } from './keys/sources.ts';
@@ -82,7 +82,9 @@ export function buildDiagnoser(expectations: Expectations, prepared: PreparedKey
   if (expectations.audience) expected.audience = expectations.audience;
   if (expectations.typ !== undefined) expected.typ = expectations.typ;
   if (expectations.requiredClaims) expected.requiredClaims = expectations.requiredClaims;
-  const decodeOptions: DecodeOptions = { headerCache: new HeaderCache(), ...(expectations.maxTokenBytes !== undefined ? { maxBytes: expectations.maxTokenBytes } : {}) };
+  const headerCache = new HeaderCache();
+  const maxBytes = expectations.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES;
+  const decodeOptions: DecodeOptions = { headerCache, maxBytes };
 
   /**
    * Everything that depends only on the header (alg allow-list, key
@@ -114,7 +116,12 @@ export function buildDiagnoser(expectations: Expectations, prepared: PreparedKey
       skipped: signatureReport('skipped', algCheck.alg, undefined, 0),
       failReport: signatureReport('fail', algCheck.alg, candidates.length === 1 ? candidates[0] : undefined, candidates.length),
       passReports: new Map(candidates.map((k) => [k, signatureReport('pass', algCheck.alg, k, candidates.length)])),
+      weak: new Map(),
     };
+    for (const k of candidates) {
+      const w = weakness(k, algCheck.alg!.name);
+      if (w) plan.weak.set(k, w);
+    }
     if (algCheck.alg) plan.alg = algCheck.alg;
     if (Object.isFrozen(header)) plans.set(header, plan);
     return plan;
@@ -123,9 +130,17 @@ export function buildDiagnoser(expectations: Expectations, prepared: PreparedKey
   function diagnose(raw: string, options: DiagnoseCallOptions = {}): Diagnosis {
     const now = toSeconds(options.now);
     const findings: Finding[] = [];
-    const input = normalizeTokenInput(raw);
-    if (input.findings.length > 0) findings.push(...input.findings);
-    const decoded = input.token === '' ? undefined : decodeToken(input.token, decodeOptions);
+    // Decode first: a token that decodes strictly needed no normalization
+    // (the hot path). Only input that fails is normalized (pasted header
+    // lines, quotes, wrapping) and decoded again.
+    let decoded: DecodeResult | undefined = decodeToken(raw, decodeOptions);
+    let input = bareInput(raw);
+    if (!decoded.ok) {
+      input = normalizeTokenInput(raw);
+      if (input.findings.length > 0) findings.push(...input.findings);
+      if (input.token === '') decoded = undefined;
+      else if (input.token !== raw) decoded = decodeToken(input.token, decodeOptions);
+    }
     if (decoded && decoded.findings.length > 0) findings.push(...decoded.findings);
     const header = decoded ? (decoded.ok ? decoded.token.header : decoded.header) : undefined;
     const payload = decoded ? (decoded.ok ? decoded.token.payload : decoded.payload) : undefined;
@@ -138,9 +153,10 @@ export function buildDiagnoser(expectations: Expectations, prepared: PreparedKey
       if (plan.alg && plan.candidates.length > 0) {
         const { signingInput, signature: sig } = decoded.token;
         let key: KeyRecord | undefined;
-        for (const k of plan.candidates) {
-          if (verifyWithKey(plan.alg, k, signingInput, sig)) {
-            key = k;
+        const candidates = plan.candidates;
+        for (let i = 0; i < candidates.length; i++) {
+          if (verifyWithKey(plan.alg, candidates[i]!, signingInput, sig)) {
+            key = candidates[i];
             break;
           }
         }
@@ -148,7 +164,7 @@ export function buildDiagnoser(expectations: Expectations, prepared: PreparedKey
         if (!key) {
           findings.push(makeFinding('signature_invalid', { claim: 'signature', detail: { alg: plan.alg.name, candidates: plan.candidates.length, ...(typeof header.kid === 'string' ? { kid: header.kid } : {}) } }));
         } else {
-          const weak = weakness(key, plan.alg.name);
+          const weak = plan.weak.get(key);
           if (weak) findings.push(weak);
         }
       }
@@ -156,8 +172,9 @@ export function buildDiagnoser(expectations: Expectations, prepared: PreparedKey
         findings.push(...findProvenance(decoded.token, header, keys, otherKeys));
       }
     } else if (header) findings.push(...checkTyp(header, expectations));
-    let clock: ClockReport = { now, nowIso: isoSecond(now), toleranceSeconds: expectations.clockToleranceSeconds ?? 0 };
-    if (payload) {
+    let clock: ClockReport;
+    if (!payload) clock = { now, nowIso: isoSecond(now), toleranceSeconds: expectations.clockToleranceSeconds ?? 0 };
+    else {
       const t = checkTimes(payload, expectations, now);
       clock = t.clock;
       // Each check returns an empty list when it passes: push only what failed (hot path).
@@ -204,6 +221,8 @@ interface HeaderPlan {
   skipped: SignatureReport;
   failReport: SignatureReport;
   passReports: Map<KeyRecord, SignatureReport>;
+  /** weak_key warning per candidate key (RSA < 2048, short HMAC secret). */
+  weak: Map<KeyRecord, Finding>;
 }
 
 function append(to: Finding[], from: readonly Finding[]): void {
@@ -211,7 +230,9 @@ function append(to: Finding[], from: readonly Finding[]): void {
 }
 
 function dedupeMissing(findings: Finding[]): void {
-  if (!findings.some((f) => f.code === 'missing_claim')) return;
+  let any = false;
+  for (let i = 0; i < findings.length && !any; i++) any = findings[i]!.code === 'missing_claim';
+  if (!any) return;
   const seen = new Set<string>();
   for (let i = 0; i < findings.length; i++) {
     const f = findings[i]!;

@@ -24,6 +24,15 @@ export function base64urlProblem(segment: string): string | null {
       }
     }
   }
+  return trailingProblem(segment);
+}
+
+/**
+ * The checks left once the alphabet is known to be right: length and
+ * RFC 4648 section 3.5 zero trailing bits.
+ */
+export function trailingProblem(segment: string): string | null {
+  const n = segment.length;
   const rem = n % 4;
   if (rem === 1) return 'impossible length (one character left over)';
   if (rem === 2 && (VALUE[segment.charCodeAt(n - 1)]! & 0x0f) !== 0) return 'non-zero trailing bits (not canonical)';
