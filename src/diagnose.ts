@@ -1,13 +1,13 @@
 import { makeFinding, rankResult, type Finding, type ReasonCode } from './reasons.ts';
 import type { Expectations, Owners } from './expectations.ts';
-import { bareInput, normalizeTokenInput } from './token/normalize.ts';
+import { normalizeTokenInput, type NormalizedInput } from './token/normalize.ts';
 import { decodeToken, DEFAULT_MAX_TOKEN_BYTES, HeaderCache, type DecodeOptions, type DecodeResult, type JsonObject } from './token/decode.ts';
 import { ALGORITHM_NAMES, getAlgorithm, isAlgNone, type AlgorithmEntry } from './keys/algorithms.ts';
 import type { KeyRecord } from './keys/import.ts';
 import { resolveKeys, type SourceReport } from './keys/sources.ts';
 import { checkAlgorithm, checkKeyReferences, findProvenance, selectKeys, signatureReport, verifyWithKey, type SignatureReport } from './checks/signature.ts';
 import { checkAudience, checkExpectedClaims, checkIssuer, checkRequiredClaims, checkTyp, type ClaimContext } from './checks/claims.ts';
-import { checkTimes, isoSecond, type ClockReport } from './checks/time.ts';
+import { checkTimesInto, isoSecond, type ClockReport } from './checks/time.ts';
 import type { Contract } from './contract/load.ts';
 
 export const DIAGNOSIS_SCHEMA = 'jwt-doctor/diagnosis/v1';
@@ -134,7 +134,7 @@ export function buildDiagnoser(expectations: Expectations, prepared: PreparedKey
     // (the hot path). Only input that fails is normalized (pasted header
     // lines, quotes, wrapping) and decoded again.
     let decoded: DecodeResult | undefined = decodeToken(raw, decodeOptions);
-    let input = bareInput(raw);
+    let input: NormalizedInput | undefined;
     if (!decoded.ok) {
       input = normalizeTokenInput(raw);
       if (input.findings.length > 0) findings.push(...input.findings);
@@ -175,10 +175,8 @@ export function buildDiagnoser(expectations: Expectations, prepared: PreparedKey
     let clock: ClockReport;
     if (!payload) clock = { now, nowIso: isoSecond(now), toleranceSeconds: expectations.clockToleranceSeconds ?? 0 };
     else {
-      const t = checkTimes(payload, expectations, now);
-      clock = t.clock;
+      clock = checkTimesInto(findings, payload, expectations, now);
       // Each check returns an empty list when it passes: push only what failed (hot path).
-      append(findings, t.findings);
       append(findings, checkIssuer(payload, expectations, claimCtx));
       append(findings, checkAudience(payload, expectations, claimCtx));
       append(findings, checkRequiredClaims(payload, expectations));
@@ -192,7 +190,7 @@ export function buildDiagnoser(expectations: Expectations, prepared: PreparedKey
       signature,
       clock,
       expected,
-      input: { length: input.token.length, stripped: input.stripped },
+      input: input ? { length: input.token.length, stripped: input.stripped } : { length: raw.length, stripped: NOTHING_STRIPPED },
     };
     if (expectations.name !== undefined) d.env = expectations.name;
     if (header) d.header = header;
@@ -212,6 +210,7 @@ export function buildDiagnoser(expectations: Expectations, prepared: PreparedKey
 }
 
 /** A required claim reported twice (requiredClaims and iss/aud checks) is kept once. */
+const NOTHING_STRIPPED: string[] = Object.freeze([]) as unknown as string[];
 const SKIPPED: SignatureReport = Object.freeze(signatureReport('skipped', undefined, undefined, 0)) as SignatureReport;
 
 interface HeaderPlan {

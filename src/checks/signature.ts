@@ -15,6 +15,8 @@ export interface SignatureReport {
   candidates: number;
 }
 
+const DATA_SCRATCH = Buffer.allocUnsafe(32 * 1024);
+
 /** Verifies a signature with one key, synchronously (cached KeyObject). */
 export function verifyWithKey(alg: AlgorithmEntry, key: KeyRecord, signingInput: string, signature: Buffer): boolean {
   if (alg.kty === 'oct') {
@@ -24,7 +26,9 @@ export function verifyWithKey(alg: AlgorithmEntry, key: KeyRecord, signingInput:
   // RFC 7518 section 3.4: an ECDSA signature is exactly R||S of fixed length.
   if (alg.signatureBytes !== undefined && signature.length !== alg.signatureBytes) return false;
   try {
-    const data = Buffer.from(signingInput, 'latin1');
+    // crypto.verify is synchronous and keeps no reference: reuse one buffer
+    // for the signing input instead of allocating one per token.
+    const data = signingInput.length <= DATA_SCRATCH.length ? DATA_SCRATCH.subarray(0, DATA_SCRATCH.write(signingInput, 'latin1')) : Buffer.from(signingInput, 'latin1');
     if (alg.kty === 'EC') return cryptoVerify(alg.hash, data, { key: key.keyObject, dsaEncoding: 'ieee-p1363' }, signature);
     if (alg.kty === 'RSA') {
       return alg.saltLength !== undefined

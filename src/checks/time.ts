@@ -59,10 +59,15 @@ export function isoSecond(now: number): string {
 }
 
 export function checkTimes(payload: JsonObject, exp: Expectations, now: number): { findings: Finding[]; clock: ClockReport } {
+  const findings: Finding[] = [];
+  return { clock: checkTimesInto(findings, payload, exp, now), findings };
+}
+
+/** checkTimes appending to the caller's findings (the diagnoser's hot path: no intermediate objects). */
+export function checkTimesInto(findings: Finding[], payload: JsonObject, exp: Expectations, now: number): ClockReport {
   const tol = exp.clockToleranceSeconds ?? 0;
   const window = exp.skewWindowSeconds ?? DEFAULT_SKEW_WINDOW_SECONDS;
   const clock: ClockReport = { now, nowIso: isoSecond(now), toleranceSeconds: tol };
-  const findings: Finding[] = [];
   const e = typeof payload.exp === 'number' ? payload.exp : undefined;
   const nbf = typeof payload.nbf === 'number' ? payload.nbf : undefined;
   const iat = typeof payload.iat === 'number' ? payload.iat : undefined;
@@ -97,5 +102,5 @@ export function checkTimes(payload: JsonObject, exp: Expectations, now: number):
       findings.push(makeFinding('token_too_old', { claim: 'iat', expected: exp.maxTokenAgeSeconds, actual: round(now - iat), detail: { tokenAgeSeconds: round(now - iat), maxTokenAgeSeconds: exp.maxTokenAgeSeconds, secondsOver: round(over), toleranceSeconds: tol } }));
     }
   }
-  return { findings, clock };
+  return clock;
 }

@@ -1,3 +1,5 @@
+import { isAscii } from 'node:buffer';
+
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const ALPHABET_ONLY = /^[A-Za-z0-9_-]*$/;
 const VALUE = new Int8Array(128).fill(-1);
@@ -47,4 +49,42 @@ export function decodeBase64url(segment: string): Buffer {
 
 export function encodeBase64url(data: Buffer | Uint8Array | string): string {
   return Buffer.from(data).toString('base64url');
+}
+
+/**
+ * Scratch space for decoding segments that never escape as bytes (the
+ * payload becomes a string). Synchronous use only: the prepared
+ * diagnoser's hot path would otherwise allocate a pooled Buffer per token.
+ */
+const SCRATCH = Buffer.allocUnsafe(48 * 1024);
+
+/**
+ * Decodes a base64url segment to text when, and only when, it is canonical
+ * (re-encoding the bytes gives the same segment back); undefined otherwise.
+ */
+export function decodeCanonicalSegmentText(segment: string): string | undefined {
+  const maxBytes = Math.ceil((segment.length * 3) / 4);
+  const buf = maxBytes <= SCRATCH.length ? SCRATCH : Buffer.allocUnsafe(maxBytes);
+  const n = buf.write(segment, 'base64url');
+  if (buf.toString('base64url', 0, n) !== segment) return undefined;
+  const bytes = buf.subarray(0, n);
+  // ASCII (nearly every payload) decodes faster as latin1, with the same result.
+  return bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
+}
+
+const SIGNATURE_SCRATCH = Buffer.allocUnsafe(4096);
+
+/**
+ * The signature segment (from `start` to the end of `token`) decoded into a
+ * reused buffer when canonical; undefined otherwise. The returned view is
+ * valid until the next call: the prepared diagnoser verifies with it
+ * synchronously and never hands it out.
+ */
+export function decodeCanonicalSignature(token: string, start: number): Buffer | undefined {
+  const seg = token.slice(start);
+  const maxBytes = Math.ceil((seg.length * 3) / 4);
+  const buf = maxBytes <= SIGNATURE_SCRATCH.length ? SIGNATURE_SCRATCH : Buffer.allocUnsafe(maxBytes);
+  const n = buf.write(seg, 'base64url');
+  if (buf.toString('base64url', 0, n) !== seg) return undefined;
+  return buf.subarray(0, n);
 }

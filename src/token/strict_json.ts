@@ -29,11 +29,17 @@ function countMembers(v: unknown): number {
   if (v === null || typeof v !== 'object') return 0;
   let n = 0;
   if (Array.isArray(v)) {
-    for (const item of v) n += countMembers(item);
+    for (let i = 0; i < v.length; i++) {
+      const item: unknown = v[i];
+      if (item !== null && typeof item === 'object') n += countMembers(item);
+    }
     return n;
   }
-  for (const k in v as Record<string, unknown>) {
-    n += 1 + countMembers((v as Record<string, unknown>)[k]);
+  const values = Object.values(v as Record<string, unknown>);
+  n = values.length;
+  for (let i = 0; i < values.length; i++) {
+    const item = values[i];
+    if (item !== null && typeof item === 'object') n += countMembers(item);
   }
   return n;
 }
