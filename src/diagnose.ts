@@ -183,20 +183,22 @@ export function buildDiagnoser(expectations: Expectations, prepared: PreparedKey
       append(findings, checkExpectedClaims(payload, expectations));
     }
     dedupeMissing(findings);
+    // One literal with every field (absent ones undefined, which JSON omits):
+    // one object shape for every diagnosis, no per-call shape transitions.
     const d: Diagnosis = {
       schema: DIAGNOSIS_SCHEMA,
       result: rankResult(findings),
+      env: expectations.name,
       findings,
+      header,
+      claims: payload,
       signature,
       clock,
       expected,
       input: input ? { length: input.token.length, stripped: input.stripped } : { length: raw.length, stripped: NOTHING_STRIPPED },
+      owners: expectations.owners,
+      keySources: prepared.sources,
     };
-    if (expectations.name !== undefined) d.env = expectations.name;
-    if (header) d.header = header;
-    if (payload) d.claims = payload;
-    if (expectations.owners) d.owners = expectations.owners;
-    if (prepared.sources) d.keySources = prepared.sources;
     return d;
   }
 
