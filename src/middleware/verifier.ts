@@ -14,6 +14,9 @@ import { challengeFor, formatWwwAuthenticate } from './rfc6750.ts';
 import { createJsonLineLogger, requestIdOf, untrustedLabel, type LoggerLike, type RejectionLogRecord } from './log.ts';
 import { buildKeysSnapshot, DEFAULT_DEBUG_PATH, type VerifierKeysSnapshot } from './debug_endpoint.ts';
 
+/** How many retired kids keep their own failure label (bounded cardinality). */
+export const FORMER_KIDS_MAX = 16;
+
 export interface VerifierOptions {
   /** The contract the environment comes from: file name for errors, folder for relative key paths. */
   contract?: Contract;
@@ -192,6 +195,11 @@ export function createVerifier(expectations: Expectations, options: VerifierOpti
   const base = buildDiagnoser(expectations, { keys: [] });
   let current: Diagnoser = base;
   let trusted = new Map<string, KeyRecord>();
+  // kids this verifier trusted before and no longer does (a retired key),
+  // most recent last, at most FORMER_KIDS_MAX: rejections naming one keep
+  // that kid as their metric label, so `rotation retire` can see residual
+  // old-key traffic; any other untrusted kid stays "unknown" (bounded labels).
+  const formerKids = new Set<string>();
   let usable: boolean[] = caches.map(() => false);
   let loaded = false;
   let readyPromise: Promise<void> | undefined;
@@ -207,7 +215,15 @@ export function createVerifier(expectations: Expectations, options: VerifierOpti
       else findings.push(c.unusableFinding());
       if (c.lastReport) sources.push(c.lastReport);
     });
-    trusted = new Map(keys.filter((k) => k.kid !== undefined).map((k) => [k.kid!, k]));
+    const next = new Map(keys.filter((k) => k.kid !== undefined).map((k) => [k.kid!, k]));
+    for (const kid of trusted.keys()) {
+      if (next.has(kid)) continue;
+      formerKids.delete(kid);
+      formerKids.add(kid);
+      if (formerKids.size > FORMER_KIDS_MAX) formerKids.delete(formerKids.values().next().value!);
+    }
+    for (const kid of next.keys()) formerKids.delete(kid);
+    trusted = next;
     current = base.withKeys({ keys, findings, sources });
   }
 
@@ -250,7 +266,8 @@ export function createVerifier(expectations: Expectations, options: VerifierOpti
     const usedKey = d?.signature;
     const tokenAge = d?.clock.tokenAgeSeconds;
     if (metrics) {
-      metrics.failures.inc({ reason: code, env, kid: trustedKey ? trustedKey.kid! : UNKNOWN_KID, route });
+      const kidLabel = trustedKey ? trustedKey.kid! : typeof headerKid === 'string' && formerKids.has(headerKid) ? headerKid : UNKNOWN_KID;
+      metrics.failures.inc({ reason: code, env, kid: kidLabel, route });
       if (tokenAge !== undefined) metrics.tokenAge.observe({ reason: code, env }, Math.max(0, tokenAge));
     }
     if (logger) {

@@ -229,3 +229,25 @@ test('two verifiers (staging and prod) share one registry: one set of series, la
     await jwks.close();
   }
 });
+
+test('after a retirement, rejections naming the retired kid keep it as their label; other unknown kids stay "unknown"', async () => {
+  const jwks = await startJwksServer([k1, k2]);
+  const { registry, verifier } = setup(jwks);
+  try {
+    assert.equal((await verifyToken(verifier, signToken(k1))).ok, true);
+    // The issuer retires k1; the verifier refreshes and no longer trusts it.
+    jwks.keys = [k2.jwk];
+    await verifier.refreshKeys();
+    const old = await verifyToken(verifier, signToken(k1));
+    assert.equal(!old.ok && old.reason, 'key_not_found');
+    const stray = await verifyToken(verifier, signToken(makeKey('attacker-chosen')));
+    assert.equal(!stray.ok && stray.reason, 'key_not_found');
+    const s = parseMetrics(await registry.metrics());
+    assert.equal(sampleValue(s, 'jwt_auth_failures_total', { reason: 'key_not_found', kid: 'k1' }), 1);
+    assert.equal(sampleValue(s, 'jwt_auth_failures_total', { reason: 'key_not_found', kid: 'unknown' }), 1);
+    assert.equal(sampleValue(s, 'jwt_auth_failures_total', { kid: 'attacker-chosen' }), undefined);
+  } finally {
+    verifier.close();
+    await jwks.close();
+  }
+});

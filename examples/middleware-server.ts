@@ -1,6 +1,6 @@
 /**
- * The middleware walkthrough of docs/middleware.md, runnable:
- *   node --import tsx docs/middleware-example.ts
+ * The middleware walkthrough of README (Verifier middleware), runnable:
+ *   node --import tsx examples/middleware-server.ts
  * Starts a node:http server on 127.0.0.1 with the bundled contract's
  * staging environment, sends a few requests, prints what came back, the
  * log lines, the debug endpoint and the metrics, then stops.
