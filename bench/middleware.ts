@@ -11,8 +11,10 @@
  *   node --import tsx bench/middleware.ts --quick    (short run, for a smoke check)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { packageRoot } from '../src/cli/package_root.ts';
 import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
@@ -26,7 +28,12 @@ import type { BenchServerConfig } from './middleware-server.ts';
 
 const ISS = 'https://auth.bench.example.com';
 const AUD = 'api-bench';
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+// The repository root, found from this file: the same answer under tsx
+// (bench/) and when scripts/bench.mjs runs a compiled copy (bench/.out/...).
+const ROOT = packageRoot(fileURLToPath(import.meta.url));
+// scripts/bench.mjs compiles the server next to this file: run it with plain
+// node then, so both sides of the HTTP benchmark run compiled code.
+const COMPILED_SERVER = fileURLToPath(new URL('./middleware-server.js', import.meta.url));
 
 export interface MiddlewareBenchOptions {
   quick?: boolean;
@@ -129,7 +136,8 @@ interface Child {
 }
 
 async function startServer(config: BenchServerConfig): Promise<Child> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./middleware-server.ts', import.meta.url))], {
+  const args = existsSync(COMPILED_SERVER) ? [COMPILED_SERVER] : ['--import', 'tsx', join(ROOT, 'bench/middleware-server.ts')];
+  const proc = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, JWT_BENCH_CONFIG: JSON.stringify(config) },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -307,7 +315,7 @@ if (process.argv[1] && /bench[\\/]middleware\.ts$/.test(process.argv[1])) {
     }) as typeof process.stdout.write;
     await runMiddlewareBench({ quick });
     process.stdout.write = orig;
-    writeFileSync(new URL('./middleware-results.md', import.meta.url), `# Middleware benchmark results\n\nReproduce: \`node --import tsx bench/middleware.ts --write\`\n\n${text}`);
+    writeFileSync(join(ROOT, 'bench/middleware-results.md'), `# Middleware benchmark results\n\nReproduce: \`node --import tsx bench/middleware.ts --write\`\n\n${text}`);
   } else {
     await runMiddlewareBench({ quick });
   }

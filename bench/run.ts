@@ -5,7 +5,7 @@
  */
 import { formatCoreBench, runCoreBench } from './core.ts';
 
-const only = process.argv.slice(2);
+const only = process.argv.slice(2).filter((a) => a !== '--quick');
 const want = (name: string) => only.length === 0 || only.includes(`--${name}`);
 
 if (want('core')) {
@@ -16,5 +16,5 @@ if (want('core')) {
 if (want('middleware')) {
   const m = await import('./middleware.ts');
   process.stdout.write('## Middleware\n\n');
-  await m.runMiddlewareBench();
+  await m.runMiddlewareBench({ quick: process.argv.includes('--quick') });
 }

@@ -14,7 +14,7 @@ const out = mkdtempSync(join(root, 'bench/.out/run-'));
 try {
   await build({
     absWorkingDir: root,
-    entryPoints: { run: 'bench/run.ts' },
+    entryPoints: { run: 'bench/run.ts', 'middleware-server': 'bench/middleware-server.ts' },
     outdir: out,
     bundle: true,
     splitting: true,

@@ -12,6 +12,7 @@ await build({
     index: 'src/index.ts',
     middleware: 'src/middleware/index.ts',
     probe: 'src/probe/index.ts',
+    rotation: 'src/rotation/index.ts',
     cli: 'src/cli/main.ts',
   },
   outdir: 'dist',

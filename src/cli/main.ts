@@ -32,7 +32,21 @@ Examples:
 
 Exit codes: 0 valid, 1 the token fails, 2 usage or contract error.`;
 
+let pipeGuard = false;
+/** `jwt-doctor --help | head`: a reader that closes early is not an error (no EPIPE stack trace). */
+function guardClosedPipes(): void {
+  if (pipeGuard) return;
+  pipeGuard = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+      throw e;
+    });
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
+  guardClosedPipes();
   const program = new Command('jwt-doctor')
     .description('Find out why a JWT that works locally is rejected in staging.')
     .version('0.1.0')

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, hasStackTrace } from '../helpers/cli.ts';
+import { runCli, hasStackTrace, REPO } from '../helpers/cli.ts';
 import { b64url, claimsAt, makeKey, signJws } from '../helpers/mint.ts';
 
 const NOW_ISO = '2026-11-28T12:05:00Z';
@@ -117,4 +117,15 @@ test('npm start demo prints the diagnosis and the match table', async () => {
   ]);
   assert.ok(r.stdout.includes('most_likely_minted_by'));
   assert.equal(/\u001b\[/.test(r.stdout), false);
+});
+
+test('a reader that closes the pipe early (jwt-doctor --help | head) gets no EPIPE stack trace', async () => {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'diagnose', '--help'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.destroy();
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.doesNotMatch(stderr, /EPIPE|\n\s+at /);
+  assert.equal(code, 0);
 });
