@@ -253,7 +253,7 @@ async function rssHttp(requests: number, cfg: { jwk: Record<string, unknown>; pu
     out.push({ seconds: 0, requests: 0, rssMiB: mib(rssOf(child.proc.pid!)) });
     const run = autocannon({ url: `http://127.0.0.1:${child.port}/orders/42`, connections: 32, amount: requests, headers: { authorization: `Bearer ${cfg.token}` } });
     (run as unknown as { on(e: string, f: () => void): void }).on('response', () => void done++);
-    const timer = setInterval(() => out.push({ seconds: Math.round((performance.now() - start) / 100) / 10, requests: done, rssMiB: mib(rssOf(child.proc.pid!)) }), 2000);
+    const timer = setInterval(() => out.push({ seconds: Math.round((performance.now() - start) / 100) / 10, requests: done, rssMiB: mib(rssOf(child.proc.pid!)) }), 5000);
     await run;
     clearInterval(timer);
     out.push({ seconds: Math.round((performance.now() - start) / 100) / 10, requests: done, rssMiB: mib(rssOf(child.proc.pid!)) });
@@ -294,7 +294,7 @@ export async function runMiddlewareBench(options: MiddlewareBenchOptions = {}): 
   for (const s of inProc.samples) log(`| ${s.calls.toLocaleString('en-US')} | ${s.rssMiB} | ${s.rssAfterGcMiB} | ${s.heapUsedMiB} |\n`);
   log(`\nMetric series in the registry afterwards: ${inProc.series} (the 100,000 distinct attacker kids collapsed into kid="unknown").\n\n`);
 
-  const httpRequests = quick ? 20_000 : 200_000;
+  const httpRequests = quick ? 20_000 : 1_000_000;
   log(`### RSS of a node:http server with the middleware over ${httpRequests.toLocaleString('en-US')} real requests\n\n`);
   const rh = await rssHttp(httpRequests, http);
   log('| seconds | requests done | server RSS MiB |\n|---:|---:|---:|\n');

@@ -32,9 +32,9 @@ export interface DecodeOptions {
 /** A small bounded map of header segment -> parsed, checked, frozen header. */
 export class HeaderCache {
   private readonly map = new Map<string, JsonObject>();
-  // The last header seen, as "segment." so a token can be matched with one
-  // startsWith (no slice, no hashing): one signer, one header, usually.
-  private lastPrefix = '';
+  // The last header seen: one signer, one header, usually. A string
+  // comparison is cheaper than hashing the segment for a Map lookup.
+  private lastSegment = '';
   private lastHeader: JsonObject | undefined;
   constructor(private readonly max = 64) {}
   get(segment: string): JsonObject | undefined {
@@ -42,11 +42,11 @@ export class HeaderCache {
   }
   /** The cached header whose segment starts `token` (followed by '.'), if any. */
   match(token: string, dot: number): JsonObject | undefined {
-    if (this.lastHeader && dot === this.lastPrefix.length - 1 && token.startsWith(this.lastPrefix)) return this.lastHeader;
     const segment = token.slice(0, dot);
+    if (segment === this.lastSegment && this.lastHeader) return this.lastHeader;
     const header = this.map.get(segment);
     if (header) {
-      this.lastPrefix = segment + '.';
+      this.lastSegment = segment;
       this.lastHeader = header;
     }
     return header;

@@ -35,10 +35,10 @@ function countMembers(v: unknown): number {
     }
     return n;
   }
-  const values = Object.values(v as Record<string, unknown>);
-  n = values.length;
-  for (let i = 0; i < values.length; i++) {
-    const item = values[i];
+  const o = v as Record<string, unknown>;
+  for (const k in o) {
+    n++;
+    const item = o[k];
     if (item !== null && typeof item === 'object') n += countMembers(item);
   }
   return n;
