@@ -27,9 +27,9 @@ const cfg = JSON.parse(process.env.JWT_BENCH_CONFIG ?? '{}') as BenchServerConfi
 const [framework, auth] = [cfg.variant.split('-')[0], cfg.variant.split('-').slice(1).join('-')];
 const body = '{"ok":true}';
 
-function doctor() {
+function doctor(offloadSignatures = false) {
   // Metrics on a real registry, logs off (valid tokens are not logged anyway).
-  return createVerifier({ name: 'bench', issuer: [cfg.iss], audience: [cfg.aud], algorithms: ['RS256'], keys: [{ jwk: cfg.jwk }] }, { registry: new Registry(), logger: false });
+  return createVerifier({ name: 'bench', issuer: [cfg.iss], audience: [cfg.aud], algorithms: ['RS256'], keys: [{ jwk: cfg.jwk }] }, { registry: new Registry(), logger: false, offloadSignatures });
 }
 const ejwt = () => expressjwt({ secret: cfg.publicPem, algorithms: ['RS256'], issuer: cfg.iss, audience: cfg.aud });
 
@@ -37,8 +37,8 @@ let server;
 if (framework === 'node') {
   const ok = (_req: IncomingMessage, res: ServerResponse) => void res.writeHead(200, { 'content-type': 'application/json' }).end(body);
   if (auth === 'none') server = createServer(ok);
-  else if (auth === 'jwt-doctor') {
-    const v = doctor();
+  else if (auth === 'jwt-doctor' || auth === 'jwt-doctor-offload') {
+    const v = doctor(auth === 'jwt-doctor-offload');
     await v.ready();
     server = createServer(withJwtAuth(v, ok, { route: () => '/orders/:id' }));
   } else if (auth === 'jose') {

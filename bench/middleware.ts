@@ -43,7 +43,7 @@ export interface MiddlewareBenchOptions {
 
 export interface HttpRow {
   framework: 'node:http' | 'express';
-  auth: 'none' | 'jwt-doctor' | 'express-jwt' | 'jose';
+  auth: 'none' | 'jwt-doctor' | 'jwt-doctor-offload' | 'express-jwt' | 'jose';
   requestsPerSec: number;
   latencyP50Ms: number;
   latencyP99Ms: number;
@@ -183,7 +183,7 @@ async function httpBench(quick: boolean, log: (s: string) => void) {
   const rows: HttpRow[] = [];
   const duration = quick ? 2 : 8;
   for (const framework of ['node', 'express'] as const) {
-    for (const auth of (framework === 'node' ? ['none', 'jwt-doctor', 'express-jwt', 'jose'] : ['none', 'jwt-doctor', 'express-jwt']) as HttpRow['auth'][]) {
+    for (const auth of (framework === 'node' ? ['none', 'jwt-doctor', 'jwt-doctor-offload', 'express-jwt', 'jose'] : ['none', 'jwt-doctor', 'express-jwt']) as HttpRow['auth'][]) {
       const child = await startServer({ variant: `${framework}-${auth}`, jwk, publicPem, iss: ISS, aud: AUD });
       try {
         const url = `http://127.0.0.1:${child.port}/orders/42`;

@@ -17,6 +17,13 @@ export interface SignatureReport {
 
 const DATA_SCRATCH = Buffer.allocUnsafe(32 * 1024);
 
+/** The key argument crypto.verify takes for this algorithm (RFC 7518 section 3). */
+function verifyKeyArg(alg: AlgorithmEntry, key: KeyRecord): Parameters<typeof cryptoVerify>[2] {
+  if (alg.kty === 'EC') return { key: key.keyObject, dsaEncoding: 'ieee-p1363' };
+  if (alg.kty === 'RSA' && alg.saltLength !== undefined) return { key: key.keyObject, padding: alg.padding!, saltLength: alg.saltLength };
+  return key.keyObject;
+}
+
 /** Verifies a signature with one key, synchronously (cached KeyObject). */
 export function verifyWithKey(alg: AlgorithmEntry, key: KeyRecord, signingInput: string, signature: Buffer): boolean {
   if (alg.kty === 'oct') {
@@ -29,16 +36,30 @@ export function verifyWithKey(alg: AlgorithmEntry, key: KeyRecord, signingInput:
     // crypto.verify is synchronous and keeps no reference: reuse one buffer
     // for the signing input instead of allocating one per token.
     const data = signingInput.length <= DATA_SCRATCH.length ? DATA_SCRATCH.subarray(0, DATA_SCRATCH.write(signingInput, 'latin1')) : Buffer.from(signingInput, 'latin1');
-    if (alg.kty === 'EC') return cryptoVerify(alg.hash, data, { key: key.keyObject, dsaEncoding: 'ieee-p1363' }, signature);
-    if (alg.kty === 'RSA') {
-      return alg.saltLength !== undefined
-        ? cryptoVerify(alg.hash, data, { key: key.keyObject, padding: alg.padding!, saltLength: alg.saltLength }, signature)
-        : cryptoVerify(alg.hash, data, key.keyObject, signature);
-    }
-    return cryptoVerify(null, data, key.keyObject, signature);
+    return cryptoVerify(alg.hash, data, verifyKeyArg(alg, key), signature);
   } catch {
     return false;
   }
+}
+
+/**
+ * The same verification on libuv's thread pool (crypto.verify with a
+ * callback): a server with spare cores verifies RSA/EC/EdDSA signatures in
+ * parallel with its event loop. HMAC stays synchronous (cheaper than the
+ * hop). Inputs are copied: the caller's buffers may be reused meanwhile.
+ */
+export function verifyWithKeyAsync(alg: AlgorithmEntry, key: KeyRecord, signingInput: string, signature: Buffer): Promise<boolean> {
+  if (alg.kty === 'oct') return Promise.resolve(verifyWithKey(alg, key, signingInput, signature));
+  if (alg.signatureBytes !== undefined && signature.length !== alg.signatureBytes) return Promise.resolve(false);
+  const data = Buffer.from(signingInput, 'latin1');
+  const sig = Buffer.from(signature);
+  return new Promise((resolve) => {
+    try {
+      cryptoVerify(alg.hash, data, verifyKeyArg(alg, key), sig, (err, ok) => resolve(!err && ok));
+    } catch {
+      resolve(false);
+    }
+  });
 }
 
 export interface AlgorithmCheck {

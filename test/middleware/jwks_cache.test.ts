@@ -251,3 +251,22 @@ test('after a retirement, rejections naming the retired kid keep it as their lab
     await jwks.close();
   }
 });
+
+test('offloadSignatures: the thread-pool path accepts and rejects exactly like the synchronous one', async () => {
+  const jwks = await startJwksServer([k1]);
+  const { verifier } = setup(jwks, { offloadSignatures: true });
+  try {
+    const good = signToken(k1);
+    assert.equal((await verifyToken(verifier, good)).ok, true);
+    const [h, p, s] = good.split('.');
+    const sig = Buffer.from(s!, 'base64url');
+    sig[10] ^= 0xff;
+    const bad = await verifyToken(verifier, `${h}.${p}.${sig.toString('base64url')}`);
+    assert.equal(!bad.ok && bad.reason, 'signature_invalid');
+    const outcomes = await Promise.all(Array.from({ length: 30 }, (_, i) => verifyToken(verifier, signToken(k1, { jti: `j${i}` }))));
+    assert.ok(outcomes.every((o) => o.ok));
+  } finally {
+    verifier.close();
+    await jwks.close();
+  }
+});
