@@ -5,7 +5,7 @@ import { decodeToken, DEFAULT_MAX_TOKEN_BYTES, HeaderCache, type DecodedToken, t
 import { ALGORITHM_NAMES, getAlgorithm, isAlgNone, type AlgorithmEntry } from './keys/algorithms.ts';
 import type { KeyRecord } from './keys/import.ts';
 import { resolveKeys, type SourceReport } from './keys/sources.ts';
-import { checkAlgorithm, checkKeyReferences, findProvenance, selectKeys, signatureReport, verifyWithKey, verifyWithKeyAsync, type SignatureReport } from './checks/signature.ts';
+import { checkAlgorithm, checkKeyReferences, findProvenance, selectKeys, signatureReport, verifierFor, verifyWithKeyAsync, type SignatureReport, type SignatureVerifier } from './checks/signature.ts';
 import { checkAudience, checkExpectedClaims, checkIssuer, checkRequiredClaims, checkTyp, type ClaimContext } from './checks/claims.ts';
 import { checkTimesInto, isoSecond, type ClockReport } from './checks/time.ts';
 import type { Contract } from './contract/load.ts';
@@ -128,7 +128,10 @@ export function buildDiagnoser(expectations: Expectations, prepared: PreparedKey
       const w = weakness(k, algCheck.alg!.name);
       if (w) plan.weak.set(k, w);
     }
-    if (algCheck.alg) plan.alg = algCheck.alg;
+    if (algCheck.alg) {
+      plan.alg = algCheck.alg;
+      plan.verify = verifierFor(algCheck.alg);
+    }
     if (Object.isFrozen(header)) plans.set(header, plan);
     return plan;
   }
@@ -232,10 +235,11 @@ export function buildDiagnoser(expectations: Expectations, prepared: PreparedKey
   }
 
   function firstVerifying(p: Pending): KeyRecord | undefined {
-    const candidates = p.plan?.candidates;
-    if (!p.token || !p.plan?.alg || !candidates) return undefined;
+    const plan = p.plan;
+    if (!p.token || !plan?.verify) return undefined;
+    const candidates = plan.candidates;
     for (let i = 0; i < candidates.length; i++) {
-      if (verifyWithKey(p.plan.alg, candidates[i]!, p.token.signingInput, p.token.signature)) return candidates[i];
+      if (plan.verify(candidates[i]!, p.token.signingInput, p.token.signature)) return candidates[i];
     }
     return undefined;
   }
@@ -270,6 +274,8 @@ interface HeaderPlan {
   findings: Finding[];
   alg?: AlgorithmEntry;
   candidates: KeyRecord[];
+  /** The algorithm's specialised verifier (monomorphic per algorithm family). */
+  verify?: SignatureVerifier;
   skipped: SignatureReport;
   failReport: SignatureReport;
   passReports: Map<KeyRecord, SignatureReport>;

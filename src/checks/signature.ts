@@ -24,22 +24,81 @@ function verifyKeyArg(alg: AlgorithmEntry, key: KeyRecord): Parameters<typeof cr
   return key.keyObject;
 }
 
+/** Verifies one signature with one key, synchronously. */
+export type SignatureVerifier = (key: KeyRecord, signingInput: string, signature: Buffer) => boolean;
+
+/** crypto.verify needs bytes: write the signing input into reused scratch space (it keeps no reference). */
+function signingBytes(signingInput: string): Buffer {
+  return signingInput.length <= DATA_SCRATCH.length ? DATA_SCRATCH.subarray(0, DATA_SCRATCH.write(signingInput, 'latin1')) : Buffer.from(signingInput, 'latin1');
+}
+
+/**
+ * One specialised function per algorithm family, so each call site the
+ * prepared diagnoser keeps stays monomorphic: a verifier that has seen
+ * HS256 tokens does not slow down on RS256 ones.
+ */
+function buildVerifier(alg: AlgorithmEntry): SignatureVerifier {
+  const hash = alg.hash;
+  switch (alg.kty) {
+    case 'oct':
+      return (key, signingInput, signature) => {
+        const mac = createHmac(hash!, key.keyObject).update(signingInput).digest();
+        return mac.length === signature.length && timingSafeEqual(mac, signature);
+      };
+    case 'EC': {
+      const bytes = alg.signatureBytes!;
+      // RFC 7518 section 3.4: an ECDSA signature is exactly R||S of fixed length.
+      return (key, signingInput, signature) => {
+        if (signature.length !== bytes) return false;
+        try {
+          return cryptoVerify(hash, signingBytes(signingInput), { key: key.keyObject, dsaEncoding: 'ieee-p1363' }, signature);
+        } catch {
+          return false;
+        }
+      };
+    }
+    case 'RSA':
+      if (alg.saltLength !== undefined) {
+        const padding = alg.padding!;
+        const saltLength = alg.saltLength;
+        return (key, signingInput, signature) => {
+          try {
+            return cryptoVerify(hash, signingBytes(signingInput), { key: key.keyObject, padding, saltLength }, signature);
+          } catch {
+            return false;
+          }
+        };
+      }
+      return (key, signingInput, signature) => {
+        try {
+          return cryptoVerify(hash, signingBytes(signingInput), key.keyObject, signature);
+        } catch {
+          return false;
+        }
+      };
+    default:
+      return (key, signingInput, signature) => {
+        try {
+          return cryptoVerify(null, signingBytes(signingInput), key.keyObject, signature);
+        } catch {
+          return false;
+        }
+      };
+  }
+}
+
+const verifiers = new Map<AlgorithmEntry, SignatureVerifier>();
+
+/** The specialised synchronous verifier for an algorithm (built once per entry). */
+export function verifierFor(alg: AlgorithmEntry): SignatureVerifier {
+  let v = verifiers.get(alg);
+  if (!v) verifiers.set(alg, (v = buildVerifier(alg)));
+  return v;
+}
+
 /** Verifies a signature with one key, synchronously (cached KeyObject). */
 export function verifyWithKey(alg: AlgorithmEntry, key: KeyRecord, signingInput: string, signature: Buffer): boolean {
-  if (alg.kty === 'oct') {
-    const mac = createHmac(alg.hash!, key.keyObject).update(signingInput).digest();
-    return mac.length === signature.length && timingSafeEqual(mac, signature);
-  }
-  // RFC 7518 section 3.4: an ECDSA signature is exactly R||S of fixed length.
-  if (alg.signatureBytes !== undefined && signature.length !== alg.signatureBytes) return false;
-  try {
-    // crypto.verify is synchronous and keeps no reference: reuse one buffer
-    // for the signing input instead of allocating one per token.
-    const data = signingInput.length <= DATA_SCRATCH.length ? DATA_SCRATCH.subarray(0, DATA_SCRATCH.write(signingInput, 'latin1')) : Buffer.from(signingInput, 'latin1');
-    return cryptoVerify(alg.hash, data, verifyKeyArg(alg, key), signature);
-  } catch {
-    return false;
-  }
+  return verifierFor(alg)(key, signingInput, signature);
 }
 
 /**
