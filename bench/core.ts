@@ -197,7 +197,7 @@ export function formatCoreBench(rows: CoreBenchRow[]): string {
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of rows) {
-    out.push(`| ${r.alg} | ${k(r.raw)} | ${k(r.doctor)} | ${r.ratio.toFixed(2)}x | ${r.target}x ${r.ratio >= r.target ? 'met' : 'NOT met'} | ${k(r.jose)} | ${k(r.fastJwt)} | ${(r.doctor / r.jose).toFixed(2)}x | ${(r.doctor / r.fastJwt).toFixed(2)}x |`);
+    out.push(`| ${r.alg} | ${k(r.raw)} | ${k(r.doctor)} | ${r.ratio.toFixed(3)}x | ${r.target}x ${r.ratio >= r.target ? 'met' : 'NOT met'} | ${k(r.jose)} | ${k(r.fastJwt)} | ${(r.doctor / r.jose).toFixed(2)}x | ${(r.doctor / r.fastJwt).toFixed(2)}x |`);
   }
   return out.join('\n') + '\n';
 }

@@ -1,7 +1,7 @@
 import { makeFinding, rankResult, type Finding, type ReasonCode } from './reasons.ts';
 import type { Expectations, Owners } from './expectations.ts';
 import { normalizeTokenInput, type NormalizedInput } from './token/normalize.ts';
-import { decodeToken, DEFAULT_MAX_TOKEN_BYTES, HeaderCache, type DecodedToken, type DecodeOptions, type DecodeResult, type JsonObject } from './token/decode.ts';
+import { decodeToken, DEFAULT_MAX_TOKEN_BYTES, HeaderCache, type DecodedToken, type DecodeOptions, type DecodeResult, type JsonObject, reusableDecodeResult } from './token/decode.ts';
 import { ALGORITHM_NAMES, getAlgorithm, isAlgNone, type AlgorithmEntry } from './keys/algorithms.ts';
 import type { KeyRecord } from './keys/import.ts';
 import { resolveKeys, type SourceReport } from './keys/sources.ts';
@@ -91,6 +91,9 @@ export function buildDiagnoser(expectations: Expectations, prepared: PreparedKey
   const headerCache = new HeaderCache();
   const maxBytes = expectations.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES;
   const decodeOptions: DecodeOptions = { headerCache, maxBytes };
+  // The synchronous path decodes into one reused result (complete() is done
+  // with it before diagnose() returns); diagnoseAsync allocates its own.
+  const syncDecodeOptions: DecodeOptions = { headerCache, maxBytes, into: reusableDecodeResult() };
 
   /**
    * Everything that depends only on the header (alg allow-list, key
@@ -121,13 +124,9 @@ export function buildDiagnoser(expectations: Expectations, prepared: PreparedKey
       candidates,
       skipped: signatureReport('skipped', algCheck.alg, undefined, 0),
       failReport: signatureReport('fail', algCheck.alg, candidates.length === 1 ? candidates[0] : undefined, candidates.length),
-      passReports: new Map(candidates.map((k) => [k, signatureReport('pass', algCheck.alg, k, candidates.length)])),
-      weak: new Map(),
+      passReports: candidates.map((k) => signatureReport('pass', algCheck.alg, k, candidates.length)),
+      weak: candidates.map((k) => weakness(k, algCheck.alg!.name)),
     };
-    for (const k of candidates) {
-      const w = weakness(k, algCheck.alg!.name);
-      if (w) plan.weak.set(k, w);
-    }
     if (algCheck.alg) {
       plan.alg = algCheck.alg;
       plan.verify = verifierFor(algCheck.alg);
@@ -137,13 +136,17 @@ export function buildDiagnoser(expectations: Expectations, prepared: PreparedKey
   }
 
   /** Everything before the signature: input, strict decode, the header plan. */
-  function begin(raw: string, options: DiagnoseCallOptions): Pending {
+  // The synchronous path fills this one object per call (complete() reads it
+  // before returning); diagnoseAsync, whose calls overlap, gets its own.
+  const reused: Pending = { raw: '', now: 0, findings: [], input: undefined, header: undefined, payload: undefined, token: undefined, plan: undefined };
+
+  function begin(raw: string, options: DiagnoseCallOptions, into?: Pending): Pending {
     const now = toSeconds(options.now);
     const findings: Finding[] = [];
     // Decode first: a token that decodes strictly needed no normalization
     // (the hot path). Only input that fails is normalized (pasted header
     // lines, quotes, wrapping) and decoded again.
-    let decoded: DecodeResult | undefined = decodeToken(raw, decodeOptions);
+    let decoded: DecodeResult | undefined = decodeToken(raw, into ? syncDecodeOptions : decodeOptions);
     let input: NormalizedInput | undefined;
     if (!decoded.ok) {
       input = normalizeTokenInput(raw);
@@ -160,21 +163,30 @@ export function buildDiagnoser(expectations: Expectations, prepared: PreparedKey
       plan = planFor(header);
       if (plan.findings.length > 0) findings.push(...plan.findings);
     } else if (header) findings.push(...checkTyp(header, expectations));
-    return { raw, now, findings, input, header, payload, token, plan };
+    if (!into) return { raw, now, findings, input, header, payload, token, plan };
+    into.raw = raw;
+    into.now = now;
+    into.findings = findings;
+    into.input = input;
+    into.header = header;
+    into.payload = payload;
+    into.token = token;
+    into.plan = plan;
+    return into;
   }
 
   /** Everything after it: signature outcome, provenance, time and claims, the report. */
-  function complete(p: Pending, key: KeyRecord | undefined): Diagnosis {
+  function complete(p: Pending, verified: number): Diagnosis {
     const { findings, header, payload, token, plan, now } = p;
     let signature: SignatureReport = SKIPPED;
     if (plan && header && token) {
       if (plan.alg) signature = plan.skipped;
       if (plan.alg && plan.candidates.length > 0) {
-        signature = key ? plan.passReports.get(key)! : plan.failReport;
-        if (!key) {
+        signature = verified >= 0 ? plan.passReports[verified]! : plan.failReport;
+        if (verified < 0) {
           findings.push(makeFinding('signature_invalid', { claim: 'signature', detail: { alg: plan.alg.name, candidates: plan.candidates.length, ...(typeof header.kid === 'string' ? { kid: header.kid } : {}) } }));
         } else {
-          const weak = plan.weak.get(key);
+          const weak = plan.weak[verified];
           if (weak) findings.push(weak);
         }
       }
@@ -213,8 +225,11 @@ export function buildDiagnoser(expectations: Expectations, prepared: PreparedKey
   }
 
   function diagnose(raw: string, options: DiagnoseCallOptions = {}): Diagnosis {
-    const p = begin(raw, options);
-    return complete(p, firstVerifying(p));
+    const p = begin(raw, options, reused);
+    const d = complete(p, firstVerifying(p));
+    p.token = undefined; // drop references to this token's objects
+    p.header = p.payload = undefined;
+    return d;
   }
 
   async function diagnoseAsync(raw: string, options: DiagnoseCallOptions = {}): Promise<Diagnosis> {
@@ -224,24 +239,21 @@ export function buildDiagnoser(expectations: Expectations, prepared: PreparedKey
     // The decoded signature may live in scratch space that the next token
     // reuses while this one waits for the thread pool: keep a copy.
     p.token = { ...p.token, signature: Buffer.from(p.token.signature) };
-    let key: KeyRecord | undefined;
     for (let i = 0; i < candidates.length; i++) {
-      if (await verifyWithKeyAsync(p.plan.alg, candidates[i]!, p.token.signingInput, p.token.signature)) {
-        key = candidates[i];
-        break;
-      }
+      if (await verifyWithKeyAsync(p.plan.alg, candidates[i]!, p.token.signingInput, p.token.signature)) return complete(p, i);
     }
-    return complete(p, key);
+    return complete(p, -1);
   }
 
-  function firstVerifying(p: Pending): KeyRecord | undefined {
+  /** Index of the first candidate key that verifies, or -1. */
+  function firstVerifying(p: Pending): number {
     const plan = p.plan;
-    if (!p.token || !plan?.verify) return undefined;
+    if (!p.token || !plan?.verify) return -1;
     const candidates = plan.candidates;
     for (let i = 0; i < candidates.length; i++) {
-      if (plan.verify(candidates[i]!, p.token.signingInput, p.token.signature)) return candidates[i];
+      if (plan.verify(candidates[i]!, p.token.signingInput, p.token.signature)) return i;
     }
-    return undefined;
+    return -1;
   }
 
   return {
@@ -278,9 +290,10 @@ interface HeaderPlan {
   verify?: SignatureVerifier;
   skipped: SignatureReport;
   failReport: SignatureReport;
-  passReports: Map<KeyRecord, SignatureReport>;
+  /** Per candidate (same index): the report when it verifies. */
+  passReports: SignatureReport[];
   /** weak_key warning per candidate key (RSA < 2048, short HMAC secret). */
-  weak: Map<KeyRecord, Finding>;
+  weak: (Finding | undefined)[];
 }
 
 function append(to: Finding[], from: readonly Finding[]): void {

@@ -3,6 +3,7 @@ import { makeFinding, type Finding } from '../reasons.ts';
 import { getAlgorithm, isAlgNone, type AlgorithmEntry } from '../keys/algorithms.ts';
 import { alternateSecretReadings, describeKey, type KeyRecord } from '../keys/import.ts';
 import type { DecodedToken, JsonObject } from '../token/decode.ts';
+import { scratchView } from '../token/base64url.ts';
 
 export interface SignatureReport {
   status: 'pass' | 'fail' | 'skipped';
@@ -29,8 +30,9 @@ export type SignatureVerifier = (key: KeyRecord, signingInput: string, signature
 
 /** crypto.verify needs bytes: write the signing input into reused scratch space (it keeps no reference). */
 function signingBytes(signingInput: string): Buffer {
-  return signingInput.length <= DATA_SCRATCH.length ? DATA_SCRATCH.subarray(0, DATA_SCRATCH.write(signingInput, 'latin1')) : Buffer.from(signingInput, 'latin1');
+  return signingInput.length <= DATA_SCRATCH.length ? scratchView(DATA_VIEWS, DATA_SCRATCH, DATA_SCRATCH.write(signingInput, 'latin1')) : Buffer.from(signingInput, 'latin1');
 }
+const DATA_VIEWS = new Map<number, Buffer>();
 
 /**
  * One specialised function per algorithm family, so each call site the

@@ -82,5 +82,21 @@ export function decodeCanonicalSignature(token: string, start: number): Buffer |
   const buf = maxBytes <= SIGNATURE_SCRATCH.length ? SIGNATURE_SCRATCH : Buffer.allocUnsafe(maxBytes);
   const n = buf.write(seg, 'base64url');
   if (buf.toString('base64url', 0, n) !== seg) return undefined;
-  return buf.subarray(0, n);
+  return buf === SIGNATURE_SCRATCH ? scratchView(SIGNATURE_VIEWS, SIGNATURE_SCRATCH, n) : buf.subarray(0, n);
+}
+
+const SIGNATURE_VIEWS = new Map<number, Buffer>();
+
+/**
+ * A view of the first n bytes of a scratch buffer, kept per length: tokens
+ * of one key have one signature length (and few signing-input lengths), so
+ * the hot path reuses a handful of views instead of allocating one per call.
+ */
+export function scratchView(views: Map<number, Buffer>, scratch: Buffer, n: number): Buffer {
+  let v = views.get(n);
+  if (!v) {
+    if (views.size >= 256) views.clear();
+    views.set(n, (v = scratch.subarray(0, n)));
+  }
+  return v;
 }

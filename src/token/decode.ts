@@ -1,6 +1,6 @@
 import { makeFinding, type Finding } from '../reasons.ts';
 import { base64urlProblem, decodeBase64url, decodeCanonicalSegmentText, decodeCanonicalSignature } from './base64url.ts';
-import { parseStrictJson } from './strict_json.ts';
+import { parseStrictJson, parseStrictJsonFast } from './strict_json.ts';
 
 export const DEFAULT_MAX_TOKEN_BYTES = 16 * 1024;
 
@@ -16,7 +16,13 @@ export interface DecodedToken {
   length: number;
 }
 
-export type DecodeResult = { ok: true; token: DecodedToken; findings: Finding[] } | { ok: false; findings: Finding[]; header?: JsonObject; payload?: JsonObject };
+export type DecodeSuccess = { ok: true; token: DecodedToken; findings: Finding[] };
+export type DecodeResult = DecodeSuccess | { ok: false; findings: Finding[]; header?: JsonObject; payload?: JsonObject };
+
+/** A result object for DecodeOptions.into. */
+export function reusableDecodeResult(): DecodeSuccess {
+  return { ok: true, token: { header: {}, payload: {}, signingInput: '', signature: Buffer.alloc(0), length: 0 }, findings: Object.freeze([]) as unknown as Finding[] };
+}
 
 export interface DecodeOptions {
   /** Size cap checked before any decoding (default 16 KiB). */
@@ -27,6 +33,12 @@ export interface DecodeOptions {
    * diagnoser skips re-decoding them. Bounded by the caller (HeaderCache).
    */
   headerCache?: HeaderCache;
+  /**
+   * With headerCache: fill this result instead of allocating one (the
+   * prepared diagnoser's synchronous path, which is done with it before the
+   * next call). Never share it between calls that overlap.
+   */
+  into?: DecodeSuccess;
 }
 
 /** A small bounded map of header segment -> parsed, checked, frozen header. */
@@ -112,7 +124,7 @@ function malformed(segment: string, problem: string, extra: Record<string, unkno
 export function decodeToken(token: string, options: DecodeOptions = {}): DecodeResult {
   const max = options.maxBytes ?? DEFAULT_MAX_TOKEN_BYTES;
   if (token.length <= max && options.headerCache) {
-    const fast = decodeKnownHeader(token, options.headerCache);
+    const fast = decodeKnownHeader(token, options.headerCache, options.into);
     if (fast) return fast;
   }
   return decodeFully(token, max, options);
@@ -125,7 +137,7 @@ const NO_FINDINGS: Finding[] = Object.freeze([]) as unknown as Finding[];
  * (and validated) before. Straight-line, no intermediate arrays; any
  * irregularity returns undefined and the full decode reports it.
  */
-function decodeKnownHeader(token: string, cache: HeaderCache): DecodeResult | undefined {
+function decodeKnownHeader(token: string, cache: HeaderCache, into: DecodeSuccess | undefined): DecodeResult | undefined {
   const d1 = token.indexOf('.');
   if (d1 <= 0) return undefined;
   const d2 = token.indexOf('.', d1 + 1);
@@ -137,11 +149,16 @@ function decodeKnownHeader(token: string, cache: HeaderCache): DecodeResult | un
   if (text === undefined) return undefined;
   const signature = decodeCanonicalSignature(token, d2 + 1);
   if (!signature) return undefined;
-  const parsed = parseStrictJson(text);
-  if (!parsed.ok) return undefined;
-  const payload = parsed.value;
+  const payload = parseStrictJsonFast(text);
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload) || !registeredClaimsWellTyped(payload as JsonObject)) return undefined;
-  return { ok: true, token: { header, payload: payload as JsonObject, signingInput: token.slice(0, d2), signature, length: token.length }, findings: NO_FINDINGS };
+  if (!into) return { ok: true, token: { header, payload: payload as JsonObject, signingInput: token.slice(0, d2), signature, length: token.length }, findings: NO_FINDINGS };
+  const t = into.token;
+  t.header = header;
+  t.payload = payload as JsonObject;
+  t.signingInput = token.slice(0, d2);
+  t.signature = signature;
+  t.length = token.length;
+  return into;
 }
 
 function decodeFully(token: string, max: number, options: DecodeOptions): DecodeResult {
