@@ -3,6 +3,7 @@
 // process), then runs them with plain node. Arguments pass through
 // (--core, --middleware).
 import { build } from 'esbuild';
+import { compileOptions } from './esbuild-options.mjs';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,13 +17,7 @@ try {
     absWorkingDir: root,
     entryPoints: { run: 'bench/run.ts', 'middleware-server': 'bench/middleware-server.ts' },
     outdir: out,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'warning',
+    ...compileOptions,
   });
   const r = spawnSync(process.execPath, [join(out, 'run.js'), ...process.argv.slice(2)], { stdio: 'inherit', cwd: root });
   process.exitCode = r.status ?? 1;

@@ -2,6 +2,7 @@
 // one bundle per public entry point, shared code split into chunks, every
 // npm dependency left external. `npm ci` runs it through "prepare".
 import { build } from 'esbuild';
+import { compileOptions } from './esbuild-options.mjs';
 import { rmSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url);
@@ -16,12 +17,6 @@ await build({
     cli: 'src/cli/main.ts',
   },
   outdir: 'dist',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  packages: 'external',
+  ...compileOptions,
   sourcemap: true,
-  logLevel: 'warning',
 });

@@ -74,7 +74,8 @@ function pathOf(p: string, ctx: ResolveContext): string {
   return isAbsolute(p) ? p : resolve(ctx.baseDir ?? process.cwd(), p);
 }
 
-function fetchOptions(ctx: ResolveContext, spec: { timeoutMs?: number }): FetchOptions {
+/** Fetch options for a key spec: its own timeout, else the context's; the context's body cap. */
+export function fetchOptions(ctx: ResolveContext, spec: { timeoutMs?: number }): FetchOptions {
   const o: FetchOptions = {};
   const t = spec.timeoutMs ?? ctx.timeoutMs;
   if (t !== undefined) o.timeoutMs = t;
@@ -188,7 +189,8 @@ export async function resolveKeySpec(spec: KeySpec, ctx: ResolveContext = {}): P
   return fail({ kind: 'jwk' }, 'unknown key source');
 }
 
-function cacheInfo(headers: Record<string, string>, fetchedAt: Date): Partial<SourceReport> {
+/** The HTTP caching facts of a fetched key set, for rotation checks. */
+export function cacheInfo(headers: Record<string, string>, fetchedAt: Date): Partial<SourceReport> {
   const out: Partial<SourceReport> = { fetchedAt: fetchedAt.toISOString() };
   if (headers['cache-control']) out.cacheControl = headers['cache-control'];
   if (headers.expires) out.expires = headers.expires;

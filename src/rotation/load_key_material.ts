@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { makeFinding, type Finding } from '../reasons.ts';
-import { fetchJson, type FetchOptions } from '../net/fetch_json.ts';
+import { fetchJson } from '../net/fetch_json.ts';
 import { importJwk, type KeyRecord, type KeySourceInfo } from '../keys/import.ts';
-import { resolveKeySpec, type KeySpec, type ResolveContext, type SourceReport } from '../keys/sources.ts';
+import { cacheInfo, fetchOptions, resolveKeySpec, type KeySpec, type ResolveContext, type SourceReport } from '../keys/sources.ts';
 
 /**
  * One key as found in a source: the raw JWK JSON when the source is a JWK
@@ -60,21 +60,6 @@ function entriesFromDoc(doc: unknown, source: KeySourceInfo, published: boolean)
     }
     return entry;
   });
-}
-
-function cacheInfo(headers: Record<string, string>, fetchedAt: Date): Partial<SourceReport> {
-  const out: Partial<SourceReport> = { fetchedAt: fetchedAt.toISOString() };
-  if (headers['cache-control']) out.cacheControl = headers['cache-control'];
-  if (headers.expires) out.expires = headers.expires;
-  return out;
-}
-
-function fetchOptions(ctx: ResolveContext, spec: { timeoutMs?: number }): FetchOptions {
-  const o: FetchOptions = {};
-  const t = spec.timeoutMs ?? ctx.timeoutMs;
-  if (t !== undefined) o.timeoutMs = t;
-  if (ctx.maxBytes !== undefined) o.maxBytes = ctx.maxBytes;
-  return o;
 }
 
 async function fetchJwks(url: string, source: KeySourceInfo, ctx: ResolveContext, spec: { timeoutMs?: number }, extra: Partial<SourceReport> = {}): Promise<LoadedKeyMaterial> {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { fetchText } from './fetch_text.ts';
+import { fetchText } from '../net/fetch_text.ts';
 import { parsePrometheusText, sumSamples } from './parse_prometheus_text.ts';
 
 /** Residual traffic for one kid, measured from metrics or a log. */
@@ -19,6 +19,8 @@ export type TrafficEvidence =
   | { ok: false; from: 'metrics' | 'log'; location: string; error: string; message: string };
 
 /** Counters that carry a kid label (metric names agreed with the middleware). */
+const METRICS_MAX_BYTES = 4 * 1024 * 1024;
+
 export const KID_COUNTERS = ['jwt_auth_verified_total', 'jwt_auth_failures_total'] as const;
 
 export interface SampleMetricsOptions {
@@ -40,7 +42,8 @@ const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  * @example await sampleMetricsTraffic('http://127.0.0.1:3000/metrics', { kid: 'old', env: 'staging', intervalSeconds: 10 })
  */
 export async function sampleMetricsTraffic(url: string, options: SampleMetricsOptions): Promise<TrafficEvidence> {
-  const fetchOpts = options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {};
+  // A /metrics page can be large (many series): a 4 MiB cap instead of the 512 KiB default.
+  const fetchOpts = { maxBytes: METRICS_MAX_BYTES, accept: 'text/plain', ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) };
   const read = async () => {
     const r = await fetchText(url, fetchOpts);
     if (!r.ok) return r;
