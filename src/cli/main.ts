@@ -54,6 +54,8 @@ export async function main(argv: string[]): Promise<number> {
     .addHelpText('after', EXAMPLES)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  // `jwt-doctor help diagnose` is `jwt-doctor diagnose --help` (the full help needs the command loaded).
+  if (argv[0] === 'help' && argv[1] !== undefined && Object.prototype.hasOwnProperty.call(COMMANDS, argv[1])) argv = [argv[1], '--help'];
   const name = argv[0];
   if (name !== undefined && Object.prototype.hasOwnProperty.call(COMMANDS, name)) {
     (await COMMANDS[name]!.load()).register(program);

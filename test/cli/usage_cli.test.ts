@@ -129,3 +129,10 @@ test('a reader that closes the pipe early (jwt-doctor --help | head) gets no EPI
   assert.doesNotMatch(stderr, /EPIPE|\n\s+at /);
   assert.equal(code, 0);
 });
+
+test('"jwt-doctor help CMD" shows the command\'s full help with its options and examples', async () => {
+  const r = await runCli(['help', 'diagnose']);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /--contract/);
+  assert.match(r.stdout, /Examples:/);
+});
