@@ -222,16 +222,6 @@ function keyNotFound(kid: string | undefined, alg: AlgorithmEntry, keys: readonl
   });
 }
 
-/** Runs the candidates; the first that verifies wins. */
-export function verifySignature(token: DecodedToken, alg: AlgorithmEntry, candidates: readonly KeyRecord[]): { report: SignatureReport; key?: KeyRecord } {
-  for (const key of candidates) {
-    if (verifyWithKey(alg, key, token.signingInput, token.signature)) {
-      return { report: signatureReport('pass', alg, key, candidates.length), key };
-    }
-  }
-  return { report: signatureReport('fail', alg, candidates.length === 1 ? candidates[0] : undefined, candidates.length) };
-}
-
 export function signatureReport(status: SignatureReport['status'], alg: AlgorithmEntry | undefined, key: KeyRecord | undefined, candidates: number): SignatureReport {
   const r: SignatureReport = { status, candidates };
   if (alg) r.alg = alg.name;

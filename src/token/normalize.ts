@@ -13,7 +13,7 @@ const QUOTES = new Set(['"', "'", '`']);
 const COMPACT = /^[A-Za-z0-9_\-=+/]+(\.[A-Za-z0-9_\-=+/]*){2,4}$/;
 
 /** The input of a bare compact token: nothing stripped, nothing found (shared, frozen). */
-export function bareInput(token: string): NormalizedInput {
+function bareInput(token: string): NormalizedInput {
   return { token, stripped: NONE_STRIPPED, findings: NO_FINDINGS };
 }
 
@@ -25,7 +25,7 @@ const NO_FINDINGS: Finding[] = Object.freeze([]) as unknown as Finding[];
  * and nothing else. One native regex pass over the whole token; when it
  * holds, decodeToken may skip its per-segment alphabet checks.
  */
-export const BARE_COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+const BARE_COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
 /**
  * Turns whatever the user pasted (a bare token, `Bearer ...`, a whole
