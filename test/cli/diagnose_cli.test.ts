@@ -7,21 +7,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, hasStackTrace, type CliResult } from '../helpers/cli.ts';
+import { runCli, hasStackTrace, type CliResult, SEED_LINES } from '../helpers/cli.ts';
 import { claimsAt, jwksOf, makeKey, signJws, spkiPem } from '../helpers/mint.ts';
 import { startServer, json, hang, type TestServer } from '../helpers/http_server.ts';
 
 const NOW_ISO = '2026-11-28T12:05:00Z';
 const NOW = Date.parse(NOW_ISO) / 1000;
 const SEED = ['diagnose', 'examples/tokens/local-login.jwt', '--contract', 'examples/auth-contract.yaml', '--env', 'staging', '--now', NOW_ISO];
-const SEED_LINES = [
-  'iss_token = https://auth.staging.example.com',
-  'iss_expected = https://auth.example.com',
-  'aud_token = web-staging',
-  'aud_expected = web-prod',
-  'signature = pass',
-  'result = claim_mismatch',
-];
 const dir = mkdtempSync(join(tmpdir(), 'jwt-doctor-cli-'));
 const ec = makeKey('ES256', { kid: 'cli-ec' });
 const rs = makeKey('RS256', { kid: 'cli-rs' });

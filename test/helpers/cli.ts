@@ -33,3 +33,13 @@ export function runCli(args: string[], options: { input?: string; env?: Record<s
 
 /** True when stderr carries a stack trace ("    at fn (file:line)"). */
 export const hasStackTrace = (s: string): boolean => /^\s{4}at /m.test(s);
+
+/** The seed guide's claim-delta report: the first six lines of `diagnose` on the bundled example against staging. */
+export const SEED_LINES: readonly string[] = [
+  'iss_token = https://auth.staging.example.com',
+  'iss_expected = https://auth.example.com',
+  'aud_token = web-staging',
+  'aud_expected = web-prod',
+  'signature = pass',
+  'result = claim_mismatch',
+];

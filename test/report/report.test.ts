@@ -4,6 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { SEED_LINES } from '../helpers/cli.ts';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
@@ -17,14 +18,6 @@ import { claimsAt, makeKey, signJws } from '../helpers/mint.ts';
 
 const ex = (p: string) => fileURLToPath(new URL(`../../examples/${p}`, import.meta.url));
 const SEED_NOW = Date.parse('2026-11-28T12:05:00Z') / 1000;
-const SEED_LINES = [
-  'iss_token = https://auth.staging.example.com',
-  'iss_expected = https://auth.example.com',
-  'aud_token = web-staging',
-  'aud_expected = web-prod',
-  'signature = pass',
-  'result = claim_mismatch',
-];
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[/;
 
