@@ -75,6 +75,13 @@ if (framework === 'node') {
   }
   server = createServer(app);
 }
+// SIGUSR2 (from the RSS benchmark): a full GC, then the memory figures on
+// stdout, so a leak shows as growth of the heap that survives collection.
+process.on('SIGUSR2', () => {
+  (globalThis as { gc?: () => void }).gc?.();
+  const m = process.memoryUsage();
+  process.stdout.write(`MEM ${JSON.stringify({ rss: m.rss, heapUsed: m.heapUsed })}\n`);
+});
 server.listen(0, '127.0.0.1', () => {
   process.stdout.write(`PORT ${(server.address() as AddressInfo).port}\n`);
 });

@@ -135,8 +135,26 @@ interface Child {
   port: number;
 }
 
+/** Asks the server (SIGUSR2) for a full GC and its memory figures. */
+function memoryAfterGc(c: Child): Promise<{ rss: number; heapUsed: number }> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no MEM answer within 5 s')), 5000);
+    let buf = '';
+    const onData = (chunk: Buffer) => {
+      buf += chunk.toString();
+      const m = /MEM (\{[^\n]*\})\n/.exec(buf);
+      if (!m) return;
+      clearTimeout(timer);
+      c.proc.stdout!.off('data', onData);
+      resolve(JSON.parse(m[1]!) as { rss: number; heapUsed: number });
+    };
+    c.proc.stdout!.on('data', onData);
+    c.proc.kill('SIGUSR2');
+  });
+}
+
 async function startServer(config: BenchServerConfig): Promise<Child> {
-  const args = existsSync(COMPILED_SERVER) ? [COMPILED_SERVER] : ['--import', 'tsx', join(ROOT, 'bench/middleware-server.ts')];
+  const args = ['--expose-gc', ...(existsSync(COMPILED_SERVER) ? [COMPILED_SERVER] : ['--import', 'tsx', join(ROOT, 'bench/middleware-server.ts')])];
   const proc = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, JWT_BENCH_CONFIG: JSON.stringify(config) },
@@ -246,17 +264,22 @@ async function rssInProcess(calls: number) {
 
 async function rssHttp(requests: number, cfg: { jwk: Record<string, unknown>; publicPem: string; token: string }) {
   const child = await startServer({ variant: 'node-jwt-doctor', jwk: cfg.jwk, publicPem: cfg.publicPem, iss: ISS, aud: AUD });
-  const out: { seconds: number; requests: number; rssMiB: number }[] = [];
+  const out: { seconds: number; requests: number; rssMiB: number; rssAfterGcMiB: number; heapUsedAfterGcMiB: number }[] = [];
   const start = performance.now();
   let done = 0;
+  const sample = async () => {
+    const rss = rssOf(child.proc.pid!);
+    const m = await memoryAfterGc(child);
+    out.push({ seconds: Math.round((performance.now() - start) / 100) / 10, requests: done, rssMiB: mib(rss), rssAfterGcMiB: mib(m.rss), heapUsedAfterGcMiB: mib(m.heapUsed) });
+  };
   try {
-    out.push({ seconds: 0, requests: 0, rssMiB: mib(rssOf(child.proc.pid!)) });
+    await sample();
     const run = autocannon({ url: `http://127.0.0.1:${child.port}/orders/42`, connections: 32, amount: requests, headers: { authorization: `Bearer ${cfg.token}` } });
     (run as unknown as { on(e: string, f: () => void): void }).on('response', () => void done++);
-    const timer = setInterval(() => out.push({ seconds: Math.round((performance.now() - start) / 100) / 10, requests: done, rssMiB: mib(rssOf(child.proc.pid!)) }), 5000);
+    const timer = setInterval(() => void sample(), 5000);
     await run;
     clearInterval(timer);
-    out.push({ seconds: Math.round((performance.now() - start) / 100) / 10, requests: done, rssMiB: mib(rssOf(child.proc.pid!)) });
+    await sample();
   } finally {
     await stopServer(child);
   }
@@ -297,8 +320,8 @@ export async function runMiddlewareBench(options: MiddlewareBenchOptions = {}): 
   const httpRequests = quick ? 20_000 : 1_000_000;
   log(`### RSS of a node:http server with the middleware over ${httpRequests.toLocaleString('en-US')} real requests\n\n`);
   const rh = await rssHttp(httpRequests, http);
-  log('| seconds | requests done | server RSS MiB |\n|---:|---:|---:|\n');
-  for (const s of rh) log(`| ${s.seconds} | ${s.requests.toLocaleString('en-US')} | ${s.rssMiB} |\n`);
+  log('| seconds | requests done | server RSS MiB | RSS after full GC MiB | heap used after GC MiB |\n|---:|---:|---:|---:|---:|\n');
+  for (const s of rh) log(`| ${s.seconds} | ${s.requests.toLocaleString('en-US')} | ${s.rssMiB} | ${s.rssAfterGcMiB} | ${s.heapUsedAfterGcMiB} |\n`);
   const loadEnd = loadavg().map((x) => Math.round(x * 100) / 100);
   log(`\nLoad average at the end: ${loadEnd.join(' ')}\n`);
   return { machine: machine(), date, loadAverage: { start: loadStart, end: loadEnd }, perToken, http: http.rows, rssInProcess: inProc.samples, rssHttp: rh, httpRssRequests: httpRequests, seriesAfterRss: inProc.series };
