@@ -24,8 +24,16 @@ export interface OverlapReport {
   /** Lifetime mode: when the signer stops signing with the old key. */
   switchedAt?: string;
   tokens?: { total: number; unreadable: number; expired: number; live: number; byKid: Record<string, { live: number; latestExp?: string; set: 'old' | 'new' | 'both' | 'none' }> };
-  /** Earliest instant at which the old key(s) can stop being trusted. */
+  /**
+   * Earliest instant at which the old key(s) can stop being trusted: a pure
+   * function of the plan (switch time, lifetime, tolerance, tokens' exp),
+   * never of the clock; it may lie in the past.
+   */
   earliestSafeRetirement: string;
+  /** now >= earliestSafeRetirement: the overlap has already run its course (the only use of `now`). */
+  alreadySafe: boolean;
+  /** retireAt <= now: the planned retirement has already happened. */
+  retired?: boolean;
   retireAt?: string;
   /** Seconds between retireAt and the earliest safe time (negative: too early). */
   marginSeconds?: number;
@@ -69,7 +77,10 @@ const iso = (s: number) => new Date(s * 1000).toISOString();
  * clock tolerance). With live tokens, the latest exp per retiring kid
  * decides; with only a lifetime, the old key must outlive the switch by
  * one token lifetime. Gives the earliest safe retirement time and, with
- * `retireAt`, `rotation_overlap_short` when the plan is too early. Pure.
+ * `retireAt`, `rotation_overlap_short` when the plan is too early. Pure,
+ * and a function of the plan: `now` only says what has already happened
+ * (which tokens are still live, `alreadySafe`, `retired`), so the same plan
+ * checked before and after its retirement gets the same verdict.
  *
  * @example checkOverlap({ old, new: next, lifetimeSeconds: 3600, now: Date.now() / 1000 }).earliestSafeRetirement
  */
@@ -82,7 +93,8 @@ export function checkOverlap(input: CheckOverlapInput): OverlapReport {
   const added = newKeys.filter((n) => !oldKeys.some((o) => same(o, n)));
   const tol = input.clockToleranceSeconds ?? 0;
   const now = input.now;
-  let earliest = now;
+  // The latest instant a retiring key is still needed; undefined: nothing constrains the retirement.
+  let earliest: number | undefined;
   const report: OverlapReport = {
     schema: OVERLAP_SCHEMA,
     now: iso(now),
@@ -92,6 +104,7 @@ export function checkOverlap(input: CheckOverlapInput): OverlapReport {
     added,
     clockToleranceSeconds: tol,
     earliestSafeRetirement: iso(now),
+    alreadySafe: true,
     safe: true,
     findings,
     result: 'ok',
@@ -111,21 +124,24 @@ export function checkOverlap(input: CheckOverlapInput): OverlapReport {
         unreadable++;
         return;
       }
+      const k: SetKey = typeof kid === 'string' ? { kid } : {};
+      const inOld = k.kid !== undefined && oldKeys.some((o) => o.kid === k.kid);
+      const inNew = k.kid !== undefined && newKeys.some((n) => n.kid === k.kid);
+      const set = inOld && inNew ? 'both' : inOld ? 'old' : inNew ? 'new' : 'none';
+      // The plan's constraint counts every token the retiring key signed, expired or not, so
+      // the verdict does not depend on when the check runs (an exp in the past constrains nothing
+      // that matters: the earliest time is then in the past too).
+      if (set === 'old') earliest = Math.max(earliest ?? -Infinity, exp + tol);
       // RFC 7519 section 4.1.4: rejected when now >= exp (+ tolerance); such a token needs no key.
       if (now >= exp + tol) {
         expired++;
         return;
       }
       live++;
-      const k: SetKey = typeof kid === 'string' ? { kid } : {};
-      const inOld = k.kid !== undefined && oldKeys.some((o) => o.kid === k.kid);
-      const inNew = k.kid !== undefined && newKeys.some((n) => n.kid === k.kid);
-      const set = inOld && inNew ? 'both' : inOld ? 'old' : inNew ? 'new' : 'none';
       const name = k.kid ?? '(no kid)';
       const row = (byKid[name] ??= { live: 0, set });
       row.live++;
       if (row.latestExp === undefined || Date.parse(row.latestExp) / 1000 < exp) row.latestExp = iso(exp);
-      if (set === 'old') earliest = Math.max(earliest, exp + tol);
       if (set === 'none') {
         findings.push(makeFinding('key_not_found', { severity: k.kid === undefined ? 'warning' : 'error', claim: 'header.kid', actual: k.kid ?? null, detail: { index, ...(k.kid !== undefined ? { kid: k.kid } : { reason: 'no_kid' }), exp: iso(exp) } }));
       }
@@ -135,14 +151,26 @@ export function checkOverlap(input: CheckOverlapInput): OverlapReport {
     report.lifetimeSeconds = input.lifetimeSeconds;
     const switchedAt = input.switchedAt ?? now;
     report.switchedAt = iso(switchedAt);
-    // The last token signed with the old key is minted just before the switch and lives one lifetime.
-    if (retiring.length > 0) earliest = Math.max(now, switchedAt + input.lifetimeSeconds + tol);
+    // The last token signed with the old key is minted just before the switch and lives one
+    // lifetime (README formula): switchedAt + lifetime + tolerance, whatever the clock says now.
+    if (retiring.length > 0) earliest = switchedAt + input.lifetimeSeconds + tol;
   }
+  judgeRetirement(report, input, retiring, findings, earliest);
+  report.result = worstSeverity(findings);
+  return report;
+}
+
+/** Fills the times and the verdict: `now` only tells what has already happened. */
+function judgeRetirement(report: OverlapReport, input: CheckOverlapInput, retiring: SetKey[], findings: Finding[], constraint: number | undefined): void {
+  // With nothing to wait for, the earliest safe time is the check instant (already safe).
+  const earliest = constraint ?? input.now;
   report.earliestSafeRetirement = iso(earliest);
+  report.alreadySafe = input.now >= earliest;
   if (input.retireAt !== undefined) {
     report.retireAt = iso(input.retireAt);
+    report.retired = input.retireAt <= input.now;
     report.marginSeconds = Math.round(input.retireAt - earliest);
-    if (input.retireAt < earliest && retiring.length > 0) {
+    if (constraint !== undefined && input.retireAt < constraint && retiring.length > 0) {
       report.safe = false;
       findings.push(
         makeFinding('rotation_overlap_short', {
@@ -154,6 +182,4 @@ export function checkOverlap(input: CheckOverlapInput): OverlapReport {
       );
     }
   }
-  report.result = worstSeverity(findings);
-  return report;
 }

@@ -74,3 +74,58 @@ test('tokens mode over HTTP sets: the latest live token signed by the old key de
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the verdict is a function of the plan: the same plan at 20:05 and at 20:51 gives the same answer', async () => {
+  const oldKey = makeKey('old');
+  const newKey = makeKey('new');
+  const dir = mkdtempSync(join(tmpdir(), 'jd-overlap-clock-'));
+  try {
+    writeFileSync(join(dir, 'old.jwks.json'), JSON.stringify({ keys: [oldKey.jwk] }));
+    writeFileSync(join(dir, 'new.jwks.json'), JSON.stringify({ keys: [newKey.jwk] }));
+    // The plan: switch at 19:00, tokens live 3600 s, tolerance 10 s, retire at 20:30.
+    // README formula: earliest safe retirement = 19:00 + 3600 + 10 = 20:00:10, so retiring at 20:30 is safe,
+    // whether the check runs before the retirement (20:05) or after it (20:51).
+    const plan = ['rotation', 'overlap', '--old', join(dir, 'old.jwks.json'), '--new', join(dir, 'new.jwks.json'), '--lifetime', '3600', '--clock-tolerance', '10', '--switched-at', '2026-11-28T19:00:00Z', '--retire-at', '2026-11-28T20:30:00Z', '--format', 'json'];
+    const runs = await Promise.all(['2026-11-28T20:05:00Z', '2026-11-28T20:51:00Z'].map((now) => runCli([...plan, '--now', now])));
+    const [early, late] = runs.map((r) => ({ status: r.status, json: JSON.parse(r.stdout) as Record<string, unknown> }));
+    for (const run of [early!, late!]) {
+      assert.equal(run.status, 0);
+      assert.equal(run.json.safe, true);
+      assert.equal(run.json.earliestSafeRetirement, '2026-11-28T20:00:10.000Z');
+      assert.equal(run.json.marginSeconds, 1790);
+    }
+    // `now` only says what has already happened.
+    assert.equal(early!.json.retired, false);
+    assert.equal(late!.json.retired, true);
+    assert.equal(early!.json.alreadySafe, true);
+
+    // An unsafe plan stays unsafe once its retirement is in the past.
+    const tooEarly = plan.map((a) => (a === '2026-11-28T20:30:00Z' ? '2026-11-28T19:40:00Z' : a));
+    for (const now of ['2026-11-28T19:30:00Z', '2026-11-28T20:51:00Z']) {
+      const r = await runCli([...tooEarly, '--now', now]);
+      assert.equal(r.status, 1, now);
+      const json = JSON.parse(r.stdout) as { earliestSafeRetirement: string; findings: { code: string; detail: { shortBySeconds: number } }[] };
+      assert.equal(json.earliestSafeRetirement, '2026-11-28T20:00:10.000Z');
+      assert.deepEqual(json.findings.map((f) => [f.code, f.detail.shortBySeconds]), [['rotation_overlap_short', 1210]]);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('tokens mode: a token of the retiring key that has since expired still sets the earliest time', async () => {
+  const oldKey = makeKey('old');
+  const newKey = makeKey('new');
+  const oldSet = await loadKeyMaterial({ jwk: { keys: [oldKey.jwk] } });
+  const newSet = await loadKeyMaterial({ jwk: { keys: [newKey.jwk] } });
+  const tokens = [signToken(oldKey, { sub: 'a', iat: NOW - 600, exp: NOW + 3000 })];
+  const plan = { old: oldSet, new: newSet, tokens, retireAt: NOW + 1200 };
+  const before = checkOverlap({ ...plan, now: NOW });
+  const after = checkOverlap({ ...plan, now: NOW + 5000 });
+  for (const r of [before, after]) {
+    assert.equal(r.earliestSafeRetirement, iso(NOW + 3000));
+    assert.equal(r.safe, false);
+  }
+  assert.equal(before.tokens!.live, 1);
+  assert.equal(after.tokens!.expired, 1);
+});
