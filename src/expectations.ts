@@ -35,6 +35,12 @@ export interface Expectations {
   maxTokenAgeSeconds?: number;
   /** Failures within this many seconds beyond tolerance are flagged `clock_skew_suspected` (default 300). */
   skewWindowSeconds?: number;
+  /**
+   * A measured clock offset (seconds, positive: the signer's clock ahead of
+   * this verifier's), e.g. from `jwt-doctor clock`: lets an expiry be blamed
+   * on the clock (`clock_skew_suspected`) when the offset explains it.
+   */
+  clockOffsetSeconds?: number;
   maxTokenBytes?: number;
   keys?: KeySpec[];
   owners?: Owners;

@@ -279,16 +279,19 @@ test('max token age: token_too_old beyond maxTokenAgeSeconds (+ tolerance); iat 
   assert.equal(find(noIat, 'missing_claim')!.claim, 'iat');
 });
 
-test('clock_skew_suspected carries the exact offset; far-off failures do not', () => {
+test('clock_skew_suspected carries the exact offset; plain expiry and far-off failures do not', () => {
   const d = buildDiagnoser({ clockToleranceSeconds: 10 }, { keys: [rec(es)] });
   const expired = d.diagnose(signJws(es, claimsAt(NOW, { iat: NOW - 3630, exp: NOW - 30 })), { now: NOW });
-  const s1 = find(expired, 'clock_skew_suspected')!;
-  assert.equal(s1.detail!.offsetSeconds, -30);
+  assert.equal(find(expired, 'clock_skew_suspected'), undefined);
+  assert.equal(expired.clock.suspectedSkewSeconds, undefined);
+  assert.equal(expired.result, 'token_expired');
+  const measured = buildDiagnoser({ clockToleranceSeconds: 10, clockOffsetSeconds: -45 }, { keys: [rec(es)] }).diagnose(signJws(es, claimsAt(NOW, { iat: NOW - 3630, exp: NOW - 30 })), { now: NOW });
+  const s1 = find(measured, 'clock_skew_suspected')!;
+  assert.equal(s1.detail!.offsetSeconds, -45);
   assert.equal(s1.detail!.direction, 'verifier_ahead');
   assert.equal(s1.detail!.tokenAgeSeconds, 3630);
   assert.equal(s1.severity, 'warning');
-  assert.equal(expired.clock.suspectedSkewSeconds, -30);
-  assert.equal(expired.result, 'token_expired');
+  assert.equal(measured.result, 'token_expired');
   const early = d.diagnose(signJws(es, claimsAt(NOW, { nbf: NOW + 45, iat: NOW + 45 })), { now: NOW });
   const s2 = find(early, 'clock_skew_suspected')!;
   assert.equal(s2.detail!.offsetSeconds, 45);

@@ -55,16 +55,24 @@ export function isoSecond(now: number): string {
 
 /**
  * exp / nbf / iat with the tolerance (RFC 7519 sections 4.1.4-4.1.6), and
- * the maximum token age. Time failures that a modest clock offset would
- * explain also get `clock_skew_suspected` with the exact offset. Appends to
- * the caller's findings and returns the clock report (the hot path: no
- * intermediate objects).
+ * the maximum token age. `clock_skew_suspected` is added only when the
+ * evidence points at a clock, never for plain expiry:
+ * - iat ahead of now by more than the tolerance (a token cannot be issued in
+ *   the future: the signer's clock runs ahead), within the skew window;
+ * - nbf ahead of now by more than the tolerance, within the skew window;
+ * - a measured clock offset (`Expectations.clockOffsetSeconds`, e.g. from
+ *   `jwt-doctor clock`) beyond the tolerance that explains the failure: the
+ *   token passes once now is read on the signer's clock.
+ * An expired token is `token_expired` with its age and lifetime in `detail`:
+ * 25 s past exp on a 900 s token is ordinary expiry. Appends to the caller's
+ * findings and returns the clock report (the hot path: no intermediate objects).
  *
  * @example const clock = checkTimesInto(findings, payload, { clockToleranceSeconds: 10 }, 1795874700);
  */
 export function checkTimesInto(findings: Finding[], payload: JsonObject, exp: Expectations, now: number): ClockReport {
   const tol = exp.clockToleranceSeconds ?? 0;
   const window = exp.skewWindowSeconds ?? DEFAULT_SKEW_WINDOW_SECONDS;
+  const measured = typeof exp.clockOffsetSeconds === 'number' && Number.isFinite(exp.clockOffsetSeconds) ? exp.clockOffsetSeconds : undefined;
   const clock: ClockReport = { now, nowIso: isoSecond(now), toleranceSeconds: tol };
   const e = typeof payload.exp === 'number' ? payload.exp : undefined;
   const nbf = typeof payload.nbf === 'number' ? payload.nbf : undefined;
@@ -77,10 +85,9 @@ export function checkTimesInto(findings: Finding[], payload: JsonObject, exp: Ex
   if (e !== undefined && now >= e + tol) {
     const over = now - e; // seconds past exp
     findings.push(makeFinding('token_expired', { claim: 'exp', expected: `now < exp + ${tol}s`, actual: e, detail: { secondsPastExp: round(over), toleranceSeconds: tol, ...(age !== undefined ? { tokenAgeSeconds: age } : {}), ...(clock.lifetimeSeconds !== undefined ? { lifetimeSeconds: clock.lifetimeSeconds } : {}) } }));
-    // An expiry by a few seconds, or a token that is "older than its age
-    // allows" only because iat looks far in the past, may be clock drift:
-    // the verifier's clock ahead of the signer's by `over` seconds.
-    if (over - tol <= window) pushSkew(findings, clock, -over, 'exp', 'expired within the plausible skew window', tol, window, age);
+    // Only a measured offset can blame a clock for an expiry: read on the signer's clock
+    // (now + offset), the token would still be valid.
+    if (measured !== undefined && Math.abs(measured) > tol && now + measured < e + tol) pushSkew(findings, clock, measured, 'exp', 'measured clock offset explains the expiry', tol, window, age);
   }
   if (nbf !== undefined && now < nbf - tol) {
     const ahead = nbf - now;
@@ -92,13 +99,16 @@ export function checkTimesInto(findings: Finding[], payload: JsonObject, exp: Ex
     findings.push(makeFinding('iat_in_future', { claim: 'iat', expected: `iat <= now + ${tol}s`, actual: iat, detail: { secondsAhead: round(ahead), toleranceSeconds: tol } }));
     if (clock.suspectedSkewSeconds === undefined && ahead - tol <= window) pushSkew(findings, clock, ahead, 'iat', 'iat in the future: the signer clock runs ahead', tol, window, age);
   }
-  if (exp.maxTokenAgeSeconds !== undefined) {
-    if (iat === undefined) {
-      findings.push(makeFinding('missing_claim', { claim: 'iat', actual: null, detail: { because: 'maxTokenAgeSeconds' } }));
-    } else if (now - iat > exp.maxTokenAgeSeconds + tol) {
-      const over = now - iat - exp.maxTokenAgeSeconds;
-      findings.push(makeFinding('token_too_old', { claim: 'iat', expected: exp.maxTokenAgeSeconds, actual: round(now - iat), detail: { tokenAgeSeconds: round(now - iat), maxTokenAgeSeconds: exp.maxTokenAgeSeconds, secondsOver: round(over), toleranceSeconds: tol } }));
-    }
-  }
+  checkMaxAge(findings, exp.maxTokenAgeSeconds, iat, tol, now);
   return clock;
+}
+
+function checkMaxAge(findings: Finding[], max: number | undefined, iat: number | undefined, tol: number, now: number): void {
+  if (max === undefined) return;
+  if (iat === undefined) {
+    findings.push(makeFinding('missing_claim', { claim: 'iat', actual: null, detail: { because: 'maxTokenAgeSeconds' } }));
+  } else if (now - iat > max + tol) {
+    const over = now - iat - max;
+    findings.push(makeFinding('token_too_old', { claim: 'iat', expected: max, actual: round(now - iat), detail: { tokenAgeSeconds: round(now - iat), maxTokenAgeSeconds: max, secondsOver: round(over), toleranceSeconds: tol } }));
+  }
 }
