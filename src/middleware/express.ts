@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { requestIdOf } from './log.ts';
 import { answerSpecialPath } from './special_paths.ts';
-import type { AuthContext, Verifier } from './verifier.ts';
+import type { AuthContext, Rejection, Verifier } from './verifier.ts';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -14,20 +15,38 @@ export interface ExpressAuthOptions {
   scopes?: readonly string[];
   /** Route template override; default `req.baseUrl + req.route.path` when mounted on a route, else "unmatched". */
   route?: (req: Request) => string | undefined;
+  /**
+   * `false`: a request without any token continues with `req.auth`
+   * undefined (express-jwt's option); a token that is present is still
+   * verified and a bad one rejected. Default true.
+   */
+  credentialsRequired?: boolean;
+  /**
+   * Renders a rejection yourself (or hands it to your error handler with
+   * `next(err)`) instead of the default RFC 6750 answer. `rejection`
+   * carries `reason`, `status`, `headers` (keep `WWW-Authenticate`), `body`
+   * and `requestId`. A throw goes to `next(err)`.
+   */
+  onRejected?: (rejection: Rejection, req: Request, res: Response, next: NextFunction) => unknown;
 }
 
 /**
  * Express middleware. Mount it on routes (`app.get('/orders/:id',
  * jwtDoctorExpress(verifier), handler)`) so the route template is known for
  * the metrics label; mounted with `app.use` it still verifies, with route
- * "unmatched" (Express has not routed yet).
+ * "unmatched" (Express has not routed yet). Errors of the middleware or of
+ * `onRejected` are logged with the request id and passed to `next(err)`,
+ * Express's error handling (as are the route handlers' own, by Express).
  *
  * @example
  * app.get('/v1/orders/:id', jwtDoctorExpress(verifier, { scopes: ['orders:read'] }), (req, res) => res.json(req.auth!.claims));
  */
 export function jwtDoctorExpress(verifier: Verifier, options: ExpressAuthOptions = {}): RequestHandler {
   const hasSpecial = verifier.debugPath !== undefined || verifier.metricsPath !== undefined;
+  const credentialsRequired = options.credentialsRequired ?? true;
   return (req: Request, res: Response, next: NextFunction) => {
+    let route: string | undefined;
+    let requestId: string | undefined;
     const run = async () => {
       if (hasSpecial) {
         const special = await answerSpecialPath(verifier, req.method, req.originalUrl);
@@ -39,15 +58,20 @@ export function jwtDoctorExpress(verifier: Verifier, options: ExpressAuthOptions
       // Fetch standard (CORS protocol): a preflight never carries credentials; let the CORS layer answer it.
       if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) return next();
       const template = req.route?.path;
-      const route = options.route?.(req) ?? (typeof template === 'string' ? req.baseUrl + template : undefined);
-      const outcome = await verifier.verify({ headers: req.headers, rawHeaders: req.rawHeaders, ...(route !== undefined ? { route } : {}), ...(options.scopes ? { scopes: options.scopes } : {}) });
+      route = options.route?.(req) ?? (typeof template === 'string' ? req.baseUrl + template : undefined);
+      const outcome = await verifier.verify({ headers: req.headers, rawHeaders: req.rawHeaders, credentialsRequired, ...(route !== undefined ? { route } : {}), ...(options.scopes ? { scopes: options.scopes } : {}) });
       if (!outcome.ok) {
-        res.status(outcome.status).set(outcome.headers).send(outcome.body);
+        requestId = outcome.requestId;
+        if (options.onRejected) await options.onRejected(outcome, req, res, next);
+        else res.status(outcome.status).set(outcome.headers).send(outcome.body);
         return;
       }
-      req.auth = outcome.auth;
+      if (outcome.auth) req.auth = outcome.auth;
       next();
     };
-    run().catch(next);
+    run().catch((err: unknown) => {
+      verifier.logHandlerError(err, { requestId: requestId ?? requestIdOf(req.headers['x-request-id']), ...(route !== undefined ? { route } : {}) });
+      next(err);
+    });
   };
 }

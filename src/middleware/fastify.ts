@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { answerSpecialPath } from './special_paths.ts';
-import type { AuthContext, Verifier } from './verifier.ts';
+import type { AuthContext, Rejection, Verifier } from './verifier.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -8,13 +8,26 @@ declare module 'fastify' {
     auth: AuthContext | null;
   }
   interface FastifyContextConfig {
-    /** `false` skips verification on this route; `{ scopes }` requires scopes. */
-    jwtDoctor?: false | { scopes?: readonly string[] };
+    /** `false` skips verification on this route; `{ scopes }` requires scopes; `credentialsRequired` overrides the plugin's. */
+    jwtDoctor?: false | { scopes?: readonly string[]; credentialsRequired?: boolean };
   }
 }
 
 export interface FastifyAuthOptions {
   verifier: Verifier;
+  /**
+   * `false`: a request without any token continues with `request.auth`
+   * null (express-jwt's option); a token that is present is still verified
+   * and a bad one rejected. Default true; per route in `config.jwtDoctor`.
+   */
+  credentialsRequired?: boolean;
+  /**
+   * Renders a rejection yourself instead of the default RFC 6750 answer
+   * (send on `reply`, or throw to reach your error handler). `rejection`
+   * carries `reason`, `status`, `headers` (keep `WWW-Authenticate`), `body`
+   * and `requestId` (= `request.id`).
+   */
+  onRejected?: (rejection: Rejection, request: FastifyRequest, reply: FastifyReply) => unknown;
 }
 
 /**
@@ -22,7 +35,10 @@ export interface FastifyAuthOptions {
  * registered in (not encapsulated, like fastify-plugin), route template
  * from `request.routeOptions.url`, scopes and opt-out per route through
  * `config.jwtDoctor`. Registers the debug and metrics routes when the
- * verifier enables them.
+ * verifier enables them. Rejections are logged on `request.log` with
+ * `request.id` as the request id (unless the verifier was given its own
+ * `logger`); errors (an `onRejected` or a handler throwing) go to Fastify's
+ * error handler, which logs them with the same id.
  *
  * @example
  * await app.register(jwtDoctorFastify, { verifier });
@@ -46,8 +62,15 @@ export function jwtDoctorFastify(fastify: FastifyInstance, opts: FastifyAuthOpti
     if (request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined) return;
     const route = request.routeOptions.url;
     const scopes = config?.scopes;
-    const outcome = await verifier.verify({ headers: request.headers, rawHeaders: request.raw.rawHeaders, ...(route !== undefined ? { route } : {}), ...(scopes ? { scopes } : {}) });
+    const credentialsRequired = config?.credentialsRequired ?? opts.credentialsRequired ?? true;
+    const outcome = await verifier.verify({ headers: request.headers, rawHeaders: request.raw.rawHeaders, credentialsRequired, requestId: request.id, logger: request.log, ...(route !== undefined ? { route } : {}), ...(scopes ? { scopes } : {}) });
     if (!outcome.ok) {
+      if (opts.onRejected) {
+        await opts.onRejected(outcome, request, reply);
+        // A hook that neither sent nor threw must not leave the request hanging.
+        if (!reply.sent) reply.code(outcome.status).headers(outcome.headers).send(outcome.body);
+        return reply;
+      }
       return reply.code(outcome.status).headers(outcome.headers).send(outcome.body);
     }
     request.auth = outcome.auth;

@@ -4,6 +4,8 @@ import type { ReasonCode } from '../reasons.ts';
 export interface LoggerLike {
   warn(obj: object, msg?: string): void;
   info(obj: object, msg?: string): void;
+  /** Application errors (a failing handler); `warn` when the logger has no `error`. */
+  error?(obj: object, msg?: string): void;
 }
 
 /** One rejection, one JSON line. Never the token, a secret or claim values. */
@@ -42,7 +44,30 @@ export function createJsonLineLogger(stream: { write(chunk: string): unknown } =
   const line = (level: number) => (obj: object, msg?: string) => {
     stream.write(JSON.stringify({ level, time: Date.now(), ...obj, ...(msg !== undefined ? { msg } : {}) }) + '\n');
   };
-  return { warn: line(40), info: line(30) };
+  return { warn: line(40), info: line(30), error: line(50) };
+}
+
+/** An application error after (or around) verification: the app's own failure, never a token's. */
+export interface HandlerErrorLogRecord {
+  event: 'jwt_auth_handler_error';
+  env: string;
+  route: string;
+  requestId: string;
+  /** pino's `err` shape, so pino's serializer and ours agree. */
+  err: { type: string; message: string; stack?: string };
+}
+
+/**
+ * Logs an application error with the request id (the same id as the 500
+ * answer's `request_id`).
+ *
+ * @example logApplicationError(logger, new Error('db down'), { env: 'staging', route: '/v1/orders/:id', requestId: 'req-1' })
+ */
+export function logApplicationError(logger: LoggerLike | undefined, err: unknown, fields: { env: string; route: string; requestId: string }): void {
+  if (!logger) return;
+  const e = err instanceof Error ? err : new Error(String(err));
+  const record: HandlerErrorLogRecord = { event: 'jwt_auth_handler_error', ...fields, err: { type: e.name, message: e.message, ...(e.stack !== undefined ? { stack: e.stack } : {}) } };
+  (logger.error ?? logger.warn).call(logger, record, 'request handler failed');
 }
 
 // Untrusted strings from the token header: printable ASCII, bounded.

@@ -11,7 +11,7 @@ import { extractToken, type RequestHeadersLike } from './extract_token.ts';
 import { JwksCache, isRemoteKeySpec, type JwksCacheSettings } from './jwks_cache.ts';
 import { createMiddlewareMetrics, UNKNOWN_KID, UNMATCHED_ROUTE, type MiddlewareMetrics } from './metrics.ts';
 import { challengeFor, formatWwwAuthenticate } from './rfc6750.ts';
-import { createJsonLineLogger, requestIdOf, untrustedLabel, type LoggerLike, type RejectionLogRecord } from './log.ts';
+import { createJsonLineLogger, logApplicationError, requestIdOf, untrustedLabel, type LoggerLike, type RejectionLogRecord } from './log.ts';
 import { buildKeysSnapshot, DEFAULT_DEBUG_PATH, type VerifierKeysSnapshot } from './debug_endpoint.ts';
 
 /** How many retired kids keep their own failure label (bounded cardinality). */
@@ -68,6 +68,25 @@ export interface VerifyRequest extends RequestHeadersLike {
   route?: string;
   /** Scopes this route requires (403 insufficient_scope when one is missing). */
   scopes?: readonly string[];
+  /** The framework's request id (Fastify's `request.id`); default `x-request-id` when sane, else a new UUID. */
+  requestId?: string;
+  /** The framework's request-scoped logger (Fastify's `request.log`); used unless `options.logger` was given. */
+  logger?: LoggerLike;
+}
+
+/**
+ * A request on a route where the token is optional (`credentialsRequired:
+ * false`, as express-jwt): no token at all lets it through unauthenticated;
+ * a token that is present is still verified and a bad one rejected.
+ */
+export interface OptionalAuthRequest extends VerifyRequest {
+  credentialsRequired: boolean;
+}
+
+/** No token on a route where it is optional: the request continues unauthenticated. */
+export interface AnonymousOutcome {
+  ok: true;
+  auth: null;
 }
 
 export interface Rejection {
@@ -94,8 +113,19 @@ export interface Verifier {
   readonly metrics: MiddlewareMetrics | undefined;
   /** Loads static keys and fetches remote key sets once; requests await it on their own. */
   ready(): Promise<void>;
-  /** Verifies one request. Never throws for a bad token: a rejection is a value. */
+  /**
+   * Verifies one request. Never throws for a bad token: a rejection is a
+   * value. With `credentialsRequired: false`, a request without any token
+   * gives `{ ok: true, auth: null }` (no log line, no failure metric).
+   */
+  verify(req: OptionalAuthRequest): Promise<VerifyOutcome | AnonymousOutcome>;
   verify(req: VerifyRequest): Promise<VerifyOutcome>;
+  /**
+   * Logs an application error (the handler after the verifier, or an
+   * `onRejected` hook) with the request id, at error level, on the
+   * verifier's logger (or the request's own). Never the token.
+   */
+  logHandlerError(err: unknown, context: { requestId: string; route?: string; logger?: LoggerLike }): void;
   /** Forces a fetch of every remote key set (respecting single flight, not the cooldown). */
   refreshKeys(): Promise<void>;
   /** Resolves when no key fetch is in flight. */
@@ -107,6 +137,8 @@ export interface Verifier {
   /** Stops counting cache age for this verifier. */
   close(): void;
 }
+
+const ANONYMOUS: AnonymousOutcome = Object.freeze({ ok: true, auth: null }) as AnonymousOutcome;
 
 const toSeconds = (v: Date | number) => (typeof v === 'number' ? v : v.getTime() / 1000);
 
@@ -265,9 +297,13 @@ export function createVerifier(expectations: Expectations, options: VerifierOpti
     }
   }
 
+  // An explicit `options.logger` wins; the default JSON-line logger yields to a request-scoped one (Fastify's request.log).
+  const loggerFor = (perRequest: LoggerLike | undefined): LoggerLike | undefined => (options.logger === undefined ? (perRequest ?? logger) : logger);
+
   function reject(code: ReasonCode, req: VerifyRequest, d: Diagnosis | undefined, scopes?: readonly string[]): Rejection {
     const challenge = challengeFor(code, scopes ? [...scopes] : undefined);
-    const requestId = requestIdOf(req.headers['x-request-id']);
+    const requestId = req.requestId ?? requestIdOf(req.headers['x-request-id']);
+    const logger = loggerFor(req.logger);
     const route = req.route ?? UNMATCHED_ROUTE;
     const headerKid = d?.header?.kid;
     const trustedKey = typeof headerKid === 'string' ? trusted.get(headerKid) : undefined;
@@ -311,12 +347,17 @@ export function createVerifier(expectations: Expectations, options: VerifierOpti
     };
   }
 
-  async function verify(req: VerifyRequest): Promise<VerifyOutcome> {
+  async function verify(req: VerifyRequest & { credentialsRequired?: boolean }): Promise<VerifyOutcome | AnonymousOutcome> {
     if (!loaded) await ready();
     const now = clock();
     if (caches.length > 0) tick(now);
     const ex = extractToken(req, tokenSource);
-    if (!ex.ok) return reject(ex.code, req, undefined);
+    if (!ex.ok) {
+      // Optional auth (express-jwt's credentialsRequired: false): only the absence of any token
+      // passes; a malformed header or a second token is still a client error.
+      if (ex.code === 'header_missing' && req.credentialsRequired === false) return ANONYMOUS;
+      return reject(ex.code, req, undefined);
+    }
     let d = offload ? await current.diagnoseAsync(ex.token, { now }) : current.diagnose(ex.token, { now });
     let reason = rejectionReason(d);
     // RFC 7517 section 4.5 / OIDC Core 10.1.1: a new kid means the issuer
@@ -353,7 +394,10 @@ export function createVerifier(expectations: Expectations, options: VerifierOpti
     metricsPath: options.metricsPath,
     metrics,
     ready,
-    verify,
+    verify: verify as Verifier['verify'],
+    logHandlerError(err, context) {
+      logApplicationError(loggerFor(context.logger), err, { env, route: context.route ?? UNMATCHED_ROUTE, requestId: context.requestId });
+    },
     async refreshKeys() {
       if (!loaded) await ready();
       await Promise.all(caches.map((c) => c.refresh('manual')));
