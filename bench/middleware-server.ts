@@ -1,22 +1,31 @@
 /**
  * One HTTP server for the middleware benchmark, run as a child process so
  * that the load generator (autocannon, in the parent) and the server do
- * not share a CPU. Config comes in JWT_BENCH_CONFIG (JSON); the child
- * prints "PORT <n>" once listening.
+ * not share an event loop. Config comes in JWT_BENCH_CONFIG (JSON); the
+ * child prints "PORT <n>" once listening.
  *
- * Variants: node-none, node-jwt-doctor, node-express-jwt,
- *           node-jose, express-none, express-jwt-doctor, express-express-jwt.
+ * Variants (`<framework>-<auth>`), every peer in its best configuration:
+ *   node-none, node-jwt-doctor (defaults), node-jwt-doctor-sync (offloadSignatures: false),
+ *   node-jose (jwtVerify per request: as many verifications in flight as requests),
+ *   node-express-jwt (a KeyObject, not a PEM string), node-fast-jwt,
+ *   express-none, express-jwt-doctor, express-express-jwt,
+ *   fastify-none, fastify-jwt-doctor, fastify-fastify-jwt (@fastify/jwt).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createPublicKey } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { expressjwt } from 'express-jwt';
-import { createLocalJWKSet, jwtVerify } from 'jose';
+import Fastify from 'fastify';
+import fastifyJwt from '@fastify/jwt';
+import { createVerifier as createFastJwtVerifier } from 'fast-jwt';
+import { importJWK, jwtVerify } from 'jose';
 import { Registry } from 'prom-client';
-import { createVerifier, jwtDoctorExpress, withJwtAuth } from '../src/middleware/index.ts';
+import { createVerifier, jwtDoctorExpress, jwtDoctorFastify, withJwtAuth } from '../src/middleware/index.ts';
 
 export interface BenchServerConfig {
   variant: string;
+  alg: 'RS256' | 'ES256';
   jwk: Record<string, unknown>;
   publicPem: string;
   iss: string;
@@ -24,57 +33,93 @@ export interface BenchServerConfig {
 }
 
 const cfg = JSON.parse(process.env.JWT_BENCH_CONFIG ?? '{}') as BenchServerConfig;
-const [framework, auth] = [cfg.variant.split('-')[0], cfg.variant.split('-').slice(1).join('-')];
+const framework = cfg.variant.split('-')[0]!;
+const auth = cfg.variant.split('-').slice(1).join('-');
 const body = '{"ok":true}';
+const algorithms = [cfg.alg];
+// express-jwt (jsonwebtoken) re-imports a PEM string on every verification; a KeyObject is its best case.
+const keyObject = createPublicKey(cfg.publicPem);
 
-function doctor(offloadSignatures = false) {
-  // Metrics on a real registry, logs off (valid tokens are not logged anyway).
-  return createVerifier({ name: 'bench', issuer: [cfg.iss], audience: [cfg.aud], algorithms: ['RS256'], keys: [{ jwk: cfg.jwk }] }, { registry: new Registry(), logger: false, offloadSignatures });
+async function doctor(offloadSignatures?: boolean) {
+  // Metrics on a real registry, logs off (valid tokens are not logged anyway); offload as configured or by default.
+  const v = createVerifier({ name: 'bench', issuer: [cfg.iss], audience: [cfg.aud], algorithms, keys: [{ jwk: cfg.jwk }] }, { registry: new Registry(), logger: false, ...(offloadSignatures !== undefined ? { offloadSignatures } : {}) });
+  await v.ready();
+  return v;
 }
-const ejwt = () => expressjwt({ secret: cfg.publicPem, algorithms: ['RS256'], issuer: cfg.iss, audience: cfg.aud });
+const ejwt = () => expressjwt({ secret: keyObject, algorithms: algorithms as never, issuer: cfg.iss, audience: cfg.aud });
 
-let server;
-if (framework === 'node') {
+async function nodeServer() {
   const ok = (_req: IncomingMessage, res: ServerResponse) => void res.writeHead(200, { 'content-type': 'application/json' }).end(body);
-  if (auth === 'none') server = createServer(ok);
-  else if (auth === 'jwt-doctor' || auth === 'jwt-doctor-offload') {
-    const v = doctor(auth === 'jwt-doctor-offload');
-    await v.ready();
-    server = createServer(withJwtAuth(v, ok, { route: () => '/orders/:id' }));
-  } else if (auth === 'jose') {
-    const jwks = createLocalJWKSet({ keys: [cfg.jwk as never] });
-    server = createServer((req, res) => {
+  if (auth === 'none') return createServer(ok);
+  if (auth === 'jwt-doctor' || auth === 'jwt-doctor-sync') return createServer(withJwtAuth(await doctor(auth === 'jwt-doctor-sync' ? false : undefined), ok, { route: () => '/orders/:id' }));
+  if (auth === 'jose') {
+    const key = await importJWK(cfg.jwk as never, cfg.alg);
+    return createServer((req, res) => {
       const h = req.headers.authorization;
       if (!h?.startsWith('Bearer ')) return void res.writeHead(401).end();
-      jwtVerify(h.slice(7), jwks, { issuer: cfg.iss, audience: cfg.aud, algorithms: ['RS256'] }).then(
+      jwtVerify(h.slice(7), key, { issuer: cfg.iss, audience: cfg.aud, algorithms }).then(
         () => ok(req, res),
         () => res.writeHead(401).end(),
       );
     });
-  } else {
-    const mw = ejwt();
-    server = createServer((req, res) => {
-      void mw(req as never, res as never, (err?: unknown) => {
-        if (err) return void res.writeHead(401).end();
-        ok(req, res);
-      });
+  }
+  if (auth === 'fast-jwt') {
+    // fast-jwt 6 takes the key as a string or Buffer only ("The public key must be a string or a buffer").
+    const verify = createFastJwtVerifier({ key: cfg.publicPem, algorithms, allowedIss: cfg.iss, allowedAud: cfg.aud });
+    return createServer((req, res) => {
+      const h = req.headers.authorization;
+      if (!h?.startsWith('Bearer ')) return void res.writeHead(401).end();
+      try {
+        verify(h.slice(7));
+      } catch {
+        return void res.writeHead(401).end();
+      }
+      ok(req, res);
     });
   }
-} else {
+  const mw = ejwt();
+  return createServer((req, res) => {
+    void mw(req as never, res as never, (err?: unknown) => {
+      if (err) return void res.writeHead(401).end();
+      ok(req, res);
+    });
+  });
+}
+
+async function expressServer() {
   const app = express();
   const handler = (_req: express.Request, res: express.Response) => void res.type('application/json').send(body);
   if (auth === 'none') app.get('/orders/:id', handler);
-  else if (auth === 'jwt-doctor') {
-    const v = doctor();
-    await v.ready();
-    app.get('/orders/:id', jwtDoctorExpress(v), handler);
-  } else {
+  else if (auth === 'jwt-doctor') app.get('/orders/:id', jwtDoctorExpress(await doctor()), handler);
+  else {
     app.get('/orders/:id', ejwt(), handler);
     // express-jwt signals a rejection with an error: answer 401 quietly (the default handler logs a stack).
     app.use((_err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => void res.status(401).end());
   }
-  server = createServer(app);
+  return createServer(app);
 }
+
+async function fastifyServer() {
+  let server: ReturnType<typeof createServer> | undefined;
+  const app = Fastify({ serverFactory: (handler) => (server = createServer(handler)) });
+  if (auth === 'jwt-doctor') await app.register(jwtDoctorFastify, { verifier: await doctor() });
+  if (auth === 'fastify-jwt') {
+    await app.register(fastifyJwt, { secret: { public: cfg.publicPem }, verify: { algorithms, allowedIss: cfg.iss, allowedAud: cfg.aud } });
+    app.addHook('onRequest', async (request, reply) => {
+      try {
+        await request.jwtVerify();
+      } catch {
+        return reply.code(401).send();
+      }
+      return undefined;
+    });
+  }
+  app.get('/orders/:id', async (_req, reply) => reply.type('application/json').send(body));
+  await app.ready();
+  return server!;
+}
+
+const server = framework === 'node' ? await nodeServer() : framework === 'express' ? await expressServer() : await fastifyServer();
 // SIGUSR2 (from the RSS benchmark): a full GC, then the memory figures on
 // stdout, so a leak shows as growth of the heap that survives collection.
 process.on('SIGUSR2', () => {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { Registry } from 'prom-client';
 import { CATEGORY_ORDER, REASONS, type Finding, type ReasonCode } from '../reasons.ts';
 import type { Expectations } from '../expectations.ts';
@@ -43,9 +44,10 @@ export interface VerifierOptions {
   vars?: Record<string, string | undefined>;
   /**
    * Verify RSA/EC/EdDSA signatures on libuv's thread pool (the prepared
-   * diagnoser's diagnoseAsync) instead of on the event loop. More requests
-   * per second when the machine has spare cores; one thread hop per request.
-   * Default false: the synchronous path has the lowest per-token cost.
+   * diagnoser's diagnoseAsync) instead of on the event loop: more requests
+   * per second when the machine has a spare core (BENCHMARKS.md), one
+   * thread hop per request. Default: on when `os.availableParallelism() > 1`;
+   * `false` keeps the synchronous path (the lowest per-token cost on one core).
    */
   offloadSignatures?: boolean;
 }
@@ -196,7 +198,7 @@ export function createVerifier(expectations: Expectations, options: VerifierOpti
   const section = parseVerifierSection(expectations.verifier, file, env);
   const realm = options.realm ?? expectations.name ?? 'api';
   const clock = options.now ? () => toSeconds(options.now!()) : () => Date.now() / 1000;
-  const offload = options.offloadSignatures ?? false;
+  const offload = options.offloadSignatures ?? availableParallelism() > 1;
   const metrics = options.registry === false ? undefined : createMiddlewareMetrics(options.registry);
   const logger = options.logger === false ? undefined : (options.logger ?? createJsonLineLogger());
   const logLevel = options.logLevel ?? 'warn';
