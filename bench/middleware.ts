@@ -11,6 +11,9 @@
  *   node --import tsx bench/middleware.ts            (prints Markdown)
  *   node --import tsx bench/middleware.ts --write    (also writes bench/middleware-results.md)
  *   node --import tsx bench/middleware.ts --quick    (short run, for a smoke check)
+ *   npm run bench -- --middleware [--quick]          (compiled, as BENCHMARKS.md is produced)
+ * Environment, for development on a busy machine: JWT_BENCH_ONLY=node-jwt-doctor,node-jose (a subset
+ * of the variants in bench/middleware-server.ts), JWT_BENCH_ROUNDS, JWT_BENCH_SECONDS.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -53,6 +56,9 @@ export interface HttpRow {
   maxRequestsPerSec: number;
   rounds: number[];
   latencyP99Ms: number;
+  /** Median server CPU per request (µs): all threads, and the event-loop thread alone. */
+  serverCpuUsPerRequest: number;
+  eventLoopCpuUsPerRequest: number;
   non2xx: number;
   errors: number;
 }
@@ -267,23 +273,44 @@ async function startContenders(list: Contender[], alg: 'RS256' | 'ES256', keys: 
 interface Samples {
   rps: number[];
   p99: number[];
+  /** Server CPU per request, µs: every thread of the process, and the event-loop thread alone. */
+  cpuUs: number[];
+  loopCpuUs: number[];
   non2xx: number;
   errors: number;
 }
+
+/** CPU seconds (user + system) of a process (all threads) or of one of its threads, from /proc (Linux). */
+function cpuSeconds(pid: number, tid?: number): number {
+  try {
+    const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
+    // Fields after the parenthesised command name: utime is the 14th field, stime the 15th (proc(5)).
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+const CLOCK_TICKS = 100;
 
 /** Rounds of every contender in turn; each round starts at another contender, so drift spreads evenly. */
 async function measureRounds(list: Contender[], alg: 'RS256' | 'ES256', rounds: number, duration: number): Promise<Map<Contender, Samples>> {
   const keys = keysFor(alg);
   const children = await startContenders(list, alg, keys);
-  const results = new Map<Contender, Samples>(list.map((c) => [c, { rps: [], p99: [], non2xx: 0, errors: 0 }]));
+  const results = new Map<Contender, Samples>(list.map((c) => [c, { rps: [], p99: [], cpuUs: [], loopCpuUs: [], non2xx: 0, errors: 0 }]));
   try {
     const shoot = (c: Contender, seconds: number) => autocannon({ url: `http://127.0.0.1:${children.get(c)!.port}/orders/42`, connections: 32, duration: seconds, headers: { authorization: `Bearer ${keys.token}` } });
     for (const c of list) await shoot(c, 1); // warm-up (JIT)
     for (let r = 0; r < rounds; r++) {
       for (let k = 0; k < list.length; k++) {
         const c = list[(k + r * 5) % list.length]!;
+        const pid = children.get(c)!.proc.pid!;
+        const [all0, loop0] = [cpuSeconds(pid), cpuSeconds(pid, pid)];
         const res = await shoot(c, duration);
         const acc = results.get(c)!;
+        // CPU per request does not depend on how much CPU other processes left us: the load-robust figure.
+        acc.cpuUs.push(((cpuSeconds(pid) - all0) / res.requests.total) * 1e6);
+        acc.loopCpuUs.push(((cpuSeconds(pid, pid) - loop0) / res.requests.total) * 1e6);
         acc.rps.push(res.requests.average);
         acc.p99.push(res.latency.p99);
         acc.non2xx += res.non2xx;
@@ -321,9 +348,9 @@ async function httpBench(quick: boolean, log: (s: string) => void) {
     const results = await measureRounds(list, alg, rounds, duration);
     for (const c of list) {
       const acc = results.get(c)!;
-      const row: HttpRow = { alg, framework: c.framework, auth: c.auth, requestsPerSec: median(acc.rps), minRequestsPerSec: Math.min(...acc.rps), maxRequestsPerSec: Math.max(...acc.rps), rounds: acc.rps, latencyP99Ms: median(acc.p99), non2xx: acc.non2xx, errors: acc.errors };
+      const row: HttpRow = { alg, framework: c.framework, auth: c.auth, requestsPerSec: median(acc.rps), minRequestsPerSec: Math.min(...acc.rps), maxRequestsPerSec: Math.max(...acc.rps), rounds: acc.rps, latencyP99Ms: median(acc.p99), serverCpuUsPerRequest: median(acc.cpuUs), eventLoopCpuUsPerRequest: median(acc.loopCpuUs), non2xx: acc.non2xx, errors: acc.errors };
       rows.push(row);
-      log(`| ${alg} | ${row.framework} | ${row.auth} | ${fmt(row.requestsPerSec)} | ${fmt(row.minRequestsPerSec)}-${fmt(row.maxRequestsPerSec)} | ${row.latencyP99Ms} | ${row.non2xx} | ${row.errors} |\n`);
+      log(`| ${alg} | ${row.framework} | ${row.auth} | ${fmt(row.requestsPerSec)} | ${fmt(row.minRequestsPerSec)}-${fmt(row.maxRequestsPerSec)} | ${row.latencyP99Ms} | ${fmt(row.serverCpuUsPerRequest)} | ${fmt(row.eventLoopCpuUsPerRequest)} | ${row.non2xx} | ${row.errors} |\n`);
     }
     lead.push(...leadOf(alg, results));
   }
@@ -417,9 +444,9 @@ export async function runMiddlewareBench(options: MiddlewareBenchOptions = {}): 
   log(`1000 distinct RS256 (2048-bit) tokens, single thread; ${perToken.pairs} pairs of back-to-back batches (diagnoser, then verifier), medians; ratio = median of per-pair time(diagnoser) / time(verifier). The verifier path includes reading the header, the diagnosis, the metrics counter and building \`req.auth\`.\n\n`);
 
   log(`### Requests/s under autocannon (127.0.0.1, 32 connections), each peer at its best\n\n`);
-  log('| alg | framework | auth | req/s (median) | spread (min-max of rounds) | p99 ms | non-2xx | errors |\n|---|---|---|---:|---:|---:|---:|---:|\n');
+  log('| alg | framework | auth | req/s (median) | spread (min-max of rounds) | p99 ms | server CPU µs/req | event-loop CPU µs/req | non-2xx | errors |\n|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n');
   const http = await httpBench(quick, log);
-  log(`\n${http.rounds} rounds of ${http.duration} s per contender after a 1 s warm-up; the contenders alternate within each round (each round starts at another one), so load drift on the machine spreads over all of them. Every server runs in its own child process (compiled like the package), autocannon in the parent. jwt-doctor rows use the defaults (offloadSignatures on when os.availableParallelism() > 1: ${availableParallelism()} here); jwt-doctor-sync is \`offloadSignatures: false\`. Peers: jose 6 \`jwtVerify\` with an imported key, one call per request and never awaited one at a time (32 connections keep up to 32 verifications in flight); express-jwt 8 (jsonwebtoken) given a \`KeyObject\` (with a PEM string it re-imports the key per request); fast-jwt 6 given the PEM (it accepts only a string or Buffer; node:crypto caches nothing, fast-jwt's result cache off); @fastify/jwt 10 (fast-jwt) in an onRequest hook. One token reused for every request (no verifier caches results).\n\n`);
+  log(`\n${http.rounds} rounds of ${http.duration} s per contender after a 1 s warm-up; the contenders alternate within each round (each round starts at another one), so load drift on the machine spreads over all of them. Every server runs in its own child process (compiled like the package), autocannon in the parent. jwt-doctor rows use the defaults (offloadSignatures on when os.availableParallelism() > 1: ${availableParallelism()} here); jwt-doctor-sync is \`offloadSignatures: false\`. Peers: jose 6 \`jwtVerify\` with an imported key, one call per request and never awaited one at a time (32 connections keep up to 32 verifications in flight); express-jwt 8 (jsonwebtoken) given a \`KeyObject\` (with a PEM string it re-imports the key per request); fast-jwt 6 given the PEM (it accepts only a string or Buffer; node:crypto caches nothing, fast-jwt's result cache off); @fastify/jwt 10 (fast-jwt) in an onRequest hook. One token reused for every request (no verifier caches results). CPU columns: the server process's CPU time (user + system, /proc) per request served, all threads and the event-loop thread alone (medians of rounds); unlike req/s they hardly depend on what else runs on the machine, and the event-loop figure bounds a server's req/s (at most 1e6 / that value on one loop).\n\n`);
   log('### jwt-doctor against the best peer of the same framework\n\n');
   log('| alg | framework | best peer | jwt-doctor / best peer (median of rounds) | spread | target |\n|---|---|---|---:|---:|---|\n');
   for (const l of http.lead) log(`| ${l.alg} | ${l.framework} | ${l.bestPeer} | ${l.ratio.toFixed(2)}x | ${l.minRatio.toFixed(2)}-${l.maxRatio.toFixed(2)}x | ${l.framework === 'node:http' ? `>= 1.2x ${l.ratio >= 1.2 ? 'met' : 'NOT met'}` : '-'} |\n`);

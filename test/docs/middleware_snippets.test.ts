@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -180,6 +180,16 @@ const CLAIMS: Record<string, (s: Snippet) => Promise<void>> = {
 test('every TypeScript snippet of docs/middleware.md is named and has its claims checked', () => {
   const names = extractSnippets(doc).map((s) => s.name);
   assert.deepEqual([...names].sort(), Object.keys(CLAIMS).sort());
+});
+
+test('every TypeScript snippet of docs/middleware.md compiles under the project\'s strict settings', async () => {
+  const check = mkdtempSync(join(dir, 'tsc-'));
+  for (const s of extractSnippets(doc)) writeFileSync(join(check, `${s.name}.mts`), s.code + '\n');
+  const paths = { 'jwt-doctor': [join(root, 'src/index.ts')], 'jwt-doctor/middleware': [join(root, 'src/middleware/index.ts')] };
+  writeFileSync(join(check, 'tsconfig.json'), JSON.stringify({ extends: join(root, 'tsconfig.json'), compilerOptions: { paths }, include: ['*.mts'] }));
+  const tsc = join(root, 'node_modules/typescript/bin/tsc');
+  const result = await new Promise<{ code: number; out: string }>((resolve) => execFile(process.execPath, [tsc, '-p', check], { timeout: 120_000 }, (err, stdout, stderr) => resolve({ code: err ? 1 : 0, out: stdout + stderr })));
+  assert.equal(result.code, 0, result.out);
 });
 
 for (const snippet of extractSnippets(doc)) {
