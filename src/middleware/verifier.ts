@@ -110,6 +110,12 @@ export interface Verifier {
 
 const toSeconds = (v: Date | number) => (typeof v === 'number' ? v : v.getTime() / 1000);
 
+/** An error's class name for the log ("RangeError"), never its message. */
+function errorClassOf(e: unknown): string {
+  if (e instanceof Error) return untrustedLabel(e.name, 64) ?? 'Error';
+  return typeof e;
+}
+
 /**
  * The reason a request is rejected for: the most fundamental error finding
  * (DESIGN.md ranking). Unlike `Diagnosis.result`, claim failures keep their
@@ -200,7 +206,9 @@ export function createVerifier(expectations: Expectations, options: VerifierOpti
   let staticKeys: ResolvedKeys = { keys: [], findings: [], sources: [] };
   let staticLoadedAt = 0;
   let staticLoadedIso = new Date().toISOString();
-  const base = buildDiagnoser(expectations, { keys: [] });
+  // No provenance search on the request path: it is advice for a human
+  // (`jwt-doctor diagnose`), and extra verifications any client could trigger.
+  const base = buildDiagnoser(expectations, { keys: [] }, { provenance: false });
   let current: Diagnoser = base;
   let trusted = new Map<string, KeyRecord>();
   // kids this verifier trusted before and no longer does (a retired key),
@@ -265,7 +273,7 @@ export function createVerifier(expectations: Expectations, options: VerifierOpti
     }
   }
 
-  function reject(code: ReasonCode, req: VerifyRequest, d: Diagnosis | undefined, scopes?: readonly string[]): Rejection {
+  function reject(code: ReasonCode, req: VerifyRequest, d: Diagnosis | undefined, scopes?: readonly string[], unexpected?: unknown): Rejection {
     const challenge = challengeFor(code, scopes ? [...scopes] : undefined);
     const requestId = requestIdOf(req.headers['x-request-id']);
     const route = req.route ?? UNMATCHED_ROUTE;
@@ -295,6 +303,7 @@ export function createVerifier(expectations: Expectations, options: VerifierOpti
         clockOffsetSeconds: d?.clock.suspectedSkewSeconds ?? null,
         requestId,
       };
+      if (unexpected !== undefined) record.errorClass = errorClassOf(unexpected);
       logger[logLevel](record, 'jwt rejected');
     }
     const body: Record<string, string> = {};
@@ -311,8 +320,24 @@ export function createVerifier(expectations: Expectations, options: VerifierOpti
     };
   }
 
+  /**
+   * The last-resort guard: whatever a client sends, the answer is an RFC
+   * 6750 rejection, never a 500 (a thrown error would reach the framework's
+   * error handler: 500, no WWW-Authenticate, a stack trace in its log).
+   * The core reports bad tokens as findings; an exception here is a bug on
+   * input we did not foresee, so the token is refused as malformed_token and
+   * logged with the error's class only (its message may quote the token).
+   */
   async function verify(req: VerifyRequest): Promise<VerifyOutcome> {
     if (!loaded) await ready();
+    try {
+      return await verifyRequest(req);
+    } catch (e) {
+      return reject('malformed_token', req, undefined, undefined, e);
+    }
+  }
+
+  async function verifyRequest(req: VerifyRequest): Promise<VerifyOutcome> {
     const now = clock();
     if (caches.length > 0) tick(now);
     const ex = extractToken(req, tokenSource);
