@@ -161,7 +161,10 @@ export function buildDiagnoser(expectations: Expectations, prepared: PreparedKey
     // lines, quotes, wrapping) and decoded again.
     let decoded: DecodeResult | undefined = decodeToken(raw, into ? syncDecodeOptions : decodeOptions);
     let input: NormalizedInput | undefined;
-    if (!decoded.ok) {
+    // Input far over the size cap is refused as it is (malformed_token, size):
+    // normalizing megabytes first would be work for nothing. Twice the cap
+    // leaves room for what a paste adds (a header name, quotes, line wrapping).
+    if (!decoded.ok && raw.length <= 2 * maxBytes) {
       input = normalizeTokenInput(raw);
       if (input.findings.length > 0) findings.push(...input.findings);
       if (input.token === '') decoded = undefined;

@@ -162,3 +162,20 @@ test('match over many environments of many kid-less keys: every diagnosis bounde
     else if (env === 'env1') assert.equal(d.result, 'signature_invalid');
   }
 });
+
+test('input far over the size cap is refused by the cap alone, without normalizing it first', () => {
+  const d = doctor();
+  for (const input of ['A'.repeat(10_000_000), `Authorization: "Bearer ${'a.b.c '.repeat(1_000_000)}"`]) {
+    const r = d.diagnose(input, { now: NOW });
+    assert.equal(r.result, 'malformed_token');
+    assert.deepEqual(codes(r), ['malformed_token'], 'no header_malformed: the paste was never normalized');
+    assert.equal(r.findings[0]!.detail!.segment, 'token');
+    assert.equal(r.findings[0]!.detail!.size, input.length);
+  }
+  // Within twice the cap a paste is still normalized (a token wrapped and quoted).
+  const token = signJws(hs, claimsAt(NOW, { pad: 'x'.repeat(9000) }));
+  const wrapped = `"${token.replace(/(.{64})/g, '$1\n')}"`;
+  assert.ok(wrapped.length > 12_000 && wrapped.length < 2 * 16_384);
+  const r = d.diagnose(wrapped, { now: NOW });
+  assert.equal(r.signature.status, 'pass');
+});
