@@ -5,7 +5,7 @@ import { decodeToken, DEFAULT_MAX_TOKEN_BYTES, HeaderCache, type DecodedToken, t
 import { ALGORITHM_NAMES, getAlgorithm, isAlgNone, type AlgorithmEntry } from './keys/algorithms.ts';
 import type { KeyRecord } from './keys/import.ts';
 import { resolveKeys, type SourceReport } from './keys/sources.ts';
-import { checkAlgorithm, checkKeyReferences, findProvenance, selectKeys, signatureReport, verifierFor, verifyWithKeyAsync, type SignatureReport, type SignatureVerifier } from './checks/signature.ts';
+import { checkAlgorithm, checkKeyReferences, findProvenance, MAX_PROVENANCE_VERIFICATIONS, selectKeys, signatureReport, verifierFor, verifyWithKeyAsync, type SignatureReport, type SignatureVerifier } from './checks/signature.ts';
 import { checkAudience, checkExpectedClaims, checkIssuer, checkRequiredClaims, checkTyp, type ClaimContext } from './checks/claims.ts';
 import { checkTimesInto, isoSecond, type ClockReport } from './checks/time.ts';
 import type { Contract } from './contract/load.ts';
@@ -39,6 +39,18 @@ export interface PreparedKeys {
   otherKeys?: KeyRecord[];
   /** Other environments' issuer/audience, for "minted by env X" hints. */
   otherEnvironments?: ClaimContext['otherEnvironments'];
+}
+
+export interface DiagnoserOptions {
+  /**
+   * Search other environments' keys and other secret encodings when no
+   * trusted key verifies (key_from_other_environment,
+   * secret_encoding_mismatch), at most MAX_PROVENANCE_VERIFICATIONS extra
+   * verifications per token. Default true; the middleware turns it off:
+   * it is advice for a human, and on a request path it is work any client
+   * can trigger.
+   */
+  provenance?: boolean;
 }
 
 export interface DiagnoseCallOptions {
@@ -75,8 +87,9 @@ function toSeconds(now: Date | number | undefined): number {
  * const d = buildDiagnoser({ issuer: ['https://auth.example.com'] }, { keys });
  * d.diagnose(token, { now: 1767225600 }).result; // 'valid'
  */
-export function buildDiagnoser(expectations: Expectations, prepared: PreparedKeys): Diagnoser {
+export function buildDiagnoser(expectations: Expectations, prepared: PreparedKeys, options: DiagnoserOptions = {}): Diagnoser {
   const keys = prepared.keys;
+  const provenance = options.provenance ?? true;
   const keyFindings = prepared.findings ?? [];
   const loadErrors = keyFindings.filter((f) => f.severity === 'error');
   const otherKeys = prepared.otherKeys ?? [];
@@ -148,7 +161,10 @@ export function buildDiagnoser(expectations: Expectations, prepared: PreparedKey
     // lines, quotes, wrapping) and decoded again.
     let decoded: DecodeResult | undefined = decodeToken(raw, into ? syncDecodeOptions : decodeOptions);
     let input: NormalizedInput | undefined;
-    if (!decoded.ok) {
+    // Input far over the size cap is refused as it is (malformed_token, size):
+    // normalizing megabytes first would be work for nothing. Twice the cap
+    // leaves room for what a paste adds (a header name, quotes, line wrapping).
+    if (!decoded.ok && raw.length <= 2 * maxBytes) {
       input = normalizeTokenInput(raw);
       if (input.findings.length > 0) findings.push(...input.findings);
       if (input.token === '') decoded = undefined;
@@ -159,7 +175,11 @@ export function buildDiagnoser(expectations: Expectations, prepared: PreparedKey
     const payload = decoded ? (decoded.ok ? decoded.token.payload : decoded.payload) : undefined;
     const token = decoded?.ok ? decoded.token : undefined;
     let plan: HeaderPlan | undefined;
-    if (header && token) {
+    // "Every check runs": a header that decodes gets its algorithm and key
+    // checks even when the payload or signature does not (alg none, or
+    // HS256 against an ES256-only contract, is named, not hidden behind
+    // malformed_token). A header without a string alg is already malformed.
+    if (header && (token || typeof header.alg === 'string')) {
       plan = planFor(header);
       if (plan.findings.length > 0) findings.push(...plan.findings);
     } else if (header) findings.push(...checkTyp(header, expectations));
@@ -190,8 +210,8 @@ export function buildDiagnoser(expectations: Expectations, prepared: PreparedKey
           if (weak) findings.push(weak);
         }
       }
-      if (signature.status !== 'pass' && !isAlgNone(header.alg)) {
-        findings.push(...findProvenance(token, header, keys, otherKeys));
+      if (provenance && signature.status !== 'pass' && !isAlgNone(header.alg)) {
+        findings.push(...findProvenance(token, header, keys, otherKeys, { remaining: MAX_PROVENANCE_VERIFICATIONS }));
       }
     }
     let clock: ClockReport;
@@ -262,7 +282,7 @@ export function buildDiagnoser(expectations: Expectations, prepared: PreparedKey
     sources: prepared.sources ?? [],
     diagnose,
     diagnoseAsync,
-    withKeys: (next) => buildDiagnoser(expectations, { ...prepared, ...next }),
+    withKeys: (next) => buildDiagnoser(expectations, { ...prepared, ...next }, options),
   };
 }
 

@@ -15,6 +15,10 @@ export { REASONS, CATEGORY_ORDER, makeFinding, rankResult, isReasonCode, type Fi
 export type { Expectations, ClaimExpectation, Owners } from './expectations.ts';
 export { normalizeTokenInput, type NormalizedInput } from './token/normalize.ts';
 export { decodeToken, peekToken, DEFAULT_MAX_TOKEN_BYTES, type DecodedToken, type DecodeResult } from './token/decode.ts';
+// Parsing and work limits (docs/limits.md).
+export { MAX_JSON_DEPTH } from './token/strict_json.ts';
+export { MAX_CANDIDATE_KEYS, MAX_PROVENANCE_VERIFICATIONS } from './checks/signature.ts';
+export type { DiagnoserOptions } from './diagnose.ts';
 export { ALGORITHMS, getAlgorithm, algorithmsForKey, type AlgorithmEntry } from './keys/algorithms.ts';
 export { importJwk, importJwks, importPem, importSecretText, jwkThumbprint, fingerprintSecret, describeKey, type KeyRecord, type KeySourceInfo, type SecretEncoding } from './keys/import.ts';
 export { resolveKeys, resolveKeySpec, type KeySpec, type ResolvedKeys, type SourceReport } from './keys/sources.ts';

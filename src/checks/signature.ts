@@ -160,11 +160,41 @@ export interface KeySelection {
 }
 
 /**
+ * The most trusted keys one token is verified against. A token without a
+ * kid (or a kid several keys share) is otherwise tried against every key
+ * whose alg fits: with 1,000 keys that is 1,000 verifications per request,
+ * on the event loop, for any attacker. jose's local JWK Set and jwks-rsa
+ * refuse more than one match outright; 10 keeps their spirit while letting
+ * a kid-less set in rotation (previous, current, next key, per issuer)
+ * work. Beyond it: key_not_found, with the count and the advice to set kids
+ * (RFC 7515 section 4.1.4, RFC 7517 section 4.5). docs/limits.md.
+ */
+export const MAX_CANDIDATE_KEYS = 10;
+
+/**
  * Picks the trusted keys that may verify this token. A kid selects among
  * keys that have kids, with no fall-back to other kid-bearing keys;
  * kid-less keys (a PEM, a bare secret) serve any token whose alg fits.
+ * At most MAX_CANDIDATE_KEYS: more is key_not_found.
  */
 export function selectKeys(header: JsonObject, alg: AlgorithmEntry, keys: readonly KeyRecord[]): KeySelection {
+  const sel = selectAllKeys(header, alg, keys);
+  if (sel.keys.length <= MAX_CANDIDATE_KEYS) return sel;
+  const kid = typeof header.kid === 'string' ? header.kid : undefined;
+  return {
+    keys: [],
+    findings: [
+      makeFinding('key_not_found', {
+        claim: 'header.kid',
+        actual: kid ?? null,
+        hint: `Give every key a kid and have the signer put it in the token header: at most ${MAX_CANDIDATE_KEYS} keys are tried per token, and ${sel.keys.length} match.`,
+        detail: { alg: alg.name, reason: 'too_many_candidates', candidates: sel.keys.length, maxCandidates: MAX_CANDIDATE_KEYS, trustedKeys: keys.length, ...(kid === undefined ? { tokenHasKid: false } : { kid }) },
+      }),
+    ],
+  };
+}
+
+function selectAllKeys(header: JsonObject, alg: AlgorithmEntry, keys: readonly KeyRecord[]): KeySelection {
   const kid = typeof header.kid === 'string' ? header.kid : undefined;
   const name = alg.name;
   if (kid !== undefined) {
@@ -235,18 +265,50 @@ export function signatureReport(status: SignatureReport['status'], alg: Algorith
 }
 
 /**
- * Key provenance: when no trusted key verifies, which key would? Other
- * environments' keys (any alg their type supports, never none) and the
- * trusted secrets read under other encodings. Only identities are reported.
+ * Extra verifications one token may cost the provenance search (secrets
+ * under other encodings, other environments' keys). The search runs only
+ * when no trusted key verified, i.e. on input anyone can send: without a
+ * bound, a contract with many environments and keys turns every bad token
+ * into hundreds of verifications (quadratic across `match`). 32 covers a
+ * contract of a few environments with a few keys each; beyond it the search
+ * stops quietly (it is advice, not a verdict). docs/limits.md.
  */
-export function findProvenance(token: DecodedToken, header: JsonObject, trusted: readonly KeyRecord[], others: readonly KeyRecord[]): Finding[] {
+export const MAX_PROVENANCE_VERIFICATIONS = 32;
+
+/** What a provenance search may still spend; callers may read what was used. */
+export interface ProvenanceBudget {
+  remaining: number;
+}
+
+/** Alternate readings of a secret, imported once per key (each is a KeyObject and a fingerprint). */
+const alternates = new WeakMap<KeyRecord, KeyRecord[]>();
+function alternatesOf(key: KeyRecord): KeyRecord[] {
+  let alts = alternates.get(key);
+  if (!alts) alternates.set(key, (alts = alternateSecretReadings(key)));
+  return alts;
+}
+
+/**
+ * Key provenance: when no trusted key verifies, which key would? The
+ * trusted secrets read under other encodings first (the commonest mistake,
+ * and cheap HMACs), then other environments' keys (any alg their type
+ * supports, never none), at most `budget.remaining` verifications. Only
+ * identities are reported.
+ */
+export function findProvenance(token: DecodedToken, header: JsonObject, trusted: readonly KeyRecord[], others: readonly KeyRecord[], budget: ProvenanceBudget = { remaining: MAX_PROVENANCE_VERIFICATIONS }): Finding[] {
   const alg = getAlgorithm(header.alg);
   if (!alg) return [];
   const findings: Finding[] = [];
+  const verifies = (key: KeyRecord): boolean => {
+    if (budget.remaining <= 0) return false;
+    budget.remaining--;
+    return verifyWithKey(alg, key, token.signingInput, token.signature);
+  };
   for (const key of trusted) {
     if (key.kty !== 'oct') continue;
-    for (const alt of alternateSecretReadings(key)) {
-      if (alt.algorithms.includes(alg.name) && verifyWithKey(alg, alt, token.signingInput, token.signature)) {
+    for (const alt of alternatesOf(key)) {
+      if (budget.remaining <= 0) return findings;
+      if (alt.algorithms.includes(alg.name) && verifies(alt)) {
         findings.push(
           makeFinding('secret_encoding_mismatch', {
             claim: 'signature',
@@ -266,7 +328,7 @@ export function findProvenance(token: DecodedToken, header: JsonObject, trusted:
     const id = `${key.source.env}|${key.thumbprint ?? key.fingerprint}|${key.source.encoding ?? ''}`;
     if (seen.has(id)) return;
     seen.add(id);
-    if (verifyWithKey(alg, key, token.signingInput, token.signature)) {
+    if (verifies(key)) {
       findings.push(
         makeFinding('key_from_other_environment', {
           claim: 'signature',
@@ -277,8 +339,9 @@ export function findProvenance(token: DecodedToken, header: JsonObject, trusted:
     }
   };
   for (const key of others) {
+    if (budget.remaining <= 0) break;
     tryKey(key);
-    if (key.kty === 'oct') for (const alt of alternateSecretReadings(key)) tryKey(alt, alt.source.encoding);
+    if (key.kty === 'oct') for (const alt of alternatesOf(key)) tryKey(alt, alt.source.encoding);
   }
   return findings;
 }

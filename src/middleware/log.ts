@@ -31,6 +31,8 @@ export interface RejectionLogRecord {
   /** Signer-vs-verifier clock offset that would explain a time failure (positive: signer ahead). */
   clockOffsetSeconds: number | null;
   requestId: string;
+  /** Only when verification threw (a bug, answered 401 malformed_token): the error's class, never its message. */
+  errorClass?: string;
 }
 
 /**

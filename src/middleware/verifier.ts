@@ -144,6 +144,12 @@ const ANONYMOUS: AnonymousOutcome = Object.freeze({ ok: true, auth: null }) as A
 
 const toSeconds = (v: Date | number) => (typeof v === 'number' ? v : v.getTime() / 1000);
 
+/** An error's class name for the log ("RangeError"), never its message. */
+function errorClassOf(e: unknown): string {
+  if (e instanceof Error) return untrustedLabel(e.name, 64) ?? 'Error';
+  return typeof e;
+}
+
 /**
  * The reason a request is rejected for: the most fundamental error finding
  * (DESIGN.md ranking). Unlike `Diagnosis.result`, claim failures keep their
@@ -234,7 +240,9 @@ export function createVerifier(expectations: Expectations, options: VerifierOpti
   let staticKeys: ResolvedKeys = { keys: [], findings: [], sources: [] };
   let staticLoadedAt = 0;
   let staticLoadedIso = new Date().toISOString();
-  const base = buildDiagnoser(expectations, { keys: [] });
+  // No provenance search on the request path: it is advice for a human
+  // (`jwt-doctor diagnose`), and extra verifications any client could trigger.
+  const base = buildDiagnoser(expectations, { keys: [] }, { provenance: false });
   let current: Diagnoser = base;
   let trusted = new Map<string, KeyRecord>();
   // kids this verifier trusted before and no longer does (a retired key),
@@ -302,7 +310,7 @@ export function createVerifier(expectations: Expectations, options: VerifierOpti
   // An explicit `options.logger` wins; the default JSON-line logger yields to a request-scoped one (Fastify's request.log).
   const loggerFor = (perRequest: LoggerLike | undefined): LoggerLike | undefined => (options.logger === undefined ? (perRequest ?? logger) : logger);
 
-  function reject(code: ReasonCode, req: VerifyRequest, d: Diagnosis | undefined, scopes?: readonly string[]): Rejection {
+  function reject(code: ReasonCode, req: VerifyRequest, d: Diagnosis | undefined, scopes?: readonly string[], unexpected?: unknown): Rejection {
     const challenge = challengeFor(code, scopes ? [...scopes] : undefined);
     const requestId = req.requestId ?? requestIdOf(req.headers['x-request-id']);
     const logger = loggerFor(req.logger);
@@ -333,6 +341,7 @@ export function createVerifier(expectations: Expectations, options: VerifierOpti
         clockOffsetSeconds: d?.clock.suspectedSkewSeconds ?? null,
         requestId,
       };
+      if (unexpected !== undefined) record.errorClass = errorClassOf(unexpected);
       logger[logLevel](record, 'jwt rejected');
     }
     const body: Record<string, string> = {};
@@ -349,8 +358,24 @@ export function createVerifier(expectations: Expectations, options: VerifierOpti
     };
   }
 
+  /**
+   * The last-resort guard: whatever a client sends, the answer is an RFC
+   * 6750 rejection, never a 500 (a thrown error would reach the framework's
+   * error handler: 500, no WWW-Authenticate, a stack trace in its log).
+   * The core reports bad tokens as findings; an exception here is a bug on
+   * input we did not foresee, so the token is refused as malformed_token and
+   * logged with the error's class only (its message may quote the token).
+   */
   async function verify(req: VerifyRequest & { credentialsRequired?: boolean }): Promise<VerifyOutcome | AnonymousOutcome> {
     if (!loaded) await ready();
+    try {
+      return await verifyRequest(req);
+    } catch (e) {
+      return reject('malformed_token', req, undefined, undefined, e);
+    }
+  }
+
+  async function verifyRequest(req: VerifyRequest & { credentialsRequired?: boolean }): Promise<VerifyOutcome | AnonymousOutcome> {
     const now = clock();
     if (caches.length > 0) tick(now);
     const ex = extractToken(req, tokenSource);

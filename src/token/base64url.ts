@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const ALPHABET_ONLY = /^[A-Za-z0-9_-]*$/;
 const VALUE = new Int8Array(128).fill(-1);
@@ -58,14 +60,33 @@ const SCRATCH = Buffer.allocUnsafe(48 * 1024);
 
 /**
  * Decodes a base64url segment to text when, and only when, it is canonical
- * (re-encoding the bytes gives the same segment back); undefined otherwise.
+ * (re-encoding the bytes gives the same segment back) and valid UTF-8;
+ * undefined otherwise (the full decode then names the problem).
  */
 export function decodeCanonicalSegmentText(segment: string): string | undefined {
   const maxBytes = Math.ceil((segment.length * 3) / 4);
   const buf = maxBytes <= SCRATCH.length ? SCRATCH : Buffer.allocUnsafe(maxBytes);
   const n = buf.write(segment, 'base64url');
   if (buf.toString('base64url', 0, n) !== segment) return undefined;
-  return buf.toString('utf8', 0, n);
+  const text = buf.toString('utf8', 0, n);
+  // Node's decoder replaces every invalid sequence with U+FFFD, so text
+  // without one came from valid UTF-8 (the hot path: one native search);
+  // with one, the bytes are validated (a real U+FFFD is legal).
+  if (text.indexOf('\uFFFD') !== -1 && !isUtf8(buf === SCRATCH ? scratchView(TEXT_VIEWS, SCRATCH, n) : buf.subarray(0, n))) return undefined;
+  return text;
+}
+
+const TEXT_VIEWS = new Map<number, Buffer>();
+
+/**
+ * RFC 7515 section 2 / RFC 7519 section 7.2 step 5 and RFC 8259 section
+ * 8.1: header and claims are UTF-8. Node's decoder would silently replace
+ * invalid bytes (an overlong form, an encoded surrogate, 0xFF) with U+FFFD,
+ * so the claims read would differ from the bytes signed: refuse instead.
+ * Why `bytes` are not valid UTF-8, or null when they are.
+ */
+export function utf8Problem(bytes: Buffer): string | null {
+  return isUtf8(bytes) ? null : 'not valid UTF-8';
 }
 
 const SIGNATURE_SCRATCH = Buffer.allocUnsafe(4096);

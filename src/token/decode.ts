@@ -1,5 +1,5 @@
 import { makeFinding, type Finding } from '../reasons.ts';
-import { base64urlProblem, decodeBase64url, decodeCanonicalSegmentText, decodeCanonicalSignature } from './base64url.ts';
+import { base64urlProblem, decodeBase64url, decodeCanonicalSegmentText, decodeCanonicalSignature, utf8Problem } from './base64url.ts';
 import { parseStrictJson, parseStrictJsonFast } from './strict_json.ts';
 
 export const DEFAULT_MAX_TOKEN_BYTES = 16 * 1024;
@@ -114,8 +114,9 @@ function malformed(segment: string, problem: string, extra: Record<string, unkno
 
 /**
  * Decodes a compact JWS without trusting it: strict canonical base64url,
- * JSON objects without duplicate members, registered claims of the right
- * JSON type, a size cap checked first. Never throws on bad input: problems
+ * valid UTF-8 (no BOM), JSON objects without duplicate members and at most
+ * MAX_JSON_DEPTH deep, registered claims of the right JSON type, a size
+ * cap checked first (docs/limits.md). Never throws on bad input: problems
  * come back as `malformed_token` / `token_encrypted` findings naming the
  * segment.
  *
@@ -199,9 +200,14 @@ function decodeFully(token: string, max: number, options: DecodeOptions): Decode
       signature = bytes;
       break;
     }
+    const badUtf8 = utf8Problem(bytes);
+    if (badUtf8 !== null) {
+      findings.push(malformed(name, badUtf8));
+      continue;
+    }
     const parsed = parseStrictJson(bytes.toString('utf8'));
     if (!parsed.ok) {
-      findings.push(malformed(name, parsed.problem, parsed.member === undefined ? {} : { member: parsed.member }));
+      findings.push(malformed(name, parsed.problem, { ...(parsed.member === undefined ? {} : { member: parsed.member }), ...(parsed.maxDepth === undefined ? {} : { maxDepth: parsed.maxDepth }) }));
       continue;
     }
     const v = parsed.value;

@@ -10,13 +10,24 @@
  * with the number of member names in the text. Only when they differ (a
  * duplicate exists) do we walk the text again to name it.
  */
-export type JsonParse = { ok: true; value: unknown } | { ok: false; problem: string; member?: string };
+export type JsonParse = { ok: true; value: unknown } | { ok: false; problem: string; member?: string; maxDepth?: number };
+
+/**
+ * The deepest nesting of arrays and objects a header or claims set may
+ * have. JOSE headers and JWT claims sets are flat or nearly so (a `cnf`
+ * or `address` object, an array of roles); 64 leaves room for any real
+ * token while every walk of the value (ours, a report's, JSON.stringify's)
+ * stays far below the stack limit. RFC 8259 section 9 lets a parser limit
+ * nesting depth.
+ */
+export const MAX_JSON_DEPTH = 64;
 
 /** Returned by parseStrictJsonFast for anything parseStrictJson would reject. */
 export const NOT_STRICT_JSON: unique symbol = Symbol('not strict JSON');
 
 /** parseStrictJson without the result object (the hot path): the value, or NOT_STRICT_JSON. */
 export function parseStrictJsonFast(text: string): unknown {
+  if (mayNestDeeper(text, MAX_JSON_DEPTH) && nestingDepth(text) > MAX_JSON_DEPTH) return NOT_STRICT_JSON;
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -27,16 +38,61 @@ export function parseStrictJsonFast(text: string): unknown {
 }
 
 export function parseStrictJson(text: string): JsonParse {
+  // Depth first: the member count below (and every later walk) recurses.
+  if (mayNestDeeper(text, MAX_JSON_DEPTH) && nestingDepth(text) > MAX_JSON_DEPTH) {
+    return { ok: false, problem: `nested deeper than ${MAX_JSON_DEPTH} levels`, maxDepth: MAX_JSON_DEPTH };
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
+    // RFC 8259 section 8.1: senders MUST NOT add a byte order mark; a
+    // parser MAY ignore one. We refuse it, as JSON.parse (and so jose)
+    // does, and say so: a BOM means the signer's JSON writer is misconfigured.
+    if (text.charCodeAt(0) === 0xfeff) return { ok: false, problem: 'starts with a byte order mark (RFC 8259 section 8.1)' };
     return { ok: false, problem: `not valid JSON (${(e as Error).message.split('\n')[0]})` };
   }
   if (countMembers(value) !== countNamesInText(text)) {
     return { ok: false, problem: 'duplicate member name', member: findDuplicate(text) };
   }
   return { ok: true, value };
+}
+
+/**
+ * A necessary condition for nesting deeper than `limit`: more than `limit`
+ * opening brackets anywhere in the text. Counted with native indexOf and
+ * stopped at limit + 1, so an ordinary header or claims set (a few
+ * brackets) pays a handful of calls and never the scan below.
+ */
+function mayNestDeeper(text: string, limit: number): boolean {
+  let n = 0;
+  for (let i = text.indexOf('['); i !== -1; i = text.indexOf('[', i + 1)) if (++n > limit) return true;
+  for (let i = text.indexOf('{'); i !== -1; i = text.indexOf('{', i + 1)) if (++n > limit) return true;
+  return false;
+}
+
+/**
+ * The maximum nesting depth of arrays and objects, in one linear pass
+ * outside string literals, without recursion: safe on any input. Unbalanced
+ * text gets some number; JSON.parse rejects it afterwards anyway.
+ */
+export function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  const len = text.length;
+  for (let i = 0; i < len; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 91 || c === 123) {
+      if (++depth > max) max = depth;
+    } else if (c === 93 || c === 125) depth--;
+    else if (c === 34) {
+      let j = text.indexOf('"', i + 1);
+      while (j !== -1 && isEscaped(text, j)) j = text.indexOf('"', j + 1);
+      if (j === -1) break;
+      i = j;
+    }
+  }
+  return max;
 }
 
 function countMembers(v: unknown): number {
