@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
-import { parseDocument } from 'yaml';
+import type { Ajv, ErrorObject } from 'ajv';
 import type { Expectations, Owners } from '../expectations.ts';
 import { contractSchema } from './schema.ts';
 
@@ -36,9 +36,16 @@ export class ContractError extends Error {
   }
 }
 
+// yaml and ajv (about 140 CommonJS files together) are required on the first
+// contract load, not at import: `jwt-doctor decode` and library users who pass
+// expectations directly never pay for them. Both are CommonJS, so a
+// synchronous require keeps loadContract synchronous.
+const requireDependency = createRequire(import.meta.url);
+const yaml = (): typeof import('yaml') => requireDependency('yaml') as typeof import('yaml');
+
 let validator: ReturnType<Ajv['compile']> | undefined;
 function validate(doc: unknown) {
-  validator ??= new Ajv({ allErrors: true, strict: false }).compile(contractSchema);
+  validator ??= new (requireDependency('ajv') as typeof import('ajv')).Ajv({ allErrors: true, strict: false }).compile(contractSchema);
   return validator(doc) ? [] : (validator.errors ?? []);
 }
 
@@ -72,7 +79,7 @@ export function loadContract(pathOrObject: string | Record<string, unknown>, opt
       throw new ContractError(file, '', 'a readable contract file (YAML or JSON)', code === 'ENOENT' ? 'no such file' : String(code ?? e));
     }
     // prettyErrors computes linePos, so the error can name the line.
-    const parsed = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+    const parsed = yaml().parseDocument(text, { uniqueKeys: true, prettyErrors: true });
     if (parsed.errors.length > 0) {
       const err = parsed.errors[0]!;
       const line = err.linePos?.[0];
