@@ -144,6 +144,25 @@ test('without the optional peers: npx jwt-doctor --version prints the package ve
   assert.equal((JSON.parse(r.stdout) as { result: string }).result, 'claim_mismatch');
 });
 
+test('without prom-client: the middleware entry loads, verifies with registry: false, and names the missing peer otherwise', () => {
+  const script = `
+    import { readFileSync } from 'node:fs';
+    import { loadContract } from 'jwt-doctor';
+    import { createVerifier } from 'jwt-doctor/middleware';
+    const root = 'node_modules/jwt-doctor/';
+    const contract = loadContract(root + 'examples/auth-contract.yaml');
+    const token = readFileSync(root + 'examples/tokens/local-login.jwt', 'utf8').trim();
+    const options = { contract, logger: false, now: () => new Date('${NOW}') };
+    const verifier = createVerifier(contract.environments.local, { ...options, registry: false });
+    const outcome = await verifier.verify({ headers: { authorization: 'Bearer ' + token } });
+    let missing;
+    try { createVerifier(contract.environments.local, options); } catch (e) { missing = e.code; }
+    console.log(JSON.stringify({ verified: outcome.ok, missing }));
+  `;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: consumer, encoding: 'utf8' });
+  assert.deepEqual(JSON.parse(out), { verified: true, missing: 'ERR_JWT_DOCTOR_MISSING_PEER' });
+});
+
 test('decode loads no YAML, schema, HTTP or metrics code; diagnose with a contract does load the contract parsers', () => {
   const token = readFileSync(join(REPO, 'examples/tokens/local-login.jwt'), 'utf8').trim();
   const decode = loadedBy(['decode', token, '--now', NOW]);
