@@ -13,7 +13,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../src/cli/package_root.ts';
@@ -98,7 +98,7 @@ export function runStartupBench(rounds = 20): StartupRow[] {
 
 export function formatStartupBench(rows: StartupRow[], rounds: number): string {
   const lines = [
-    `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}. ${rounds} rounds (after ${WARMUP_ROUNDS} warm-up rounds), contenders alternating.`,
+    `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}. ${rounds} rounds (after ${WARMUP_ROUNDS} warm-up rounds), contenders alternating; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end.`,
     '',
     '| command | median ms | p25-p75 ms | vs `node -e 0` (median of per-round ratios) |',
     '|---|---:|---:|---:|',

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
-import type { Ajv, ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import type { Expectations, Owners } from '../expectations.ts';
-import { contractSchema } from './schema.ts';
+import { validate as generatedValidator } from './validate_contract.generated.ts';
 
 export const DEFAULT_CONTRACT_FILE = 'auth-contract.yaml';
 
@@ -36,17 +36,18 @@ export class ContractError extends Error {
   }
 }
 
-// yaml and ajv (about 140 CommonJS files together) are required on the first
-// contract load, not at import: `jwt-doctor decode` and library users who pass
-// expectations directly never pay for them. Both are CommonJS, so a
-// synchronous require keeps loadContract synchronous.
+// yaml (about 60 CommonJS files) is required on the first contract load, not
+// at import: `jwt-doctor decode` and library users who pass expectations
+// directly never pay for it. It is CommonJS, so a synchronous require keeps
+// loadContract synchronous.
 const requireDependency = createRequire(import.meta.url);
 const yaml = (): typeof import('yaml') => requireDependency('yaml') as typeof import('yaml');
 
-let validator: ReturnType<Ajv['compile']> | undefined;
-function validate(doc: unknown) {
-  validator ??= new (requireDependency('ajv') as typeof import('ajv')).Ajv({ allErrors: true, strict: false }).compile(contractSchema);
-  return validator(doc) ? [] : (validator.errors ?? []);
+// The schema (schema.ts) is compiled by ajv at build time
+// (scripts/make-contract-validator.ts): no ajv and no schema compilation at run time.
+const validateContract = generatedValidator as unknown as ((doc: unknown) => boolean) & { errors?: ErrorObject[] | null };
+function validate(doc: unknown): ErrorObject[] {
+  return validateContract(doc) ? [] : (validateContract.errors ?? []);
 }
 
 export interface LoadContractOptions {
