@@ -97,12 +97,14 @@ function compileAndRun(source: string): unknown[] {
   return out.trim().split('\n').map((l) => JSON.parse(l) as unknown);
 }
 
-/** Runs the installed CLI (node_modules/jwt-doctor/dist/cli.js) and lists the npm packages and built-ins it loaded. */
+/** Runs the installed CLI (node_modules/jwt-doctor/dist/cli.js) and lists the npm packages (yaml: the package's bundled copy too) and built-ins it loaded. */
 function loadedBy(args: string[]): { code: number | null; packages: string[]; builtins: string[] } {
   const log = join(dir, `modules-${args[0]}.json`);
   const cli = join(consumer, 'node_modules/jwt-doctor/dist/cli.js');
   const r = spawnSync(process.execPath, ['--import', RECORDER, cli, ...args], { cwd: consumer, encoding: 'utf8', env: { ...process.env, JWT_DOCTOR_MODULE_LOG: log } });
-  return { code: r.status, ...(JSON.parse(readFileSync(log, 'utf8')) as { packages: string[]; builtins: string[] }) };
+  const loaded = JSON.parse(readFileSync(log, 'utf8')) as { files: string[]; packages: string[]; builtins: string[] };
+  const bundledYaml = loaded.files.some((f) => f.endsWith('/jwt-doctor/dist/vendor/yaml.cjs'));
+  return { code: r.status, packages: [...loaded.packages, ...(bundledYaml ? ['yaml'] : [])], builtins: loaded.builtins };
 }
 
 before(() => {
@@ -122,12 +124,12 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('the tarball ships the built package, not the sources or the dev tooling', () => {
   const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n');
-  for (const f of ['package/dist/cli.js', 'package/dist/index.js', 'package/dist/types/index.d.ts', 'package/dist/types/middleware/index.d.ts', 'package/LICENSE', 'package/README.md', 'package/examples/auth-contract.yaml']) {
+  for (const f of ['package/dist/cli.js', 'package/dist/index.js', 'package/dist/types/index.d.ts', 'package/dist/types/middleware/index.d.ts', 'package/LICENSE', 'package/README.md', 'package/dist/vendor/yaml.cjs', 'package/dist/vendor/yaml.LICENSE', 'package/examples/auth-contract.yaml']) {
     assert.ok(files.includes(f), `${f} is missing from the tarball`);
   }
   assert.deepEqual(files.filter((f) => f.startsWith('package/src/') || f.startsWith('package/test/')), []);
   const installed = readdirSync(join(consumer, 'node_modules'));
-  for (const devOnly of ['tsx', 'esbuild', 'prom-client', 'express', 'fastify']) assert.ok(!installed.includes(devOnly), `${devOnly} was installed with the package`);
+  for (const devOnly of ['tsx', 'esbuild', 'ajv', 'yaml', 'prom-client', 'express', 'fastify']) assert.ok(!installed.includes(devOnly), `${devOnly} was installed with the package`);
 });
 
 test('without the optional peers: a strict nodenext consumer of the root, probe and rotation entries compiles and runs', () => {
@@ -163,7 +165,7 @@ test('without prom-client: the middleware entry loads, verifies with registry: f
   assert.deepEqual(JSON.parse(out), { verified: true, missing: 'ERR_JWT_DOCTOR_MISSING_PEER' });
 });
 
-test('decode loads no YAML, schema, HTTP or metrics code; diagnose with a contract does load the contract parsers', () => {
+test('decode loads no YAML, schema, HTTP or metrics code; diagnose with a contract loads the YAML parser only', () => {
   const token = readFileSync(join(REPO, 'examples/tokens/local-login.jwt'), 'utf8').trim();
   const decode = loadedBy(['decode', token, '--now', NOW]);
   assert.equal(decode.code, 0);
@@ -173,8 +175,9 @@ test('decode loads no YAML, schema, HTTP or metrics code; diagnose with a contra
   const contract = join(consumer, 'node_modules/jwt-doctor/examples/auth-contract.yaml');
   const diagnose = loadedBy(['diagnose', token, '--contract', contract, '--env', 'staging', '--now', NOW]);
   assert.equal(diagnose.code, 1);
-  assert.ok(diagnose.packages.includes('yaml') && diagnose.packages.includes('ajv'), `diagnose loaded ${diagnose.packages.join(', ')}`);
-  assert.ok(!diagnose.packages.includes('prom-client'), 'diagnose loaded prom-client');
+  assert.ok(diagnose.packages.includes('yaml'), `diagnose loaded ${diagnose.packages.join(', ')}`);
+  // The schema is compiled at build time (scripts/make-contract-validator.ts): no ajv at run time.
+  for (const heavy of ['ajv', 'prom-client']) assert.ok(!diagnose.packages.includes(heavy), `diagnose loaded ${heavy}`);
 });
 
 test('with the optional peers installed: every entry, the middleware included, compiles under strict nodenext and verifies a request', () => {
