@@ -40,4 +40,6 @@ fi
 npx tsc --noEmit -p .
 files=(test/**/*.test.ts)
 if [ ${#files[@]} -eq 0 ]; then echo "no test files" >&2; exit 1; fi
-exec node --import tsx --test --test-concurrency=2 --test-timeout=120000 "${files[@]}"
+# The timeout bounds each test file: test/package.test.ts (npm pack, two
+# installs, two strict compiles) takes about 3 minutes on a busy 2-core machine.
+exec node --import tsx --test --test-concurrency=2 --test-timeout=300000 "${files[@]}"

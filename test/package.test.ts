@@ -42,6 +42,8 @@ const TSCONFIG = {
     skipLibCheck: false,
     types: ['node'],
     outDir: 'out',
+    // The second compile (with the peers) reuses the first's work on lib and @types/node.
+    incremental: true,
   },
 };
 
