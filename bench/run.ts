@@ -1,14 +1,14 @@
 /**
  * `npm run bench`: every benchmark, side by side with the references in
  * the same run; prints Markdown for BENCHMARKS.md (machine and date included).
- * Pass --core or --middleware to run one part.
+ * Pass --core, --middleware or --startup to run one part (--rounds N for startup).
  */
 import { formatCoreBench, runCoreBenchChildIfAsked, runCoreBenchIsolated } from './core.ts';
 
 // Child mode of runCoreBenchIsolated: one algorithm, one JSON row, then exit.
 await runCoreBenchChildIfAsked();
 
-const only = process.argv.slice(2).filter((a) => a !== '--quick');
+const only = process.argv.slice(2).filter((a, i, all) => a !== '--quick' && a !== '--rounds' && all[i - 1] !== '--rounds');
 const want = (name: string) => only.length === 0 || only.includes(`--${name}`);
 
 if (want('core')) {
@@ -20,4 +20,11 @@ if (want('middleware')) {
   const m = await import('./middleware.ts');
   process.stdout.write('## Middleware\n\n');
   await m.runMiddlewareBench({ quick: process.argv.includes('--quick') });
+}
+if (want('startup')) {
+  const s = await import('./startup.ts');
+  const rounds = s.roundsFromArgs(process.argv);
+  process.stdout.write('## Startup: the built CLI vs `node -e 0`\n\n');
+  process.stdout.write(s.formatStartupBench(s.runStartupBench(rounds), rounds));
+  process.stdout.write('\n');
 }

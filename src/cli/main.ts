@@ -1,6 +1,11 @@
+#!/usr/bin/env node
+import { readFileSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { ContractError } from '../contract/load.ts';
 import { EXIT, UsageError } from './common.ts';
+import { packageRoot } from './package_root.ts';
 
 /**
  * The command registry: name, one-line summary, and a lazy loader, so
@@ -49,7 +54,7 @@ export async function main(argv: string[]): Promise<number> {
   guardClosedPipes();
   const program = new Command('jwt-doctor')
     .description('Find out why a JWT that works locally is rejected in staging.')
-    .version('0.1.0')
+    .version(packageVersion())
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', EXAMPLES)
     .exitOverride()
@@ -67,6 +72,15 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (e) {
     return handleError(e);
+  }
+}
+
+/** The installed package's version, from its package.json (one small file read). */
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
   }
 }
 
@@ -90,9 +104,22 @@ export function handleError(e: unknown): number {
   return EXIT.usage;
 }
 
-// bin/jwt-doctor.js calls main() itself: matching it here too ran every command twice.
-const isEntry = process.argv[1] !== undefined && /cli[\\/]main\.ts$/.test(process.argv[1]);
-if (isEntry) {
+/**
+ * True when this module is the program node started: `node dist/cli.js`,
+ * the npm bin link to it (a symlink, hence realpath), or
+ * `node --import tsx src/cli/main.ts`; false when imported (tests, benchmarks).
+ */
+function isMainModule(): boolean {
+  const started = process.argv[1];
+  if (started === undefined) return false;
+  try {
+    return realpathSync(started) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (isMainModule()) {
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
-import { parseDocument } from 'yaml';
+import type { ErrorObject } from 'ajv';
 import type { Expectations, Owners } from '../expectations.ts';
-import { contractSchema } from './schema.ts';
+import { validate as generatedValidator } from './validate_contract.generated.ts';
 
 export const DEFAULT_CONTRACT_FILE = 'auth-contract.yaml';
 
@@ -36,10 +36,22 @@ export class ContractError extends Error {
   }
 }
 
-let validator: ReturnType<Ajv['compile']> | undefined;
-function validate(doc: unknown) {
-  validator ??= new Ajv({ allErrors: true, strict: false }).compile(contractSchema);
-  return validator(doc) ? [] : (validator.errors ?? []);
+// yaml is required on the first contract load, not at import: `jwt-doctor
+// decode` and library users who pass expectations directly never pay for it.
+// It is CommonJS, so a synchronous require keeps loadContract synchronous.
+// The built package carries it as one bundled file (scripts/build.mjs defines
+// JWT_DOCTOR_BUNDLED_YAML): one file to read instead of about 60, a third of
+// `diagnose --contract`'s startup. From the sources (tsx) it is the yaml package.
+declare const JWT_DOCTOR_BUNDLED_YAML: string | undefined;
+const YAML_MODULE = typeof JWT_DOCTOR_BUNDLED_YAML === 'string' ? JWT_DOCTOR_BUNDLED_YAML : 'yaml';
+const requireDependency = createRequire(import.meta.url);
+const yaml = (): typeof import('yaml') => requireDependency(YAML_MODULE) as typeof import('yaml');
+
+// The schema (schema.ts) is compiled by ajv at build time
+// (scripts/make-contract-validator.ts): no ajv and no schema compilation at run time.
+const validateContract = generatedValidator as unknown as ((doc: unknown) => boolean) & { errors?: ErrorObject[] | null };
+function validate(doc: unknown): ErrorObject[] {
+  return validateContract(doc) ? [] : (validateContract.errors ?? []);
 }
 
 export interface LoadContractOptions {
@@ -72,7 +84,7 @@ export function loadContract(pathOrObject: string | Record<string, unknown>, opt
       throw new ContractError(file, '', 'a readable contract file (YAML or JSON)', code === 'ENOENT' ? 'no such file' : String(code ?? e));
     }
     // prettyErrors computes linePos, so the error can name the line.
-    const parsed = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+    const parsed = yaml().parseDocument(text, { uniqueKeys: true, prettyErrors: true });
     if (parsed.errors.length > 0) {
       const err = parsed.errors[0]!;
       const line = err.linePos?.[0];

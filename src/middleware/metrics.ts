@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, register as globalRegistry, type Registry } from 'prom-client';
+import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { loadPromClient } from './prom_client.ts';
 
 /** The series the rotation retirement check reads (names agreed across areas; never rename). */
 export const METRIC_NAMES = {
@@ -45,7 +46,9 @@ function reuse<T>(registry: Registry, name: string, make: () => T): T {
  * const metrics = createMiddlewareMetrics(registry);
  * metrics.verified.inc({ env: 'staging', kid: 'k1' });
  */
-export function createMiddlewareMetrics(registry: Registry = globalRegistry): MiddlewareMetrics {
+export function createMiddlewareMetrics(registryOption?: Registry): MiddlewareMetrics {
+  const { Counter, Gauge, Histogram, register: globalRegistry } = loadPromClient();
+  const registry = registryOption ?? globalRegistry;
   const registers = [registry];
   let sources = ageSources.get(registry);
   if (!sources) ageSources.set(registry, (sources = new Set()));

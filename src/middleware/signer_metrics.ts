@@ -1,4 +1,5 @@
-import { Counter, register as globalRegistry, type Registry } from 'prom-client';
+import type { Counter, Registry } from 'prom-client';
+import { loadPromClient } from './prom_client.ts';
 import { METRIC_NAMES, UNKNOWN_KID } from './metrics.ts';
 
 export interface SignerMetrics {
@@ -19,6 +20,7 @@ export interface SignerMetrics {
  * const token = sign(claims, key); signerMetrics.issued('2026-12');
  */
 export function createSignerMetrics(options: { registry?: Registry; kids?: readonly string[] } = {}): SignerMetrics {
+  const { Counter, register: globalRegistry } = loadPromClient();
   const registry = options.registry ?? globalRegistry;
   const allowed = options.kids ? new Set(options.kids) : undefined;
   const counter =
