@@ -184,7 +184,8 @@ export function createVerifier(expectations: Expectations, options: VerifierOpti
         now: clock,
         onFetch: (result) => {
           metrics?.jwksRefresh.inc({ result });
-          if (result === 'success') rebuild();
+          // A failed refresh can change the set too: a key seen with private members leaves it (src/keys/trust.ts).
+          rebuild();
         },
       }),
   );
