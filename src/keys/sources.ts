@@ -120,7 +120,7 @@ export async function fetchDiscovery(value: string, options: FetchOptions, sourc
   const jwksUri = (meta.json as { jwks_uri?: unknown } | null)?.jwks_uri;
   if (typeof jwksUri !== 'string') return { ok: false, url, error: 'discovery document has no jwks_uri', finding: unreachableAt(at, 'discovery document has no jwks_uri', { error: 'invalid_document' }) };
   const refused = checkDiscoveryDocument(issuer, meta.json, url);
-  if (refused) return { ok: false, url, error: String(refused.actual ?? refused.code), finding: refused };
+  if (refused) return { ok: false, url, error: refused.code === 'discovery_issuer_mismatch' ? `discovery document names issuer ${JSON.stringify(refused.actual)}, not ${issuer}` : 'http jwks_uri named by an https discovery document', finding: refused };
   return { ok: true, url, issuer, jwksUri };
 }
 
