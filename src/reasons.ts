@@ -82,7 +82,7 @@ export const REASONS = {
   private_key_published: r('key', 'error', 'secrets', null, 401, 'private key members in a published key set', 'Remove d/p/q/dp/dq/qi (and k) from the JWKS now, then rotate the exposed key: treat it as leaked.'),
   ec_point_invalid: r('key', 'error', 'signer', null, 401, 'EC public point not on its curve', 'Re-export the EC public key (x, y, crv) from the signing key; the published point is corrupt.'),
   rsa_exponent_weak: r('key', 'error', 'signer', null, 401, 'RSA public exponent is 1 or very small', 'Generate the RSA key with e = 65537 (AQAB).'),
-  rsa_key_too_small: r('key', 'warning', 'signer', null, 401, 'RSA modulus below 2048 bits', 'Rotate to an RSA key of at least 2048 bits (RFC 7518 section 3.3).'),
+  rsa_key_too_small: r('key', 'error', 'signer', null, 401, 'RSA modulus below 2048 bits', 'Rotate to an RSA key of at least 2048 bits (RFC 7518 section 3.3); smaller keys never verify.'),
   hmac_secret_too_short: r('advice', 'warning', 'secrets', null, 401, 'HMAC secret shorter than the hash output', 'Use a random secret at least as long as the hash output: 32 bytes for HS256 (RFC 7518 section 3.2).'),
   duplicate_kid: r('key', 'warning', 'signer', null, 401, 'several keys share one kid', 'Give every key in the set its own kid; verifiers cannot choose between keys with the same kid.'),
   kid_missing: r('advice', 'warning', 'signer', null, 401, 'several keys without a kid', 'Give every key a kid so verifiers can select the key a token names (RFC 7517 section 4.5).'),
@@ -99,6 +99,8 @@ export const REASONS = {
   rotation_cache_not_refreshed: r('key', 'error', 'verifier', null, 401, 'verifier key cache not refreshed since the key was unpublished', 'Wait one cache TTL after unpublishing, or force a JWKS refresh.'),
   rotation_residual_traffic: r('key', 'error', 'client', null, 401, 'tokens signed by the retired key still arrive', 'Find the clients still holding old tokens (refresh flow, long-lived tokens) before closing the rotation.'),
   verifier_unreachable: r('key', 'error', 'verifier', null, 401, "verifier debug endpoint or metrics could not be read", 'Check verifier.debugUrl / verifier.metricsUrl, network access and that the endpoint is enabled.'),
+  // Key-source trust rules (issue 8, docs/security.md).
+  discovery_issuer_mismatch: r('key', 'error', 'verifier', 'invalid_token', 401, 'discovery document names another issuer', 'Set the issuer to exactly the one the discovery document names, or fix the provider; the document is not used until they match (OpenID Connect Discovery 1.0 section 4.3).'),
   signer_key_untrusted: r('key', 'warning', 'secrets', null, 401, "signer's key not trusted by this environment", "Make the environment's key source include the signer's key (same secret source, same JWKS)."),
 } as const satisfies Record<string, ReasonEntry>;
 

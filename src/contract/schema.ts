@@ -15,13 +15,17 @@ const owners = {
   properties: { signer: { type: 'string' }, verifier: { type: 'string' }, secrets: { type: 'string' }, gateway: { type: 'string' }, client: { type: 'string' } },
 };
 
+// Key URLs follow no redirect by default (as jose's remote JWKS); a source may opt into
+// same-origin ones. There is no value for another origin (docs/security.md).
+const redirects = { enum: ['none', 'same-origin'] };
+
 const keySpec = {
   type: 'object',
   description: 'one key source',
   oneOf: [
     { required: ['jwksFile'], properties: { jwksFile: { type: 'string', minLength: 1 } }, additionalProperties: false },
-    { required: ['jwksUri'], properties: { jwksUri: { type: 'string', pattern: '^https?://' }, timeoutMs: { type: 'integer', minimum: 1 } }, additionalProperties: false },
-    { required: ['discovery'], properties: { discovery: { anyOf: [{ type: 'string', pattern: '^https?://' }, { const: true }] }, timeoutMs: { type: 'integer', minimum: 1 } }, additionalProperties: false },
+    { required: ['jwksUri'], properties: { jwksUri: { type: 'string', pattern: '^https?://' }, timeoutMs: { type: 'integer', minimum: 1 }, redirects }, additionalProperties: false },
+    { required: ['discovery'], properties: { discovery: { anyOf: [{ type: 'string', pattern: '^https?://' }, { const: true }] }, timeoutMs: { type: 'integer', minimum: 1 }, redirects }, additionalProperties: false },
     { required: ['pem'], properties: { pem: { type: 'string', minLength: 1 }, kid: { type: 'string' }, alg: { type: 'string' } }, additionalProperties: false },
     { required: ['jwk'], properties: { jwk: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'object' }] } }, additionalProperties: false },
     {

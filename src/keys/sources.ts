@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { makeFinding, type Finding } from '../reasons.ts';
-import { fetchJson, type FetchOptions } from '../net/fetch_json.ts';
-import { importJwk, importJwks, importPem, importSecretText, KeyImportError, type KeyRecord, type KeySourceInfo, type SecretEncoding } from './import.ts';
+import { fetchJson, type FetchFailure, type FetchOptions, type FetchSuccess, type RedirectPolicy } from '../net/fetch_json.ts';
+import { importJwk, importPem, importSecretText, KeyImportError, type KeyRecord, type KeySourceInfo, type SecretEncoding } from './import.ts';
+import { assessKey, checkDiscoveryDocument, discoveryTarget, screenJwks } from './trust.ts';
 
 /** One entry of an environment's `keys` list (contract) or an inline flag. */
 export type KeySpec =
   | { jwksFile: string }
-  | { jwksUri: string; timeoutMs?: number }
-  | { discovery: string | true; timeoutMs?: number }
+  | { jwksUri: string; timeoutMs?: number; redirects?: RedirectPolicy }
+  | { discovery: string | true; timeoutMs?: number; redirects?: RedirectPolicy }
   | { pem: string; kid?: string; alg?: string }
   | { jwk: string | Record<string, unknown> }
   | { secret: string | SecretSpec; kid?: string; alg?: string };
@@ -50,6 +51,8 @@ export interface ResolvedKeys {
   keys: KeyRecord[];
   findings: Finding[];
   sources: SourceReport[];
+  /** RFC 7638 thumbprints published with private members: a cache drops them from its last good set too. */
+  leaked?: string[];
 }
 
 /** Resolves every key spec; a source that fails is a finding, never a throw. */
@@ -74,13 +77,61 @@ function pathOf(p: string, ctx: ResolveContext): string {
   return isAbsolute(p) ? p : resolve(ctx.baseDir ?? process.cwd(), p);
 }
 
-/** Fetch options for a key spec: its own timeout, else the context's; the context's body cap. */
-export function fetchOptions(ctx: ResolveContext, spec: { timeoutMs?: number }): FetchOptions {
-  const o: FetchOptions = {};
+/**
+ * Fetch options for a key spec: its own timeout, else the context's; the
+ * context's body cap; its redirect policy (default none: docs/security.md).
+ */
+export function fetchOptions(ctx: ResolveContext, spec: { timeoutMs?: number; redirects?: RedirectPolicy }): FetchOptions {
+  const o: FetchOptions = { redirects: spec.redirects ?? 'none' };
   const t = spec.timeoutMs ?? ctx.timeoutMs;
   if (t !== undefined) o.timeoutMs = t;
   if (ctx.maxBytes !== undefined) o.maxBytes = ctx.maxBytes;
   return o;
+}
+
+/** The detail of a failed fetch, for its jwks_unreachable finding: error kind, status, redirect target, Retry-After. */
+export function fetchFailureDetail(r: FetchFailure): Record<string, unknown> {
+  return {
+    error: r.error,
+    ...(r.status ? { status: r.status } : {}),
+    ...(r.redirect !== undefined ? { redirect: r.redirect } : {}),
+    ...(r.retryAfterSeconds !== undefined ? { retryAfterSeconds: r.retryAfterSeconds } : {}),
+    ...(r.contentType !== undefined ? { contentType: r.contentType } : {}),
+    elapsedMs: r.elapsedMs,
+    message: r.message,
+  };
+}
+
+export type DiscoveryResult = { ok: true; url: string; issuer: string; jwksUri: string } | { ok: false; url: string; finding: Finding; error: string };
+
+/**
+ * Fetches an OIDC discovery document (OpenID Connect Discovery 1.0 section
+ * 4) and returns its jwks_uri, or the finding that says why it is not
+ * used: fetch failure, no jwks_uri, another issuer (section 4.3), an http
+ * jwks_uri from an https document.
+ *
+ * @example const d = await fetchDiscovery('https://auth.example.com', { timeoutMs: 3000 });
+ */
+export async function fetchDiscovery(value: string, options: FetchOptions, source: KeySourceInfo): Promise<DiscoveryResult> {
+  const { issuer, url } = discoveryTarget(value);
+  const at = { source: source.kind, location: url, ...(source.env ? { env: source.env } : {}), stage: 'discovery' };
+  const meta = await fetchJson(url, options);
+  if (!meta.ok) return { ok: false, url, error: meta.message, finding: unreachableAt(at, meta.message, fetchFailureDetail(meta)) };
+  const jwksUri = (meta.json as { jwks_uri?: unknown } | null)?.jwks_uri;
+  if (typeof jwksUri !== 'string') return { ok: false, url, error: 'discovery document has no jwks_uri', finding: unreachableAt(at, 'discovery document has no jwks_uri', { error: 'invalid_document' }) };
+  const refused = checkDiscoveryDocument(issuer, meta.json, url);
+  if (refused) return { ok: false, url, error: refused.code === 'discovery_issuer_mismatch' ? `discovery document names issuer ${JSON.stringify(refused.actual)}, not ${issuer}` : 'http jwks_uri named by an https discovery document', finding: refused };
+  return { ok: true, url, issuer, jwksUri };
+}
+
+function unreachableAt(at: Record<string, unknown>, error: string, detail: Record<string, unknown>): Finding {
+  return makeFinding('jwks_unreachable', { claim: 'keys', actual: error, detail: { ...at, error, ...detail } });
+}
+
+/** One fetched JWKS (jwksUri, or the jwks_uri of a discovery document): the raw JSON or the failure finding. */
+async function fetchKeySet(url: string, options: FetchOptions, at: Record<string, unknown>): Promise<FetchSuccess | Finding> {
+  const r = await fetchJson(url, options);
+  return r.ok ? r : unreachableAt(at, r.message, fetchFailureDetail(r));
 }
 
 function readText(path: string): string {
@@ -89,22 +140,8 @@ function readText(path: string): string {
 
 export async function resolveKeySpec(spec: KeySpec, ctx: ResolveContext = {}): Promise<ResolvedKeys> {
   const env = ctx.env !== undefined ? { env: ctx.env } : {};
-  const fail = (source: KeySourceInfo, error: string, extra: Partial<SourceReport> = {}, detail: Record<string, unknown> = {}): ResolvedKeys => ({
-    keys: [],
-    findings: [unreachable(source, error, detail)],
-    sources: [{ kind: source.kind, ...(source.location ? { location: source.location } : {}), ok: false, keyCount: 0, error, ...extra }],
-  });
-  const fromJwks = (doc: unknown, source: KeySourceInfo, extra: Partial<SourceReport> = {}): ResolvedKeys => {
-    try {
-      const { keys, errors } = importJwks(doc, source);
-      const findings = errors.map((e) =>
-        makeFinding('jwks_unreachable', { severity: 'warning', claim: 'keys', actual: e.message, detail: { source: source.kind, location: source.location, index: e.index, kid: e.kid, error: 'invalid_key' } }),
-      );
-      return { keys, findings, sources: [{ kind: source.kind, ...(source.location ? { location: source.location } : {}), ok: true, keyCount: keys.length, ...extra }] };
-    } catch (e) {
-      return fail(source, (e as Error).message, extra);
-    }
-  };
+  const fail = (source: KeySourceInfo, error: string, extra: Partial<SourceReport> = {}, detail: Record<string, unknown> = {}): ResolvedKeys =>
+    failWith(source, unreachable(source, error, detail), error, extra);
 
   if ('jwksFile' in spec) {
     const source: KeySourceInfo = { kind: 'jwks_file', location: spec.jwksFile, ...env };
@@ -114,42 +151,22 @@ export async function resolveKeySpec(spec: KeySpec, ctx: ResolveContext = {}): P
     } catch (e) {
       return fail(source, fileError(e));
     }
-    return fromJwks(doc, source);
+    return fromJwks(doc, source, false);
   }
   if ('jwksUri' in spec) {
     const source: KeySourceInfo = { kind: 'jwks_uri', location: spec.jwksUri, ...env };
-    const r = await fetchJson(spec.jwksUri, fetchOptions(ctx, spec));
-    if (!r.ok) return fail(source, r.message, {}, { error: r.error, ...(r.status ? { status: r.status } : {}), elapsedMs: r.elapsedMs, message: r.message });
-    return fromJwks(r.json, source, cacheInfo(r.headers, r.fetchedAt));
+    const r = await fetchKeySet(spec.jwksUri, fetchOptions(ctx, spec), { source: source.kind, location: spec.jwksUri, ...env });
+    if (!('ok' in r)) return failWith(source, r, String(r.actual));
+    return fromJwks(r.json, source, true, cacheInfo(r.headers, r.fetchedAt));
   }
-  if ('discovery' in spec) {
-    const issuer = spec.discovery === true ? ctx.issuer : spec.discovery;
-    if (!issuer) return fail({ kind: 'discovery', ...env }, 'discovery: true needs the environment issuer');
-    // OpenID Connect Discovery 1.0 section 4: issuer + /.well-known/openid-configuration
-    const url = issuer.replace(/\/+$/, '') + '/.well-known/openid-configuration';
-    const source: KeySourceInfo = { kind: 'discovery', location: url, ...env };
-    const meta = await fetchJson(url, fetchOptions(ctx, spec));
-    if (!meta.ok) return fail(source, meta.message, {}, { error: meta.error, ...(meta.status ? { status: meta.status } : {}), stage: 'discovery', message: meta.message });
-    const jwksUri = (meta.json as { jwks_uri?: unknown } | null)?.jwks_uri;
-    if (typeof jwksUri !== 'string') return fail(source, 'discovery document has no jwks_uri', {}, { stage: 'discovery', error: 'invalid_document' });
-    const discoveredIssuer = (meta.json as { issuer?: unknown }).issuer;
-    const r = await fetchJson(jwksUri, fetchOptions(ctx, spec));
-    if (!r.ok) return fail(source, r.message, { jwksUri }, { error: r.error, ...(r.status ? { status: r.status } : {}), stage: 'jwks', jwksUri, message: r.message });
-    const out = fromJwks(r.json, { ...source, location: jwksUri }, { ...cacheInfo(r.headers, r.fetchedAt), jwksUri });
-    out.sources[0]!.location = url;
-    if (typeof discoveredIssuer === 'string' && discoveredIssuer !== issuer && discoveredIssuer !== issuer.replace(/\/+$/, '')) {
-      // OIDC Discovery section 4.3: the issuer in the document MUST match.
-      out.findings.push(makeFinding('issuer_mismatch', { severity: 'warning', claim: 'discovery.issuer', expected: issuer, actual: discoveredIssuer, owner: 'signer', detail: { location: url } }));
-    }
-    return out;
-  }
+  if ('discovery' in spec) return resolveDiscovery(spec, ctx);
   if ('pem' in spec) {
     const inline = spec.pem.includes('-----BEGIN');
     const source: KeySourceInfo = { kind: 'pem', ...(inline ? {} : { location: spec.pem }), ...env };
     try {
       const text = inline ? spec.pem : readText(pathOf(spec.pem, ctx));
       const rec = importPem(text, source, { ...(spec.kid !== undefined ? { kid: spec.kid } : {}), ...(spec.alg !== undefined ? { alg: spec.alg } : {}) });
-      return { keys: [rec], findings: [], sources: [{ kind: rec.source.kind, ...(source.location ? { location: source.location } : {}), ok: true, keyCount: 1 }] };
+      return fromRecord(rec, undefined, source);
     } catch (e) {
       return fail(source, e instanceof KeyImportError ? e.message : fileError(e));
     }
@@ -158,35 +175,92 @@ export async function resolveKeySpec(spec: KeySpec, ctx: ResolveContext = {}): P
     const source: KeySourceInfo = { kind: 'jwk', ...(typeof spec.jwk === 'string' ? { location: spec.jwk } : {}), ...env };
     try {
       const doc = typeof spec.jwk === 'string' ? JSON.parse(readText(pathOf(spec.jwk, ctx))) : spec.jwk;
-      if (doc && typeof doc === 'object' && Array.isArray((doc as { keys?: unknown }).keys)) return fromJwks(doc, { ...source, kind: 'jwks_file' });
-      const rec = importJwk(doc, source);
-      return { keys: [rec], findings: [], sources: [{ kind: 'jwk', ...(source.location ? { location: source.location } : {}), ok: true, keyCount: 1 }] };
+      if (doc && typeof doc === 'object' && Array.isArray((doc as { keys?: unknown }).keys)) return fromJwks(doc, { ...source, kind: 'jwks_file' }, false);
+      return fromRecord(importJwk(doc, source), doc as Record<string, unknown>, source);
     } catch (e) {
       return fail(source, e instanceof KeyImportError ? e.message : fileError(e));
     }
   }
-  if ('secret' in spec) {
-    const s: SecretSpec = typeof spec.secret === 'string' ? { value: spec.secret } : spec.secret;
-    const encoding = s.encoding ?? 'utf8';
-    const location = s.env !== undefined ? `env:${s.env}` : s.file !== undefined ? s.file : 'literal';
-    const source: KeySourceInfo = { kind: 'secret', location, ...env, encoding };
-    let text: string | undefined;
-    try {
-      if (s.value !== undefined) text = s.value;
-      else if (s.env !== undefined) text = (ctx.vars ?? process.env)[s.env];
-      else if (s.file !== undefined) text = readText(pathOf(s.file, ctx)).replace(/\r?\n$/, '');
-    } catch (e) {
-      return fail(source, fileError(e));
-    }
-    if (text === undefined || text === '') return fail(source, s.env !== undefined ? `environment variable ${s.env} is not set` : 'empty secret');
-    try {
-      const rec = importSecretText(text, encoding, source, { ...(spec.kid !== undefined ? { kid: spec.kid } : {}), ...(spec.alg !== undefined ? { alg: spec.alg } : {}) });
-      return { keys: [rec], findings: [], sources: [{ kind: 'secret', location, ok: true, keyCount: 1 }] };
-    } catch (e) {
-      return fail(source, (e as Error).message);
-    }
-  }
+  if ('secret' in spec) return resolveSecret(spec, ctx);
   return fail({ kind: 'jwk' }, 'unknown key source');
+}
+
+function failWith(source: KeySourceInfo, finding: Finding, error: string, extra: Partial<SourceReport> = {}): ResolvedKeys {
+  return {
+    keys: [],
+    findings: [finding],
+    sources: [{ kind: source.kind, ...(source.location ? { location: source.location } : {}), ok: false, keyCount: 0, error, ...extra }],
+  };
+}
+
+/**
+ * A JWK Set through the trust rules (src/keys/trust.ts): keys that fail
+ * them are left out with their finding; keys that do not import are
+ * warnings (the rest of the set still verifies).
+ */
+function fromJwks(doc: unknown, source: KeySourceInfo, published: boolean, extra: Partial<SourceReport> = {}): ResolvedKeys {
+  let screened;
+  try {
+    screened = screenJwks(doc, source, published);
+  } catch (e) {
+    return failWith(source, unreachable(source, (e as Error).message), (e as Error).message, extra);
+  }
+  const findings = [
+    ...screened.findings,
+    ...screened.invalid.map((e) =>
+      makeFinding('jwks_unreachable', { severity: 'warning', claim: 'keys', actual: e.message, detail: { source: source.kind, location: source.location, index: e.index, kid: e.kid, error: 'invalid_key' } }),
+    ),
+  ];
+  const out: ResolvedKeys = { keys: screened.keys, findings, sources: [{ kind: source.kind, ...(source.location ? { location: source.location } : {}), ok: true, keyCount: screened.keys.length, ...extra }] };
+  if (screened.leaked.length > 0) out.leaked = screened.leaked;
+  return out;
+}
+
+/** One local key (PEM, certificate, JWK) through the same trust rules: a 512-bit RSA PEM is refused too. */
+function fromRecord(rec: KeyRecord, jwk: Record<string, unknown> | undefined, source: KeySourceInfo): ResolvedKeys {
+  const at = { ...(rec.kid !== undefined ? { kid: rec.kid } : {}), ...(rec.thumbprint ? { thumbprint: rec.thumbprint } : {}), source: rec.source.kind, ...(source.location ? { location: source.location } : {}) };
+  const verdict = assessKey({ record: rec, ...(jwk ? { jwk } : {}), published: false, at });
+  const report: SourceReport = { kind: rec.source.kind, ...(source.location ? { location: source.location } : {}), ok: true, keyCount: verdict.usable ? 1 : 0 };
+  return { keys: verdict.usable ? [rec] : [], findings: verdict.findings, sources: [report] };
+}
+
+async function resolveDiscovery(spec: Extract<KeySpec, { discovery: string | true }>, ctx: ResolveContext): Promise<ResolvedKeys> {
+  const env = ctx.env !== undefined ? { env: ctx.env } : {};
+  const value = spec.discovery === true ? ctx.issuer : spec.discovery;
+  if (!value) return failWith({ kind: 'discovery', ...env }, unreachable({ kind: 'discovery', ...env }, 'discovery: true needs the environment issuer'), 'discovery: true needs the environment issuer');
+  const options = fetchOptions(ctx, spec);
+  const source: KeySourceInfo = { kind: 'discovery', location: discoveryTarget(value).url, ...env };
+  const d = await fetchDiscovery(value, options, source);
+  if (!d.ok) return failWith(source, d.finding, d.error);
+  const r = await fetchKeySet(d.jwksUri, options, { source: 'discovery', location: d.url, ...env, stage: 'jwks', jwksUri: d.jwksUri });
+  if (!('ok' in r)) return failWith(source, r, String(r.actual), { jwksUri: d.jwksUri });
+  const out = fromJwks(r.json, { ...source, location: d.jwksUri }, true, { ...cacheInfo(r.headers, r.fetchedAt), jwksUri: d.jwksUri });
+  out.sources[0]!.location = d.url;
+  return out;
+}
+
+async function resolveSecret(spec: Extract<KeySpec, { secret: unknown }>, ctx: ResolveContext): Promise<ResolvedKeys> {
+  const env = ctx.env !== undefined ? { env: ctx.env } : {};
+  const s: SecretSpec = typeof spec.secret === 'string' ? { value: spec.secret } : spec.secret;
+  const encoding = s.encoding ?? 'utf8';
+  const location = s.env !== undefined ? `env:${s.env}` : s.file !== undefined ? s.file : 'literal';
+  const source: KeySourceInfo = { kind: 'secret', location, ...env, encoding };
+  const fail = (error: string) => failWith(source, unreachable(source, error), error);
+  let text: string | undefined;
+  try {
+    if (s.value !== undefined) text = s.value;
+    else if (s.env !== undefined) text = (ctx.vars ?? process.env)[s.env];
+    else if (s.file !== undefined) text = readText(pathOf(s.file, ctx)).replace(/\r?\n$/, '');
+  } catch (e) {
+    return fail(fileError(e));
+  }
+  if (text === undefined || text === '') return fail(s.env !== undefined ? `environment variable ${s.env} is not set` : 'empty secret');
+  try {
+    const rec = importSecretText(text, encoding, source, { ...(spec.kid !== undefined ? { kid: spec.kid } : {}), ...(spec.alg !== undefined ? { alg: spec.alg } : {}) });
+    return { keys: [rec], findings: [], sources: [{ kind: 'secret', location, ok: true, keyCount: 1 }] };
+  } catch (e) {
+    return fail((e as Error).message);
+  }
 }
 
 /** The HTTP caching facts of a fetched key set, for rotation checks. */

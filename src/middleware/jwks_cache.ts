@@ -1,6 +1,6 @@
 import { makeFinding, type Finding } from '../reasons.ts';
 import type { KeyRecord } from '../keys/import.ts';
-import { resolveKeySpec, type KeySpec, type SourceReport } from '../keys/sources.ts';
+import { resolveKeySpec, type KeySpec, type ResolvedKeys, type SourceReport } from '../keys/sources.ts';
 
 /** A key source fetched over the network: the two kinds the cache manages. */
 export type RemoteKeySpec = Extract<KeySpec, { jwksUri: string } | { discovery: string | true }>;
@@ -67,6 +67,8 @@ export class JwksCache {
   lastError: Finding | undefined;
   lastReport: SourceReport | undefined;
   fetchCount = 0;
+  /** Seconds (injected clock) before which no refetch starts: the server's Retry-After. */
+  retryNotBefore: number | undefined;
   private inflight: Promise<boolean> | undefined;
   private readonly settings: Required<JwksCacheSettings>;
   private readonly opts: JwksCacheOptions;
@@ -109,6 +111,7 @@ export class JwksCache {
   }
 
   inCooldown(now: number): boolean {
+    if (this.retryNotBefore !== undefined && now < this.retryNotBefore) return true;
     return this.lastAttemptAt !== undefined && now - this.lastAttemptAt < this.settings.cooldownSeconds;
   }
 
@@ -154,26 +157,42 @@ export class JwksCache {
         timeoutMs: this.settings.timeoutMs,
         maxBytes: this.settings.maxBytes,
       });
-      const report = r.sources[0];
-      const error = r.findings.find((f) => f.severity === 'error' && f.code === 'jwks_unreachable');
-      if (report?.ok && !error) {
-        this.keys = r.keys;
-        this.fetchedAt = this.clock();
-        this.fetchedAtIso = report.fetchedAt ?? new Date().toISOString();
-        this.ttlSeconds = ttlFromHeaders(report, this.settings);
-        this.lastError = undefined;
-        this.lastReport = report;
-        ok = true;
-      } else {
-        this.lastError = error ?? makeFinding('jwks_unreachable', { claim: 'keys', actual: report?.error ?? 'unknown', detail: { source: this.kind, location: this.location } });
-        if (report) this.lastReport = report;
-      }
+      ok = this.accept(r);
     } catch (e) {
       // resolveKeySpec never throws by contract; a bug there must not take requests down.
       this.lastError = makeFinding('jwks_unreachable', { claim: 'keys', actual: (e as Error).message, detail: { source: this.kind, location: this.location, error: 'internal' } });
     }
     this.opts.onFetch?.(ok ? 'success' : 'error', this);
     return ok;
+  }
+
+  /**
+   * Takes a fetch result. A set whose every key the trust rules refused
+   * (src/keys/trust.ts) is a failed refresh, like a 500: the last good set
+   * stays, within the stale bound. A key now seen with private members is
+   * leaked: it leaves the last good set at once.
+   */
+  private accept(r: ResolvedKeys): boolean {
+    const report = r.sources[0];
+    if (r.leaked) this.keys = this.keys.filter((k) => k.thumbprint === undefined || !r.leaked!.includes(k.thumbprint));
+    const error = r.findings.find((f) => f.severity === 'error');
+    const refusedAll = report?.ok === true && r.keys.length === 0 && error !== undefined;
+    if (report?.ok && !refusedAll) {
+      this.keys = r.keys;
+      this.fetchedAt = this.clock();
+      this.fetchedAtIso = report.fetchedAt ?? new Date().toISOString();
+      this.ttlSeconds = ttlFromHeaders(report, this.settings);
+      this.lastError = undefined;
+      this.lastReport = report;
+      this.retryNotBefore = undefined;
+      return true;
+    }
+    this.lastError = error ?? makeFinding('jwks_unreachable', { claim: 'keys', actual: report?.error ?? 'unknown', detail: { source: this.kind, location: this.location } });
+    const retryAfter = this.lastError.detail?.retryAfterSeconds;
+    // RFC 9110 section 10.2.3 / RFC 6585 section 4: a 429 or 503 says when to come back; honoured up to the max TTL.
+    if (typeof retryAfter === 'number') this.retryNotBefore = this.clock() + Math.min(retryAfter, this.settings.maxTtlSeconds);
+    if (report) this.lastReport = report;
+    return false;
   }
 }
 

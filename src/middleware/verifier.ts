@@ -5,6 +5,7 @@ import type { Expectations } from '../expectations.ts';
 import type { Contract } from '../contract/load.ts';
 import { buildDiagnoser, type Diagnoser, type Diagnosis } from '../diagnose.ts';
 import type { KeyRecord } from '../keys/import.ts';
+import { isKeySourceFinding } from '../keys/trust.ts';
 import { resolveKeys, type KeySpec, type ResolvedKeys, type SourceReport } from '../keys/sources.ts';
 import type { JsonObject } from '../token/decode.ts';
 import { parseTokenSource, parseVerifierSection, type TokenSourceConfig, type VerifierSection } from './config.ts';
@@ -154,8 +155,8 @@ function errorClassOf(e: unknown): string {
  * The reason a request is rejected for: the most fundamental error finding
  * (DESIGN.md ranking). Unlike `Diagnosis.result`, claim failures keep their
  * own code (`issuer_mismatch`, not `claim_mismatch`) because dashboards and
- * on-call need the specific one. A `jwks_unreachable` from one source does not
- * reject a token another source's key verified, and explains a
+ * on-call need the specific one. A `jwks_unreachable` (or a key the trust
+ * rules refused) from one source does not reject a token another source's key verified, and explains a
  * `key_not_found` better than the latter does.
  */
 export function rejectionReason(d: Diagnosis): ReasonCode | undefined {
@@ -164,9 +165,9 @@ export function rejectionReason(d: Diagnosis): ReasonCode | undefined {
   let bestRank = Infinity;
   for (const f of d.findings) {
     if (f.severity !== 'error') continue;
-    if (sigPass && f.code === 'jwks_unreachable') continue;
+    if (sigPass && isKeySourceFinding(f)) continue;
     const rank = CATEGORY_ORDER.indexOf(REASONS[f.code].category);
-    if (rank < bestRank || (rank === bestRank && f.code === 'jwks_unreachable' && best?.code === 'key_not_found')) {
+    if (rank < bestRank || (rank === bestRank && isKeySourceFinding(f) && best?.code === 'key_not_found')) {
       best = f;
       bestRank = rank;
     }
@@ -223,7 +224,8 @@ export function createVerifier(expectations: Expectations, options: VerifierOpti
         now: clock,
         onFetch: (result) => {
           metrics?.jwksRefresh.inc({ result });
-          if (result === 'success') rebuild();
+          // A failed refresh can change the set too: a key seen with private members leaves it (src/keys/trust.ts).
+          rebuild();
         },
       }),
   );

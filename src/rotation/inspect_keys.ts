@@ -1,6 +1,7 @@
 import { algorithmsForKey, getAlgorithm } from '../keys/algorithms.ts';
 import { jwkThumbprint, type KeySourceInfo } from '../keys/import.ts';
 import { makeFinding, type Finding } from '../reasons.ts';
+import { assessKey, rsaModulusBits } from '../keys/trust.ts';
 import type { KeyEntry } from './load_key_material.ts';
 
 /** One row of `jwt-doctor keys`: identity only, never key material. */
@@ -39,18 +40,10 @@ export interface KeyInspection {
   findings: Finding[];
 }
 
-// RFC 7518 section 6.3.2 (RSA), 6.2.2 (EC), RFC 8037 section 2 (OKP): private members.
-const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'];
 const KNOWN_KTY = new Set(['RSA', 'EC', 'OKP', 'oct']);
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
-}
-
-function exponentOf(e: string): bigint | undefined {
-  const bytes = Buffer.from(e, 'base64url');
-  if (bytes.length === 0 || bytes.length > 64) return undefined;
-  return BigInt('0x' + bytes.toString('hex'));
 }
 
 function safeThumbprint(jwk: Record<string, unknown>): string | undefined {
@@ -105,38 +98,19 @@ export function inspectKeys(entries: readonly KeyEntry[], options: InspectOption
       row.codes.push(f.code);
     };
 
-    if (jwk) {
-      // Private members: the JWKS is public, so d/p/q/... there means the signing key leaked.
-      const priv = PRIVATE_MEMBERS.filter((m) => m in jwk);
-      if (kty === 'oct' && 'k' in jwk && entry.published) priv.push('k');
-      if (priv.length > 0) {
-        add(makeFinding('private_key_published', { claim: 'keys', actual: priv, severity: entry.published || kty !== 'oct' ? 'error' : 'warning', detail: { ...at, members: priv, published: entry.published } }));
-      }
-      if (typeof jwk.kty !== 'string' || !KNOWN_KTY.has(jwk.kty)) {
-        add(makeFinding('key_type_unknown', { claim: 'keys.kty', actual: jwk.kty ?? null, expected: [...KNOWN_KTY], detail: at }));
-        rows.push(row);
-        continue;
-      }
-      if (kty === 'RSA' && typeof jwk.e === 'string') {
-        const e = exponentOf(jwk.e);
-        // RFC 8017 section 3.1: e is odd and >= 3; e = 1 makes the "signature" the message itself.
-        if (e === undefined || e === 1n || e === 3n || e % 2n === 0n) {
-          add(makeFinding('rsa_exponent_weak', { claim: 'keys.e', actual: e === undefined ? jwk.e : Number(e), expected: 65537, detail: at }));
-        } else if (e < 65537n) {
-          add(makeFinding('rsa_exponent_weak', { severity: 'warning', claim: 'keys.e', actual: Number(e), expected: 65537, detail: at }));
-        }
-      }
-      if (kty === 'RSA' && row.bits === undefined && typeof jwk.n === 'string') {
-        const n = Buffer.from(jwk.n, 'base64url');
-        let i = 0;
-        while (i < n.length && n[i] === 0) i++;
-        row.bits = (n.length - i) * 8 - (i < n.length ? Math.clz32(n[i]!) - 24 : 0);
-      }
-      if (kty === 'EC' && !rec && typeof jwk.x === 'string' && typeof jwk.y === 'string' && typeof jwk.crv === 'string' && ['P-256', 'P-384', 'P-521'].includes(jwk.crv)) {
-        // node:crypto refuses a point that is not on the named curve (the invalid-curve attack, RFC 8725 section 3.4).
-        add(makeFinding('ec_point_invalid', { claim: 'keys.x', actual: entry.importError, detail: { ...at, crv: jwk.crv } }));
-      }
+    if (jwk && (typeof jwk.kty !== 'string' || !KNOWN_KTY.has(jwk.kty))) {
+      for (const f of assessKey({ jwk, published: entry.published, at }).findings) add(f);
+      add(makeFinding('key_type_unknown', { claim: 'keys.kty', actual: jwk.kty ?? null, expected: [...KNOWN_KTY], detail: at }));
+      rows.push(row);
+      continue;
     }
+    if (row.kty === 'RSA' && row.bits === undefined) {
+      const bits = rsaModulusBits({ ...(jwk ? { jwk } : {}) });
+      if (bits !== undefined) row.bits = bits;
+    }
+    // The trust rules the verifying paths apply (src/keys/trust.ts): an error here means the key never verifies.
+    const verdict = assessKey({ ...(jwk ? { jwk } : {}), ...(rec ? { record: rec } : {}), ...(entry.importError !== undefined ? { importError: entry.importError } : {}), published: entry.published, at });
+    for (const f of verdict.findings) add(f);
     if (!rec && !row.codes.includes('ec_point_invalid')) {
       add(makeFinding('key_invalid', { claim: 'keys', actual: entry.importError ?? 'not importable', detail: at }));
     }
@@ -147,9 +121,6 @@ export function inspectKeys(entries: readonly KeyEntry[], options: InspectOption
       if (need > 0 && rec.bits / 8 < need) {
         add(makeFinding('hmac_secret_too_short', { claim: 'keys', actual: rec.bits / 8, expected: need, detail: { ...at, bytes: rec.bits / 8, minBytes: need, algorithms: algs, fingerprint: rec.fingerprint } }));
       }
-    }
-    if (row.kty === 'RSA' && row.bits !== undefined && row.bits < 2048) {
-      add(makeFinding('rsa_key_too_small', { severity: row.bits < 1024 ? 'error' : 'warning', claim: 'keys', actual: row.bits, expected: 2048, detail: { ...at, bits: row.bits } }));
     }
     if (jwk && (use === undefined || alg === undefined)) {
       const missing = [...(use === undefined ? ['use'] : []), ...(alg === undefined ? ['alg'] : [])];

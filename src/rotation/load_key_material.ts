@@ -3,7 +3,8 @@ import { isAbsolute, resolve } from 'node:path';
 import { makeFinding, type Finding } from '../reasons.ts';
 import { fetchJson } from '../net/fetch_json.ts';
 import { importJwk, type KeyRecord, type KeySourceInfo } from '../keys/import.ts';
-import { cacheInfo, fetchOptions, resolveKeySpec, type KeySpec, type ResolveContext, type SourceReport } from '../keys/sources.ts';
+import { cacheInfo, fetchDiscovery, fetchFailureDetail, fetchOptions, resolveKeySpec, type KeySpec, type ResolveContext, type SourceReport } from '../keys/sources.ts';
+import type { RedirectPolicy } from '../net/fetch_json.ts';
 
 /**
  * One key as found in a source: the raw JWK JSON when the source is a JWK
@@ -62,9 +63,9 @@ function entriesFromDoc(doc: unknown, source: KeySourceInfo, published: boolean)
   });
 }
 
-async function fetchJwks(url: string, source: KeySourceInfo, ctx: ResolveContext, spec: { timeoutMs?: number }, extra: Partial<SourceReport> = {}): Promise<LoadedKeyMaterial> {
+async function fetchJwks(url: string, source: KeySourceInfo, ctx: ResolveContext, spec: { timeoutMs?: number; redirects?: RedirectPolicy }, extra: Partial<SourceReport> = {}): Promise<LoadedKeyMaterial> {
   const r = await fetchJson(url, fetchOptions(ctx, spec));
-  if (!r.ok) return fail(source, r.message, { error: r.error, ...(r.status ? { status: r.status } : {}), url }, extra);
+  if (!r.ok) return fail(source, r.message, { ...fetchFailureDetail(r), url }, extra);
   const entries = entriesFromDoc(r.json, { ...source, location: url }, true);
   const info = { ...cacheInfo(r.headers, r.fetchedAt), ...extra };
   if (typeof entries === 'string') return fail(source, entries, { error: 'invalid_document', url }, info);
@@ -88,15 +89,12 @@ export async function loadKeyMaterial(spec: KeySpec, ctx: ResolveContext = {}): 
   if ('discovery' in spec) {
     const issuer = spec.discovery === true ? ctx.issuer : spec.discovery;
     if (!issuer) return fail({ kind: 'discovery', ...env }, 'discovery: true needs the environment issuer');
-    // OpenID Connect Discovery 1.0 section 4: issuer + /.well-known/openid-configuration
-    const url = /\/\.well-known\/openid-configuration$/.test(issuer) ? issuer : issuer.replace(/\/+$/, '') + '/.well-known/openid-configuration';
-    const source: KeySourceInfo = { kind: 'discovery', location: url, ...env };
-    const meta = await fetchJson(url, fetchOptions(ctx, spec));
-    if (!meta.ok) return fail(source, meta.message, { error: meta.error, ...(meta.status ? { status: meta.status } : {}), stage: 'discovery' });
-    const jwksUri = (meta.json as { jwks_uri?: unknown } | null)?.jwks_uri;
-    if (typeof jwksUri !== 'string') return fail(source, 'discovery document has no jwks_uri', { stage: 'discovery', error: 'invalid_document' });
-    const out = await fetchJwks(jwksUri, source, ctx, spec, { jwksUri });
-    out.sources[0]!.location = url;
+    // The same discovery rules as the verifying paths: issuer identical (section 4.3), no redirect off origin.
+    const d = await fetchDiscovery(issuer, fetchOptions(ctx, spec), { kind: 'discovery', ...env });
+    const source: KeySourceInfo = { kind: 'discovery', location: d.url, ...env };
+    if (!d.ok) return { entries: [], findings: [d.finding], sources: [{ kind: 'discovery', location: d.url, ok: false, keyCount: 0, error: d.error }] };
+    const out = await fetchJwks(d.jwksUri, source, ctx, spec, { jwksUri: d.jwksUri });
+    out.sources[0]!.location = d.url;
     return out;
   }
   if ('jwksFile' in spec || ('jwk' in spec && typeof spec.jwk === 'string')) {

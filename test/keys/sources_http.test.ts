@@ -102,13 +102,15 @@ test('jwksUri: keys load; failures are jwks_unreachable with status / error in d
   assert.deepEqual(notJwks.findings.map((f) => f.code), ['jwks_unreachable']);
 });
 
-test('discovery: issuer -> openid-configuration -> jwks_uri chain; trailing slash on the issuer is fine', async () => {
-  for (const issuer of [`${s.url}/good`, `${s.url}/good/`]) {
-    const r = await resolveKeySpec({ discovery: issuer });
-    assert.deepEqual(r.findings, [], issuer);
-    assert.deepEqual(r.keys.map((k) => k.kid), ['srv-1']);
-    assert.equal(r.sources[0]!.jwksUri, `${s.url}/jwks.json`);
-  }
+test('discovery: issuer -> openid-configuration -> jwks_uri chain; the issuer must be identical, trailing slash included', async () => {
+  const r = await resolveKeySpec({ discovery: `${s.url}/good` });
+  assert.deepEqual(r.findings, []);
+  assert.deepEqual(r.keys.map((k) => k.kid), ['srv-1']);
+  assert.equal(r.sources[0]!.jwksUri, `${s.url}/jwks.json`);
+  // OpenID Connect Discovery 1.0 section 4.3: exact string comparison, so ".../good/" is another issuer.
+  const slash = await resolveKeySpec({ discovery: `${s.url}/good/` });
+  assert.deepEqual(slash.keys, []);
+  assert.deepEqual(slash.findings.map((f) => [f.code, f.expected, f.actual]), [['discovery_issuer_mismatch', `${s.url}/good/`, `${s.url}/good`]]);
   const viaIssuer = await resolveKeySpec({ discovery: true }, { issuer: `${s.url}/good` });
   assert.equal(viaIssuer.keys.length, 1);
 });
@@ -126,11 +128,15 @@ test('discovery failures: no jwks_uri, JWKS 500, document 404, timeout, mismatch
   s.route('/slow/.well-known/openid-configuration', hang);
   const slow = await resolveKeySpec({ discovery: `${s.url}/slow`, timeoutMs: 300 });
   assert.equal(slow.findings[0]!.detail!.error, 'timeout');
+  const fetchedBefore = s.counts.get('/jwks.json') ?? 0;
   const wrong = await resolveKeySpec({ discovery: `${s.url}/wrongiss` });
-  assert.equal(wrong.keys.length, 1);
-  const w = wrong.findings.find((f) => f.code === 'issuer_mismatch')!;
-  assert.equal(w.severity, 'warning');
+  assert.equal(wrong.keys.length, 0, 'a document naming another issuer is not used');
+  assert.equal(s.counts.get('/jwks.json') ?? 0, fetchedBefore, 'its jwks_uri is never fetched');
+  const w = wrong.findings.find((f) => f.code === 'discovery_issuer_mismatch')!;
+  assert.equal(w.severity, 'error');
+  assert.equal(w.expected, `${s.url}/wrongiss`);
   assert.equal(w.actual, 'https://someone-else.example');
+  assert.equal(wrong.sources[0]!.ok, false);
 });
 
 test('diagnosis over HTTP: valid with a JWKS URL; an unreachable one is jwks_unreachable, not a crash', async () => {
