@@ -92,6 +92,11 @@ export function buildDiagnoser(expectations: Expectations, prepared: PreparedKey
   const provenance = options.provenance ?? true;
   const keyFindings = prepared.findings ?? [];
   const loadErrors = keyFindings.filter((f) => f.severity === 'error');
+  // A key source that failed or a key the trust rules refused (jwks_unreachable,
+  // private_key_published, ...) is reported with every token, but it decides the
+  // result only when it could be the cause: once another trusted key verified the
+  // signature, the same finding is a warning (the middleware accepts that token).
+  const sourceWarnings = keyFindings.map((f) => (f.severity === 'error' ? { ...f, severity: 'warning' as const, detail: { ...f.detail, tokenVerifiedByAnotherKey: true } } : f));
   const otherKeys = prepared.otherKeys ?? [];
   const claimCtx: ClaimContext = prepared.otherEnvironments ? { otherEnvironments: prepared.otherEnvironments } : {};
   const allowedList = expectations.algorithms?.filter((a) => !isAlgNone(a)) ?? (keys.length > 0 ? ALGORITHM_NAMES.filter((a) => keys.some((k) => k.algorithms.includes(a))) : ALGORITHM_NAMES);
@@ -129,7 +134,12 @@ export function buildDiagnoser(expectations: Expectations, prepared: PreparedKey
       candidates = sel.keys;
       // With no key at all because a source failed, jwks_unreachable says it; key_not_found would mislead.
       if (sel.keys.length === 0 && loadErrors.length > 0) planFindings.push(...keyFindings);
-      else planFindings.push(...sel.findings, ...keyFindings);
+      else {
+        planFindings.push(...sel.findings);
+        // With candidates, the key sources' findings wait for the signature:
+        // see sourceFindings below.
+        if (sel.keys.length === 0) planFindings.push(...keyFindings);
+      }
     } else planFindings.push(...keyFindings);
     planFindings.push(...checkTyp(header, expectations));
     plan = {
@@ -139,6 +149,8 @@ export function buildDiagnoser(expectations: Expectations, prepared: PreparedKey
       failReport: signatureReport('fail', algCheck.alg, candidates.length === 1 ? candidates[0] : undefined, candidates.length),
       passReports: candidates.map((k) => signatureReport('pass', algCheck.alg, k, candidates.length)),
       weak: candidates.map((k) => weakness(k, algCheck.alg!.name)),
+      sourceFindings: candidates.length > 0 ? keyFindings : NO_FINDINGS,
+      sourceFindingsVerified: candidates.length > 0 ? sourceWarnings : NO_FINDINGS,
     };
     if (algCheck.alg) {
       plan.alg = algCheck.alg;
@@ -205,15 +217,17 @@ export function buildDiagnoser(expectations: Expectations, prepared: PreparedKey
         signature = verified >= 0 ? plan.passReports[verified]! : plan.failReport;
         if (verified < 0) {
           findings.push(makeFinding('signature_invalid', { claim: 'signature', detail: { alg: plan.alg.name, candidates: plan.candidates.length, ...(typeof header.kid === 'string' ? { kid: header.kid } : {}) } }));
+          append(findings, plan.sourceFindings);
         } else {
           const weak = plan.weak[verified];
           if (weak) findings.push(weak);
+          append(findings, plan.sourceFindingsVerified);
         }
       }
       if (provenance && signature.status !== 'pass' && !isAlgNone(header.alg)) {
         findings.push(...findProvenance(token, header, keys, otherKeys, { remaining: MAX_PROVENANCE_VERIFICATIONS }));
       }
-    }
+    } else if (plan) append(findings, plan.sourceFindings);
     let clock: ClockReport;
     if (!payload) clock = { now, nowIso: isoSecond(now), toleranceSeconds: expectations.clockToleranceSeconds ?? 0 };
     else {
@@ -314,7 +328,13 @@ interface HeaderPlan {
   passReports: SignatureReport[];
   /** weak_key warning per candidate key (RSA < 2048, short HMAC secret). */
   weak: (Finding | undefined)[];
+  /** The key sources' findings when the signature did not verify (they may be the cause). */
+  sourceFindings: readonly Finding[];
+  /** The same findings, errors as warnings, when a trusted key verified the signature. */
+  sourceFindingsVerified: readonly Finding[];
 }
+
+const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
 
 function append(to: Finding[], from: readonly Finding[]): void {
   for (let i = 0; i < from.length; i++) to.push(from[i]!);
