@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { Registry } from 'prom-client';
 import { createDiagnoser, type Diagnoser } from '../../src/diagnose.ts';
 import { createJsonLineLogger, createVerifier, jwtDoctorExpress, jwtDoctorFastify, withJwtAuth, type Verifier } from '../../src/middleware/index.ts';
 import { REASONS } from '../../src/reasons.ts';
@@ -93,7 +94,7 @@ before(async () => {
   const logger = createJsonLineLogger({ write: (chunk: string) => void logLines.push(chunk) });
   for (const env of ENV_NAMES) {
     diagnosers[env] = await createDiagnoser(envs[env]);
-    verifiers[env] = createVerifier(envs[env], { registry: false, logger, now: () => NOW });
+    verifiers[env] = createVerifier(envs[env], { registry: new Registry(), logger, now: () => NOW });
     await verifiers[env].ready();
   }
   await startFrameworks();

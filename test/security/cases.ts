@@ -377,6 +377,9 @@ function addClaimCases(add: Add, rsReal: RsReal, rsHeader: object): void {
     const rest = JSON.stringify(Object.fromEntries(Object.entries(base).filter(([k]) => k !== key))).slice(1, -1);
     signed(`{${rest},${member}}`, code, `NumericDate: ${name}`, { source: 'RFC 7519 section 2' });
   }
+  // -1e308 is a finite JSON number: now - iat must not overflow to Infinity in reports or metrics.
+  signed(`{${JSON.stringify(claims()).slice(1, -1).replace(/"iat":\d+/, '"iat":-1e308').replace(/"exp":\d+/, `"exp":${NOW - 5}`)}}`, 'token_expired', 'iat -1e308 with exp just past', { source: 'RFC 7519 section 2' });
+  signed(`{${JSON.stringify(claims()).slice(1, -1).replace(/"iat":\d+/, '"iat":-1.7e308').replace(/"exp":\d+/, '"exp":1.7e308')}}`, 'valid', 'iat -1.7e308, exp 1.7e308 (lifetime overflows)', { source: 'RFC 7519 section 2' });
   signed({ ...claims(), aud: [] }, 'claim_mismatch', 'aud: []', { mw: 'audience_mismatch', source: 'RFC 7519 4.1.3' });
   signed({ ...claims(), aud: [''] }, 'claim_mismatch', 'aud: [""]', { mw: 'audience_mismatch' });
   signed({ ...claims(), aud: [AUD, 1] }, 'malformed_token', 'aud with a number inside');
