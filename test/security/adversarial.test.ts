@@ -21,6 +21,7 @@ import { createJsonLineLogger, createVerifier, jwtDoctorExpress, jwtDoctorFastif
 import { REASONS } from '../../src/reasons.ts';
 import { startServer, type TestServer } from '../helpers/http_server.ts';
 import { runCli, hasStackTrace } from '../helpers/cli.ts';
+import { runCliBatch } from './cli_batch_client.ts';
 import { buildCases, environments, makeKeyMaterial, NOW, type AdversarialCase, type EnvName } from './cases.ts';
 
 const km = makeKeyMaterial();
@@ -31,8 +32,10 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 // Large enough for the 10 MB cases to reach the middleware (Node's default is 16 KiB, which would answer 431 itself).
 const MAX_HEADER = 24 * 1024 * 1024;
 
-let listener: TestServer;
-let cases: AdversarialCase[];
+// Any request here is a failure: jku / x5u / x5c / jwk must never be fetched (RFC 8725 section 3.10).
+// Started at load time (top-level await) so the case table, which embeds its URL, is built once.
+const listener: TestServer = await startServer({});
+const cases: AdversarialCase[] = buildCases(km, listener.url);
 const diagnosers = {} as Record<EnvName, Diagnoser>;
 const verifiers = {} as Record<EnvName, Verifier>;
 const logLines: string[] = [];
@@ -88,9 +91,6 @@ async function startFrameworks(): Promise<void> {
 }
 
 before(async () => {
-  // Any request here is a failure: jku / x5u / x5c / jwk must never be fetched (RFC 8725 section 3.10).
-  listener = await startServer({});
-  cases = buildCases(km, listener.url);
   const logger = createJsonLineLogger({ write: (chunk: string) => void logLines.push(chunk) });
   for (const env of ENV_NAMES) {
     diagnosers[env] = await createDiagnoser(envs[env]);
@@ -120,9 +120,7 @@ function assertPrototypeClean(): void {
   assert.equal(o.polluted, undefined);
 }
 
-// node:test collects tests synchronously, so the case list is built once here for the test names; `before`
-// rebuilds the tokens with the listener URL (same names, same order).
-const names = buildCases(km, 'http://127.0.0.1:9').map((c) => ({ name: c.name, todo: c.todo }));
+const names = cases.map((c) => ({ name: c.name, todo: c.todo }));
 
 test('the case table: names are unique and every expected code is in the registry', () => {
   assert.equal(new Set(cases.map((c) => c.name)).size, cases.length);
@@ -198,25 +196,39 @@ test('the rejection log is one JSON object per line and never carries a token', 
   }
 });
 
-describe('CLI (a sample of cases, subprocess)', () => {
+describe('CLI (a sample of cases, one subprocess through the CLI main)', () => {
   let dir: string;
-  before(() => {
+  const sample = ['alg nOnE, with a signature (rs)', 'HS256 keyed with the RSA public key as SPKI PEM (rsOpen, kid)', 'HS256 keyed with the EC public key as SPKI DER (no kid)', 'ES256 r = s = 0', 'jku to a listener (real kid)', 'kid path traversal to /dev/null, HS256 with an empty secret (hs env)', 'duplicate sub claim (admin last)', 'payload nested 5,500 arrays deep', 'five segments (JWE shape)', '10 MB of dots'];
+  const results = new Map<string, { code: number; stdout: string; stderr: string }>();
+  before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'jwt-doctor-adv-'));
     const contract = { version: 1, environments: Object.fromEntries(ENV_NAMES.map((e) => [e, { ...envs[e], name: undefined }])) };
     writeFileSync(join(dir, 'auth-contract.json'), JSON.stringify(contract));
+    const argvs = sample.map((name, i) => {
+      const c = cases.find((x) => x.name === name)!;
+      writeFileSync(join(dir, `token-${i}.txt`), c.token);
+      return ['diagnose', '--token-file', join(dir, `token-${i}.txt`), '-c', join(dir, 'auth-contract.json'), '-e', c.env, '--now', String(NOW), '--format', 'json'];
+    });
+    const out = await runCliBatch(argvs, dir);
+    sample.forEach((name, i) => results.set(name, out[i]!));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
-  const sample = ['alg nOnE, with a signature (rs)', 'HS256 keyed with the RSA public key as SPKI PEM (rsOpen, kid)', 'HS256 keyed with the EC public key as SPKI DER (no kid)', 'ES256 r = s = 0', 'jku to a listener (real kid)', 'kid path traversal to /dev/null, HS256 with an empty secret (hs env)', 'duplicate sub claim (admin last)', 'payload nested 5,500 arrays deep', 'five segments (JWE shape)', '10 MB of dots'];
   for (const name of sample) {
     const todo = names.find((n) => n.name === name)?.todo;
-    test(name, todo ? { todo } : {}, async () => {
+    test(name, todo ? { todo } : {}, () => {
       const c = cases.find((x) => x.name === name)!;
       assert.ok(c, name);
-      const r = await runCli(['diagnose', '-', '-c', join(dir, 'auth-contract.json'), '-e', c.env, '--now', String(NOW), '--format', 'json'], { input: c.token });
+      const r = results.get(name)!;
       assert.equal(hasStackTrace(r.stderr), false, r.stderr);
       assert.equal(r.code, c.code === 'valid' ? 0 : 1, r.stderr);
       assert.equal((JSON.parse(r.stdout) as { result: string }).result, c.code);
       assert.equal(listenerHits(), 0);
     });
   }
+  test('and one case through the real entry point (bin path, subprocess)', async () => {
+    const c = cases.find((x) => x.name === 'alg NONE, empty signature (rs)')!;
+    const r = await runCli(['diagnose', '-', '-c', join(dir, 'auth-contract.json'), '-e', c.env, '--now', String(NOW), '--format', 'json'], { input: c.token });
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal((JSON.parse(r.stdout) as { result: string }).result, 'alg_none');
+  });
 });

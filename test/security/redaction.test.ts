@@ -14,8 +14,7 @@ import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { runCliBatch } from './cli_batch_client.ts';
 import { Registry } from 'prom-client';
 import { createJsonLineLogger, createVerifier, withJwtAuth, type Verifier } from '../../src/middleware/index.ts';
 import { json, startServer, type TestServer } from '../helpers/http_server.ts';
@@ -181,24 +180,6 @@ const invocations: Invocation[] = runs().flatMap((run) =>
   ),
 );
 
-/** Spawns test/security/cli_batch.ts (tsx, like runCli) with the argv lists on stdin. */
-function runBatch(argvs: string[][]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), fileURLToPath(new URL('cli_batch.ts', import.meta.url))], {
-      cwd: dir,
-      env: { ...process.env, NO_COLOR: '1', REDACT_SECRET: SECRET },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(JSON.stringify(argvs));
-  });
-}
-
 function checkOutput(title: string, r: CliResult, sanitize: boolean): void {
   const all = r.stdout + r.stderr;
   captured.push(all);
@@ -213,9 +194,7 @@ describe('every command in every format (CLI main(), one process for the matrix)
   const results = new Map<string, CliResult>();
   before(async () => {
     // One process runs the whole matrix through the CLI's main() (test/security/cli_batch.ts), sequentially.
-    const r = await runBatch(invocations.map((i) => i.args()));
-    assert.equal(r.code, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as { code: number; stdout: string; stderr: string }[];
+    const out = await runCliBatch(invocations.map((i) => i.args()), dir, { REDACT_SECRET: SECRET });
     invocations.forEach((inv, i) => results.set(inv.title, out[i]!));
   });
   for (const inv of invocations) {
