@@ -134,6 +134,7 @@ describe('diagnose (library)', () => {
       const c = cases[i]!;
       const d = diagnosers[c.env].diagnose(c.token, { now: NOW });
       assert.equal(d.result, c.code, JSON.stringify(d.findings.map((f) => f.code)));
+      for (const code of c.findings ?? []) assert.ok(d.findings.some((f) => f.code === code), `no ${code} finding: ${JSON.stringify(d.findings.map((f) => f.code))}`);
       if (!c.signerMade) {
         assert.notEqual(d.result, 'valid');
         assert.notEqual(d.signature.status, 'pass', 'a forged token verified');

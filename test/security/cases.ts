@@ -101,6 +101,8 @@ export interface AdversarialCase {
   token: string;
   /** The diagnosis result it must get. */
   code: string;
+  /** Codes that must be among the diagnosis' findings besides the result. */
+  findings?: string[];
   /** The middleware's error_description, when it names a more specific code than the result. */
   mw?: string;
   /** The middleware status when it is not 401. */
@@ -405,8 +407,9 @@ function addClaimCases(add: Add, rsReal: RsReal, rsHeader: object): void {
   signed(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), json]), 'malformed_token', 'payload with a UTF-8 BOM', { source: 'RFC 8259 section 8.1' });
   add({ name: 'header with a UTF-8 BOM', source: 'RFC 8259 section 8.1', env: 'rs', token: rsReal(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(rsHeader))]), claims()), code: 'malformed_token', signerMade: true });
   // Item 7: header checks whenever the header decodes, even when the payload does not.
-  add({ name: 'alg none with an undecodable payload', source: 'issue 8 item 7', env: 'rs', token: `${b64u({ alg: 'none' })}.${b64u('not json')}.`, code: 'alg_none', todo: PARSE });
-  add({ name: 'HS256 against RS256-only with an undecodable payload', source: 'issue 8 item 7', env: 'rs', token: `${b64u({ alg: 'HS256' })}.${b64u('[1')}.${hmac('HS256', 'x', 'y')}`, code: 'alg_not_allowed', todo: PARSE });
+  // The result stays malformed_token (DESIGN.md ranking: token before algorithm); the header finding must be there too.
+  add({ name: 'alg none with an undecodable payload', source: 'issue 8 item 7', env: 'rs', token: `${b64u({ alg: 'none' })}.${b64u('not json')}.`, code: 'malformed_token', findings: ['alg_none'], todo: PARSE });
+  add({ name: 'HS256 against RS256-only with an undecodable payload', source: 'issue 8 item 7', env: 'rs', token: `${b64u({ alg: 'HS256' })}.${b64u('[1')}.${hmac('HS256', 'x', 'y')}`, code: 'malformed_token', findings: ['alg_not_allowed'], todo: PARSE });
 }
 
 /** RFC 7515 section 2 / RFC 4648: only canonical base64url; segment counts; the size cap. */
