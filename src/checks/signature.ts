@@ -240,7 +240,7 @@ function selectAllKeys(header: JsonObject, alg: AlgorithmEntry, keys: readonly K
 }
 
 function fitsAlg(k: KeyRecord, alg: string): boolean {
-  return k.algorithms.includes(alg) && (k.use === undefined || k.use === 'sig');
+  return k.algorithms.includes(alg) && (k.use === undefined || k.use === 'sig') && (k.keyOps === undefined || k.keyOps.includes('verify'));
 }
 
 function keyNotFound(kid: string | undefined, alg: AlgorithmEntry, keys: readonly KeyRecord[]): Finding {

@@ -24,7 +24,9 @@ export interface ClockReport {
   suspectedSkewSeconds?: number;
 }
 
-const round = (n: number) => Math.round(n * 1000) / 1000;
+// Milliseconds precision; beyond 1e15 s there is none to keep, and n * 1000 could overflow to Infinity
+// (a NumericDate such as -1e308 is a finite JSON number, RFC 7519 section 2).
+const round = (n: number) => (Math.abs(n) < 1e15 ? Math.round(n * 1000) / 1000 : n);
 
 /**
  * offset: seconds by which the signer's clock would run ahead of the

@@ -1,5 +1,6 @@
 import { createHash, createHmac, createPublicKey, createSecretKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { algorithmsForKey, getAlgorithm } from './algorithms.ts';
+import { hasRocaFingerprint } from './roca.ts';
 
 export type SecretEncoding = 'utf8' | 'base64' | 'base64url' | 'hex';
 export const SECRET_ENCODINGS: readonly SecretEncoding[] = ['utf8', 'base64', 'base64url', 'hex'];
@@ -27,6 +28,8 @@ export interface KeyRecord {
   /** JWK "alg" when the key declares one: it then verifies only that alg. */
   alg?: string;
   use?: string;
+  /** JWK "key_ops" when the key declares it (RFC 7517 section 4.3). */
+  keyOps?: string[];
   /** RSA modulus bits or secret bits. */
   bits?: number;
   /** Algorithms this key can verify, from its type (and declared alg). */
@@ -91,7 +94,11 @@ function describePublicKey(keyObject: KeyObject, source: KeySourceInfo, meta: { 
   if (kty !== 'RSA' && kty !== 'EC' && kty !== 'OKP') throw new KeyImportError(`unsupported key type ${String(jwk.kty)}`);
   const rec: KeyRecord = { kty, algorithms: [], source, keyObject, thumbprint: jwkThumbprint(jwk) };
   if (jwk.crv) rec.crv = jwk.crv;
-  if (kty === 'RSA') rec.bits = keyObject.asymmetricKeyDetails?.modulusLength ?? Buffer.from(jwk.n!, 'base64url').length * 8;
+  if (kty === 'RSA') {
+    rec.bits = keyObject.asymmetricKeyDetails?.modulusLength ?? Buffer.from(jwk.n!, 'base64url').length * 8;
+    // CVE-2017-15361: the private key is recoverable from n; never trust such a key (Wycheproof json_web_key_test tcId 7).
+    if (hasRocaFingerprint(Buffer.from(jwk.n!, 'base64url'))) throw new KeyImportError('RSA modulus has the ROCA fingerprint (CVE-2017-15361): the private key can be recovered; rotate the key');
+  }
   if (meta.kid !== undefined) rec.kid = meta.kid;
   if (meta.use !== undefined) rec.use = meta.use;
   let algs = algorithmsForKey(kty, rec.crv);
@@ -114,8 +121,7 @@ export function importJwk(jwk: unknown, source: KeySourceInfo): KeyRecord {
   };
   if (j.kty === 'oct') {
     if (typeof j.k !== 'string') throw new KeyImportError('oct JWK without "k"');
-    const rec = importSecret(Buffer.from(j.k, 'base64url'), source, meta);
-    return rec;
+    return withKeyOps(importSecret(Buffer.from(j.k, 'base64url'), source, meta), j.key_ops);
   }
   if (j.kty !== 'RSA' && j.kty !== 'EC' && j.kty !== 'OKP') throw new KeyImportError(`unknown or missing kty ${JSON.stringify(j.kty ?? null)}`);
   const pub: Record<string, unknown> = { kty: j.kty };
@@ -138,6 +144,12 @@ export function importJwk(jwk: unknown, source: KeySourceInfo): KeyRecord {
       // A broken x5c does not change the key we trust (from n/e or x/y).
     }
   }
+  return withKeyOps(rec, j.key_ops);
+}
+
+/** RFC 7517 section 4.3: a key whose key_ops lacks "verify" is not for verifying signatures (checks/signature.ts fitsAlg). */
+function withKeyOps(rec: KeyRecord, keyOps: unknown): KeyRecord {
+  if (Array.isArray(keyOps)) rec.keyOps = keyOps.filter((o): o is string => typeof o === 'string');
   return rec;
 }
 

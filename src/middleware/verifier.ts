@@ -324,7 +324,8 @@ export function createVerifier(expectations: Expectations, options: VerifierOpti
     if (metrics) {
       const kidLabel = trustedKey ? trustedKey.kid! : typeof headerKid === 'string' && formerKids.has(headerKid) ? headerKid : UNKNOWN_KID;
       metrics.failures.inc({ reason: code, env, kid: kidLabel, route });
-      if (tokenAge !== undefined) metrics.tokenAge.observe({ reason: code, env }, Math.max(0, tokenAge));
+      // prom-client refuses non-finite values (exp - iat of two extreme NumericDates can overflow).
+      if (tokenAge !== undefined && Number.isFinite(tokenAge)) metrics.tokenAge.observe({ reason: code, env }, Math.max(0, tokenAge));
     }
     if (logger) {
       const source: { kind?: unknown; location?: unknown } | undefined = trustedKey?.source ?? usedKey?.source;
