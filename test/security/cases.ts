@@ -113,14 +113,11 @@ export interface AdversarialCase {
    * never be.
    */
   signerMade?: boolean;
-  /** node:test todo marker: the defect is fixed on another branch. */
-  todo?: string;
   /** Cannot travel in an HTTP header (CR/LF): the middleware case calls the verifier in process. */
   inProcess?: boolean;
 }
 
 const ALG_NONE_SPELLINGS = ['none', 'None', 'NONE', 'nOnE', 'NoNe', 'nONE'];
-const PARSE = 'issue 8: fixed on branch i8-parse';
 
 /** Every forged / hostile token, built from the key material and the listener URL (jku/x5u). */
 export function buildCases(km: KeyMaterial, listener: string): AdversarialCase[] {
@@ -392,24 +389,24 @@ function addClaimCases(add: Add, rsReal: RsReal, rsHeader: object): void {
   }
   // Deep nesting inside the size cap (issue 8 item 4): 5,500 nested arrays.
   const deep = `{${c},"x":${'['.repeat(5500)}${']'.repeat(5500)}}`;
-  signed(deep, 'malformed_token', 'payload nested 5,500 arrays deep', { source: 'issue 8 item 4', todo: PARSE });
-  signed(`{${c},"x":${'{"a":'.repeat(1500)}1${'}'.repeat(1500)}}`, 'malformed_token', 'payload nested 1,500 objects deep', { source: 'issue 8 item 4', todo: PARSE });
-  signed(`{${c},"x":${'['.repeat(65)}${']'.repeat(65)}}`, 'malformed_token', 'payload nested 65 arrays deep (just over the limit)', { source: 'issue 8 item 4', todo: PARSE });
-  add({ name: 'header nested 5,000 arrays deep', source: 'issue 8 item 4', env: 'rs', token: rsReal(`{"alg":"RS256","kid":"rs-1","x":${'['.repeat(5000)}${']'.repeat(5000)}}`, claims()), code: 'malformed_token', signerMade: true, todo: PARSE });
+  signed(deep, 'malformed_token', 'payload nested 5,500 arrays deep', { source: 'issue 8 item 4' });
+  signed(`{${c},"x":${'{"a":'.repeat(1500)}1${'}'.repeat(1500)}}`, 'malformed_token', 'payload nested 1,500 objects deep', { source: 'issue 8 item 4' });
+  signed(`{${c},"x":${'['.repeat(65)}${']'.repeat(65)}}`, 'malformed_token', 'payload nested 65 arrays deep (just over the limit)', { source: 'issue 8 item 4' });
+  add({ name: 'header nested 5,000 arrays deep', source: 'issue 8 item 4', env: 'rs', token: rsReal(`{"alg":"RS256","kid":"rs-1","x":${'['.repeat(5000)}${']'.repeat(5000)}}`, claims()), code: 'malformed_token', signerMade: true });
   // Invalid UTF-8 (issue 8 item 5): RFC 8259 section 8.1, RFC 3629.
   const json = Buffer.from(JSON.stringify(claims()));
   const withBytes = (bytes: number[]) => Buffer.concat([json.subarray(0, -1), Buffer.from(',"x":"'), Buffer.from(bytes), Buffer.from('"}')]);
-  signed(withBytes([0xff, 0xfe]), 'malformed_token', 'payload with bytes 0xFF 0xFE', { source: 'issue 8 item 5', todo: PARSE });
-  signed(withBytes([0xc0, 0xaf]), 'malformed_token', 'payload with an overlong encoding', { source: 'issue 8 item 5', todo: PARSE });
-  signed(withBytes([0xed, 0xa0, 0x80]), 'malformed_token', 'payload with an encoded lone surrogate', { source: 'issue 8 item 5', todo: PARSE });
-  signed(withBytes([0xe2, 0x82]), 'malformed_token', 'payload with a truncated sequence', { source: 'issue 8 item 5', todo: PARSE });
-  add({ name: 'header with invalid UTF-8', source: 'issue 8 item 5', env: 'rs', token: rsReal(Buffer.concat([Buffer.from('{"alg":"RS256","kid":"rs-1","x":"'), Buffer.from([0xff]), Buffer.from('"}')]), claims()), code: 'malformed_token', signerMade: true, todo: PARSE });
+  signed(withBytes([0xff, 0xfe]), 'malformed_token', 'payload with bytes 0xFF 0xFE', { source: 'issue 8 item 5' });
+  signed(withBytes([0xc0, 0xaf]), 'malformed_token', 'payload with an overlong encoding', { source: 'issue 8 item 5' });
+  signed(withBytes([0xed, 0xa0, 0x80]), 'malformed_token', 'payload with an encoded lone surrogate', { source: 'issue 8 item 5' });
+  signed(withBytes([0xe2, 0x82]), 'malformed_token', 'payload with a truncated sequence', { source: 'issue 8 item 5' });
+  add({ name: 'header with invalid UTF-8', source: 'issue 8 item 5', env: 'rs', token: rsReal(Buffer.concat([Buffer.from('{"alg":"RS256","kid":"rs-1","x":"'), Buffer.from([0xff]), Buffer.from('"}')]), claims()), code: 'malformed_token', signerMade: true });
   signed(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), json]), 'malformed_token', 'payload with a UTF-8 BOM', { source: 'RFC 8259 section 8.1' });
   add({ name: 'header with a UTF-8 BOM', source: 'RFC 8259 section 8.1', env: 'rs', token: rsReal(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(rsHeader))]), claims()), code: 'malformed_token', signerMade: true });
   // Item 7: header checks whenever the header decodes, even when the payload does not.
   // The result stays malformed_token (DESIGN.md ranking: token before algorithm); the header finding must be there too.
-  add({ name: 'alg none with an undecodable payload', source: 'issue 8 item 7', env: 'rs', token: `${b64u({ alg: 'none' })}.${b64u('not json')}.`, code: 'malformed_token', findings: ['alg_none'], todo: PARSE });
-  add({ name: 'HS256 against RS256-only with an undecodable payload', source: 'issue 8 item 7', env: 'rs', token: `${b64u({ alg: 'HS256' })}.${b64u('[1')}.${hmac('HS256', 'x', 'y')}`, code: 'malformed_token', findings: ['alg_not_allowed'], todo: PARSE });
+  add({ name: 'alg none with an undecodable payload', source: 'issue 8 item 7', env: 'rs', token: `${b64u({ alg: 'none' })}.${b64u('not json')}.`, code: 'malformed_token', findings: ['alg_none'] });
+  add({ name: 'HS256 against RS256-only with an undecodable payload', source: 'issue 8 item 7', env: 'rs', token: `${b64u({ alg: 'HS256' })}.${b64u('[1')}.${hmac('HS256', 'x', 'y')}`, code: 'malformed_token', findings: ['alg_not_allowed'] });
 }
 
 /** RFC 7515 section 2 / RFC 4648: only canonical base64url; segment counts; the size cap. */

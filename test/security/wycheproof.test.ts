@@ -79,13 +79,6 @@ const DIVERGENCES: Record<string, { why: string; check: (c: DivergenceContext) =
   'json_web_key_test#12': { why: 'HS512 secret of 63 bytes', check: shortSecretWarned },
 };
 
-/** Defects fixed on other branches of issue 8 (node:test todo): remove after merging. */
-const TODO: Record<string, string> = {
-  // RSA < 2048 bits is an error for verification (RFC 7518 section 3.3).
-  'json_web_key_test#8': 'issue 8: fixed on branch i8-trust',
-  // e = 1: `keys` calls it an error (rsa_exponent_weak); a key `keys` calls an error is not used.
-  'json_web_key_test#9': 'issue 8: fixed on branch i8-trust',
-};
 
 /** Keys of a group as a contract key spec: the public JWK, or the private one for oct (shared secret). */
 function keySpec(group: Group): { jwk: Record<string, unknown> } {
@@ -128,8 +121,7 @@ function runFile(name: string, file: VectorFile): void {
       for (const v of group.tests) {
         const id = `${name}#${v.tcId}`;
         const exception = EXCEPTIONS[id];
-        const todo = TODO[id];
-        test(`${id} ${group.comment} ${v.comment} -> ${v.result}${v.flags.length ? ` [${v.flags.join(', ')}]` : ''}`, todo ? { todo } : {}, async () => {
+        test(`${id} ${group.comment} ${v.comment} -> ${v.result}${v.flags.length ? ` [${v.flags.join(', ')}]` : ''}`, async () => {
           const d = await createDiagnoser({ name: 'wycheproof', keys: [keySpec(group)] });
           const out = verdict(d, v.jws);
           const divergence = DIVERGENCES[id];
