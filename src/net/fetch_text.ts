@@ -1,3 +1,5 @@
+import { dispatcherOption } from './dispatcher.ts';
+
 export const DEFAULT_TIMEOUT_MS = 5000;
 export const DEFAULT_MAX_BODY_BYTES = 512 * 1024;
 
@@ -52,7 +54,8 @@ export async function fetchText(url: string, options: FetchOptions & { accept?: 
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
-    const res = await fetch(parsed, { signal: controller.signal, headers: { accept: options.accept ?? '*/*', ...options.headers }, redirect: 'follow' });
+    // HTTP_PROXY / HTTPS_PROXY / NO_PROXY (src/net/dispatcher.ts).
+    const res = await fetch(parsed, { signal: controller.signal, headers: { accept: options.accept ?? '*/*', ...options.headers }, redirect: 'follow', ...(await dispatcherOption()) });
     const headers: Record<string, string> = {};
     res.headers.forEach((v, k) => (headers[k] = v));
     if (!res.ok) {
