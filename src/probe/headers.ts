@@ -14,7 +14,12 @@ export interface HeaderDump {
   headers: { name: string; value: string }[];
   /** Query parameter names of the request line (RFC 6750 section 2.3 access_token). */
   queryParams: string[];
+  /** Set when the text was over the size cap and not parsed (format `unreadable`). */
+  tooLarge?: true;
 }
+
+/** A HAR with response bodies can be tens of MB; past this the dump is not parsed at all. */
+export const MAX_DUMP_CHARS = 64 * 1024 * 1024;
 
 const FIELD = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+|:[a-z]+)\s*:\s?(.*)$/;
 const REQUEST_LINE = /^([A-Z]+)\s+(\S+)\s+HTTP\/[0-9.]+$/;
@@ -97,6 +102,7 @@ function fromCommandText(t: string): HeaderDump | undefined {
  * @example parseHeaderDump('> GET /v1/me HTTP/1.1\n> Authorization: Bearer eyJ...').headers[0].name // 'authorization'
  */
 export function parseHeaderDump(text: string): HeaderDump {
+  if (text.length > MAX_DUMP_CHARS) return { format: 'unreadable', headers: [], queryParams: [], tooLarge: true };
   const t = text.replace(/^\uFEFF/, '').trim();
   if (t.startsWith('{') || t.startsWith('[')) {
     try {
@@ -215,7 +221,7 @@ export function checkHeaderDump(dump: HeaderDump, settings: HeaderSettings = { h
   const base = { header: settings.header, format: dump.format };
   if (dump.format === 'unreadable') {
     // Not the gateway's fault: the dump itself could not be read (docs/headers.md lists the formats).
-    findings.push(makeFinding('headers_unreadable', { claim, detail: { ...base } }));
+    findings.push(makeFinding('headers_unreadable', { claim, detail: { ...base, ...(dump.tooLarge ? { tooLarge: true, maxChars: MAX_DUMP_CHARS } : {}) } }));
     return { token: '', findings, format: dump.format };
   }
   if (own.length === 0) {

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkHeaderDump, parseHeaderDump } from '../../src/probe/headers.ts';
+import { MAX_DUMP_CHARS, checkHeaderDump, parseHeaderDump } from '../../src/probe/headers.ts';
 import { REASONS } from '../../src/reasons.ts';
 import type { Diagnosis } from '../../src/diagnose.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -91,6 +91,8 @@ test('a recognised request without the header is header_missing; nothing recogni
     assert.equal(h.token, '');
   }
   assert.notEqual(REASONS.headers_unreadable.owner, 'gateway');
+  const huge = checkHeaderDump(parseHeaderDump(`Authorization: Bearer ${token}\n`.padEnd(MAX_DUMP_CHARS + 1, ' ')));
+  assert.deepEqual(huge.findings.map((f) => [f.code, f.detail!.tooLarge]), [['headers_unreadable', true]]);
 });
 
 let dir: string;
@@ -100,9 +102,10 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('diagnose --headers: every fixture diagnoses valid; the unreadable one says so and blames no gateway', async () => {
+test('diagnose --headers: command, script and Windows forms diagnose valid; the unreadable one says so and blames no gateway', async () => {
   const base = ['diagnose', '--iss', 'https://auth.test', '--aud', 'web', '--secret', `@${join(dir, 'secret.txt')}`, '--alg', 'HS256', '--now', String(NOW), '--format', 'json'];
-  for (const [file] of FORMATS) {
+  // A few end to end (each is a CLI process); every format is read in process above.
+  for (const file of ['curl_cmd_firefox.cmd', 'fetch_firefox.js', 'powershell_chrome.ps1', 'httpie.sh']) {
     const r = await runCli([...base, '--headers', new URL(file, FIXTURES).pathname]);
     assert.equal(r.code, 0, `${file}: ${r.stdout}${r.stderr}`);
     assert.equal((JSON.parse(r.stdout) as Diagnosis).result, 'valid', file);
