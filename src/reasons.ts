@@ -47,6 +47,8 @@ export const REASONS = {
   header_missing: r('transport', 'error', 'gateway', null, 401, 'no token reached the API boundary', 'Check that the client sends Authorization and that every proxy forwards it.'),
   header_malformed: r('transport', 'error', 'client', 'invalid_request', 400, 'Authorization is not "Bearer <token>"', 'Send exactly "Authorization: Bearer <token>": one scheme, no quotes, no line breaks.'),
   multiple_tokens: r('transport', 'error', 'client', 'invalid_request', 400, 'more than one token presented', 'Send one token, in one place (RFC 6750 section 2).'),
+  // The user's paste, not the request: never blamed on the gateway (owner client, ranked as transport input).
+  headers_unreadable: r('transport', 'error', 'client', 'invalid_request', 400, 'the header dump is not a request jwt-doctor can read', 'Paste the request as curl -v output, a curl/HTTPie/PowerShell command, Copy as fetch, HAR or raw HTTP (docs/headers.md).'),
   malformed_token: r('token', 'error', 'signer', 'invalid_token', 401, 'not a well-formed compact JWS', 'Check how the token is produced and copied: three base64url segments of JSON objects.'),
   token_encrypted: r('token', 'error', 'verifier', 'invalid_token', 401, 'a JWE where a JWS is expected', 'Decrypt the JWE first, or ask the issuer for a signed (not encrypted) token.'),
   alg_none: r('algorithm', 'error', 'signer', 'invalid_token', 401, 'unsecured token (alg none)', 'Never accept alg none; have the issuer sign the token.'),

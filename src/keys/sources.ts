@@ -43,6 +43,9 @@ export interface SourceReport {
   /** For fetched sources: HTTP caching headers, for rotation checks. */
   cacheControl?: string;
   expires?: string;
+  /** Age and Date: how old the response already was (RFC 9111 section 4.2.3). */
+  age?: string;
+  date?: string;
   fetchedAt?: string;
   jwksUri?: string;
 }
@@ -268,6 +271,8 @@ export function cacheInfo(headers: Record<string, string>, fetchedAt: Date): Par
   const out: Partial<SourceReport> = { fetchedAt: fetchedAt.toISOString() };
   if (headers['cache-control']) out.cacheControl = headers['cache-control'];
   if (headers.expires) out.expires = headers.expires;
+  if (headers.age) out.age = headers.age;
+  if (headers.date) out.date = headers.date;
   return out;
 }
 

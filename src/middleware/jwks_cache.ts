@@ -1,6 +1,7 @@
 import { makeFinding, type Finding } from '../reasons.ts';
 import type { KeyRecord } from '../keys/import.ts';
 import { resolveKeySpec, type KeySpec, type ResolvedKeys, type SourceReport } from '../keys/sources.ts';
+import { cacheLifetime } from '../net/cache_lifetime.ts';
 
 /** A key source fetched over the network: the two kinds the cache manages. */
 export type RemoteKeySpec = Extract<KeySpec, { jwksUri: string } | { discovery: string | true }>;
@@ -197,21 +198,13 @@ export class JwksCache {
 }
 
 /**
- * TTL from the response: Cache-Control max-age (RFC 9111 section 5.2.2.1),
- * no-store / no-cache as "as short as allowed", else Expires relative to the
- * fetch time (section 5.3), else the default; always clamped to [min, max].
+ * TTL from the response, as a private cache computes its freshness
+ * (src/net/cache_lifetime.ts, RFC 9111 section 4.2): max-age or Expires -
+ * Date, minus the Age it arrived with; no-store / no-cache as "as short as
+ * allowed"; no caching headers: the default; always clamped to [min, max].
  */
-export function ttlFromHeaders(report: Pick<SourceReport, 'cacheControl' | 'expires' | 'fetchedAt'>, s: Pick<Required<JwksCacheSettings>, 'defaultTtlSeconds' | 'minTtlSeconds' | 'maxTtlSeconds'>): number {
-  let ttl = s.defaultTtlSeconds;
-  const cc = report.cacheControl?.toLowerCase();
-  const maxAge = cc ? /(?:^|[,\s])max-age\s*=\s*"?(\d+)"?/.exec(cc) : null;
-  if (cc && /(?:^|[,\s])(no-store|no-cache)(?:$|[,\s=])/.test(cc)) ttl = 0;
-  else if (maxAge) ttl = Number(maxAge[1]);
-  else if (report.expires) {
-    const exp = Date.parse(report.expires);
-    const at = report.fetchedAt ? Date.parse(report.fetchedAt) : Date.now();
-    // An invalid Expires (often "0" or "-1") means already expired (section 5.3).
-    ttl = Number.isNaN(exp) ? 0 : (exp - at) / 1000;
-  }
+export function ttlFromHeaders(report: Pick<SourceReport, 'cacheControl' | 'expires' | 'age' | 'date' | 'fetchedAt'>, s: Pick<Required<JwksCacheSettings>, 'defaultTtlSeconds' | 'minTtlSeconds' | 'maxTtlSeconds'>): number {
+  const headers = { ...(report.cacheControl !== undefined ? { 'cache-control': report.cacheControl } : {}), ...(report.expires !== undefined ? { expires: report.expires } : {}), ...(report.age !== undefined ? { age: report.age } : {}), ...(report.date !== undefined ? { date: report.date } : {}) };
+  const ttl = cacheLifetime(headers, report.fetchedAt ? Date.parse(report.fetchedAt) : Date.now()).ttlSeconds ?? s.defaultTtlSeconds;
   return Math.min(s.maxTtlSeconds, Math.max(s.minTtlSeconds, ttl));
 }

@@ -1,3 +1,5 @@
+import { dispatcherOption } from './dispatcher.ts';
+
 export const DEFAULT_TIMEOUT_MS = 5000;
 export const DEFAULT_MAX_BODY_BYTES = 512 * 1024;
 /** Same-origin redirects followed at most this many times (when a source opts in). */
@@ -102,7 +104,8 @@ export async function fetchText(url: string, options: FetchOptions & { accept?: 
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
     for (let hops = 0; ; hops++) {
-      const res = await fetch(target, { signal: controller.signal, headers: { accept: options.accept ?? '*/*', ...options.headers }, redirect: 'manual' });
+      // HTTP_PROXY / HTTPS_PROXY / NO_PROXY (src/net/dispatcher.ts).
+      const res = await fetch(target, { signal: controller.signal, headers: { accept: options.accept ?? '*/*', ...options.headers }, redirect: 'manual', ...(await dispatcherOption()) });
       if (res.status >= 300 && res.status < 400 && res.status !== 304) {
         await res.body?.cancel().catch(() => undefined);
         const next = nextHop(target, res.headers.get('location'), options.redirects ?? 'none', hops);

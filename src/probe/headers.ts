@@ -3,8 +3,10 @@ import { normalizeTokenInput } from '../token/normalize.ts';
 import type { Diagnosis } from '../diagnose.ts';
 import { DEFAULT_AUTH_HEADER, DEFAULT_AUTH_SCHEME } from './api_config.ts';
 import { findCompactToken } from './fingerprint.ts';
+import { cmdWords, readCurlWords, readFetchCall, readHttpieWords, readPowerShell, shellWords, type CommandRequest } from './read_command_dump.ts';
 
-export type DumpFormat = 'curl_verbose' | 'curl_command' | 'fetch' | 'har' | 'json' | 'raw';
+/** How the dump was read; `unreadable` when nothing in it looks like a request. */
+export type DumpFormat = 'curl_verbose' | 'curl_command' | 'curl_cmd' | 'httpie' | 'powershell' | 'fetch' | 'har' | 'json' | 'raw' | 'unreadable';
 
 export interface HeaderDump {
   format: DumpFormat;
@@ -12,7 +14,12 @@ export interface HeaderDump {
   headers: { name: string; value: string }[];
   /** Query parameter names of the request line (RFC 6750 section 2.3 access_token). */
   queryParams: string[];
+  /** Set when the text was over the size cap and not parsed (format `unreadable`). */
+  tooLarge?: true;
 }
+
+/** A HAR with response bodies can be tens of MB; past this the dump is not parsed at all. */
+export const MAX_DUMP_CHARS = 64 * 1024 * 1024;
 
 const FIELD = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+|:[a-z]+)\s*:\s?(.*)$/;
 const REQUEST_LINE = /^([A-Z]+)\s+(\S+)\s+HTTP\/[0-9.]+$/;
@@ -27,15 +34,13 @@ function queryNames(target: string): string[] {
     .filter(Boolean);
 }
 
-function unescapeShell(s: string, quote: string): string {
-  if (quote === "'") return s;
-  return s.replace(/\\(.)/g, '$1');
-}
-
 function fromJson(doc: unknown): HeaderDump | undefined {
   const pairs = (list: unknown) => (Array.isArray(list) ? list.filter((h) => h && typeof h.name === 'string' && typeof h.value === 'string').map((h) => ({ name: String(h.name).toLowerCase(), value: String(h.value) })) : undefined);
   const d = doc as { log?: { entries?: { request?: { headers?: unknown; url?: string } }[] }; request?: { headers?: unknown; url?: string }; headers?: unknown };
-  const req = d?.log?.entries?.[0]?.request ?? d?.request;
+  // A HAR holds every request of the page: read the first one that carries a token.
+  const entries = Array.isArray(d?.log?.entries) ? d.log.entries : [];
+  const carries = (r: { headers?: unknown } | undefined) => Array.isArray(r?.headers) && r.headers.some((h: { name?: unknown; value?: unknown }) => typeof h?.value === 'string' && (String(h.name).toLowerCase() === 'authorization' || findCompactToken(h.value) !== undefined));
+  const req = entries.find((e) => carries(e?.request))?.request ?? entries[0]?.request ?? d?.request;
   if (req) {
     const h = pairs(req.headers);
     if (h) return { format: 'har', headers: h, queryParams: typeof req.url === 'string' ? queryNames(req.url) : [] };
@@ -48,21 +53,56 @@ function fromJson(doc: unknown): HeaderDump | undefined {
     for (const [k, v] of Object.entries(obj)) {
       for (const x of Array.isArray(v) ? v : [v]) if (typeof x === 'string') headers.push({ name: k.toLowerCase(), value: x });
     }
-    return { format: 'json', headers, queryParams: [] };
+    // A JSON document with no string member is not a header dump.
+    return headers.length > 0 ? { format: 'json', headers, queryParams: [] } : undefined;
+  }
+  return undefined;
+}
+
+const CURL = /^(?:.*[\\/])?curl(?:\.exe)?$/i;
+const HTTPIE = /^(?:http|https|xh|xhs)$/;
+
+function fromCommand(r: CommandRequest): HeaderDump {
+  return { format: r.format, headers: r.headers, queryParams: [...(r.url ? queryNames(r.url) : []), ...r.queryParams] };
+}
+
+/**
+ * The command forms, each tokenized as its own shell would: Windows cmd
+ * (`^"` quoting, `^` continuations), POSIX shells (shell-quote),
+ * PowerShell and JavaScript (their string literals).
+ */
+function fromCommandText(t: string): HeaderDump | undefined {
+  if (/(?:^|[\s;(=])(?:await\s+)?fetch\s*\(/m.test(t)) {
+    const f = readFetchCall(t);
+    if (f) return fromCommand(f);
+  }
+  // PowerShell comments (# to the end of the line) may mention -Headers: drop them first.
+  if (/\b(?:Invoke-WebRequest|Invoke-RestMethod|iwr|irm)\b/i.test(t)) return fromCommand(readPowerShell(t.replace(/^\s*#.*$/gm, '')));
+  if (/(?:^|\s)(?:\S*[\\/])?curl(?:\.exe)?\s/im.test(t)) {
+    const windows = /\^"|\s\^\r?\n/.test(t);
+    const words = windows ? cmdWords(t, CURL) : shellWords(t, CURL);
+    if (words) return fromCommand(readCurlWords(words, windows ? 'curl_cmd' : 'curl_command'));
+  }
+  if (/^\s*(?:\$\s+)?(?:http|https|xh|xhs)\s+\S/m.test(t)) {
+    const words = shellWords(t, HTTPIE);
+    if (words) return fromCommand(readHttpieWords(words));
   }
   return undefined;
 }
 
 /**
  * Reads the request headers out of whatever was copied: `curl -v` output
- * (`> Name: value` lines), a curl command (`-H 'Name: value'`), a
- * devtools "Copy as fetch" snippet, a HAR file, a JSON header list or
- * object, or plain `Name: value` lines with an optional request line.
- * Never throws; an unreadable text gives no headers.
+ * (`> Name: value` lines), a curl command (bash or Windows cmd quoting,
+ * `-H`, `-HV`, `--header=`, `--oauth2-bearer`), DevTools "Copy as fetch"
+ * (Chrome and Firefox) and "Copy as PowerShell", an HTTPie command, a
+ * HAR file, a JSON header list or object, or plain `Name: value` lines
+ * with an optional request line (docs/headers.md). Never throws; a text
+ * with nothing recognisable as a request gives format `unreadable`.
  *
  * @example parseHeaderDump('> GET /v1/me HTTP/1.1\n> Authorization: Bearer eyJ...').headers[0].name // 'authorization'
  */
 export function parseHeaderDump(text: string): HeaderDump {
+  if (text.length > MAX_DUMP_CHARS) return { format: 'unreadable', headers: [], queryParams: [], tooLarge: true };
   const t = text.replace(/^\uFEFF/, '').trim();
   if (t.startsWith('{') || t.startsWith('[')) {
     try {
@@ -72,24 +112,8 @@ export function parseHeaderDump(text: string): HeaderDump {
       // not JSON after all: read it as lines
     }
   }
-  if (/^\s*curl\s/m.test(t) && /(-H|--header)\s/.test(t)) {
-    const headers: HeaderDump['headers'] = [];
-    const re = /(?:-H|--header)\s+(?:\$?(['"])((?:\\.|(?!\1)[\s\S])*)\1|(\S+))/g;
-    for (let m; (m = re.exec(t)); ) {
-      const raw = m[2] !== undefined ? unescapeShell(m[2], m[1]!) : m[3]!;
-      const f = FIELD.exec(raw);
-      if (f) headers.push({ name: f[1]!.toLowerCase(), value: f[2]! });
-    }
-    const url = /curl\s[\s\S]*?['"]?(https?:\/\/[^\s'"]+)/.exec(t)?.[1];
-    return { format: 'curl_command', headers, queryParams: url ? queryNames(url) : [] };
-  }
-  if (/^fetch\(/.test(t)) {
-    const block = /"headers"\s*:\s*\{([\s\S]*?)\}/.exec(t)?.[1] ?? '';
-    const headers: HeaderDump['headers'] = [];
-    for (const m of block.matchAll(/"([^"]+)"\s*:\s*"((?:[^"\\]|\\.)*)"/g)) headers.push({ name: m[1]!.toLowerCase(), value: JSON.parse(`"${m[2]!}"`) as string });
-    const url = /^fetch\(\s*"([^"]*)"/.exec(t)?.[1];
-    return { format: 'fetch', headers, queryParams: url ? queryNames(url) : [] };
-  }
+  const command = fromCommandText(t);
+  if (command) return command;
   const lines = t.split(/\r?\n/);
   const verbose = lines.some((l) => /^> /.test(l));
   const headers: HeaderDump['headers'] = [];
@@ -120,6 +144,8 @@ export function parseHeaderDump(text: string): HeaderDump {
     const f = FIELD.exec(line);
     if (f) headers.push({ name: f[1]!.toLowerCase(), value: f[2]!.replace(/\s+$/, '') });
   }
+  // Nothing recognised as a request: say so rather than report a missing header.
+  if (headers.length === 0 && !sawRequestLine) return { format: 'unreadable', headers, queryParams };
   return { format: verbose ? 'curl_verbose' : 'raw', headers, queryParams };
 }
 
@@ -193,6 +219,11 @@ export function checkHeaderDump(dump: HeaderDump, settings: HeaderSettings = { h
   const elsewhere = dump.headers.filter((h) => h.name !== settings.header && h.name !== 'cookie' && findCompactToken(h.value) !== undefined).map((h) => h.name);
   const inQuery = dump.queryParams.includes('access_token');
   const base = { header: settings.header, format: dump.format };
+  if (dump.format === 'unreadable') {
+    // Not the gateway's fault: the dump itself could not be read (docs/headers.md lists the formats).
+    findings.push(makeFinding('headers_unreadable', { claim, detail: { ...base, ...(dump.tooLarge ? { tooLarge: true, maxChars: MAX_DUMP_CHARS } : {}) } }));
+    return { token: '', findings, format: dump.format };
+  }
   if (own.length === 0) {
     findings.push(makeFinding('header_missing', { claim, detail: { ...base, headersSeen: dump.headers.length, ...(elsewhere.length ? { foundIn: elsewhere } : {}), ...(inQuery ? { foundInQuery: 'access_token' } : {}) } }));
     const other = dump.headers.find((h) => elsewhere[0] === h.name);
@@ -217,7 +248,7 @@ export function checkHeaderDump(dump: HeaderDump, settings: HeaderSettings = { h
  * @example mergeHeaderFindings(diagnoser.diagnose(h.token), h).result
  */
 export function mergeHeaderFindings(d: Diagnosis, hygiene: HeaderHygiene): Diagnosis {
-  const ownMissing = hygiene.findings.some((f) => f.code === 'header_missing');
+  const ownMissing = hygiene.findings.some((f) => f.code === 'header_missing' || f.code === 'headers_unreadable');
   // The core reports an empty input as header_missing too: keep the one that says where to look.
   const core = d.findings.filter((f) => !(ownMissing && f.code === 'header_missing') && !(f.code === 'header_malformed' && f.severity !== 'error' && hygiene.findings.some((h) => h.code === 'header_malformed')));
   const findings = [...hygiene.findings, ...core];

@@ -1,5 +1,8 @@
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpRequest, type IncomingHttpHeaders, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { proxyFor } from '../net/dispatcher.ts';
 
 /** Why a request got no HTTP answer. */
 export type TransportErrorKind = 'invalid_url' | 'invalid_request' | 'refused' | 'unreachable' | 'dns' | 'timeout' | 'tls' | 'non_http' | 'reset' | 'too_large' | 'network';
@@ -95,7 +98,9 @@ export function sendRequest(url: string, options: SendOptions = {}): Promise<Htt
     const send = parsed.protocol === 'https:' ? httpsRequest : httpRequest;
     let req: ReturnType<typeof httpRequest>;
     try {
-      req = send(parsed, { method: options.method ?? 'GET', headers: { 'user-agent': 'jwt-doctor-probe', ...options.headers }, agent: false });
+      const base: RequestOptions = { method: options.method ?? 'GET', headers: { 'user-agent': 'jwt-doctor-probe', ...options.headers }, agent: false };
+      const proxy = proxyFor(parsed);
+      req = proxy ? viaProxy(parsed, new URL(proxy), base) : send(parsed, base);
     } catch (e) {
       // Invalid header characters (a token with a line break) throw synchronously.
       const err = e as NodeJS.ErrnoException;
@@ -134,4 +139,44 @@ export function sendRequest(url: string, options: SendOptions = {}): Promise<Htt
     });
     req.end();
   });
+}
+
+function proxyAuthorization(proxy: URL): Record<string, string> {
+  if (!proxy.username) return {};
+  const user = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
+  return { 'proxy-authorization': `Basic ${Buffer.from(user).toString('base64')}` };
+}
+
+/**
+ * The request through an HTTP forward proxy (HTTP_PROXY / HTTPS_PROXY,
+ * NO_PROXY: src/net/dispatcher.ts): an http:// target in absolute form
+ * (RFC 9112 section 3.2.2), an https:// target through a CONNECT tunnel
+ * (RFC 9110 section 9.3.6) with TLS to the target inside it, so the
+ * token is never readable by the proxy. Failures of the proxy surface as
+ * the request's own error (refused, reset, tls, ...).
+ */
+function viaProxy(target: URL, proxy: URL, base: RequestOptions): ReturnType<typeof httpRequest> {
+  if (proxy.protocol !== 'http:') throw Object.assign(new Error(`unsupported proxy scheme ${proxy.protocol} (use an http:// proxy)`), { code: 'ERR_PROXY_SCHEME' });
+  const at = { host: proxy.hostname.replace(/^\[|\]$/g, ''), port: Number(proxy.port) || 80 };
+  if (target.protocol === 'http:') {
+    return httpRequest({ ...base, ...at, path: target.href, headers: { host: target.host, ...base.headers, ...proxyAuthorization(proxy) } });
+  }
+  const authority = `${target.hostname}:${Number(target.port) || 443}`;
+  const createConnection = (_opts: unknown, done: (err: Error | null, socket?: Socket) => void) => {
+    const connect = httpRequest({ ...at, method: 'CONNECT', path: authority, headers: { host: authority, ...proxyAuthorization(proxy) }, agent: false });
+    connect.once('connect', (res, socket) => {
+      if (res.statusCode !== 200) {
+        socket.destroy();
+        return done(Object.assign(new Error(`proxy answered CONNECT with ${res.statusCode}`), { code: 'ERR_PROXY_CONNECT' }));
+      }
+      const tls = tlsConnect({ socket, servername: target.hostname.replace(/^\[|\]$/g, ''), ALPNProtocols: ['http/1.1'] });
+      tls.once('secureConnect', () => done(null, tls));
+      tls.once('error', (e) => done(e));
+    });
+    connect.once('error', (e) => done(e));
+    connect.end();
+    return undefined;
+  };
+  // No agent: Node uses createConnection only when `agent` is unset (agent: false would build a fresh Agent).
+  return httpsRequest(target, { ...base, agent: undefined, createConnection } as RequestOptions);
 }

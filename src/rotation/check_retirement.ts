@@ -138,6 +138,10 @@ export function checkRetirement(input: CheckRetirementInput): RetirementReport {
       { id: 'residual_traffic', title: 'residual old-key traffic below the threshold', status: 'unknown', evidence: { from: t.from, location: t.location, error: t.error, message: t.message } },
       makeFinding('verifier_unreachable', { claim: 'verifier.metrics', actual: t.message, detail: { ...at, from: t.from, location: t.location, error: t.error } }),
     );
+  } else if (t.observed === 0) {
+    // Zero series (or zero log lines) is no evidence of zero traffic: a wrong URL, another app's
+    // metrics or an unreadable format look the same. Unknown, never a pass.
+    items.push({ id: 'residual_traffic', title: 'residual old-key traffic below the threshold', status: 'unknown', evidence: { from: t.from, location: t.location, reason: t.from === 'metrics' ? 'no jwt_auth_verified_total / jwt_auth_failures_total series on the metrics page' : 'no JSON lines in the log', ...t.detail } });
   } else {
     const ok = t.rate <= input.threshold;
     const evidence = { from: t.from, location: t.location, rate: Math.round(t.rate * 1e4) / 1e4, count: t.count, seconds: t.seconds, threshold: input.threshold, ...t.detail };

@@ -45,7 +45,7 @@ export interface RotationCheckReport {
   live: { sources: SourceReport[]; kids: string[] };
   verifier?: Omit<VerifierKeys, 'keys'> & { kids: string[] };
   keys: ComparedKey[];
-  cache?: CachePolicy & { cacheControl?: string; expires?: string };
+  cache?: CachePolicy & { cacheControl?: string; expires?: string; age?: string };
   window?: RejectionWindow;
   findings: Finding[];
   result: 'ok' | 'warning' | 'error';
@@ -134,8 +134,9 @@ export function checkRotation(input: CheckRotationInput): RotationCheckReport {
   const src = input.live.sources.find((s) => s.ok && (s.cacheControl !== undefined || s.expires !== undefined)) ?? input.live.sources.find((s) => s.ok && s.fetchedAt);
   let maxAge: number | undefined;
   if (src?.fetchedAt) {
-    const policy = parseCacheHeaders(src.cacheControl, src.expires, new Date(src.fetchedAt));
-    report.cache = { ...policy, ...(src.cacheControl ? { cacheControl: src.cacheControl } : {}), ...(src.expires ? { expires: src.expires } : {}) };
+    const headers = { 'cache-control': src.cacheControl, expires: src.expires, age: src.age, date: src.date };
+    const policy = parseCacheHeaders(Object.fromEntries(Object.entries(headers).filter(([, v]) => v !== undefined)), new Date(src.fetchedAt));
+    report.cache = { ...policy, ...(src.cacheControl ? { cacheControl: src.cacheControl } : {}), ...(src.expires ? { expires: src.expires } : {}), ...(src.age ? { age: src.age } : {}) };
     maxAge = policy.noCache ? 0 : policy.maxAgeSeconds;
     const detail = { ...env, ttlSeconds: ttl, ...(maxAge !== undefined ? { maxAgeSeconds: maxAge } : {}), ...(src.cacheControl ? { cacheControl: src.cacheControl } : {}), ...(src.expires ? { expires: src.expires } : {}) };
     if (maxAge !== undefined && ttl > maxAge) {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fetchText } from '../net/fetch_text.ts';
-import { parsePrometheusText, sumSamples } from './parse_prometheus_text.ts';
+import { parseExposition, sumSamples } from './parse_prometheus_text.ts';
 
 /** Residual traffic for one kid, measured from metrics or a log. */
 export type TrafficEvidence =
@@ -14,6 +14,11 @@ export type TrafficEvidence =
       count: number;
       /** Seconds the count spans. */
       seconds: number;
+      /**
+       * Series of the kid counters (metrics, any kid) or JSON lines (log) the source showed at all.
+       * 0 means no evidence either way: the check is `unknown`, never a pass.
+       */
+      observed: number;
       detail: Record<string, unknown>;
     }
   | { ok: false; from: 'metrics' | 'log'; location: string; error: string; message: string };
@@ -22,6 +27,9 @@ export type TrafficEvidence =
 const METRICS_MAX_BYTES = 4 * 1024 * 1024;
 
 export const KID_COUNTERS = ['jwt_auth_verified_total', 'jwt_auth_failures_total'] as const;
+
+/** What Prometheus itself asks for: OpenMetrics first, the 0.0.4 text format as the fallback. */
+const METRICS_ACCEPT = 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
 
 export interface SampleMetricsOptions {
   kid: string;
@@ -43,11 +51,13 @@ const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  */
 export async function sampleMetricsTraffic(url: string, options: SampleMetricsOptions): Promise<TrafficEvidence> {
   // A /metrics page can be large (many series): a 4 MiB cap instead of the 512 KiB default.
-  const fetchOpts = { maxBytes: METRICS_MAX_BYTES, accept: 'text/plain', ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) };
+  const fetchOpts = { maxBytes: METRICS_MAX_BYTES, accept: METRICS_ACCEPT, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) };
   const read = async () => {
     const r = await fetchText(url, fetchOpts);
     if (!r.ok) return r;
-    const samples = parsePrometheusText(r.text);
+    const exposition = parseExposition(r.text);
+    const samples = exposition.samples;
+    const observed = samples.filter((s) => (KID_COUNTERS as readonly string[]).includes(s.name)).length;
     const byName: Record<string, { total: number; series: number }> = {};
     for (const name of KID_COUNTERS) {
       const match: Record<string, string> = { kid: options.kid };
@@ -58,7 +68,7 @@ export async function sampleMetricsTraffic(url: string, options: SampleMetricsOp
     // The middleware labels rejections of an untrusted kid as kid="unknown": after the verifier drops
     // the old key its residual traffic shows only as key_not_found, reported here as context.
     const keyNotFound = sumSamples(samples, 'jwt_auth_failures_total', { reason: 'key_not_found', ...(options.env !== undefined ? { env: options.env } : {}) }).total;
-    return { ok: true as const, at: r.fetchedAt.getTime(), byName, keyNotFound };
+    return { ok: true as const, at: r.fetchedAt.getTime(), byName, keyNotFound, observed, format: exposition.format, skippedLines: exposition.skippedLines };
   };
   const first = await read();
   if (!first.ok) return { ok: false, from: 'metrics', location: url, error: first.error, message: first.message };
@@ -77,7 +87,8 @@ export async function sampleMetricsTraffic(url: string, options: SampleMetricsOp
   // The configured interval, not the measured one: keeps the rate deterministic for a given delta.
   const seconds = options.intervalSeconds > 0 ? options.intervalSeconds : Math.max(0.001, (second.at - first.at) / 1000);
   const knf = second.keyNotFound >= first.keyNotFound ? second.keyNotFound - first.keyNotFound : second.keyNotFound;
-  return { ok: true, from: 'metrics', location: url, rate: count / seconds, count, seconds, detail: { counters: perCounter, intervalSeconds: options.intervalSeconds, keyNotFoundAnyKidRate: knf / seconds } };
+  const detail = { counters: perCounter, intervalSeconds: options.intervalSeconds, keyNotFoundAnyKidRate: knf / seconds, format: second.format, skippedLines: second.skippedLines };
+  return { ok: true, from: 'metrics', location: url, rate: count / seconds, count, seconds, observed: Math.min(first.observed, second.observed), detail };
 }
 
 export interface CountLogOptions {
@@ -146,5 +157,5 @@ export function countLogTraffic(file: string, options: CountLogOptions): Traffic
     }
     count++;
   }
-  return { ok: true, from: 'log', location: file, rate: count / options.windowSeconds, count, seconds: options.windowSeconds, detail: { lines, skippedLines: skipped, outsideWindow: outside } };
+  return { ok: true, from: 'log', location: file, rate: count / options.windowSeconds, count, seconds: options.windowSeconds, observed: lines - skipped, detail: { lines, skippedLines: skipped, outsideWindow: outside } };
 }

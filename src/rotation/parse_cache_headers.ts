@@ -1,6 +1,8 @@
+import { cacheLifetime, type CachingHeaders } from '../net/cache_lifetime.ts';
+
 /** What a JWKS response's HTTP caching headers allow. */
 export interface CachePolicy {
-  /** Cache-Control max-age (RFC 9111 section 5.2.2.1), or Expires - Date when only Expires is given. */
+  /** Freshness lifetime: Cache-Control max-age (RFC 9111 section 5.2.2.1), or Expires - Date (section 4.2.1). */
   maxAgeSeconds?: number;
   /** s-maxage: what shared caches (CDN, proxy) may keep (RFC 9111 section 5.2.2.10). */
   sharedMaxAgeSeconds?: number;
@@ -8,35 +10,28 @@ export interface CachePolicy {
   noCache: boolean;
   /** Where maxAgeSeconds came from. */
   from?: 'cache-control' | 'expires';
+  /** How old the response already was when fetched: Age, or the time since its Date (section 4.2.3). */
+  ageSeconds: number;
+  /** Freshness left when fetched (maxAgeSeconds - ageSeconds, at least 0): what a verifier fetching it now caches it for. */
+  remainingSeconds?: number;
 }
 
 /**
- * Parses Cache-Control and Expires of a JWKS response. `fetchedAt` (the
- * response time) turns an Expires date into seconds. Cache-Control wins
- * over Expires (RFC 9111 section 5.3).
+ * The caching policy of a JWKS response, read by the one cache-lifetime
+ * reader the middleware uses too (src/net/cache_lifetime.ts): Cache-Control
+ * wins over Expires (RFC 9111 section 5.3), Expires counts from Date, and
+ * Age / Date say how much of the lifetime was already used. `fetchedAt` is
+ * the response time.
  *
- * @example parseCacheHeaders('public, max-age=300', undefined, new Date()).maxAgeSeconds // 300
+ * @example parseCacheHeaders({ 'cache-control': 'public, max-age=300', age: '250' }, new Date()).remainingSeconds // 50
  */
-export function parseCacheHeaders(cacheControl: string | undefined, expires: string | undefined, fetchedAt: Date | undefined): CachePolicy {
-  const out: CachePolicy = { noCache: false };
-  if (cacheControl) {
-    for (const part of cacheControl.split(',')) {
-      const [rawName, rawValue] = part.trim().split('=', 2);
-      const name = (rawName ?? '').toLowerCase();
-      const value = rawValue?.replace(/^"|"$/g, '');
-      if (name === 'no-store' || name === 'no-cache') out.noCache = true;
-      if (name === 'max-age' && value !== undefined && /^\d+$/.test(value)) {
-        out.maxAgeSeconds = Number(value);
-        out.from = 'cache-control';
-      }
-      if (name === 's-maxage' && value !== undefined && /^\d+$/.test(value)) out.sharedMaxAgeSeconds = Number(value);
-    }
-  }
-  if (out.maxAgeSeconds === undefined && expires && fetchedAt) {
-    const t = Date.parse(expires);
-    // RFC 9111 section 5.3: an invalid Expires (e.g. "0") means already expired.
-    out.maxAgeSeconds = Number.isNaN(t) ? 0 : Math.max(0, Math.round((t - fetchedAt.getTime()) / 1000));
-    out.from = 'expires';
+export function parseCacheHeaders(headers: CachingHeaders, fetchedAt: Date): CachePolicy {
+  const l = cacheLifetime(headers, fetchedAt);
+  const out: CachePolicy = { noCache: l.noCache, ageSeconds: l.ageSeconds, ...(l.sharedMaxAgeSeconds !== undefined ? { sharedMaxAgeSeconds: l.sharedMaxAgeSeconds } : {}) };
+  if (l.from === 'max-age' || l.from === 'expires') {
+    out.maxAgeSeconds = l.freshnessLifetimeSeconds!;
+    out.from = l.from === 'max-age' ? 'cache-control' : 'expires';
+    out.remainingSeconds = l.ttlSeconds!;
   }
   return out;
 }

@@ -139,11 +139,11 @@ test('unreachable verifier and issuer, invalid debug document', async () => {
 
 test('cache headers: max-age, Expires, no-store', () => {
   const at = new Date('2026-11-28T12:00:00Z');
-  assert.equal(parseCacheHeaders('public, max-age=300, s-maxage=900', undefined, at).maxAgeSeconds, 300);
-  assert.equal(parseCacheHeaders('public, max-age=300, s-maxage=900', undefined, at).sharedMaxAgeSeconds, 900);
-  assert.deepEqual(parseCacheHeaders(undefined, 'Sat, 28 Nov 2026 12:05:00 GMT', at), { noCache: false, maxAgeSeconds: 300, from: 'expires' });
-  assert.equal(parseCacheHeaders(undefined, '0', at).maxAgeSeconds, 0);
-  assert.equal(parseCacheHeaders('no-store', undefined, at).noCache, true);
+  assert.equal(parseCacheHeaders({ 'cache-control': 'public, max-age=300, s-maxage=900' }, at).maxAgeSeconds, 300);
+  assert.equal(parseCacheHeaders({ 'cache-control': 'public, max-age=300, s-maxage=900' }, at).sharedMaxAgeSeconds, 900);
+  assert.deepEqual(parseCacheHeaders({ expires: 'Sat, 28 Nov 2026 12:05:00 GMT' }, at), { noCache: false, maxAgeSeconds: 300, from: 'expires', ageSeconds: 0, remainingSeconds: 300 });
+  assert.equal(parseCacheHeaders({ expires: '0' }, at).maxAgeSeconds, 0);
+  assert.equal(parseCacheHeaders({ 'cache-control': 'no-store' }, at).noCache, true);
 });
 
 test('CLI: rotation check with a snapshot file and a contract, exit codes', async () => {
