@@ -128,7 +128,7 @@ test('token input given correctly: argument, file path, -, --token-file (also -)
   assert.ok(JSON.parse(pasted.stdout).findings.some((f: { code: string; detail?: { stripped?: string } }) => f.code === 'header_malformed' && f.detail?.stripped === 'doubled_bearer'));
 });
 
-test('inline key flags: a missing --key or --secret @file, an unset env: secret, a non-URL --jwks-url, an undecodable secret exit 2', async () => {
+test('inline key flags: a missing --key or --secret @file, an unset env: secret, a non-URL --jwks-url, an undecodable secret exit 2; given correctly they verify', async () => {
   const base = ['diagnose', token, ...inline];
   await usage([...base, '--key', join(dir, 'missing.pem')], ['--key', 'missing.pem']);
   await usage([...base, '--key', join(dir, 'missing.jwks.json')], ['missing.jwks.json']);
@@ -141,12 +141,9 @@ test('inline key flags: a missing --key or --secret @file, an unset env: secret,
   assert.equal(r.stderr.includes(notHex), false, 'the secret is never echoed');
   await usage([...base, '--secret', 'not base64 !!', '--secret-encoding', 'base64'], ['--secret-encoding']);
   await usage([...base, '--secret', '@' + join(dir, 'secret.txt'), '--secret-encoding', 'hex'], ['--secret-encoding']);
-});
-
-test('inline key flags given correctly verify the token', async () => {
-  const base = ['diagnose', token, ...inline, '--format', 'json'];
+  // The same flags given correctly verify the token.
   const ok = async (args: string[], env: Record<string, string> = {}) => {
-    const r = await runCli([...base, ...args], { env });
+    const r = await runCli([...base, '--format', 'json', ...args], { env });
     assert.equal(r.code, 0, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
     assert.equal(JSON.parse(r.stdout).result, 'valid');
   };
@@ -155,7 +152,7 @@ test('inline key flags given correctly verify the token', async () => {
   await ok(['--secret', Buffer.from(SECRET).toString('hex'), '--secret-encoding', 'hex']);
   await ok(['--secret', Buffer.from(SECRET).toString('base64'), '--secret-encoding', 'base64']);
   // A well-formed --jwks-url that cannot be reached stays a finding (exit 1), not a usage error.
-  const down = await runCli([...base, '--jwks-url', `${server.url}/missing.json`]);
+  const down = await runCli([...base, '--format', 'json', '--jwks-url', `${server.url}/missing.json`]);
   assert.equal(down.code, 1);
   assert.equal(JSON.parse(down.stdout).result, 'jwks_unreachable');
 });
