@@ -141,7 +141,8 @@ export async function requireInlineKeys(r: ResolvedExpectations): Promise<void> 
   if (local.length === 0) return;
   const { resolveKeySpec } = await import('../keys/sources.ts');
   for (const { flag, spec } of local) {
-    const loaded = await resolveKeySpec(spec, { timeoutMs: r.timeoutMs });
+    // The same folder the diagnoser resolves relative paths against (the contract's, with --env).
+    const loaded = await resolveKeySpec(spec, { timeoutMs: r.timeoutMs, ...(r.contract ? { baseDir: r.contract.baseDir } : {}) });
     const failed = loaded.sources.find((s) => !s.ok);
     if (!failed && loaded.keys.length > 0) continue;
     const why = failed?.error ?? 'no usable key in it';
