@@ -19,7 +19,7 @@ remote clock (as decoded, unverified).
 
 Examples:
   $ jwt-doctor clock --env staging
-  $ jwt-doctor clock --env staging --token "$TOKEN" --samples 8 --format json
+  $ jwt-doctor clock "$TOKEN" --env staging --samples 8 --format json
   $ jwt-doctor clock --issuer-url https://auth.example.com --api-url https://api.example.com --clock-tolerance 5
 
 Exit codes: 0 every clock within tolerance (and the token's times acceptable

@@ -17,8 +17,8 @@ transport_error, redirect_blocked, unexpected_status. The token itself is
 never printed: only its length and SHA-256.
 
 Examples:
-  $ jwt-doctor probe --env staging --token "$TOKEN"
-  $ jwt-doctor probe --env staging --token-file token.txt --route /v1/me --route /v1/orders --format json
+  $ jwt-doctor probe "$TOKEN" --env staging
+  $ jwt-doctor probe token.txt --env staging --route /v1/me --route /v1/orders --format json
   $ jwt-doctor probe --base-url http://127.0.0.1:8080 --route /v1/me --token "$TOKEN" --timeout 2000
 
 Exit codes: 0 every route answers the status the contract expects, 1 some route
