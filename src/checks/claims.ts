@@ -38,7 +38,7 @@ const NEAR_MISS_HINTS: Record<string, string> = {
   case: 'The issuers differ only in letter case: iss is case-sensitive.',
   scheme: 'The issuers differ only in scheme (http vs https).',
   port: 'The issuers differ only in port.',
-  host_alias: 'Same issuer path on another host: the token was likely minted by another environment (staging vs prod host).',
+  host_alias: 'Same issuer path on another host: the token was likely minted by another deployment of the issuer (staging vs prod host).',
 };
 
 function otherEnvFor(kind: 'issuer' | 'audience', values: unknown[], ctx: ClaimContext): string[] {

@@ -243,12 +243,18 @@ function fitsAlg(k: KeyRecord, alg: string): boolean {
   return k.algorithms.includes(alg) && (k.use === undefined || k.use === 'sig') && (k.keyOps === undefined || k.keyOps.includes('verify'));
 }
 
+/** No trusted key at all: nothing was configured (or every source was empty), which is not the signer's kid problem. */
+const NO_TRUSTED_KEY_HINT = 'No key is trusted: no key source gave a key. List the keys in the contract (keys:), or pass --key, --jwks-url or --secret.';
+
 function keyNotFound(kid: string | undefined, alg: AlgorithmEntry, keys: readonly KeyRecord[]): Finding {
+  const kids = [...new Set(keys.map((k) => k.kid).filter((k) => k !== undefined))];
   return makeFinding('key_not_found', {
     claim: 'header.kid',
-    expected: [...new Set(keys.map((k) => k.kid).filter((k) => k !== undefined))],
-    actual: kid ?? null,
-    detail: { alg: alg.name, trustedKeys: keys.length, ...(kid === undefined ? { tokenHasKid: false } : {}) },
+    // An empty list would read "expected , found kid": say nothing rather than nothing-as-a-value.
+    ...(kids.length > 0 ? { expected: kids } : {}),
+    ...(kid !== undefined || keys.length > 0 ? { actual: kid ?? null } : {}),
+    detail: { alg: alg.name, trustedKeys: keys.length, ...(kid === undefined ? { tokenHasKid: false } : {}), ...(keys.length === 0 ? { reason: 'no_trusted_keys' } : {}) },
+    ...(keys.length === 0 ? { hint: NO_TRUSTED_KEY_HINT } : {}),
   });
 }
 

@@ -1,61 +1,18 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { ContractError, DEFAULT_CONTRACT_FILE, loadContract, type Contract } from '../contract/load.ts';
+import { assertSecretVariablesSet, ContractError, DEFAULT_CONTRACT_FILE, loadContract, type Contract } from '../contract/load.ts';
 import type { Expectations } from '../expectations.ts';
 import type { KeySpec } from '../keys/sources.ts';
 import { ALGORITHM_NAMES } from '../keys/algorithms.ts';
-import { parseInstant } from '../report/format_time.ts';
+import { MAX_TIMEOUT_MS, parseNumberFlag, parseOptionalNow, parsePositiveInt, parseTimeout, parseUrlFlag } from './flags.ts';
+import { EXIT, UsageError } from './usage_error.ts';
 import type { SecretEncoding } from '../keys/import.ts';
-
-/** A usage error: exit code 2 with a message saying what to fix. */
-export class UsageError extends Error {
-  readonly code = 'usage';
-}
-
-export const EXIT = { ok: 0, fail: 1, usage: 2 } as const;
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 const collectAlg = (v: string, prev: string[] = []) => {
   if (!ALGORITHM_NAMES.includes(v)) throw new InvalidArgumentError(`unknown algorithm "${v}" (none is never allowed); use one of ${ALGORITHM_NAMES.join(', ')}`);
   return [...prev, v];
 };
-
-/** Reads the token: argument, `-` for stdin, or --token-file. */
-export function readTokenInput(arg: string | undefined, tokenFile: string | undefined): string {
-  if (tokenFile !== undefined) {
-    try {
-      return readFileSync(tokenFile, 'utf8');
-    } catch (e) {
-      throw new UsageError(`cannot read --token-file ${tokenFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-  }
-  if (arg === undefined) throw new UsageError('give the token as an argument, "-" to read stdin, or --token-file FILE');
-  if (arg === '-') {
-    try {
-      return readFileSync(0, 'utf8');
-    } catch {
-      throw new UsageError('could not read the token from stdin');
-    }
-  }
-  // `diagnose examples/tokens/local-login.jwt`: a path to a file holding the
-  // token (a compact JWS never contains "/" and rarely names an existing file).
-  if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(arg) && arg.length < 4096 && isFile(arg)) {
-    try {
-      return readFileSync(arg, 'utf8');
-    } catch (e) {
-      throw new UsageError(`cannot read token file ${arg}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-  }
-  return arg;
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
 
 /** Options shared by every command that checks a token against expectations. */
 export function addExpectationOptions(cmd: Command): Command {
@@ -73,9 +30,9 @@ export function addExpectationOptions(cmd: Command): Command {
     .option('--jwks-url <url>', 'JWKS URL to fetch keys from')
     .option('--secret <value>', 'HMAC secret: VALUE, @FILE or env:NAME')
     .addOption(new Option('--secret-encoding <enc>', 'how to read --secret').choices(['utf8', 'base64', 'base64url', 'hex']).default('utf8'))
-    .option('--timeout <ms>', 'timeout for every network fetch in ms', '5000')
+    .option('--timeout <ms>', `timeout for every network fetch in ms (1 to ${MAX_TIMEOUT_MS})`, '5000')
     .option('--max-token-bytes <n>', 'token size cap in bytes (default 16384)')
-    .option('--now <instant>', 'evaluate at this instant: UNIX seconds or ISO 8601');
+    .option('--now <instant>', 'evaluate at this instant: ISO 8601 with Z or an offset, or UNIX seconds');
 }
 
 export interface ExpectationFlags {
@@ -95,13 +52,6 @@ export interface ExpectationFlags {
   timeout?: string;
   maxTokenBytes?: string;
   now?: string;
-}
-
-function number(flag: string, v: string | undefined, min = 0): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < min) throw new UsageError(`${flag} expects a number >= ${min}, got "${v}"`);
-  return n;
 }
 
 /** Loads the contract named by --contract, or ./auth-contract.yaml when present. */
@@ -130,42 +80,86 @@ export interface ResolvedExpectations {
   contract?: Contract;
   now?: number;
   timeoutMs: number;
+  /** Key sources given by flags (--key, --secret), by flag, when they replace the contract's. */
+  inlineKeys?: { flag: string; spec: KeySpec }[];
 }
 
 /** Contract environment, overridden by inline flags (step CLI style). */
 export function resolveExpectations(flags: ExpectationFlags): ResolvedExpectations {
-  const contract = loadContractFlag(flags);
+  const timeoutMs = parseTimeout(flags.timeout);
+  const now = parseOptionalNow(flags.now);
   const inlineKeys = (flags.key?.length ?? 0) > 0 || flags.jwksUrl !== undefined || flags.secret !== undefined;
   const inlineAny = inlineKeys || flags.iss || flags.aud || flags.alg || flags.typ || flags.require;
+  // An explicit --contract is always validated; ./auth-contract.yaml only when it is used.
+  const contract = flags.contract !== undefined || flags.env !== undefined || !inlineAny ? loadContractFlag(flags) : undefined;
   let base: Expectations = {};
-  if (contract && (flags.env !== undefined || !inlineAny)) base = pickEnvironment(contract, flags.env);
-  else if (flags.env !== undefined) throw new UsageError(`--env ${flags.env} needs a contract: pass --contract FILE`);
+  // Inline mode (flags, no --env) uses no environment of the contract, so
+  // the contract is not passed on: with it, every environment would be
+  // "another environment" in provenance findings and hints.
+  const useContract = contract !== undefined && (flags.env !== undefined || !inlineAny);
+  if (useContract) {
+    base = pickEnvironment(contract, flags.env);
+    if (!inlineKeys) requireSecretVariables(contract, base.name);
+  } else if (flags.env !== undefined) throw new UsageError(`--env ${flags.env} needs a contract: pass --contract FILE`);
   const e: Expectations = { ...base };
   if (flags.iss) e.issuer = flags.iss;
   if (flags.aud) e.audience = flags.aud;
   if (flags.alg) e.algorithms = flags.alg;
   if (flags.typ !== undefined) e.typ = flags.typ;
   if (flags.require) e.requiredClaims = flags.require;
-  const tol = number('--clock-tolerance', flags.clockTolerance);
+  const tol = parseNumberFlag('--clock-tolerance', flags.clockTolerance, { unit: 'seconds' });
   if (tol !== undefined) e.clockToleranceSeconds = tol;
-  const maxAge = number('--max-age', flags.maxAge);
+  const maxAge = parseNumberFlag('--max-age', flags.maxAge, { unit: 'seconds' });
   if (maxAge !== undefined) e.maxTokenAgeSeconds = maxAge;
-  const maxBytes = number('--max-token-bytes', flags.maxTokenBytes, 16);
-  if (maxBytes !== undefined) e.maxTokenBytes = maxBytes;
+  if (flags.maxTokenBytes !== undefined) e.maxTokenBytes = parsePositiveInt('--max-token-bytes', flags.maxTokenBytes, 16);
+  const out: ResolvedExpectations = { expectations: e, ...(useContract ? { contract } : {}), ...(now !== undefined ? { now } : {}), timeoutMs };
   if (inlineKeys) {
-    const keys: KeySpec[] = [];
-    for (const k of flags.key ?? []) keys.push(/\.(pem|crt|cer)$/i.test(k) || readHead(k).includes('-----BEGIN') ? { pem: k } : { jwk: k });
-    if (flags.jwksUrl !== undefined) keys.push({ jwksUri: flags.jwksUrl });
-    if (flags.secret !== undefined) keys.push({ secret: secretSpec(flags.secret, flags.secretEncoding as SecretEncoding) });
-    e.keys = keys;
+    const keys: { flag: string; spec: KeySpec }[] = [];
+    for (const k of flags.key ?? []) keys.push({ flag: `--key ${k}`, spec: /\.(pem|crt|cer)$/i.test(k) || readHead(k).includes('-----BEGIN') ? { pem: k } : { jwk: k } });
+    if (flags.jwksUrl !== undefined) keys.push({ flag: '--jwks-url', spec: { jwksUri: parseUrlFlag('--jwks-url', flags.jwksUrl)! } });
+    if (flags.secret !== undefined) keys.push({ flag: secretFlagName(flags.secret), spec: { secret: secretSpec(flags.secret, flags.secretEncoding as SecretEncoding) } });
+    e.keys = keys.map((k) => k.spec);
+    out.inlineKeys = keys;
   }
-  const timeoutMs = number('--timeout', flags.timeout, 1) ?? 5000;
-  let now: number | undefined;
-  if (flags.now !== undefined) {
-    now = parseInstant(flags.now);
-    if (now === undefined) throw new UsageError(`--now expects UNIX seconds or ISO 8601, got "${flags.now}"`);
+  return out;
+}
+
+/** Names the --secret flag without its value: the value may be the secret itself. */
+function secretFlagName(v: string): string {
+  return v.startsWith('@') || v.startsWith('env:') ? `--secret ${v}` : '--secret';
+}
+
+/**
+ * Inline keys are the operator's own input: a --key or --secret @FILE that
+ * does not exist, an unset --secret env:NAME, or a secret that does not
+ * decode under --secret-encoding is a usage error (exit 2), not a
+ * jwks_unreachable finding about the token. (A --jwks-url that cannot be
+ * fetched stays a finding: the network is the environment's.)
+ */
+export async function requireInlineKeys(r: ResolvedExpectations): Promise<void> {
+  const local = (r.inlineKeys ?? []).filter((k) => !('jwksUri' in k.spec));
+  if (local.length === 0) return;
+  const { resolveKeySpec } = await import('../keys/sources.ts');
+  for (const { flag, spec } of local) {
+    // The same folder the diagnoser resolves relative paths against (the contract's, with --env).
+    const loaded = await resolveKeySpec(spec, { timeoutMs: r.timeoutMs, ...(r.contract ? { baseDir: r.contract.baseDir } : {}) });
+    const failed = loaded.sources.find((s) => !s.ok);
+    if (!failed && loaded.keys.length > 0) continue;
+    const why = failed?.error ?? 'no usable key in it';
+    const fix = 'secret' in spec ? secretFix(why) : 'give a readable JWK, JWK Set, PEM (SPKI, PKCS#1) or certificate file';
+    throw new UsageError(`${flag}: ${why}: ${fix}`);
   }
-  return { expectations: e, ...(contract ? { contract } : {}), ...(now !== undefined ? { now } : {}), timeoutMs };
+}
+
+function secretFix(why: string): string {
+  if (/environment variable/.test(why)) return 'export it, or pass the secret as --secret @FILE';
+  if (/not valid (hex|base64)/.test(why)) return 'check --secret-encoding (utf8, base64, base64url or hex)';
+  return 'check the --secret value or file';
+}
+
+/** A contract environment whose HMAC secret comes from an unset variable is a contract error (exit 2). */
+export function requireSecretVariables(contract: Contract, envName: string | undefined): void {
+  if (envName !== undefined) assertSecretVariablesSet(contract, envName);
 }
 
 function readHead(path: string): string {
@@ -193,4 +187,5 @@ export function useColor(): boolean {
   return Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
 }
 
-export { ContractError };
+export { ContractError, EXIT, UsageError };
+export { readTokenInput } from './read_token_input.ts';

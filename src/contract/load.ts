@@ -107,6 +107,30 @@ export function loadContract(pathOrObject: string | Record<string, unknown>, opt
   return out;
 }
 
+/**
+ * An environment whose HMAC secret is read from an unset (or empty)
+ * variable (`secret: { env: NAME }`) cannot verify anything: a contract
+ * error naming the variable and the field path, raised when that
+ * environment is used (an unset secret of another environment does not
+ * stop a diagnosis of this one).
+ *
+ * @example assertSecretVariablesSet(contract, 'local') // throws ContractError when JWT_SECRET is unset
+ */
+export function assertSecretVariablesSet(contract: Contract, envName: string, vars: Record<string, string | undefined> = process.env): void {
+  const raw = contract.raw as { defaults?: { keys?: unknown }; environments?: Record<string, { keys?: unknown }> };
+  const own = raw.environments?.[envName]?.keys;
+  const [keys, base] = own !== undefined ? [own, `environments.${envName}.keys`] : [raw.defaults?.keys, 'defaults.keys'];
+  if (!Array.isArray(keys)) return;
+  keys.forEach((k, i) => {
+    const secret = (k as { secret?: unknown } | null)?.secret;
+    const name = secret !== null && typeof secret === 'object' ? (secret as { env?: unknown }).env : undefined;
+    if (typeof name !== 'string') return;
+    const value = vars[name];
+    if (value !== undefined && value !== '') return;
+    throw new ContractError(contract.path ?? '(object)', `${base}[${i}].secret.env`, `environment variable ${name} to be set (it holds the HMAC secret of environment ${envName})`, value === '' ? 'it is empty' : 'it is not set');
+  });
+}
+
 function normalizeEnvironment(name: string, env: Record<string, unknown>, owners: Owners): Expectations {
   const list = (v: unknown) => (v === undefined ? undefined : Array.isArray(v) ? (v as string[]) : [v as string]);
   const out: Expectations = { ...env, name };

@@ -25,9 +25,31 @@ export function describeInstant(claim: 'exp' | 'nbf' | 'iat' | string, value: nu
   return `${iso} (${rel})`;
 }
 
-/** --now accepts UNIX seconds or ISO 8601. */
+/** UNIX seconds: digits, optionally a decimal fraction (RFC 7519 NumericDate). */
+const UNIX_SECONDS = /^\d{1,12}(\.\d+)?$/;
+/** ISO 8601 / RFC 3339 date-time with a mandatory offset (Z or +hh:mm). */
+const ISO_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?([Zz]|([+-])(\d{2}):?(\d{2}))$/;
+
+/**
+ * An instant given on the command line (--now, --retire-at): UNIX seconds
+ * (integer or decimal) or ISO 8601 with Z or a UTC offset. A local time
+ * without an offset, a date alone, out-of-range fields (month 13, Feb 30,
+ * 25:00) and free text ('yesterday') are refused: undefined.
+ *
+ * @example parseInstant('2026-11-30T21:05:00+01:00') // 1796069100
+ */
 export function parseInstant(text: string): number | undefined {
-  if (/^-?\d+(\.\d+)?$/.test(text.trim())) return Number(text);
-  const t = Date.parse(text);
-  return Number.isNaN(t) ? undefined : t / 1000;
+  if (UNIX_SECONDS.test(text)) return Number(text);
+  const m = ISO_WITH_OFFSET.exec(text);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map((x) => Number(x ?? 0)) as [number, number, number, number, number, number];
+  const fraction = m[7] ? Number(m[7]) : 0;
+  const offH = m[10] !== undefined ? Number(m[10]) : 0;
+  const offM = m[11] !== undefined ? Number(m[11]) : 0;
+  if (mo < 1 || mo > 12 || h > 23 || mi > 59 || s > 59 || offH > 23 || offM > 59) return undefined;
+  const utc = Date.UTC(y, mo - 1, d, h, mi, s);
+  // Date.UTC rolls Feb 30 over to March 2: a day that does not exist is refused.
+  if (new Date(utc).getUTCDate() !== d) return undefined;
+  const offset = (m[9] === '-' ? -1 : 1) * (offH * 60 + offM) * 60;
+  return utc / 1000 + fraction - offset;
 }

@@ -69,9 +69,10 @@ test('token input: "-" reads stdin, --token-file, a pasted Authorization line is
   const viaFile = await runCli(['diagnose', '--token-file', join(dir, 't.txt'), '--key', join(dir, 'ec.jwk.json'), '--now', String(NOW), '--format', 'json']);
   assert.equal(viaFile.code, 0);
   assert.deepEqual(jsonOut(viaFile).findings.map((f) => f.detail!.stripped), ['quotes']);
+  // An empty stdin is the operator's mistake, not a missing header: usage error (test/cli/usage_errors.test.ts).
   const empty = await runCli(['diagnose', '-', '--key', join(dir, 'ec.jwk.json'), '--format', 'json'], { input: '' });
-  assert.equal(empty.code, 1);
-  assert.equal(jsonOut(empty).result, 'header_missing');
+  assert.equal(empty.code, 2);
+  assert.equal(empty.stdout, '');
 });
 
 test('inline expectations: --iss (repeatable), --aud, --alg, --typ, --require, --key JWK/JWKS/PEM/cert, --now unix and ISO', async () => {

@@ -7,6 +7,7 @@ import { decodeToken } from '../../token/decode.ts';
 import { normalizeTokenInput } from '../../token/normalize.ts';
 import { ContractError } from '../../contract/load.ts';
 import { EXIT, loadContractFlag, readTokenInput, UsageError } from '../common.ts';
+import { MAX_TIMEOUT_MS, parseNumberFlag, parsePositiveInt, parseTimeout, parseUrlFlag } from '../flags.ts';
 
 const HELP = `
 Measures how far the issuer's and the API's clocks are from this machine's,
@@ -18,7 +19,7 @@ remote clock (as decoded, unverified).
 
 Examples:
   $ jwt-doctor clock --env staging
-  $ jwt-doctor clock --env staging --token "$TOKEN" --samples 8 --format json
+  $ jwt-doctor clock "$TOKEN" --env staging --samples 8 --format json
   $ jwt-doctor clock --issuer-url https://auth.example.com --api-url https://api.example.com --clock-tolerance 5
 
 Exit codes: 0 every clock within tolerance (and the token's times acceptable
@@ -37,40 +38,27 @@ interface Flags {
   format: string;
 }
 
-function positive(flag: string, v: string, min: number): number {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < min) throw new UsageError(`${flag} expects a number >= ${min}, got "${v}"`);
-  return n;
-}
-
-function httpUrl(flag: string, v: string): string {
-  try {
-    const u = new URL(v);
-    if (u.protocol === 'http:' || u.protocol === 'https:') return v;
-  } catch {
-    // fall through
-  }
-  throw new UsageError(`${flag} expects an http(s) URL, got "${v}"`);
-}
-
 export function register(program: Command): void {
   program
     .command('clock')
     .description("offset of the issuer's and API's clocks from HTTP Date headers, against the contract tolerance")
     .option('-c, --contract <file>', 'environment contract (default ./auth-contract.yaml when present)')
     .option('-e, --env <name>', 'environment (issuerBaseUrl or first issuer, and api.baseUrl)')
-    .option('-t, --token <token>', "place this token's iat/nbf/exp on each remote clock (- for stdin)")
-    .option('--token-file <file>', 'read the token from a file')
+    .argument('[token]', "place this token's iat/nbf/exp on each remote clock (the token, a file holding it, or - for stdin)")
+    .option('-t, --token <token>', 'the token, as the argument (kept for scripts)')
+    .option('--token-file <file>', 'read the token from a file (- for stdin)')
     .option('--samples <n>', 'requests per clock', '5')
-    .option('--timeout <ms>', 'deadline per request', '5000')
+    .option('--timeout <ms>', `deadline per request (ms, 1 to ${MAX_TIMEOUT_MS})`, '5000')
     .option('--issuer-url <url>', 'issuer URL to read the Date header from (overrides the contract)')
     .option('--api-url <url>', 'API URL to read the Date header from (overrides api.baseUrl)')
     .option('--clock-tolerance <seconds>', 'tolerance in seconds (overrides clockToleranceSeconds)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addHelpText('after', HELP)
-    .action(async (flags: Flags) => {
-      const samples = positive('--samples', flags.samples, 1);
-      const timeoutMs = positive('--timeout', flags.timeout, 1);
+    .action(async (arg: string | undefined, flags: Flags) => {
+      const samples = parsePositiveInt('--samples', flags.samples);
+      const timeoutMs = parseTimeout(flags.timeout);
+      if (arg !== undefined && flags.token !== undefined) throw new UsageError('the token is given twice (the argument and --token): pass only one');
+      const tokenArg = arg ?? flags.token;
       const targets: { target: string; url: string }[] = [];
       let tolerance = 0;
       let envName: string | undefined;
@@ -90,13 +78,13 @@ export function register(program: Command): void {
           targets.push({ target: 'api', url: api.baseUrl });
         }
       }
-      if (flags.issuerUrl !== undefined) replace(targets, 'issuer', httpUrl('--issuer-url', flags.issuerUrl));
-      if (flags.apiUrl !== undefined) replace(targets, 'api', httpUrl('--api-url', flags.apiUrl));
-      if (flags.clockTolerance !== undefined) tolerance = positive('--clock-tolerance', flags.clockTolerance, 0);
+      if (flags.issuerUrl !== undefined) replace(targets, 'issuer', parseUrlFlag('--issuer-url', flags.issuerUrl)!);
+      if (flags.apiUrl !== undefined) replace(targets, 'api', parseUrlFlag('--api-url', flags.apiUrl)!);
+      if (flags.clockTolerance !== undefined) tolerance = parseNumberFlag('--clock-tolerance', flags.clockTolerance, { unit: 'seconds' })!;
       if (targets.length === 0) throw new UsageError('no clock to read: the environment has no issuerBaseUrl, http(s) issuer or api.baseUrl; pass --issuer-url or --api-url');
       let claims: Record<string, unknown> | undefined;
-      if (flags.token !== undefined || flags.tokenFile !== undefined) {
-        const n = normalizeTokenInput(readTokenInput(flags.token, flags.tokenFile));
+      if (tokenArg !== undefined || flags.tokenFile !== undefined) {
+        const n = normalizeTokenInput(readTokenInput({ arg: tokenArg, tokenFile: flags.tokenFile, argName: arg !== undefined ? 'the token argument' : '--token' }));
         const d = decodeToken(n.token);
         if (!d.ok) throw new UsageError(`the token does not decode (${d.findings[0]?.code ?? 'malformed_token'}): run jwt-doctor decode on it`);
         claims = d.token.payload;

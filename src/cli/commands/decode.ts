@@ -1,11 +1,13 @@
 import { Option, type Command } from 'commander';
 import { normalizeTokenInput } from '../../token/normalize.ts';
 import { peekToken, DEFAULT_MAX_TOKEN_BYTES } from '../../token/decode.ts';
-import { describeInstant, parseInstant } from '../../report/format_time.ts';
+import { describeInstant } from '../../report/format_time.ts';
 import { formatValue } from '../../report/text.ts';
 import { sanitizeClaims } from '../../report/sanitize.ts';
 import { REASONS } from '../../reasons.ts';
-import { EXIT, readTokenInput, UsageError } from '../common.ts';
+import { EXIT } from '../usage_error.ts';
+import { readTokenInput } from '../read_token_input.ts';
+import { parseNowFlag, parsePositiveInt } from '../flags.ts';
 
 const HELP = `
 The output is UNVERIFIED: decoding checks the token's shape, never its
@@ -25,19 +27,17 @@ export function register(program: Command): void {
   program
     .command('decode')
     .description('decode a token without trusting it: header, claims, times (UNVERIFIED)')
-    .argument('[token]', 'the token, a pasted header line, or - for stdin')
-    .option('--token-file <file>', 'read the token from a file')
+    .argument('[token]', 'the token, a pasted header line, a file holding it, or - for stdin')
+    .option('--token-file <file>', 'read the token from a file (- for stdin)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--sanitize', 'replace identifying claims (sub, email, name, ...) with short hashes')
     .option('--max-token-bytes <n>', 'size cap checked before decoding', String(DEFAULT_MAX_TOKEN_BYTES))
-    .option('--now <instant>', 'show times relative to this instant (UNIX seconds or ISO 8601)')
+    .option('--now <instant>', 'show times relative to this instant (ISO 8601 with Z or an offset, or UNIX seconds)')
     .addHelpText('after', HELP)
     .action((token: string | undefined, flags: { tokenFile?: string; format: string; sanitize?: boolean; maxTokenBytes: string; now?: string }) => {
-      const raw = readTokenInput(token, flags.tokenFile);
-      const maxBytes = Number(flags.maxTokenBytes);
-      if (!Number.isInteger(maxBytes) || maxBytes < 16) throw new UsageError(`--max-token-bytes expects an integer >= 16, got "${flags.maxTokenBytes}"`);
-      const now = flags.now === undefined ? Date.now() / 1000 : parseInstant(flags.now);
-      if (now === undefined) throw new UsageError(`--now expects UNIX seconds or ISO 8601, got "${flags.now}"`);
+      const maxBytes = parsePositiveInt('--max-token-bytes', flags.maxTokenBytes, 16);
+      const now = parseNowFlag(flags.now);
+      const raw = readTokenInput({ arg: token, tokenFile: flags.tokenFile });
       const input = normalizeTokenInput(raw);
       const peek = input.token ? peekToken(input.token, { maxBytes }) : { findings: [] };
       const findings = [...input.findings, ...peek.findings];

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { createDiagnoser } from '../../diagnose.ts';
-import { addExpectationOptions, addOutputOptions, EXIT, readTokenInput, resolveExpectations, UsageError, type ExpectationFlags } from '../common.ts';
+import { addExpectationOptions, addOutputOptions, EXIT, readTokenInput, requireInlineKeys, resolveExpectations, UsageError, type ExpectationFlags } from '../common.ts';
 import { renderDiagnosis } from '../output.ts';
 
 const HELP = `
@@ -22,8 +22,8 @@ export function register(program: Command): void {
   const cmd = program
     .command('diagnose')
     .description('check a token against an environment: claim delta, reason codes, fix directions')
-    .argument('[token]', 'the token, a pasted "Authorization: Bearer ..." line, or - for stdin')
-    .option('--token-file <file>', 'read the token from a file')
+    .argument('[token]', 'the token, a pasted "Authorization: Bearer ..." line, a file holding it, or - for stdin')
+    .option('--token-file <file>', 'read the token from a file (- for stdin)')
     .option('--headers <file>', 'request dump or header list (curl -v, curl command, devtools, HAR; - for stdin): the token comes from it and its header hygiene is checked');
   addExpectationOptions(cmd);
   addOutputOptions(cmd);
@@ -32,7 +32,8 @@ export function register(program: Command): void {
     const dump = flags.headers === undefined ? undefined : await import('../../probe/headers.ts');
     if (dump && (token !== undefined || flags.tokenFile !== undefined)) throw new UsageError('--headers FILE supplies the token: drop the token argument and --token-file');
     const hygiene = dump?.checkHeaderDump(dump.parseHeaderDump(readHeadersFile(flags.headers!)), dump.headerSettingsFor(r.expectations));
-    const raw = hygiene ? hygiene.token : readTokenInput(token, flags.tokenFile);
+    const raw = hygiene ? hygiene.token : readTokenInput({ arg: token, tokenFile: flags.tokenFile });
+    await requireInlineKeys(r);
     const diagnoser = await createDiagnoser(r.expectations, { ...(r.contract ? { contract: r.contract } : {}), timeoutMs: r.timeoutMs });
     const d0 = diagnoser.diagnose(raw, r.now !== undefined ? { now: r.now } : {});
     const d = dump && hygiene ? dump.mergeHeaderFindings(d0, hygiene) : d0;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { EXIT, loadContractFlag, pickEnvironment, UsageError } from '../common.ts';
 import { compareEnvironments, importSignerKey, type DriftReport } from '../../rotation/compare_environments.ts';
 import { formatFindingLine, formatTable } from '../../rotation/format_text.ts';
-import { parseNumberFlag } from '../../rotation/cli_helpers.ts';
+import { MAX_TIMEOUT_MS, parseTimeout } from '../flags.ts';
 import type { SecretEncoding } from '../../keys/import.ts';
 
 const HELP = `
@@ -73,14 +73,14 @@ export function register(program: Command): void {
     .option('--signer-key <file>', "the signer's key: private or public PEM, certificate, or JWK")
     .option('--signer-secret <secret>', "the signer's HMAC secret: VALUE, @FILE or env:NAME")
     .addOption(new Option('--signer-secret-encoding <enc>', 'how the signer reads its secret').choices(['utf8', 'base64', 'base64url', 'hex']).default('utf8'))
-    .option('--timeout <ms>', 'timeout for every fetch in ms', '5000')
+    .option('--timeout <ms>', `timeout for every fetch in ms (1 to ${MAX_TIMEOUT_MS})`, '5000')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addHelpText('after', HELP)
     .action(async (flags: { from: string; to: string; contract?: string; signerKey?: string; signerSecret?: string; signerSecretEncoding: string; timeout: string; format: string }) => {
       const contract = loadContractFlag(flags, true)!;
       pickEnvironment(contract, flags.from);
       pickEnvironment(contract, flags.to);
-      const timeoutMs = parseNumberFlag('--timeout', flags.timeout, 1)!;
+      const timeoutMs = parseTimeout(flags.timeout);
       if (flags.signerKey !== undefined && flags.signerSecret !== undefined) throw new UsageError('give --signer-key or --signer-secret, not both');
       let signer;
       try {

@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander';
 import { ALGORITHM_NAMES } from '../../keys/algorithms.ts';
-import { EXIT, loadContractFlag, pickEnvironment, UsageError } from '../common.ts';
+import { EXIT, loadContractFlag, pickEnvironment, requireSecretVariables, UsageError } from '../common.ts';
 import { buildKeysReport, formatKeysText } from '../../rotation/keys_report.ts';
-import { parseNowFlag, parseNumberFlag } from '../../rotation/cli_helpers.ts';
+import { MAX_TIMEOUT_MS, parseNowFlag, parseTimeout } from '../flags.ts';
 
 const HELP = `
 SOURCE is a JWKS URL, an issuer URL (OIDC discovery), or a file (JWKS, JWK,
@@ -37,19 +37,20 @@ export function register(program: Command): void {
     .option('-c, --contract <file>', 'environment contract (default ./auth-contract.yaml when present)')
     .option('-e, --env <name>', "environment: its key sources (without SOURCE) and allowed algorithms")
     .option('--alg <alg>', 'allowed algorithm to check keys against (repeatable)', (v: string, p: string[] = []) => [...p, v])
-    .option('--timeout <ms>', 'timeout for every fetch in ms', '5000')
-    .option('--now <instant>', 'evaluate certificate expiry at this instant (UNIX seconds or ISO 8601)')
+    .option('--timeout <ms>', `timeout for every fetch in ms (1 to ${MAX_TIMEOUT_MS})`, '5000')
+    .option('--now <instant>', 'evaluate certificate expiry at this instant (ISO 8601 with Z or an offset, or UNIX seconds)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addHelpText('after', HELP)
     .action(async (source: string | undefined, flags: KeysFlags) => {
       for (const a of flags.alg ?? []) if (!ALGORITHM_NAMES.includes(a)) throw new UsageError(`unknown algorithm "${a}"; use one of ${ALGORITHM_NAMES.join(', ')}`);
-      const timeoutMs = parseNumberFlag('--timeout', flags.timeout, 1)!;
+      const timeoutMs = parseTimeout(flags.timeout);
       const now = parseNowFlag(flags.now);
       let env;
       let contract;
       if (flags.env !== undefined) {
         contract = loadContractFlag(flags, true)!;
         env = pickEnvironment(contract, flags.env);
+        if (source === undefined) requireSecretVariables(contract, env.name);
       }
       if (source === undefined && !env) throw new UsageError('give a SOURCE (JWKS URL, issuer URL or file) or --env NAME with a contract');
       const algorithms = flags.alg ?? env?.algorithms;

@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander';
 import { matchEnvironments, type MatchReport } from '../../match.ts';
 import { sanitizeDiagnosis } from '../../report/sanitize.ts';
-import { EXIT, loadContractFlag, readTokenInput, UsageError } from '../common.ts';
-import { parseInstant } from '../../report/format_time.ts';
+import { EXIT, loadContractFlag, readTokenInput, requireSecretVariables } from '../common.ts';
+import { MAX_TIMEOUT_MS, parseOptionalNow, parseTimeout } from '../flags.ts';
 
 const HELP = `
 Examples:
@@ -26,21 +26,20 @@ export function register(program: Command): void {
   program
     .command('match')
     .description('evaluate a token against every environment of the contract')
-    .argument('[token]', 'the token, a pasted header line, or - for stdin')
-    .option('--token-file <file>', 'read the token from a file')
+    .argument('[token]', 'the token, a pasted header line, a file holding it, or - for stdin')
+    .option('--token-file <file>', 'read the token from a file (- for stdin)')
     .option('-c, --contract <file>', 'environment contract (default ./auth-contract.yaml)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--sanitize', 'hash identifying claims in JSON output')
-    .option('--timeout <ms>', 'timeout for every network fetch in ms', '5000')
-    .option('--now <instant>', 'evaluate at this instant: UNIX seconds or ISO 8601')
+    .option('--timeout <ms>', `timeout for every network fetch in ms (1 to ${MAX_TIMEOUT_MS})`, '5000')
+    .option('--now <instant>', 'evaluate at this instant: ISO 8601 with Z or an offset, or UNIX seconds')
     .addHelpText('after', HELP)
     .action(async (token: string | undefined, flags: { tokenFile?: string; contract?: string; format: string; sanitize?: boolean; timeout: string; now?: string }) => {
-      const raw = readTokenInput(token, flags.tokenFile);
+      const now = parseOptionalNow(flags.now);
+      const timeoutMs = parseTimeout(flags.timeout);
+      const raw = readTokenInput({ arg: token, tokenFile: flags.tokenFile });
       const contract = loadContractFlag(flags, true)!;
-      const now = flags.now === undefined ? undefined : parseInstant(flags.now);
-      if (flags.now !== undefined && now === undefined) throw new UsageError(`--now expects UNIX seconds or ISO 8601, got "${flags.now}"`);
-      const timeoutMs = Number(flags.timeout);
-      if (!Number.isFinite(timeoutMs) || timeoutMs < 1) throw new UsageError(`--timeout expects milliseconds >= 1, got "${flags.timeout}"`);
+      for (const name of Object.keys(contract.environments)) requireSecretVariables(contract, name);
       const r = await matchEnvironments(raw, contract, { timeoutMs, ...(now !== undefined ? { now } : {}) });
       if (flags.format === 'json') {
         const out = flags.sanitize ? { ...r, diagnoses: Object.fromEntries(Object.entries(r.diagnoses).map(([k, v]) => [k, sanitizeDiagnosis(v)])) } : r;

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { createEchoHandler } from '../../probe/echo_handler.ts';
 import { DEFAULT_ECHO_PATH } from '../../probe/api_config.ts';
 import { UsageError } from '../common.ts';
+import { parsePositiveInt } from '../flags.ts';
 
 const HELP = `
 Serves the echo: a JSON report of which auth-related headers arrived
@@ -41,8 +42,7 @@ export function register(program: Command): void {
     .option('--header <name>', 'custom header the API reads tokens from (repeatable)', collect)
     .addHelpText('after', HELP)
     .action(async (flags: Flags) => {
-      const port = Number(flags.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port expects 0-65535, got "${flags.port}"`);
+      const port = parsePositiveInt('--port', flags.port, 0, 65535);
       if (!flags.path.startsWith('/')) throw new UsageError(`--path expects a path starting with /, got "${flags.path}"`);
       const server = createServer(createEchoHandler({ path: flags.path, anyPath: Boolean(flags.anyPath), headers: flags.header ?? [] }));
       // Slow or idle clients must not hold the process: Node's defaults, made explicit.

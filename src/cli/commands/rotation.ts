@@ -13,7 +13,7 @@ import { loadSourceArgument } from '../../rotation/load_source_argument.ts';
 import { readVerifierKeys } from '../../rotation/read_verifier_keys.ts';
 import { countLogTraffic, sampleMetricsTraffic, type TrafficEvidence } from '../../rotation/measure_traffic.ts';
 import { formatOverlapText, formatRetirementText, formatRotationCheckText } from '../../rotation/format_rotation.ts';
-import { parseInstantFlag, parseNowFlag, parseNumberFlag, parseUrlFlag } from '../../rotation/cli_helpers.ts';
+import { MAX_TIMEOUT_MS, parseInstantFlag, parseNowFlag, parseNumberFlag, parseTimeout, parseUrlFlag } from '../flags.ts';
 
 const CHECK_HELP = `
 Compares the issuer's live key set (the environment's jwksUri / discovery,
@@ -84,7 +84,7 @@ interface Setup {
 }
 
 function setup(flags: CommonFlags): Setup {
-  const timeoutMs = parseNumberFlag('--timeout', flags.timeout, 1)!;
+  const timeoutMs = parseTimeout(flags.timeout);
   const now = parseNowFlag(flags.now);
   let contract: Contract | undefined;
   let env: Expectations | undefined;
@@ -139,8 +139,8 @@ function addCommon(cmd: Command, withVerifier = true): Command {
       .option('--cooldown <seconds>', 'verifier refetch cooldown on unknown kid (default 30, jose cooldownDuration)');
   }
   return cmd
-    .option('--timeout <ms>', 'timeout for every fetch in ms', '5000')
-    .option('--now <instant>', 'evaluate at this instant (UNIX seconds or ISO 8601)')
+    .option('--timeout <ms>', `timeout for every fetch in ms (1 to ${MAX_TIMEOUT_MS})`, '5000')
+    .option('--now <instant>', 'evaluate at this instant (ISO 8601 with Z or an offset, or UNIX seconds)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'));
 }
 
@@ -225,7 +225,7 @@ export function register(program: Command): void {
     .action(async (flags: CommonFlags & { kid: string; metricsUrl?: string; log?: string; threshold: string; interval: string; window: string; unpublishedAt?: string }) => {
       const s = setup(flags);
       const threshold = parseNumberFlag('--threshold', flags.threshold)!;
-      const interval = parseNumberFlag('--interval', flags.interval)!;
+      const interval = parseNumberFlag('--interval', flags.interval, { max: 86_400, unit: 'seconds' })!;
       const windowSeconds = parseNumberFlag('--window', flags.window, 1)!;
       const unpublishedAt = parseInstantFlag('--unpublished-at', flags.unpublishedAt);
       const metricsUrl = parseUrlFlag('--metrics-url', flags.metricsUrl) ?? (flags.log === undefined ? s.verifier.metricsUrl : undefined);
