@@ -33,3 +33,21 @@ test('docs/limits.md states the values the code enforces', () => {
     assert.equal(Number(/^\d+/.exec(valueOf(name))?.[0]), value, name);
   }
 });
+
+test("README's Security defaults table states the same values", async () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const { DEFAULT_TIMEOUT_MS } = await import('../../src/net/fetch_text.ts');
+  /** The value cell of the README row whose first cell starts with `name`. */
+  const cell = (name: string) => {
+    const row = readme.split('\n').find((l) => l.startsWith(`| ${name}`));
+    assert.ok(row, `README has no limits row "${name}"`);
+    return Number(/^\d+/.exec(row.split('|').at(-2)!.trim())?.[0]);
+  };
+  assert.equal(cell('token bytes'), DEFAULT_MAX_TOKEN_BYTES);
+  assert.equal(cell('JSON nesting depth'), MAX_JSON_DEPTH);
+  assert.equal(cell('HTTP request header bytes'), maxHeaderSize);
+  assert.equal(cell('JWKS / discovery / metrics body bytes'), DEFAULT_MAX_BODY_BYTES);
+  assert.equal(cell('candidate keys tried per token'), MAX_CANDIDATE_KEYS);
+  assert.equal(cell('provenance verifications per token'), MAX_PROVENANCE_VERIFICATIONS);
+  assert.equal(cell('network timeout'), DEFAULT_TIMEOUT_MS);
+});
