@@ -55,10 +55,10 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command('jwt-doctor')
     .description('Find out why a JWT that works locally is rejected in staging.')
     .version(packageVersion())
-    .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', EXAMPLES)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    // A usage error is one line saying what to fix (commander's own errors included).
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(`${s.trimEnd()} (run with --help for usage)\n`) });
   // `jwt-doctor help diagnose` is `jwt-doctor diagnose --help` (the full help needs the command loaded).
   if (argv[0] === 'help' && argv[1] !== undefined && Object.prototype.hasOwnProperty.call(COMMANDS, argv[1])) argv = [argv[1], '--help'];
   const name = argv[0];

@@ -70,3 +70,8 @@ test('other number and URL flags share the same parsers', async () => {
   ]);
 });
 
+
+test("commander's own errors (unknown option, a choice outside its list) are one line too", async () => {
+  await usage(['diagnose', token, '--secret', SECRET, '--secret-encoding', 'nope'], ['--secret-encoding']);
+  await usage(['diagnose', token, '--bogus'], ['--bogus']);
+});
