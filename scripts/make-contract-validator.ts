@@ -28,10 +28,21 @@ const UCS2LENGTH = `function ucs2length(str) {
   return length;
 }`;
 
+/**
+ * The schema without its `description`s: they document the fields (docs/contract.md,
+ * schema/auth-contract.schema.json) and validate nothing, and ajv embeds the schema
+ * in the module, so leaving them out keeps it small and unchanged by doc edits.
+ */
+function withoutDescriptions(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(withoutDescriptions);
+  if (schema === null || typeof schema !== 'object') return schema;
+  return Object.fromEntries(Object.entries(schema).filter(([k, v]) => !(k === 'description' && typeof v === 'string')).map(([k, v]) => [k, withoutDescriptions(v)]));
+}
+
 /** The generated module's text, deterministic for a given schema and ajv version. */
 export function renderContractValidator(): string {
   const ajv = new Ajv({ allErrors: true, strict: false, code: { source: true, esm: true } });
-  const code = standaloneCode.default(ajv, ajv.compile(contractSchema)).replace(/^"use strict";/, '');
+  const code = standaloneCode.default(ajv, ajv.compile(withoutDescriptions(contractSchema) as typeof contractSchema)).replace(/^"use strict";/, '');
   const helper = /require\("ajv\/dist\/runtime\/ucs2length"\)\.default/g;
   const body = code.replace(helper, 'ucs2length');
   if (body.includes('require(')) throw new Error('the standalone validator needs another ajv runtime helper: inline it here');

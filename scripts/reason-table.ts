@@ -1,15 +1,27 @@
 /**
- * Prints README's reason-code table from the registry (src/reasons.ts).
- * test/readme.test.ts checks that README carries exactly this table.
+ * docs/reason-codes.md's tables, generated from the registry (src/reasons.ts)
+ * by scripts/docs.ts; test/docs/generated.test.ts fails when they are stale.
  *   node --import tsx scripts/reason-table.ts
  */
-import { REASONS } from '../src/reasons.ts';
+import { CATEGORY_ORDER, REASONS } from '../src/reasons.ts';
+
+const cell = (s: string) => s.replace(/\|/g, '\\|');
 
 export function reasonTable(): string {
   const rows = ['| code | category | severity | owner | HTTP | RFC 6750 error | meaning | fix direction |', '|---|---|---|---|---|---|---|---|'];
   for (const [code, r] of Object.entries(REASONS)) {
-    rows.push(`| \`${code}\` | ${r.category} | ${r.severity} | ${r.owner} | ${r.status} | ${r.rfc6750 ?? '-'} | ${r.title.replace(/\|/g, '\\|')} | ${r.hint.replace(/\|/g, '\\|')} |`);
+    rows.push(`| \`${code}\` | ${r.category} | ${r.severity} | ${r.owner} | ${r.status} | ${r.rfc6750 ?? '-'} | ${cell(r.title)} | ${cell(r.hint)} |`);
   }
+  return rows.join('\n') + '\n';
+}
+
+/** The result ranking: categories from the most fundamental failure down, with their codes. */
+export function categoryOrder(): string {
+  const rows = ['| rank | category | codes |', '|---|---|---|'];
+  CATEGORY_ORDER.forEach((category, i) => {
+    const codes = Object.entries(REASONS).filter(([, r]) => r.category === category).map(([code]) => `\`${code}\``);
+    rows.push(`| ${i + 1} | ${category} | ${codes.join(', ') || '-'} |`);
+  });
   return rows.join('\n') + '\n';
 }
 

@@ -1,49 +1,72 @@
 /**
  * The auth contract's JSON Schema (draft 2020-12 subset, validated with
- * ajv). One place for every field name; README's contract reference
- * follows it. Sections that later front ends own (api, clients, policy,
+ * ajv). One place for every field name: docs/contract.md's field table
+ * and schema/auth-contract.schema.json are generated from it (scripts/docs.ts),
+ * so every field carries a `description`. Sections that later front ends own (api, clients, policy,
  * tokenSource, verifier) are objects whose inner fields those front ends
  * validate with the same error shape.
  */
 
 const stringOrList = { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 }] };
 const seconds = { type: 'number', minimum: 0 };
-const encoding = { enum: ['utf8', 'base64', 'base64url', 'hex'] };
+const timeoutMs = { type: 'integer', minimum: 1, description: 'fetch timeout in ms (default 5000)' };
+const encoding = { enum: ['utf8', 'base64', 'base64url', 'hex'], description: 'how the secret text becomes key bytes (default utf8)' };
 const owners = {
   type: 'object',
+  description: 'teams shown next to each finding\'s owner role (top level, or per environment to override it)',
   additionalProperties: false,
-  properties: { signer: { type: 'string' }, verifier: { type: 'string' }, secrets: { type: 'string' }, gateway: { type: 'string' }, client: { type: 'string' } },
+  properties: {
+    signer: { type: 'string', description: 'team that mints the tokens (identity provider)' },
+    verifier: { type: 'string', description: 'team that runs the API\'s verifier' },
+    secrets: { type: 'string', description: 'team that manages keys and secrets' },
+    gateway: { type: 'string', description: 'team that runs the proxies and gateways in front of the API' },
+    client: { type: 'string', description: 'team that writes the client sending the token' },
+  },
 };
 
 // Key URLs follow no redirect by default (as jose's remote JWKS); a source may opt into
 // same-origin ones. There is no value for another origin (docs/security.md).
-const redirects = { enum: ['none', 'same-origin'] };
+const redirects = { enum: ['none', 'same-origin'], description: 'redirects followed: none (default), or same-origin (at most 5 hops; never another origin, never https to http)' };
 
 const keySpec = {
   type: 'object',
   description: 'one key source',
   oneOf: [
-    { required: ['jwksFile'], properties: { jwksFile: { type: 'string', minLength: 1 } }, additionalProperties: false },
-    { required: ['jwksUri'], properties: { jwksUri: { type: 'string', pattern: '^https?://' }, timeoutMs: { type: 'integer', minimum: 1 }, redirects }, additionalProperties: false },
-    { required: ['discovery'], properties: { discovery: { anyOf: [{ type: 'string', pattern: '^https?://' }, { const: true }] }, timeoutMs: { type: 'integer', minimum: 1 }, redirects }, additionalProperties: false },
-    { required: ['pem'], properties: { pem: { type: 'string', minLength: 1 }, kid: { type: 'string' }, alg: { type: 'string' } }, additionalProperties: false },
-    { required: ['jwk'], properties: { jwk: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'object' }] } }, additionalProperties: false },
+    { required: ['jwksFile'], properties: { jwksFile: { type: 'string', minLength: 1, description: 'JWK Set file, relative to the contract\'s folder' } }, additionalProperties: false },
+    { required: ['jwksUri'], properties: { jwksUri: { type: 'string', pattern: '^https?://', description: 'JWK Set URL' }, timeoutMs, redirects }, additionalProperties: false },
+    {
+      required: ['discovery'],
+      properties: { discovery: { anyOf: [{ type: 'string', pattern: '^https?://' }, { const: true }], description: 'OpenID Connect discovery: the issuer URL, or true for the environment\'s first issuer; the document must name that issuer exactly' }, timeoutMs, redirects },
+      additionalProperties: false,
+    },
+    {
+      required: ['pem'],
+      properties: { pem: { type: 'string', minLength: 1, description: 'PEM public key (SPKI, PKCS#1) or X.509 certificate: a file, or the PEM text inline' }, kid: { type: 'string', description: 'kid the key answers to (default: any token whose alg fits)' }, alg: { type: 'string', description: 'the one algorithm this key verifies' } },
+      additionalProperties: false,
+    },
+    { required: ['jwk'], properties: { jwk: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'object' }], description: 'one public JWK: a file, or the object inline' } }, additionalProperties: false },
     {
       required: ['secret'],
       properties: {
         secret: {
+          description: 'HMAC secret: the text itself, or where to read it ({ value | env | file, encoding })',
           anyOf: [
             { type: 'string', minLength: 1 },
             {
               type: 'object',
               additionalProperties: false,
               minProperties: 1,
-              properties: { value: { type: 'string' }, env: { type: 'string', minLength: 1 }, file: { type: 'string', minLength: 1 }, encoding },
+              properties: {
+                value: { type: 'string', description: 'the secret text' },
+                env: { type: 'string', minLength: 1, description: 'environment variable holding the secret (unset: a usage error)' },
+                file: { type: 'string', minLength: 1, description: 'file holding the secret' },
+                encoding,
+              },
             },
           ],
         },
-        kid: { type: 'string' },
-        alg: { type: 'string', pattern: '^HS(256|384|512)$' },
+        kid: { type: 'string', description: 'kid the secret answers to' },
+        alg: { type: 'string', pattern: '^HS(256|384|512)$', description: 'the one HMAC algorithm this secret verifies' },
       },
       additionalProperties: false,
     },
@@ -52,10 +75,10 @@ const keySpec = {
 
 const claimExpectation = {
   anyOf: [
-    { type: ['string', 'number', 'boolean'] },
-    { type: 'object', required: ['equals'], properties: { equals: {} }, additionalProperties: false },
-    { type: 'object', required: ['oneOf'], properties: { oneOf: { type: 'array' } }, additionalProperties: false },
-    { type: 'object', required: ['includes'], properties: { includes: stringOrList }, additionalProperties: false },
+    { type: ['string', 'number', 'boolean'], description: 'exactly this value' },
+    { type: 'object', required: ['equals'], properties: { equals: { description: 'deep equality with this JSON value' } }, additionalProperties: false },
+    { type: 'object', required: ['oneOf'], properties: { oneOf: { type: 'array', description: 'one of these values' } }, additionalProperties: false },
+    { type: 'object', required: ['includes'], properties: { includes: { ...stringOrList, description: 'a space-delimited string or an array containing all of these (scope)' } }, additionalProperties: false },
   ],
 };
 
@@ -63,45 +86,48 @@ const ALGS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS
 
 export const environmentSchema = {
   type: 'object',
+  description: 'what one environment\'s verifier expects, and where its keys come from',
   additionalProperties: false,
-  patternProperties: { '^x-': {} },
+  patternProperties: { '^x-': { description: 'extension field, ignored' } },
   properties: {
-    description: { type: 'string' },
-    issuer: stringOrList,
-    audience: stringOrList,
-    algorithms: { type: 'array', items: { enum: ALGS }, minItems: 1 },
-    typ: { type: 'string', minLength: 1 },
-    requiredClaims: { type: 'array', items: { type: 'string', minLength: 1 } },
-    claims: { type: 'object', additionalProperties: claimExpectation },
-    clockToleranceSeconds: seconds,
-    maxTokenAgeSeconds: seconds,
-    skewWindowSeconds: seconds,
-    maxTokenBytes: { type: 'integer', minimum: 64 },
-    keys: { type: 'array', items: keySpec },
+    description: { type: 'string', description: 'free text about the environment (shown nowhere, read by people)' },
+    issuer: { ...stringOrList, description: 'accepted iss values (any of; exact, case-sensitive: RFC 7519 section 4.1.1)' },
+    audience: { ...stringOrList, description: 'accepted aud values (any of)' },
+    algorithms: { type: 'array', items: { enum: ALGS }, minItems: 1, description: 'allowed algorithms (default: what the keys can verify; never none)' },
+    typ: { type: 'string', minLength: 1, description: 'expected typ header (case-insensitive, "application/" optional): JWT, at+jwt' },
+    requiredClaims: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'claims that must be present (missing_claim)' },
+    claims: { type: 'object', additionalProperties: claimExpectation, description: 'expected claim values: claim -> value, { equals }, { oneOf } or { includes } (claim_mismatch)' },
+    clockToleranceSeconds: { ...seconds, description: 'leeway for exp, nbf and iat, in seconds (default 0)' },
+    maxTokenAgeSeconds: { ...seconds, description: 'maximum now - iat, in seconds (token_too_old)' },
+    skewWindowSeconds: { ...seconds, description: 'a time failure within this many seconds may be clock skew (default 300)' },
+    maxTokenBytes: { type: 'integer', minimum: 64, description: 'token size cap, checked before any decoding (default 16384)' },
+    keys: { type: 'array', items: keySpec, description: 'trusted key sources, each one of jwksFile, jwksUri, discovery, pem, jwk, secret (all trusted)' },
     owners,
-    production: { type: 'boolean' },
+    production: { type: 'boolean', description: 'marks a production environment' },
     // Sections owned by later front ends (validated there).
-    api: { type: 'object' },
-    clients: { type: 'object' },
-    policy: { type: 'object' },
-    tokenSource: { type: 'object' },
-    verifier: { type: 'object' },
-    issuerBaseUrl: { type: 'string', pattern: '^https?://' },
+    api: { type: 'object', description: 'the API behind the gateway: baseUrl, routes, header, scheme, echoPath (probe, diagnose --headers; docs/cli/probe.md)' },
+    clients: { type: 'object', description: 'the clients of this environment: audience, tokenSource, refreshLeadSeconds (contract diff)' },
+    policy: { type: 'object', description: 'token lifecycle: tokenLifetimeSeconds, refreshTokenLifetimeSeconds, refreshWindowSeconds, keyMaxAgeDays, revocation (rotation overlap, contract diff)' },
+    tokenSource: { type: 'object', description: 'where the verifier reads the token: { header, scheme } or { cookie } (middleware, diagnose --headers)' },
+    verifier: { type: 'object', description: 'the running verifier: debugUrl, metricsUrl, cacheTtlSeconds (rotation check, rotation retire, middleware)' },
+    issuerBaseUrl: { type: 'string', pattern: '^https?://', description: 'where the issuer answers HTTP, for clock (default: the first http(s) issuer)' },
   },
 };
 
 export const contractSchema = {
   type: 'object',
+  description: 'jwt-doctor auth contract: per environment, what the verifier expects and where its keys come from',
   additionalProperties: false,
-  patternProperties: { '^x-': {} },
+  patternProperties: { '^x-': { description: 'extension field, ignored' } },
   required: ['environments'],
   properties: {
-    $schema: { type: 'string' },
-    version: { const: 1 },
+    $schema: { type: 'string', description: 'the JSON Schema this file follows (editors)' },
+    version: { const: 1, description: 'contract format version' },
     owners,
-    defaults: { ...environmentSchema, properties: { ...environmentSchema.properties } },
+    defaults: { ...environmentSchema, description: 'environment fields merged under every environment', properties: { ...environmentSchema.properties } },
     environments: {
       type: 'object',
+      description: 'the environments by name',
       minProperties: 1,
       propertyNames: { pattern: '^[A-Za-z0-9_.-]+$' },
       additionalProperties: environmentSchema,
