@@ -1,11 +1,12 @@
 /**
  * The one error hierarchy (src/errors.ts): every class's code and exit
  * code, instanceof through the base class, the classes being the very ones
- * the modules throw (the old import paths included), and the root `errors`
- * export.
+ * the modules throw (the old import paths included), the root `errors`
+ * export, and every code documented with its exit code.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { errors, importJwk, loadContract } from '../src/index.ts';
 import { ContractError as ContractErrorFromLoad } from '../src/contract/load.ts';
 import { KeyImportError as KeyImportErrorFromImport } from '../src/keys/import.ts';
@@ -61,4 +62,13 @@ test('the classes the modules throw are the hierarchy (old import paths included
   assert.throws(() => importJwk({ kty: 'RSA', e: 'AQAB' }, { kind: 'jwk' }), (e: unknown) => e instanceof KeyImportError && e.code === 'ERR_KEY_IMPORT' && e.exitCode === 2);
   assert.throws(() => loadContract({ environments: { prod: { issuer: 42 } } }), (e: unknown) => e instanceof ContractError && e.code === 'ERR_CONTRACT_INVALID' && e.path === 'environments.prod.issuer');
   assert.throws(() => resolveExpectations({ now: 'yesterday' }), (e: unknown) => e instanceof UsageError && e.code === 'ERR_USAGE' && e.exitCode === 2);
+});
+
+test('every error code is documented with its exit code in docs/cli-input.md', () => {
+  const doc = readFileSync(new URL('../docs/cli-input.md', import.meta.url), 'utf8');
+  const table = doc.slice(doc.indexOf('## Exit codes'));
+  for (const c of CASES) {
+    const row = table.split('\n').find((l) => l.startsWith(`| ${c.exitCode} |`));
+    assert.ok(row?.includes(`\`${c.code}\``), `the exit code ${c.exitCode} row names ${c.code}`);
+  }
 });
