@@ -26,3 +26,4 @@ export { fetchJson, type FetchResult } from './net/fetch_json.ts';
 export { formatDiagnosisText } from './report/text.ts';
 export { formatDiagnosisMarkdown } from './report/markdown.ts';
 export { sanitizeDiagnosis } from './report/sanitize.ts';
+export * as errors from './errors.ts';

@@ -1,14 +1,32 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { InvalidArgumentError, Option, type Command } from 'commander';
-import { assertSecretVariablesSet, ContractError, DEFAULT_CONTRACT_FILE, loadContract, type Contract } from '../contract/load.ts';
+import { InvalidArgumentError, type Command } from 'commander';
+import { assertSecretVariablesSet, DEFAULT_CONTRACT_FILE, loadContract, type Contract } from '../contract/load.ts';
+import { ContractError, EXIT, UsageError } from '../errors.ts';
 import type { Expectations } from '../expectations.ts';
 import type { KeySpec } from '../keys/sources.ts';
 import { ALGORITHM_NAMES } from '../keys/algorithms.ts';
-import { MAX_TIMEOUT_MS, parseNumberFlag, parseOptionalNow, parsePositiveInt, parseTimeout, parseUrlFlag } from './flags.ts';
-import { EXIT, UsageError } from './usage_error.ts';
+import {
+  clockToleranceOption,
+  collect,
+  contractOption,
+  envOption,
+  formatOption,
+  jwksUrlOption,
+  maxTokenBytesOption,
+  nowOption,
+  INSTANT_FORMS,
+  parseNumberFlag,
+  parseOptionalNow,
+  parsePositiveInt,
+  parseTimeout,
+  parseUrlFlag,
+  sanitizeOption,
+  secretEncodingOption,
+  timeoutOption,
+  TIMEOUT_RANGE,
+} from './flags.ts';
 import type { SecretEncoding } from '../keys/import.ts';
 
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 const collectAlg = (v: string, prev: string[] = []) => {
   if (!ALGORITHM_NAMES.includes(v)) throw new InvalidArgumentError(`unknown algorithm "${v}" (none is never allowed); use one of ${ALGORITHM_NAMES.join(', ')}`);
   return [...prev, v];
@@ -17,22 +35,22 @@ const collectAlg = (v: string, prev: string[] = []) => {
 /** Options shared by every command that checks a token against expectations. */
 export function addExpectationOptions(cmd: Command): Command {
   return cmd
-    .option('-c, --contract <file>', `environment contract (YAML or JSON; default ./${DEFAULT_CONTRACT_FILE} when present)`)
-    .option('-e, --env <name>', 'environment of the contract to check against')
+    .addOption(contractOption(`environment contract (YAML or JSON; default ./${DEFAULT_CONTRACT_FILE} when present)`))
+    .addOption(envOption('environment of the contract to check against'))
     .option('--iss <issuer>', 'accepted issuer (repeatable)', collect)
     .option('--aud <audience>', 'accepted audience (repeatable; any of)', collect)
     .option('--alg <alg>', `allowed algorithm (repeatable; ${ALGORITHM_NAMES.join(', ')})`, collectAlg)
     .option('--typ <typ>', 'expected typ header (e.g. at+jwt)')
     .option('--require <claim>', 'required claim (repeatable)', collect)
-    .option('--clock-tolerance <seconds>', 'clock tolerance in seconds')
+    .addOption(clockToleranceOption('clock tolerance in seconds'))
     .option('--max-age <seconds>', 'maximum token age (now - iat) in seconds')
     .option('--key <file>', 'verification key: JWK, JWKS, PEM (SPKI, PKCS#1) or certificate (repeatable)', collect)
-    .option('--jwks-url <url>', 'JWKS URL to fetch keys from')
+    .addOption(jwksUrlOption('JWKS URL to fetch keys from'))
     .option('--secret <value>', 'HMAC secret: VALUE, @FILE or env:NAME')
-    .addOption(new Option('--secret-encoding <enc>', 'how to read --secret').choices(['utf8', 'base64', 'base64url', 'hex']).default('utf8'))
-    .option('--timeout <ms>', `timeout for every network fetch in ms (1 to ${MAX_TIMEOUT_MS})`, '5000')
-    .option('--max-token-bytes <n>', 'token size cap in bytes (default 16384)')
-    .option('--now <instant>', 'evaluate at this instant: ISO 8601 with Z or an offset, or UNIX seconds');
+    .addOption(secretEncodingOption('--secret-encoding', 'how to read --secret'))
+    .addOption(timeoutOption(`timeout for every network fetch in ms (${TIMEOUT_RANGE})`))
+    .addOption(maxTokenBytesOption('token size cap in bytes (default 16384)'))
+    .addOption(nowOption(`evaluate at this instant: ${INSTANT_FORMS}`));
 }
 
 export interface ExpectationFlags {
@@ -178,9 +196,7 @@ export function secretSpec(v: string, encoding: SecretEncoding = 'utf8') {
 }
 
 export function addOutputOptions(cmd: Command): Command {
-  return cmd
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
-    .option('--sanitize', 'keep only what an incident note needs: identifying claims hashed, no token, no secret');
+  return cmd.addOption(formatOption(['text', 'json', 'markdown'])).addOption(sanitizeOption());
 }
 
 export function useColor(): boolean {

@@ -1,10 +1,20 @@
 /**
- * Flag parsers shared by every command: one rule per kind of value, each
- * raising a UsageError (exit 2) that names the flag, what it expects and
- * what it got. Formats are documented in docs/cli-input.md.
+ * The CLI's flag kit, written once for every command:
+ *
+ * - option factories (`contractOption`, `envOption`, `formatOption`,
+ *   `timeoutOption`, `nowOption`, the token input options, ...): the same
+ *   spelling, default and choices everywhere; a command may word the
+ *   description for what the flag means to it;
+ * - parsers: one rule per kind of value, each raising a UsageError (exit 2)
+ *   that names the flag, what it expects and what it got.
+ *
+ * Flag values reach the command functions as the strings typed (parsed
+ * there, so a bad value is our one-line usage error, not commander's), and
+ * formats are documented in docs/cli-input.md.
  */
+import { Argument, Option } from 'commander';
+import { UsageError } from '../errors.ts';
 import { parseInstant } from '../report/format_time.ts';
-import { UsageError } from './usage_error.ts';
 
 /**
  * The largest --timeout: 10 minutes. Node's timers hold at most 2^31-1 ms
@@ -104,4 +114,88 @@ export function parseUrlFlag(flag: string, v: string | undefined): string | unde
     throw new UsageError(`${flag} expects an absolute http(s) URL such as https://auth.example.com/.well-known/jwks.json, got "${v}"`);
   }
   return v;
+}
+
+/** Collects a repeatable flag's values: `--aud a --aud b` -> ['a', 'b']. */
+export const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+/** The forms every instant flag accepts (parseInstantFlag), for help texts. */
+export const INSTANT_FORMS = 'ISO 8601 with Z or an offset, or UNIX seconds';
+
+/** The --timeout range, for help texts. */
+export const TIMEOUT_RANGE = `1 to ${MAX_TIMEOUT_MS}`;
+
+/**
+ * `-c, --contract FILE`: the environment contract (loadContractFlag reads
+ * it). The default file is spelled out, not imported: this module is loaded
+ * by `decode`, which never loads the contract code.
+ */
+export function contractOption(description = 'environment contract (default ./auth-contract.yaml when present)'): Option {
+  return new Option('-c, --contract <file>', description);
+}
+
+/** `-e, --env NAME`: one environment of the contract. */
+export function envOption(description = 'environment of the contract'): Option {
+  return new Option('-e, --env <name>', description);
+}
+
+/**
+ * `-f, --format FORMAT` with the formats this command can write; the first
+ * is the default. With `json`, errors are JSON too (main.ts).
+ *
+ * @example cmd.addOption(formatOption(['text', 'json']))
+ */
+export function formatOption(choices: readonly string[]): Option {
+  return new Option('-f, --format <format>', 'output format').choices(choices).default(choices[0]);
+}
+
+/** `--timeout MS` for every network call, default 5000 (parseTimeout reads it). */
+export function timeoutOption(description = `timeout for every fetch in ms (${TIMEOUT_RANGE})`): Option {
+  return new Option('--timeout <ms>', description).default(String(DEFAULT_TIMEOUT_MS));
+}
+
+/** `--now INSTANT`: the injected clock (parseNowFlag / parseOptionalNow read it). */
+export function nowOption(description = `evaluate at this instant (${INSTANT_FORMS})`): Option {
+  return new Option('--now <instant>', description);
+}
+
+/** `[token]`: the token, a pasted line, a file holding it, or - (readTokenInput). */
+export function tokenArgument(description = 'the token, a pasted header line, a file holding it, or - for stdin'): Argument {
+  return new Argument('[token]', description);
+}
+
+/** `--token-file FILE`: the token from a file, - for stdin (readTokenInput). */
+export function tokenFileOption(): Option {
+  return new Option('--token-file <file>', 'read the token from a file (- for stdin)');
+}
+
+/** `-t, --token TOKEN`: the token as a flag (probe and clock, for older scripts). */
+export function tokenOption(): Option {
+  return new Option('-t, --token <token>', 'the token, as the argument (kept for scripts)');
+}
+
+/** `--sanitize`: keep what an incident note needs (report/sanitize.ts). */
+export function sanitizeOption(description = 'keep only what an incident note needs: identifying claims hashed, no token, no secret'): Option {
+  return new Option('--sanitize', description);
+}
+
+/** `--max-token-bytes N`: the size cap checked before decoding. */
+export function maxTokenBytesOption(description: string, defaultValue?: string): Option {
+  const o = new Option('--max-token-bytes <n>', description);
+  return defaultValue === undefined ? o : o.default(defaultValue);
+}
+
+/** `--clock-tolerance SECONDS` (parseNumberFlag with unit seconds reads it). */
+export function clockToleranceOption(description: string): Option {
+  return new Option('--clock-tolerance <seconds>', description);
+}
+
+/** `--jwks-url URL`: a JWKS URL (parseUrlFlag reads it). */
+export function jwksUrlOption(description: string): Option {
+  return new Option('--jwks-url <url>', description);
+}
+
+/** A secret encoding flag (`--secret-encoding`, `--signer-secret-encoding`): utf8 by default. */
+export function secretEncodingOption(flag: string, description: string): Option {
+  return new Option(`${flag} <enc>`, description).choices(['utf8', 'base64', 'base64url', 'hex']).default('utf8');
 }

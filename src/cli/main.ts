@@ -2,18 +2,20 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command, CommanderError } from 'commander';
-import { ContractError } from '../contract/load.ts';
-import { EXIT, UsageError } from './common.ts';
+import { Command } from 'commander';
+import { EXIT } from '../errors.ts';
+import type { CommandModule, Done } from './command.ts';
 import { packageRoot } from './package_root.ts';
+import { commanderErrorWriter, handleError, readErrorOutput, type ErrorOutput } from './report_error.ts';
 
 /**
  * The command registry: name, one-line summary, and a lazy loader, so
  * `jwt-doctor decode` never loads the HTTP or metrics code. Each command
- * module exports `register(program)`, which defines its options and action;
- * actions set process.exitCode (0 valid, 1 failing, 2 usage/contract).
+ * module exports a typed command function returning its exit code and
+ * `register(program, done)`, which declares its flags and hands that code to
+ * `done`; only this module sets process.exitCode.
  */
-export const COMMANDS: Record<string, { summary: string; load: () => Promise<{ register(program: Command): void }> }> = {
+export const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   decode: { summary: 'decode a token without trusting it (header, claims, times)', load: () => import('./commands/decode.ts') },
   diagnose: { summary: 'check a token against an environment: claim delta, reason codes, fixes', load: () => import('./commands/diagnose.ts') },
   match: { summary: 'evaluate a token against every environment of the contract', load: () => import('./commands/match.ts') },
@@ -35,7 +37,7 @@ Examples:
   $ jwt-doctor diagnose "$TOKEN" --iss https://auth.example.com --aud web-prod --jwks-url https://auth.example.com/.well-known/jwks.json
   $ jwt-doctor match "$TOKEN" --contract auth-contract.yaml
 
-Exit codes: 0 valid, 1 the token fails, 2 usage or contract error.`;
+Exit codes: 0 valid, 1 the token fails, 2 usage or contract error, 70 unexpected error.`;
 
 let pipeGuard = false;
 /** `jwt-doctor --help | head`: a reader that closes early is not an error (no EPIPE stack trace). */
@@ -50,29 +52,49 @@ function guardClosedPipes(): void {
   }
 }
 
+/**
+ * Runs the CLI on `argv` (without node and the script) and returns the exit
+ * code; errors are printed here, never thrown.
+ *
+ * @example process.exitCode = await main(['decode', token, '--format', 'json']);
+ */
 export async function main(argv: string[]): Promise<number> {
   guardClosedPipes();
+  const { args, output } = readErrorOutput(helpAlias(argv));
+  if (process.env.JWT_DOCTOR_DEBUG) output.debug = true;
+  let code: number = EXIT.ok;
+  try {
+    const program = await buildProgram(args, output, (c) => (code = c));
+    await program.parseAsync(args, { from: 'user' });
+    return code;
+  } catch (e) {
+    return handleError(e, output);
+  }
+}
+
+/** The program with the command named in `args` loaded (every command's summary otherwise). */
+async function buildProgram(args: string[], output: ErrorOutput, done: Done): Promise<Command> {
   const program = new Command('jwt-doctor')
     .description('Find out why a JWT that works locally is rejected in staging.')
     .version(packageVersion())
+    // Read before parsing (readErrorOutput), declared here for --help.
+    .option('--debug', 'on an unexpected error, print the stack trace')
     .addHelpText('after', EXAMPLES)
     .exitOverride()
     // A usage error is one line saying what to fix (commander's own errors included).
-    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(`${s.trimEnd()} (run with --help for usage)\n`) });
-  // `jwt-doctor help diagnose` is `jwt-doctor diagnose --help` (the full help needs the command loaded).
-  if (argv[0] === 'help' && argv[1] !== undefined && Object.prototype.hasOwnProperty.call(COMMANDS, argv[1])) argv = [argv[1], '--help'];
-  const name = argv[0];
-  if (name !== undefined && Object.prototype.hasOwnProperty.call(COMMANDS, name)) {
-    (await COMMANDS[name]!.load()).register(program);
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: commanderErrorWriter(output) });
+  const name = args[0];
+  if (name !== undefined && Object.hasOwn(COMMANDS, name)) {
+    (await COMMANDS[name]!.load()).register(program, done);
   } else {
     for (const [cmd, { summary }] of Object.entries(COMMANDS)) program.command(cmd).description(summary);
   }
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
-  } catch (e) {
-    return handleError(e);
-  }
+  return program;
+}
+
+/** `jwt-doctor help diagnose` is `jwt-doctor diagnose --help` (the full help needs the command loaded). */
+function helpAlias(argv: string[]): string[] {
+  return argv[0] === 'help' && argv[1] !== undefined && Object.hasOwn(COMMANDS, argv[1]) ? [argv[1], '--help'] : argv;
 }
 
 /** The installed package's version, from its package.json (one small file read). */
@@ -84,25 +106,7 @@ function packageVersion(): string {
   }
 }
 
-/** One top-level handler: every error becomes a message and an exit code, never a stack trace. */
-export function handleError(e: unknown): number {
-  if (e instanceof CommanderError) {
-    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
-    return EXIT.usage; // commander already printed what was wrong
-  }
-  if (e instanceof ContractError) {
-    process.stderr.write(`jwt-doctor: contract error: ${e.message}\n`);
-    return EXIT.usage;
-  }
-  if (e instanceof UsageError) {
-    process.stderr.write(`jwt-doctor: ${e.message}\n`);
-    return EXIT.usage;
-  }
-  const err = e as Error;
-  process.stderr.write(`jwt-doctor: unexpected error: ${err?.message ?? String(e)}\n`);
-  if (process.env.JWT_DOCTOR_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
-  return EXIT.usage;
-}
+export { handleError };
 
 /**
  * True when this module is the program node started: `node dist/cli.js`,

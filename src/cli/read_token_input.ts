@@ -14,7 +14,7 @@
  * happens later, in token/normalize.ts, and is reported as findings.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { UsageError } from './usage_error.ts';
+import { UsageError } from '../errors.ts';
 
 export interface TokenInput {
   /** The positional argument (or --token of probe / clock). */

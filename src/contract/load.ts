@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import type { ErrorObject } from 'ajv';
 import type { Expectations, Owners } from '../expectations.ts';
 import { validate as generatedValidator } from './validate_contract.generated.ts';
+import { ContractError } from '../errors.ts';
 
 export const DEFAULT_CONTRACT_FILE = 'auth-contract.yaml';
 
@@ -20,21 +21,9 @@ export interface Contract {
   raw: Record<string, unknown>;
 }
 
-/**
- * A contract that cannot be used: exit code 2, with the file, the field
- * path, what was expected and what was found.
- */
-export class ContractError extends Error {
-  readonly code = 'contract_invalid';
-  constructor(
-    readonly file: string,
-    readonly path: string,
-    readonly expected: string,
-    readonly found: string,
-  ) {
-    super(`${file}: ${path || '(top level)'}: expected ${expected}, found ${found}`);
-  }
-}
+// ContractError lives in the one error hierarchy (src/errors.ts); re-exported
+// here, where every contract reader has always imported it from.
+export { ContractError };
 
 // yaml is required on the first contract load, not at import: `jwt-doctor
 // decode` and library users who pass expectations directly never pay for it.

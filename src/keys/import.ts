@@ -1,6 +1,7 @@
 import { createHash, createHmac, createPublicKey, createSecretKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { algorithmsForKey, getAlgorithm } from './algorithms.ts';
 import { hasRocaFingerprint } from './roca.ts';
+import { KeyImportError } from '../errors.ts';
 
 export type SecretEncoding = 'utf8' | 'base64' | 'base64url' | 'hex';
 export const SECRET_ENCODINGS: readonly SecretEncoding[] = ['utf8', 'base64', 'base64url', 'hex'];
@@ -44,12 +45,9 @@ export interface KeyRecord {
   keyObject: KeyObject;
 }
 
-export class KeyImportError extends Error {
-  readonly code = 'key_invalid';
-  constructor(message: string) {
-    super(message);
-  }
-}
+// KeyImportError lives in the one error hierarchy (src/errors.ts); re-exported
+// here, next to the importers that throw it.
+export { KeyImportError };
 
 // Secret material kept out of every serializable object.
 const secretTexts = new WeakMap<KeyRecord, string>();

@@ -77,13 +77,8 @@ export function sendRequest(url: string, options: SendOptions = {}): Promise<Htt
   const clock = options.clock ?? Date.now;
   const started = performance.now();
   const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`unsupported scheme ${parsed.protocol} (use http or https)`);
-  } catch (e) {
-    return Promise.resolve({ ok: false, url, error: 'invalid_url', message: (e as Error).message, elapsedMs: 0 });
-  }
+  const parsed = parseHttpUrl(url);
+  if (typeof parsed === 'string') return Promise.resolve({ ok: false, url, error: 'invalid_url', message: parsed, elapsedMs: 0 });
   return new Promise<HttpResult>((resolve) => {
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
@@ -139,6 +134,18 @@ export function sendRequest(url: string, options: SendOptions = {}): Promise<Htt
     });
     req.end();
   });
+}
+
+/** The URL when it is an absolute http(s) URL, else why not (a message, never a throw). */
+function parseHttpUrl(url: string): URL | string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `unsupported scheme ${parsed.protocol} (use http or https)`;
+  return parsed;
 }
 
 function proxyAuthorization(proxy: URL): Record<string, string> {

@@ -97,7 +97,7 @@ test('JSON contract and an object contract load the same way', () => {
 
 test('an unset ${VAR} without default is a ContractError naming the field path', () => {
   const e = contractError(() => loadContract(file('unset.yaml', YAML), { vars: {} }));
-  assert.equal(e.code, 'contract_invalid');
+  assert.equal(e.code, 'ERR_CONTRACT_INVALID');
   assert.equal(e.path, 'environments.staging.keys[9].secret.value');
   assert.match(e.expected, /STAGING_SECRET/);
   assert.equal(e.file, join(dir, 'unset.yaml'));

@@ -1,6 +1,8 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { loadContract } from '../../contract/load.ts';
-import { EXIT } from '../common.ts';
+import { EXIT } from '../../errors.ts';
+import { writeReport, type Done, type Output } from '../command.ts';
+import { formatOption } from '../flags.ts';
 import { diffContracts, formatContractDiffMarkdown } from '../../rotation/diff_contracts.ts';
 
 const DIFF_HELP = `
@@ -18,7 +20,19 @@ Examples:
 
 Exit codes: 0 no breaking change, 1 at least one breaking change, 2 usage or contract error.`;
 
-export function register(program: Command): void {
+/**
+ * `jwt-doctor contract diff OLD NEW`: rollout notes for the changes between
+ * two contracts. Returns the exit code: 0 no breaking change, 1 at least one.
+ *
+ * @example const code = contractDiffCommand('old.yaml', 'new.yaml', { format: 'json' }, out);
+ */
+export function contractDiffCommand(oldFile: string, newFile: string, options: { format?: string }, out: Output = process.stdout): number {
+  const d = diffContracts(loadContract(oldFile), loadContract(newFile), { old: oldFile, new: newFile });
+  writeReport(out, options.format, d, formatContractDiffMarkdown);
+  return d.breaking > 0 ? EXIT.fail : EXIT.ok;
+}
+
+export function register(program: Command, done: Done): void {
   const contract = program.command('contract').description('contract tools: diff two contracts into rollout notes');
   contract.addHelpText('after', '\nSubcommands: diff (run "jwt-doctor contract diff --help").\n');
   contract
@@ -26,11 +40,7 @@ export function register(program: Command): void {
     .description('rollout notes (Markdown) for the changes between two contracts')
     .argument('<old>', 'the contract as deployed')
     .argument('<new>', 'the contract about to ship')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
+    .addOption(formatOption(['markdown', 'json']))
     .addHelpText('after', DIFF_HELP)
-    .action((oldFile: string, newFile: string, flags: { format: string }) => {
-      const d = diffContracts(loadContract(oldFile), loadContract(newFile), { old: oldFile, new: newFile });
-      process.stdout.write(flags.format === 'json' ? JSON.stringify(d, null, 2) + '\n' : formatContractDiffMarkdown(d));
-      process.exitCode = d.breaking > 0 ? EXIT.fail : EXIT.ok;
-    });
+    .action((oldFile: string, newFile: string, flags: { format?: string }) => done(contractDiffCommand(oldFile, newFile, flags)));
 }

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { createDiagnoser } from '../../diagnose.ts';
 import { addExpectationOptions, addOutputOptions, EXIT, readTokenInput, requireInlineKeys, resolveExpectations, UsageError, type ExpectationFlags } from '../common.ts';
+import type { Done, Output } from '../command.ts';
+import { tokenArgument, tokenFileOption } from '../flags.ts';
 import { renderDiagnosis } from '../output.ts';
 
 const HELP = `
@@ -18,28 +20,45 @@ Examples:
 
 Exit codes: 0 valid, 1 the token fails a check, 2 usage or contract error.`;
 
-export function register(program: Command): void {
+export interface DiagnoseOptions extends ExpectationFlags {
+  tokenFile?: string;
+  /** A request dump (or - for stdin) the token and its header hygiene come from. */
+  headers?: string;
+  format?: string;
+  sanitize?: boolean;
+}
+
+/**
+ * `jwt-doctor diagnose`: every check of the token against the expectations
+ * (a contract environment, inline flags, or both). Returns the exit code:
+ * 0 valid, 1 the token fails a check (usage and contract errors throw).
+ *
+ * @example const code = await diagnoseCommand(token, { contract: 'auth-contract.yaml', env: 'staging', format: 'json' }, out);
+ */
+export async function diagnoseCommand(token: string | undefined, options: DiagnoseOptions, out: Output = process.stdout): Promise<number> {
+  const r = resolveExpectations(options);
+  const dump = options.headers === undefined ? undefined : await import('../../probe/headers.ts');
+  if (dump && (token !== undefined || options.tokenFile !== undefined)) throw new UsageError('--headers FILE supplies the token: drop the token argument and --token-file');
+  const hygiene = dump?.checkHeaderDump(dump.parseHeaderDump(readHeadersFile(options.headers!)), dump.headerSettingsFor(r.expectations));
+  const raw = hygiene ? hygiene.token : readTokenInput({ arg: token, tokenFile: options.tokenFile });
+  await requireInlineKeys(r);
+  const diagnoser = await createDiagnoser(r.expectations, { ...(r.contract ? { contract: r.contract } : {}), timeoutMs: r.timeoutMs });
+  const d0 = diagnoser.diagnose(raw, r.now !== undefined ? { now: r.now } : {});
+  const d = dump && hygiene ? dump.mergeHeaderFindings(d0, hygiene) : d0;
+  out.write(renderDiagnosis(d, options.format ?? 'text', Boolean(options.sanitize)));
+  return d.result === 'valid' ? EXIT.ok : EXIT.fail;
+}
+
+export function register(program: Command, done: Done): void {
   const cmd = program
     .command('diagnose')
     .description('check a token against an environment: claim delta, reason codes, fix directions')
-    .argument('[token]', 'the token, a pasted "Authorization: Bearer ..." line, a file holding it, or - for stdin')
-    .option('--token-file <file>', 'read the token from a file (- for stdin)')
+    .addArgument(tokenArgument('the token, a pasted "Authorization: Bearer ..." line, a file holding it, or - for stdin'))
+    .addOption(tokenFileOption())
     .option('--headers <file>', 'request dump or header list (curl -v, curl command, devtools, HAR; - for stdin): the token comes from it and its header hygiene is checked');
   addExpectationOptions(cmd);
   addOutputOptions(cmd);
-  cmd.addHelpText('after', HELP).action(async (token: string | undefined, flags: ExpectationFlags & { tokenFile?: string; headers?: string; format: string; sanitize?: boolean }) => {
-    const r = resolveExpectations(flags);
-    const dump = flags.headers === undefined ? undefined : await import('../../probe/headers.ts');
-    if (dump && (token !== undefined || flags.tokenFile !== undefined)) throw new UsageError('--headers FILE supplies the token: drop the token argument and --token-file');
-    const hygiene = dump?.checkHeaderDump(dump.parseHeaderDump(readHeadersFile(flags.headers!)), dump.headerSettingsFor(r.expectations));
-    const raw = hygiene ? hygiene.token : readTokenInput({ arg: token, tokenFile: flags.tokenFile });
-    await requireInlineKeys(r);
-    const diagnoser = await createDiagnoser(r.expectations, { ...(r.contract ? { contract: r.contract } : {}), timeoutMs: r.timeoutMs });
-    const d0 = diagnoser.diagnose(raw, r.now !== undefined ? { now: r.now } : {});
-    const d = dump && hygiene ? dump.mergeHeaderFindings(d0, hygiene) : d0;
-    process.stdout.write(renderDiagnosis(d, flags.format, Boolean(flags.sanitize)));
-    process.exitCode = d.result === 'valid' ? EXIT.ok : EXIT.fail;
-  });
+  cmd.addHelpText('after', HELP).action(async (token: string | undefined, flags: DiagnoseOptions) => done(await diagnoseCommand(token, flags)));
 }
 
 /** --headers FILE (or - for stdin): the request dump's text. */

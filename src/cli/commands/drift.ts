@@ -1,10 +1,11 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { EXIT, loadContractFlag, pickEnvironment, UsageError } from '../common.ts';
 import { compareEnvironments, importSignerKey, type DriftReport } from '../../rotation/compare_environments.ts';
 import { formatFindingLine, formatTable } from '../../rotation/format_text.ts';
-import { MAX_TIMEOUT_MS, parseTimeout } from '../flags.ts';
-import type { SecretEncoding } from '../../keys/import.ts';
+import { writeReport, type Done, type Output } from '../command.ts';
+import { contractOption, formatOption, parseTimeout, secretEncodingOption, timeoutOption } from '../flags.ts';
+import type { KeyRecord, SecretEncoding } from '../../keys/import.ts';
 
 const HELP = `
 Key identity is compared by RFC 7638 thumbprint (public keys) and keyed
@@ -63,35 +64,60 @@ function readSecretFlag(v: string): string {
   return v;
 }
 
-export function register(program: Command): void {
+export interface DriftOptions {
+  from: string;
+  to: string;
+  contract?: string;
+  signerKey?: string;
+  signerSecret?: string;
+  signerSecretEncoding?: string;
+  timeout?: string;
+  format?: string;
+}
+
+/**
+ * `jwt-doctor drift --from A --to B`: two environments side by side, with
+ * the keys each trusts. Returns the exit code: 0 they agree (and the signer
+ * key is trusted by both), 1 a difference.
+ *
+ * @example const code = await driftCommand({ from: 'staging', to: 'prod', contract: 'auth-contract.yaml' }, out);
+ */
+export async function driftCommand(options: DriftOptions, out: Output = process.stdout): Promise<number> {
+  const contract = loadContractFlag(options, true)!;
+  pickEnvironment(contract, options.from);
+  pickEnvironment(contract, options.to);
+  const timeoutMs = parseTimeout(options.timeout);
+  const signer = readSigner(options);
+  const report = await compareEnvironments(contract, options.from, options.to, { ...(signer ? { signer } : {}), timeoutMs });
+  writeReport(out, options.format, report, formatDriftText);
+  const signerOk = !report.signer || report.signer.trust.filter((t) => t.env === options.from || t.env === options.to).every((t) => t.trusted && t.algorithmAllowed);
+  return report.differences === 0 && signerOk ? EXIT.ok : EXIT.fail;
+}
+
+/** --signer-key or --signer-secret, imported; a key that does not import is a usage error. */
+function readSigner(options: DriftOptions): KeyRecord | undefined {
+  if (options.signerKey !== undefined && options.signerSecret !== undefined) throw new UsageError('give --signer-key or --signer-secret, not both');
+  try {
+    if (options.signerKey !== undefined) return importSignerKey({ file: options.signerKey });
+    if (options.signerSecret !== undefined) return importSignerKey({ secret: readSecretFlag(options.signerSecret), encoding: (options.signerSecretEncoding ?? 'utf8') as SecretEncoding });
+  } catch (e) {
+    throw new UsageError(`cannot use the signer key: ${(e as Error).message}`);
+  }
+  return undefined;
+}
+
+export function register(program: Command, done: Done): void {
   program
     .command('drift')
     .description('two environments side by side, including which keys each trusts')
     .requiredOption('--from <env>', 'first environment')
     .requiredOption('--to <env>', 'second environment')
-    .option('-c, --contract <file>', 'environment contract (default ./auth-contract.yaml when present)')
+    .addOption(contractOption())
     .option('--signer-key <file>', "the signer's key: private or public PEM, certificate, or JWK")
     .option('--signer-secret <secret>', "the signer's HMAC secret: VALUE, @FILE or env:NAME")
-    .addOption(new Option('--signer-secret-encoding <enc>', 'how the signer reads its secret').choices(['utf8', 'base64', 'base64url', 'hex']).default('utf8'))
-    .option('--timeout <ms>', `timeout for every fetch in ms (1 to ${MAX_TIMEOUT_MS})`, '5000')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(secretEncodingOption('--signer-secret-encoding', 'how the signer reads its secret'))
+    .addOption(timeoutOption())
+    .addOption(formatOption(['text', 'json']))
     .addHelpText('after', HELP)
-    .action(async (flags: { from: string; to: string; contract?: string; signerKey?: string; signerSecret?: string; signerSecretEncoding: string; timeout: string; format: string }) => {
-      const contract = loadContractFlag(flags, true)!;
-      pickEnvironment(contract, flags.from);
-      pickEnvironment(contract, flags.to);
-      const timeoutMs = parseTimeout(flags.timeout);
-      if (flags.signerKey !== undefined && flags.signerSecret !== undefined) throw new UsageError('give --signer-key or --signer-secret, not both');
-      let signer;
-      try {
-        if (flags.signerKey !== undefined) signer = importSignerKey({ file: flags.signerKey });
-        else if (flags.signerSecret !== undefined) signer = importSignerKey({ secret: readSecretFlag(flags.signerSecret), encoding: flags.signerSecretEncoding as SecretEncoding });
-      } catch (e) {
-        throw new UsageError(`cannot use the signer key: ${(e as Error).message}`);
-      }
-      const report = await compareEnvironments(contract, flags.from, flags.to, { ...(signer ? { signer } : {}), timeoutMs });
-      process.stdout.write(flags.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : formatDriftText(report));
-      const signerOk = !report.signer || report.signer.trust.filter((t) => t.env === flags.from || t.env === flags.to).every((t) => t.trusted && t.algorithmAllowed);
-      process.exitCode = report.differences === 0 && signerOk ? EXIT.ok : EXIT.fail;
-    });
+    .action(async (flags: DriftOptions) => done(await driftCommand(flags)));
 }

@@ -1,8 +1,9 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { matchEnvironments, type MatchReport } from '../../match.ts';
 import { sanitizeDiagnosis } from '../../report/sanitize.ts';
 import { EXIT, loadContractFlag, readTokenInput, requireSecretVariables } from '../common.ts';
-import { MAX_TIMEOUT_MS, parseOptionalNow, parseTimeout } from '../flags.ts';
+import type { Done, Output } from '../command.ts';
+import { contractOption, formatOption, INSTANT_FORMS, nowOption, parseOptionalNow, parseTimeout, sanitizeOption, timeoutOption, TIMEOUT_RANGE, tokenArgument, tokenFileOption } from '../flags.ts';
 
 const HELP = `
 Examples:
@@ -22,29 +23,46 @@ export function formatMatchTable(r: MatchReport): string {
   return out.join('\n') + '\n';
 }
 
-export function register(program: Command): void {
+export interface MatchOptions {
+  tokenFile?: string;
+  contract?: string;
+  format?: string;
+  sanitize?: boolean;
+  timeout?: string;
+  now?: string;
+}
+
+/**
+ * `jwt-doctor match`: the token against every environment of the contract.
+ * Returns the exit code: 0 valid in at least one environment, 1 in none.
+ *
+ * @example const code = await matchCommand(token, { contract: 'auth-contract.yaml', format: 'json' }, out);
+ */
+export async function matchCommand(token: string | undefined, options: MatchOptions, out: Output = process.stdout): Promise<number> {
+  const now = parseOptionalNow(options.now);
+  const timeoutMs = parseTimeout(options.timeout);
+  const raw = readTokenInput({ arg: token, tokenFile: options.tokenFile });
+  const contract = loadContractFlag(options, true)!;
+  for (const name of Object.keys(contract.environments)) requireSecretVariables(contract, name);
+  const r = await matchEnvironments(raw, contract, { timeoutMs, ...(now !== undefined ? { now } : {}) });
+  if (options.format === 'json') {
+    const report = options.sanitize ? { ...r, diagnoses: Object.fromEntries(Object.entries(r.diagnoses).map(([k, v]) => [k, sanitizeDiagnosis(v)])) } : r;
+    out.write(JSON.stringify(report, null, 2) + '\n');
+  } else out.write(formatMatchTable(r));
+  return r.validIn.length > 0 ? EXIT.ok : EXIT.fail;
+}
+
+export function register(program: Command, done: Done): void {
   program
     .command('match')
     .description('evaluate a token against every environment of the contract')
-    .argument('[token]', 'the token, a pasted header line, a file holding it, or - for stdin')
-    .option('--token-file <file>', 'read the token from a file (- for stdin)')
-    .option('-c, --contract <file>', 'environment contract (default ./auth-contract.yaml)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('--sanitize', 'hash identifying claims in JSON output')
-    .option('--timeout <ms>', `timeout for every network fetch in ms (1 to ${MAX_TIMEOUT_MS})`, '5000')
-    .option('--now <instant>', 'evaluate at this instant: ISO 8601 with Z or an offset, or UNIX seconds')
+    .addArgument(tokenArgument())
+    .addOption(tokenFileOption())
+    .addOption(contractOption('environment contract (default ./auth-contract.yaml)'))
+    .addOption(formatOption(['text', 'json']))
+    .addOption(sanitizeOption('hash identifying claims in JSON output'))
+    .addOption(timeoutOption(`timeout for every network fetch in ms (${TIMEOUT_RANGE})`))
+    .addOption(nowOption(`evaluate at this instant: ${INSTANT_FORMS}`))
     .addHelpText('after', HELP)
-    .action(async (token: string | undefined, flags: { tokenFile?: string; contract?: string; format: string; sanitize?: boolean; timeout: string; now?: string }) => {
-      const now = parseOptionalNow(flags.now);
-      const timeoutMs = parseTimeout(flags.timeout);
-      const raw = readTokenInput({ arg: token, tokenFile: flags.tokenFile });
-      const contract = loadContractFlag(flags, true)!;
-      for (const name of Object.keys(contract.environments)) requireSecretVariables(contract, name);
-      const r = await matchEnvironments(raw, contract, { timeoutMs, ...(now !== undefined ? { now } : {}) });
-      if (flags.format === 'json') {
-        const out = flags.sanitize ? { ...r, diagnoses: Object.fromEntries(Object.entries(r.diagnoses).map(([k, v]) => [k, sanitizeDiagnosis(v)])) } : r;
-        process.stdout.write(JSON.stringify(out, null, 2) + '\n');
-      } else process.stdout.write(formatMatchTable(r));
-      process.exitCode = r.validIn.length > 0 ? EXIT.ok : EXIT.fail;
-    });
+    .action(async (token: string | undefined, flags: MatchOptions) => done(await matchCommand(token, flags)));
 }

@@ -2,8 +2,9 @@ import { createServer } from 'node:http';
 import type { Command } from 'commander';
 import { createEchoHandler } from '../../probe/echo_handler.ts';
 import { DEFAULT_ECHO_PATH } from '../../probe/api_config.ts';
-import { UsageError } from '../common.ts';
-import { parsePositiveInt } from '../flags.ts';
+import { EXIT, UsageError } from '../../errors.ts';
+import type { Done, Output } from '../command.ts';
+import { collect, parsePositiveInt } from '../flags.ts';
 
 const HELP = `
 Serves the echo: a JSON report of which auth-related headers arrived
@@ -21,17 +22,48 @@ Examples:
 Runs until interrupted (Ctrl-C). Exit codes: 0 stopped, 2 usage error or the
 port cannot be bound.`;
 
-interface Flags {
+export interface ProbeServerOptions {
   port: string;
-  host: string;
-  path: string;
+  host?: string;
+  path?: string;
   anyPath?: boolean;
   header?: string[];
 }
 
-const collect = (v: string, prev: string[] = []) => [...prev, v];
+/**
+ * `jwt-doctor probe-server`: serves the echo handler until SIGINT or
+ * SIGTERM, then returns 0 (a port that cannot be bound is a usage error).
+ */
+export async function probeServerCommand(options: ProbeServerOptions, out: Output = process.stdout): Promise<number> {
+  const port = parsePositiveInt('--port', options.port, 0, 65535);
+  const host = options.host ?? '127.0.0.1';
+  const path = options.path ?? DEFAULT_ECHO_PATH;
+  if (!path.startsWith('/')) throw new UsageError(`--path expects a path starting with /, got "${path}"`);
+  const server = createServer(createEchoHandler({ path, anyPath: Boolean(options.anyPath), headers: options.header ?? [] }));
+  // Slow or idle clients must not hold the process: Node's defaults, made explicit.
+  server.requestTimeout = 10_000;
+  server.headersTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) => reject(new UsageError(`cannot listen on ${host}:${port}: ${e.code ?? e.message}`)));
+    server.listen(port, host, () => resolve());
+  });
+  const addr = server.address();
+  const bound = typeof addr === 'object' && addr ? `${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}` : String(addr);
+  out.write(`probe-server listening on http://${bound} (echo: ${options.anyPath ? 'every path' : `*${path}`})\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      server.close(() => resolve());
+      server.closeAllConnections();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  return EXIT.ok;
+}
 
-export function register(program: Command): void {
+export function register(program: Command, done: Done): void {
   program
     .command('probe-server')
     .description('serve the echo handler: what auth headers reach this server (fingerprints, never tokens)')
@@ -41,29 +73,5 @@ export function register(program: Command): void {
     .option('--any-path', 'answer the echo on every path')
     .option('--header <name>', 'custom header the API reads tokens from (repeatable)', collect)
     .addHelpText('after', HELP)
-    .action(async (flags: Flags) => {
-      const port = parsePositiveInt('--port', flags.port, 0, 65535);
-      if (!flags.path.startsWith('/')) throw new UsageError(`--path expects a path starting with /, got "${flags.path}"`);
-      const server = createServer(createEchoHandler({ path: flags.path, anyPath: Boolean(flags.anyPath), headers: flags.header ?? [] }));
-      // Slow or idle clients must not hold the process: Node's defaults, made explicit.
-      server.requestTimeout = 10_000;
-      server.headersTimeout = 5_000;
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', (e: NodeJS.ErrnoException) => reject(new UsageError(`cannot listen on ${flags.host}:${port}: ${e.code ?? e.message}`)));
-        server.listen(port, flags.host, () => resolve());
-      });
-      const addr = server.address();
-      const bound = typeof addr === 'object' && addr ? `${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}` : String(addr);
-      process.stdout.write(`probe-server listening on http://${bound} (echo: ${flags.anyPath ? 'every path' : `*${flags.path}`})\n`);
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          server.close(() => resolve());
-          server.closeAllConnections();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
-    });
+    .action(async (flags: ProbeServerOptions) => done(await probeServerCommand(flags)));
 }

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { Contract } from '../../contract/load.ts';
 import type { Expectations } from '../../expectations.ts';
 import type { KeySpec, ResolveContext } from '../../keys/sources.ts';
 import { EXIT, loadContractFlag, pickEnvironment, UsageError } from '../common.ts';
+import { writeReport, type Done, type Output } from '../command.ts';
 import { checkRotation } from '../../rotation/check_rotation.ts';
 import { checkOverlap } from '../../rotation/check_overlap.ts';
 import { checkRetirement } from '../../rotation/check_retirement.ts';
@@ -13,7 +14,21 @@ import { loadSourceArgument } from '../../rotation/load_source_argument.ts';
 import { readVerifierKeys } from '../../rotation/read_verifier_keys.ts';
 import { countLogTraffic, sampleMetricsTraffic, type TrafficEvidence } from '../../rotation/measure_traffic.ts';
 import { formatOverlapText, formatRetirementText, formatRotationCheckText } from '../../rotation/format_rotation.ts';
-import { MAX_TIMEOUT_MS, parseInstantFlag, parseNowFlag, parseNumberFlag, parseTimeout, parseUrlFlag } from '../flags.ts';
+import {
+  clockToleranceOption,
+  contractOption,
+  envOption,
+  formatOption,
+  INSTANT_FORMS,
+  jwksUrlOption,
+  nowOption,
+  parseInstantFlag,
+  parseNowFlag,
+  parseNumberFlag,
+  parseTimeout,
+  parseUrlFlag,
+  timeoutOption,
+} from '../flags.ts';
 
 const CHECK_HELP = `
 Compares the issuer's live key set (the environment's jwksUri / discovery,
@@ -60,7 +75,8 @@ Examples:
 
 Exit codes: 0 every item passes, 1 an item fails or lacks evidence, 2 usage or contract error.`;
 
-interface CommonFlags {
+/** The flags every rotation subcommand takes. */
+export interface RotationOptions {
   contract?: string;
   env?: string;
   jwksUrl?: string;
@@ -69,9 +85,29 @@ interface CommonFlags {
   verifierJwksUrl?: string;
   cacheTtl?: string;
   cooldown?: string;
-  timeout: string;
+  timeout?: string;
   now?: string;
-  format: string;
+  format?: string;
+}
+
+export interface OverlapOptions extends RotationOptions {
+  old: string;
+  new: string;
+  lifetime?: string;
+  tokens?: string;
+  switchedAt?: string;
+  retireAt?: string;
+  clockTolerance?: string;
+}
+
+export interface RetireOptions extends RotationOptions {
+  kid: string;
+  metricsUrl?: string;
+  log?: string;
+  threshold?: string;
+  interval?: string;
+  window?: string;
+  unpublishedAt?: string;
 }
 
 interface Setup {
@@ -83,7 +119,7 @@ interface Setup {
   now: number;
 }
 
-function setup(flags: CommonFlags): Setup {
+function setup(flags: RotationOptions): Setup {
   const timeoutMs = parseTimeout(flags.timeout);
   const now = parseNowFlag(flags.now);
   let contract: Contract | undefined;
@@ -106,7 +142,7 @@ function setup(flags: CommonFlags): Setup {
   return { ...(contract ? { contract } : {}), ...(env ? { env } : {}), verifier, ctx, timeoutMs, now };
 }
 
-function liveSpecs(flags: CommonFlags, s: Setup): KeySpec[] {
+function liveSpecs(flags: RotationOptions, s: Setup): KeySpec[] {
   const url = parseUrlFlag('--jwks-url', flags.jwksUrl);
   if (url) return [{ jwksUri: url }];
   const specs = (s.env?.keys ?? []).filter((k) => 'jwksUri' in k || 'discovery' in k || 'jwksFile' in k || 'jwk' in k);
@@ -114,7 +150,7 @@ function liveSpecs(flags: CommonFlags, s: Setup): KeySpec[] {
   return specs;
 }
 
-function verifierOptions(flags: CommonFlags, s: Setup) {
+function verifierOptions(flags: RotationOptions, s: Setup) {
   const debugUrl = parseUrlFlag('--debug-url', flags.debugUrl) ?? (flags.snapshot === undefined && flags.verifierJwksUrl === undefined ? s.verifier.debugUrl : undefined);
   const verifierJwksUrl = parseUrlFlag('--verifier-jwks-url', flags.verifierJwksUrl);
   return {
@@ -125,54 +161,141 @@ function verifierOptions(flags: CommonFlags, s: Setup) {
   };
 }
 
+/** The env name and the verifier cache settings, as the rotation checks take them. */
+function envAndCache(s: Setup) {
+  return {
+    ...(s.env?.name !== undefined ? { env: s.env.name } : {}),
+    ...(s.verifier.cacheTtlSeconds !== undefined ? { cacheTtlSeconds: s.verifier.cacheTtlSeconds } : {}),
+  };
+}
+
+/**
+ * `jwt-doctor rotation check`: the issuer's live key set against the
+ * verifier's cached set. Returns the exit code: 0 in sync, 1 an error
+ * finding (jwks_stale, source unreachable).
+ *
+ * @example const code = await rotationCheckCommand({ jwksUrl, snapshot: 'verifier-keys.json', format: 'json' }, out);
+ */
+export async function rotationCheckCommand(options: RotationOptions, out: Output = process.stdout): Promise<number> {
+  const s = setup(options);
+  const vopts = verifierOptions(options, s);
+  if (!vopts.debugUrl && !vopts.snapshotFile && !vopts.verifierJwksUrl) {
+    throw new UsageError('no verifier key set to compare: set verifier.debugUrl in the contract, or pass --debug-url URL, --snapshot FILE or --verifier-jwks-url URL');
+  }
+  const [live, verifier] = await Promise.all([loadKeyMaterials(liveSpecs(options, s), s.ctx), readVerifierKeys(vopts)]);
+  const report = checkRotation({
+    ...envAndCache(s),
+    live,
+    verifier,
+    ...(s.verifier.cooldownSeconds !== undefined ? { cooldownSeconds: s.verifier.cooldownSeconds } : {}),
+    now: s.now,
+  });
+  writeReport(out, options.format, report, formatRotationCheckText);
+  return report.result === 'error' ? EXIT.fail : EXIT.ok;
+}
+
+/**
+ * `jwt-doctor rotation overlap`: every key that signed a live token stays
+ * trusted until the token expires. Returns the exit code: 0 the overlap
+ * holds, 1 a key retires too early.
+ *
+ * @example const code = await rotationOverlapCommand({ old: 'old.jwks.json', new: 'new.jwks.json', lifetime: '3600' }, out);
+ */
+export async function rotationOverlapCommand(options: OverlapOptions, out: Output = process.stdout): Promise<number> {
+  const s = setup(options);
+  let lifetime = parseNumberFlag('--lifetime', options.lifetime);
+  if (lifetime === undefined && s.contract && s.env) lifetime = readPolicySection(s.contract, s.env).tokenLifetimeSeconds;
+  const tokens = options.tokens === undefined ? undefined : readTokensFile(options.tokens);
+  if (lifetime === undefined && tokens === undefined) throw new UsageError('give --lifetime SECONDS, --env NAME with policy.tokenLifetimeSeconds, or --tokens FILE');
+  const tol = parseNumberFlag('--clock-tolerance', options.clockTolerance) ?? s.env?.clockToleranceSeconds ?? 0;
+  const switchedAt = parseInstantFlag('--switched-at', options.switchedAt);
+  const retireAt = parseInstantFlag('--retire-at', options.retireAt);
+  const [oldSet, newSet] = await Promise.all([loadSourceArgument(options.old, { timeoutMs: s.timeoutMs }), loadSourceArgument(options.new, { timeoutMs: s.timeoutMs })]);
+  const report = checkOverlap({
+    old: oldSet,
+    new: newSet,
+    ...(tokens ? { tokens } : {}),
+    ...(lifetime !== undefined ? { lifetimeSeconds: lifetime } : {}),
+    ...(switchedAt !== undefined ? { switchedAt } : {}),
+    ...(retireAt !== undefined ? { retireAt } : {}),
+    clockToleranceSeconds: tol,
+    now: s.now,
+  });
+  writeReport(out, options.format, report, formatOverlapText);
+  return report.result === 'error' ? EXIT.fail : EXIT.ok;
+}
+
+/** --tokens FILE: one token per line. */
+function readTokensFile(file: string): string[] {
+  try {
+    return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  } catch (e) {
+    throw new UsageError(`cannot read --tokens ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+/**
+ * `jwt-doctor rotation retire`: the closing checklist of a rotation, with
+ * evidence. Returns the exit code: 0 every item passes, 1 an item fails or
+ * lacks evidence.
+ *
+ * @example const code = await rotationRetireCommand({ env: 'staging', kid: 'staging-2026-10', log: 'verifier.log' }, out);
+ */
+export async function rotationRetireCommand(options: RetireOptions, out: Output = process.stdout): Promise<number> {
+  const s = setup(options);
+  const threshold = parseNumberFlag('--threshold', options.threshold ?? '0')!;
+  const interval = parseNumberFlag('--interval', options.interval ?? '10', { max: 86_400, unit: 'seconds' })!;
+  const windowSeconds = parseNumberFlag('--window', options.window ?? '3600', 1)!;
+  const unpublishedAt = parseInstantFlag('--unpublished-at', options.unpublishedAt);
+  const metricsUrl = parseUrlFlag('--metrics-url', options.metricsUrl) ?? (options.log === undefined ? s.verifier.metricsUrl : undefined);
+  const envName = s.env?.name !== undefined ? { env: s.env.name } : {};
+  const trafficP: Promise<TrafficEvidence | undefined> =
+    options.log !== undefined
+      ? Promise.resolve(countLogTraffic(options.log, { kid: options.kid, ...envName, windowSeconds, now: s.now }))
+      : metricsUrl
+        ? sampleMetricsTraffic(metricsUrl, { kid: options.kid, ...envName, intervalSeconds: interval, timeoutMs: s.timeoutMs })
+        : Promise.resolve(undefined);
+  const [live, verifier, traffic] = await Promise.all([loadKeyMaterials(liveSpecs(options, s), s.ctx), readVerifierKeys(verifierOptions(options, s)), trafficP]);
+  const report = checkRetirement({
+    ...envAndCache(s),
+    kid: options.kid,
+    live,
+    verifier,
+    ...(traffic ? { traffic } : {}),
+    ...(unpublishedAt !== undefined ? { unpublishedAt } : {}),
+    threshold,
+    now: s.now,
+  });
+  writeReport(out, options.format, report, formatRetirementText);
+  return report.passed ? EXIT.ok : EXIT.fail;
+}
+
 function addCommon(cmd: Command, withVerifier = true): Command {
   cmd
-    .option('-c, --contract <file>', 'environment contract (default ./auth-contract.yaml when present)')
-    .option('-e, --env <name>', 'environment of the contract')
-    .option('--jwks-url <url>', "the issuer's live JWKS URL (instead of the environment's key sources)");
+    .addOption(contractOption())
+    .addOption(envOption())
+    .addOption(jwksUrlOption("the issuer's live JWKS URL (instead of the environment's key sources)"));
   if (withVerifier) {
     cmd
-      .option('--debug-url <url>', "verifier debug endpoint (default verifier.debugUrl; path /.well-known/jwt-doctor/keys)")
+      .option('--debug-url <url>', 'verifier debug endpoint (default verifier.debugUrl; path /.well-known/jwt-doctor/keys)')
       .option('--snapshot <file>', 'verifier key snapshot (jwt-doctor/verifier-keys/v1 JSON)')
       .option('--verifier-jwks-url <url>', 'a JWKS URL standing for what the verifier holds')
       .option('--cache-ttl <seconds>', 'verifier JWKS cache TTL (default verifier.cacheTtlSeconds, else 600)')
       .option('--cooldown <seconds>', 'verifier refetch cooldown on unknown kid (default 30, jose cooldownDuration)');
   }
   return cmd
-    .option('--timeout <ms>', `timeout for every fetch in ms (1 to ${MAX_TIMEOUT_MS})`, '5000')
-    .option('--now <instant>', 'evaluate at this instant (ISO 8601 with Z or an offset, or UNIX seconds)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'));
+    .addOption(timeoutOption())
+    .addOption(nowOption(`evaluate at this instant (${INSTANT_FORMS})`))
+    .addOption(formatOption(['text', 'json']));
 }
 
-function print(format: string, report: unknown, text: string): void {
-  process.stdout.write(format === 'json' ? JSON.stringify(report, null, 2) + '\n' : text);
-}
-
-export function register(program: Command): void {
-  const rotation = program.command('rotation').description('key rotation: check caches, prove overlap, retirement checklist');
-  rotation.addHelpText('after', '\nSubcommands: check | overlap | retire (run "jwt-doctor rotation <sub> --help").\n\nExit codes: 0 pass, 1 fail, 2 usage or contract error.');
-
+function registerCheck(rotation: Command, done: Done): void {
   addCommon(rotation.command('check').description("compare the issuer's live key set with the verifier's cached set"))
     .addHelpText('after', CHECK_HELP)
-    .action(async (flags: CommonFlags) => {
-      const s = setup(flags);
-      const vopts = verifierOptions(flags, s);
-      if (!vopts.debugUrl && !vopts.snapshotFile && !vopts.verifierJwksUrl) {
-        throw new UsageError('no verifier key set to compare: set verifier.debugUrl in the contract, or pass --debug-url URL, --snapshot FILE or --verifier-jwks-url URL');
-      }
-      const [live, verifier] = await Promise.all([loadKeyMaterials(liveSpecs(flags, s), s.ctx), readVerifierKeys(vopts)]);
-      const report = checkRotation({
-        ...(s.env?.name !== undefined ? { env: s.env.name } : {}),
-        live,
-        verifier,
-        ...(s.verifier.cacheTtlSeconds !== undefined ? { cacheTtlSeconds: s.verifier.cacheTtlSeconds } : {}),
-        ...(s.verifier.cooldownSeconds !== undefined ? { cooldownSeconds: s.verifier.cooldownSeconds } : {}),
-        now: s.now,
-      });
-      print(flags.format, report, formatRotationCheckText(report));
-      process.exitCode = report.result === 'error' ? EXIT.fail : EXIT.ok;
-    });
+    .action(async (flags: RotationOptions) => done(await rotationCheckCommand(flags)));
+}
 
+function registerOverlap(rotation: Command, done: Done): void {
   addCommon(rotation.command('overlap').description('prove every key that signed a live token stays trusted until it expires'), false)
     .requiredOption('--old <set>', 'the trusted key set before the rotation (JWKS file or URL)')
     .requiredOption('--new <set>', 'the trusted key set after the rotation (JWKS file or URL)')
@@ -180,39 +303,12 @@ export function register(program: Command): void {
     .option('--tokens <file>', 'live tokens, one per line (decoded without verification: kid and exp)')
     .option('--switched-at <instant>', 'when the signer switched to the new key (default now)')
     .option('--retire-at <instant>', 'planned retirement of the old key')
-    .option('--clock-tolerance <seconds>', 'verifier clock tolerance (default clockToleranceSeconds of --env, else 0)')
+    .addOption(clockToleranceOption('verifier clock tolerance (default clockToleranceSeconds of --env, else 0)'))
     .addHelpText('after', OVERLAP_HELP)
-    .action(async (flags: CommonFlags & { old: string; new: string; lifetime?: string; tokens?: string; switchedAt?: string; retireAt?: string; clockTolerance?: string }) => {
-      const s = setup(flags);
-      let lifetime = parseNumberFlag('--lifetime', flags.lifetime);
-      if (lifetime === undefined && s.contract && s.env) lifetime = readPolicySection(s.contract, s.env).tokenLifetimeSeconds;
-      let tokens: string[] | undefined;
-      if (flags.tokens !== undefined) {
-        try {
-          tokens = readFileSync(flags.tokens, 'utf8').split('\n').filter((l) => l.trim() !== '');
-        } catch (e) {
-          throw new UsageError(`cannot read --tokens ${flags.tokens}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-        }
-      }
-      if (lifetime === undefined && tokens === undefined) throw new UsageError('give --lifetime SECONDS, --env NAME with policy.tokenLifetimeSeconds, or --tokens FILE');
-      const tol = parseNumberFlag('--clock-tolerance', flags.clockTolerance) ?? s.env?.clockToleranceSeconds ?? 0;
-      const switchedAt = parseInstantFlag('--switched-at', flags.switchedAt);
-      const retireAt = parseInstantFlag('--retire-at', flags.retireAt);
-      const [oldSet, newSet] = await Promise.all([loadSourceArgument(flags.old, { timeoutMs: s.timeoutMs }), loadSourceArgument(flags.new, { timeoutMs: s.timeoutMs })]);
-      const report = checkOverlap({
-        old: oldSet,
-        new: newSet,
-        ...(tokens ? { tokens } : {}),
-        ...(lifetime !== undefined ? { lifetimeSeconds: lifetime } : {}),
-        ...(switchedAt !== undefined ? { switchedAt } : {}),
-        ...(retireAt !== undefined ? { retireAt } : {}),
-        clockToleranceSeconds: tol,
-        now: s.now,
-      });
-      print(flags.format, report, formatOverlapText(report));
-      process.exitCode = report.result === 'error' ? EXIT.fail : EXIT.ok;
-    });
+    .action(async (flags: OverlapOptions) => done(await rotationOverlapCommand(flags)));
+}
 
+function registerRetire(rotation: Command, done: Done): void {
   addCommon(rotation.command('retire').description('closing checklist: old key unpublished, untrusted, caches refreshed, no residual traffic'))
     .requiredOption('--kid <kid>', 'the retired key id')
     .option('--metrics-url <url>', 'Prometheus text endpoint (default verifier.metricsUrl)')
@@ -222,32 +318,13 @@ export function register(program: Command): void {
     .option('--window <seconds>', 'log: count lines from the last SECONDS before now', '3600')
     .option('--unpublished-at <instant>', 'when the old key was removed from the JWKS')
     .addHelpText('after', RETIRE_HELP)
-    .action(async (flags: CommonFlags & { kid: string; metricsUrl?: string; log?: string; threshold: string; interval: string; window: string; unpublishedAt?: string }) => {
-      const s = setup(flags);
-      const threshold = parseNumberFlag('--threshold', flags.threshold)!;
-      const interval = parseNumberFlag('--interval', flags.interval, { max: 86_400, unit: 'seconds' })!;
-      const windowSeconds = parseNumberFlag('--window', flags.window, 1)!;
-      const unpublishedAt = parseInstantFlag('--unpublished-at', flags.unpublishedAt);
-      const metricsUrl = parseUrlFlag('--metrics-url', flags.metricsUrl) ?? (flags.log === undefined ? s.verifier.metricsUrl : undefined);
-      const trafficP: Promise<TrafficEvidence | undefined> =
-        flags.log !== undefined
-          ? Promise.resolve(countLogTraffic(flags.log, { kid: flags.kid, ...(s.env?.name !== undefined ? { env: s.env.name } : {}), windowSeconds, now: s.now }))
-          : metricsUrl
-            ? sampleMetricsTraffic(metricsUrl, { kid: flags.kid, ...(s.env?.name !== undefined ? { env: s.env.name } : {}), intervalSeconds: interval, timeoutMs: s.timeoutMs })
-            : Promise.resolve(undefined);
-      const [live, verifier, traffic] = await Promise.all([loadKeyMaterials(liveSpecs(flags, s), s.ctx), readVerifierKeys(verifierOptions(flags, s)), trafficP]);
-      const report = checkRetirement({
-        ...(s.env?.name !== undefined ? { env: s.env.name } : {}),
-        kid: flags.kid,
-        live,
-        verifier,
-        ...(traffic ? { traffic } : {}),
-        ...(unpublishedAt !== undefined ? { unpublishedAt } : {}),
-        ...(s.verifier.cacheTtlSeconds !== undefined ? { cacheTtlSeconds: s.verifier.cacheTtlSeconds } : {}),
-        threshold,
-        now: s.now,
-      });
-      print(flags.format, report, formatRetirementText(report));
-      process.exitCode = report.passed ? EXIT.ok : EXIT.fail;
-    });
+    .action(async (flags: RetireOptions) => done(await rotationRetireCommand(flags)));
+}
+
+export function register(program: Command, done: Done): void {
+  const rotation = program.command('rotation').description('key rotation: check caches, prove overlap, retirement checklist');
+  rotation.addHelpText('after', '\nSubcommands: check | overlap | retire (run "jwt-doctor rotation <sub> --help").\n\nExit codes: 0 pass, 1 fail, 2 usage or contract error.');
+  registerCheck(rotation, done);
+  registerOverlap(rotation, done);
+  registerRetire(rotation, done);
 }
