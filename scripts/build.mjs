@@ -36,6 +36,7 @@ await build({
   absWorkingDir: root,
   entryPoints: {
     index: 'src/index.ts',
+    advanced: 'src/advanced.ts',
     middleware: 'src/middleware/index.ts',
     probe: 'src/probe/index.ts',
     rotation: 'src/rotation/index.ts',

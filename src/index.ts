@@ -1,5 +1,11 @@
 /**
- * jwt-doctor's public API: re-exports only (DESIGN.md house style).
+ * jwt-doctor's task-level API: re-exports only (DESIGN.md house style).
+ * Load a contract, diagnose a token against one of its environments, find
+ * which environment minted a token, print the diagnosis. The building blocks
+ * (prepared diagnoser from loaded keys, key import and resolution, the
+ * algorithm table, strict decoding helpers, the HTTP client) are in
+ * `jwt-doctor/advanced` (src/advanced.ts). api/jwt-doctor.api.md lists every
+ * name and signature; test/api_report.test.ts fails when it changes unreviewed.
  *
  * @example
  * import { loadContract, createDiagnoser } from 'jwt-doctor';
@@ -8,22 +14,19 @@
  * const report = doctor.diagnose(token, { now: new Date() });
  * report.result; // 'valid' | 'claim_mismatch' | 'signature_invalid' | ...
  */
-export { loadContract, ContractError, DEFAULT_CONTRACT_FILE, type Contract, type LoadContractOptions } from './contract/load.ts';
-export { diagnose, createDiagnoser, buildDiagnoser, DIAGNOSIS_SCHEMA, type Diagnosis, type Diagnoser, type PreparedKeys, type CreateDiagnoserOptions, type DiagnoseCallOptions } from './diagnose.ts';
-export { matchEnvironments, createContractDiagnosers, type MatchReport, type MatchRow } from './match.ts';
-export { REASONS, CATEGORY_ORDER, makeFinding, rankResult, isReasonCode, type Finding, type ReasonCode, type ReasonEntry, type Severity, type OwnerRole, type Category } from './reasons.ts';
+export * as errors from './errors.ts';
+export { loadContract, DEFAULT_CONTRACT_FILE, type Contract, type LoadContractOptions } from './contract/load.ts';
+export { diagnose, createDiagnoser, DIAGNOSIS_SCHEMA, type Diagnosis, type Diagnoser, type CreateDiagnoserOptions, type DiagnoseCallOptions } from './diagnose.ts';
+export { matchEnvironments, type MatchReport, type MatchRow } from './match.ts';
+export { REASONS, type Finding, type ReasonCode, type ReasonEntry, type Severity, type OwnerRole, type Category } from './reasons.ts';
 export type { Expectations, ClaimExpectation, Owners } from './expectations.ts';
-export { normalizeTokenInput, type NormalizedInput } from './token/normalize.ts';
-export { decodeToken, peekToken, DEFAULT_MAX_TOKEN_BYTES, type DecodedToken, type DecodeResult } from './token/decode.ts';
-// Parsing and work limits (docs/limits.md).
-export { MAX_JSON_DEPTH } from './token/strict_json.ts';
-export { MAX_CANDIDATE_KEYS, MAX_PROVENANCE_VERIFICATIONS } from './checks/signature.ts';
-export type { DiagnoserOptions } from './diagnose.ts';
-export { ALGORITHMS, getAlgorithm, algorithmsForKey, type AlgorithmEntry } from './keys/algorithms.ts';
-export { importJwk, importJwks, importPem, importSecretText, jwkThumbprint, fingerprintSecret, describeKey, type KeyRecord, type KeySourceInfo, type SecretEncoding } from './keys/import.ts';
-export { resolveKeys, resolveKeySpec, type KeySpec, type ResolvedKeys, type SourceReport } from './keys/sources.ts';
-export { fetchJson, type FetchResult } from './net/fetch_json.ts';
-export { formatDiagnosisText } from './report/text.ts';
+export { decodeToken, type DecodedToken, type DecodeResult } from './token/decode.ts';
+// Formatters: the CLI's three output formats, and the redaction `--sanitize` applies.
+export { formatDiagnosisText, type TextOptions } from './report/text.ts';
+export { formatDiagnosisJson } from './report/json.ts';
 export { formatDiagnosisMarkdown } from './report/markdown.ts';
 export { sanitizeDiagnosis } from './report/sanitize.ts';
-export * as errors from './errors.ts';
+// Parsing and work limits (docs/limits.md).
+export { DEFAULT_MAX_TOKEN_BYTES } from './token/decode.ts';
+export { MAX_JSON_DEPTH } from './token/strict_json.ts';
+export { MAX_CANDIDATE_KEYS, MAX_PROVENANCE_VERIFICATIONS } from './checks/signature.ts';

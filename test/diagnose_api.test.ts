@@ -3,7 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadContract, diagnose, createDiagnoser, ContractError, DIAGNOSIS_SCHEMA } from '../src/index.ts';
+import { loadContract, diagnose, createDiagnoser, errors, DIAGNOSIS_SCHEMA } from '../src/index.ts';
+
+const { ContractError } = errors;
 
 const contractPath = fileURLToPath(new URL('../examples/auth-contract.yaml', import.meta.url));
 const token = readFileSync(new URL('../examples/tokens/local-login.jwt', import.meta.url), 'utf8');

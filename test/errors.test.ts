@@ -7,7 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { errors, importJwk, loadContract } from '../src/index.ts';
+import { errors, loadContract } from '../src/index.ts';
+import { importJwk } from '../src/advanced.ts';
 import { ContractError as ContractErrorFromLoad } from '../src/contract/load.ts';
 import { KeyImportError as KeyImportErrorFromImport } from '../src/keys/import.ts';
 import { UsageError as UsageErrorFromCli } from '../src/cli/common.ts';

@@ -47,6 +47,9 @@ const TSCONFIG = {
   },
 };
 
+/** What the consumer's jwt-doctor/advanced part prints: the root's diagnosis again, from hand-imported keys. */
+const ADVANCED = { result: 'claim_mismatch', signature: 'pass', ranked: 'claim_mismatch' };
+
 /** Imports the entries that need no optional peer, uses each, prints what it found. */
 const CORE_CONSUMER = `
 import { readFileSync } from 'node:fs';
@@ -55,6 +58,7 @@ import { dirname, join } from 'node:path';
 import { loadContract, diagnose, decodeToken, type Diagnosis, type ReasonCode } from 'jwt-doctor';
 import { probeApi, type ProbeReport } from 'jwt-doctor/probe';
 import { checkRotation, type RotationCheckReport } from 'jwt-doctor/rotation';
+import { buildDiagnoser, importJwks, rankResult, type KeyRecord } from 'jwt-doctor/advanced';
 
 const root = dirname(createRequire(import.meta.url).resolve('jwt-doctor/package.json'));
 const contract = loadContract(join(root, 'examples/auth-contract.yaml'));
@@ -64,9 +68,14 @@ if (staging === undefined) throw new Error('no staging environment');
 const d: Diagnosis = await diagnose(token, staging, { contract, now: Date.parse('${NOW}') / 1000 });
 const reasons: ReasonCode[] = d.findings.map((f) => f.code);
 const decoded = decodeToken(token);
+// The building blocks: the same diagnosis from keys imported by hand, ranked by the registry.
+const jwks: unknown = JSON.parse(readFileSync(join(root, 'examples/keys/staging.jwks.json'), 'utf8'));
+const keys: KeyRecord[] = importJwks(jwks, { kind: 'jwks_file', location: 'staging.jwks.json' }).keys;
+const prepared = buildDiagnoser(staging, { keys }).diagnose(token, { now: Date.parse('${NOW}') / 1000 });
+const advanced = { result: prepared.result, signature: prepared.signature.status, ranked: rankResult(d.findings) };
 const probe: ((...a: Parameters<typeof probeApi>) => Promise<ProbeReport>) = probeApi;
 const rotation: ((...a: Parameters<typeof checkRotation>) => RotationCheckReport) = checkRotation;
-console.log(JSON.stringify({ result: d.result, signature: d.signature.status, reasons, decodes: decoded.findings.length === 0, probe: typeof probe, rotation: typeof rotation }));
+console.log(JSON.stringify({ result: d.result, signature: d.signature.status, reasons, decodes: decoded.findings.length === 0, probe: typeof probe, rotation: typeof rotation, advanced }));
 `;
 
 /** Adds the middleware entry, which needs the optional peers: verifies one request end to end. */
@@ -126,7 +135,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('the tarball ships the built package, not the sources or the dev tooling', () => {
   const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n');
-  for (const f of ['package/dist/cli.js', 'package/dist/index.js', 'package/dist/types/index.d.ts', 'package/dist/types/middleware/index.d.ts', 'package/LICENSE', 'package/README.md', 'package/dist/vendor/yaml.cjs', 'package/dist/vendor/yaml.LICENSE', 'package/examples/auth-contract.yaml']) {
+  for (const f of ['package/dist/cli.js', 'package/dist/index.js', 'package/dist/types/index.d.ts', 'package/dist/advanced.js', 'package/dist/types/advanced.d.ts', 'package/dist/types/middleware/index.d.ts', 'package/LICENSE', 'package/README.md', 'package/dist/vendor/yaml.cjs', 'package/dist/vendor/yaml.LICENSE', 'package/examples/auth-contract.yaml']) {
     assert.ok(files.includes(f), `${f} is missing from the tarball`);
   }
   assert.deepEqual(files.filter((f) => f.startsWith('package/src/') || f.startsWith('package/test/')), []);
@@ -134,9 +143,9 @@ test('the tarball ships the built package, not the sources or the dev tooling', 
   for (const devOnly of ['tsx', 'esbuild', 'ajv', 'yaml', 'prom-client', 'express', 'fastify']) assert.ok(!installed.includes(devOnly), `${devOnly} was installed with the package`);
 });
 
-test('without the optional peers: a strict nodenext consumer of the root, probe and rotation entries compiles and runs', () => {
+test('without the optional peers: a strict nodenext consumer of the root, advanced, probe and rotation entries compiles and runs', () => {
   assert.deepEqual(compileAndRun(CORE_CONSUMER), [
-    { result: 'claim_mismatch', signature: 'pass', reasons: ['issuer_mismatch', 'audience_mismatch'], decodes: true, probe: 'function', rotation: 'function' },
+    { result: 'claim_mismatch', signature: 'pass', reasons: ['issuer_mismatch', 'audience_mismatch'], decodes: true, probe: 'function', rotation: 'function', advanced: ADVANCED },
   ]);
 });
 
@@ -186,6 +195,6 @@ test('with the optional peers installed: every entry, the middleware included, c
   const peers = ['prom-client', 'express', 'fastify', '@types/express'].map((p) => `${p}@${installedVersion(p)}`);
   npm(['install', ...peers, ...INSTALL], consumer);
   const [core, full] = compileAndRun(FULL_CONSUMER);
-  assert.deepEqual(core, { result: 'claim_mismatch', signature: 'pass', reasons: ['issuer_mismatch', 'audience_mismatch'], decodes: true, probe: 'function', rotation: 'function' });
+  assert.deepEqual(core, { result: 'claim_mismatch', signature: 'pass', reasons: ['issuer_mismatch', 'audience_mismatch'], decodes: true, probe: 'function', rotation: 'function', advanced: ADVANCED });
   assert.deepEqual(full, { verified: true, counted: true, adapters: ['function', 'function', 'function'] });
 });

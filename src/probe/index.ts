@@ -1,11 +1,21 @@
-// Gateway and clock checks: re-exports only.
-export { createEchoHandler, describeRequestAuth, AUTH_HEADERS, ECHO_SCHEMA, type EchoReport, type EchoHeader, type EchoHandlerOptions } from './echo_handler.ts';
-export { probeApi, routeDrift, PROBE_SCHEMA, type ProbeReport, type RouteResult, type RouteOutcome, type ProbeOptions } from './probe_api.ts';
-export { classifyEcho, type HeaderFate, type ModificationKind } from './classify_echo.ts';
-export { parseWwwAuthenticate, mapRejection, mapVerifierMessage, type Challenge, type RejectionReason } from './www_authenticate.ts';
-export { measureClockOffset, compareTokenTimes, clockFindings, CLOCK_SCHEMA, type ClockMeasurement, type ClockSample, type TokenTimeComparison } from './clock_offset.ts';
-export { parseHeaderDump, checkHeaderDump, headerSettingsFor, mergeHeaderFindings, type HeaderDump, type HeaderHygiene, type HeaderSettings } from './headers.ts';
-export { readApiConfig, readIssuerBaseUrl, echoPathFor, DEFAULT_ECHO_PATH, type ApiConfig, type ApiRoute } from './api_config.ts';
-export { sendRequest, type HttpResult, type TransportErrorKind } from './send_request.ts';
-export { fingerprintToken } from './fingerprint.ts';
+/**
+ * jwt-doctor/probe: gateway and clock checks (re-exports only): send one
+ * token to every route of an environment's API and compare the answers
+ * (probeApi), the echo handler a gateway forwards to (createEchoHandler), the
+ * clock offset of a server (measureClockOffset), the readers of a
+ * WWW-Authenticate challenge and a gateway's header dump, and the text
+ * formats the CLI prints. api/probe.api.md lists every name.
+ *
+ * @example
+ * import { probeApi, formatProbeText } from 'jwt-doctor/probe';
+ */
+export { probeApi, PROBE_SCHEMA, type ProbeReport, type RouteResult, type RouteOutcome, type ProbeOptions } from './probe_api.ts';
+export { createEchoHandler, ECHO_SCHEMA, type EchoReport, type EchoHeader, type EchoHandlerOptions } from './echo_handler.ts';
+export { measureClockOffset, CLOCK_SCHEMA, type ClockMeasurement, type ClockSample, type MeasureClockOptions } from './clock_offset.ts';
+export { parseWwwAuthenticate, type Challenge, type RejectionReason } from './www_authenticate.ts';
+export { parseHeaderDump, checkHeaderDump, type HeaderDump, type HeaderHygiene, type HeaderSettings } from './headers.ts';
 export { formatProbeText, formatClockText, type ClockReport } from './format_probe.ts';
+export type { HeaderFate, ModificationKind } from './classify_echo.ts';
+// The environment's `api` section (baseUrl, routes) as probeApi takes it.
+export { readApiConfig, type ApiConfig, type ApiRoute } from './api_config.ts';
+export type { HttpResult, TransportErrorKind } from './send_request.ts';

@@ -2,6 +2,7 @@
 // TypeScript sources, as a consumer's `import ... from 'jwt-doctor'` resolves to the build.
 const ENTRIES = {
   'jwt-doctor': '../../src/index.ts',
+  'jwt-doctor/advanced': '../../src/advanced.ts',
   'jwt-doctor/middleware': '../../src/middleware/index.ts',
   'jwt-doctor/probe': '../../src/probe/index.ts',
   'jwt-doctor/rotation': '../../src/rotation/index.ts',

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { Registry } from 'prom-client';
-import { createVerifier, ttlFromHeaders, withJwtAuth, type VerifierOptions } from '../../src/middleware/index.ts';
+import { createVerifier, withJwtAuth, type VerifierOptions } from '../../src/middleware/index.ts';
+import { ttlFromHeaders } from '../../src/middleware/jwks_cache.ts';
 import type { Expectations } from '../../src/expectations.ts';
 import { AUD, ISS, NOW, closeServer, listen, makeKey, memoryLogger, parseMetrics, sampleValue, signToken, startJwksServer, type JwksServer } from './helpers.ts';
 

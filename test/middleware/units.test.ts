@@ -4,16 +4,10 @@ import { readFileSync } from 'node:fs';
 import { createSign } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { ContractError, loadContract } from '../../src/contract/load.ts';
-import {
-  challengeFor,
-  createSignerMetrics,
-  createVerifier,
-  DEFAULT_TOKEN_SOURCE,
-  extractToken,
-  formatWwwAuthenticate,
-  parseTokenSource,
-  parseVerifierSection,
-} from '../../src/middleware/index.ts';
+import { createSignerMetrics, createVerifier } from '../../src/middleware/index.ts';
+import { challengeFor, formatWwwAuthenticate } from '../../src/middleware/rfc6750.ts';
+import { extractToken } from '../../src/middleware/extract_token.ts';
+import { DEFAULT_TOKEN_SOURCE, parseTokenSource, parseVerifierSection } from '../../src/middleware/config.ts';
 import { REASONS, type ReasonCode } from '../../src/reasons.ts';
 import { memoryLogger, parseMetrics, sampleValue } from './helpers.ts';
 

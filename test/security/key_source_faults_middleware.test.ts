@@ -12,7 +12,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { Registry } from 'prom-client';
 import { json } from '../helpers/http_server.ts';
 import { closeServer, listen, parseMetrics, sampleValue } from '../middleware/helpers.ts';
-import { createVerifier, JwksCache, withJwtAuth } from '../../src/middleware/index.ts';
+import { createVerifier, withJwtAuth } from '../../src/middleware/index.ts';
+import { JwksCache } from '../../src/middleware/jwks_cache.ts';
 import type { Expectations } from '../../src/expectations.ts';
 import { assertDetail, AUD, ctx, FAULT_HANDLERS, FAULTS, FORGED, GOOD_SET, goodJwk, ISS, LEAK_SET, leaked, LEGIT, MW_TIMEOUT_MS, NOW, OCT_SET, OFF_CURVE_SET, pubJwk, useFaultServers, WEAK_SET } from './key_source_faults.fixtures.ts';
 
