@@ -4,6 +4,7 @@
  * what it got. Formats are documented in docs/cli-input.md.
  */
 import { parseInstant } from '../report/format_time.ts';
+import { DEFAULT_TIMEOUT_MS } from '../defaults.ts';
 import { UsageError } from './usage_error.ts';
 
 /**
@@ -14,7 +15,7 @@ import { UsageError } from './usage_error.ts';
 export const MAX_TIMEOUT_MS = 600_000;
 
 /** Default --timeout for every network call. */
-export const DEFAULT_TIMEOUT_MS = 5000;
+export { DEFAULT_TIMEOUT_MS };
 
 export interface NumberRule {
   /** Smallest accepted value (default 0). */

@@ -5,7 +5,7 @@ import type { ErrorObject } from 'ajv';
 import type { Expectations, Owners } from '../expectations.ts';
 import { validate as generatedValidator } from './validate_contract.generated.ts';
 
-export const DEFAULT_CONTRACT_FILE = 'auth-contract.yaml';
+export { DEFAULT_CONTRACT_FILE } from '../defaults.ts';
 
 /** A loaded, validated contract: environments already normalized into Expectations. */
 export interface Contract {
