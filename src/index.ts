@@ -9,7 +9,8 @@
  * report.result; // 'valid' | 'claim_mismatch' | 'signature_invalid' | ...
  */
 export { loadContract, ContractError, DEFAULT_CONTRACT_FILE, type Contract, type LoadContractOptions } from './contract/load.ts';
-export { diagnose, createDiagnoser, buildDiagnoser, DIAGNOSIS_SCHEMA, type Diagnosis, type Diagnoser, type PreparedKeys, type CreateDiagnoserOptions, type DiagnoseCallOptions } from './diagnose.ts';
+export { buildDiagnoser, DIAGNOSIS_SCHEMA, type Diagnosis, type Diagnoser, type PreparedKeys, type DiagnoseCallOptions } from './diagnose.ts';
+export { diagnose, createDiagnoser, type CreateDiagnoserOptions } from './diagnose/create_diagnoser.ts';
 export { matchEnvironments, createContractDiagnosers, type MatchReport, type MatchRow } from './match.ts';
 export { REASONS, CATEGORY_ORDER, makeFinding, rankResult, isReasonCode, type Finding, type ReasonCode, type ReasonEntry, type Severity, type OwnerRole, type Category } from './reasons.ts';
 export type { Expectations, ClaimExpectation, Owners } from './expectations.ts';
