@@ -16,7 +16,8 @@
  */
 export * as errors from './errors.ts';
 export { loadContract, DEFAULT_CONTRACT_FILE, type Contract, type LoadContractOptions } from './contract/load.ts';
-export { diagnose, createDiagnoser, DIAGNOSIS_SCHEMA, type Diagnosis, type Diagnoser, type CreateDiagnoserOptions, type DiagnoseCallOptions } from './diagnose.ts';
+export { DIAGNOSIS_SCHEMA, type Diagnosis, type Diagnoser, type DiagnoseCallOptions } from './diagnose.ts';
+export { diagnose, createDiagnoser, type CreateDiagnoserOptions } from './diagnose/create_diagnoser.ts';
 export { matchEnvironments, type MatchReport, type MatchRow } from './match.ts';
 export { REASONS, type Finding, type ReasonCode, type ReasonEntry, type Severity, type OwnerRole, type Category } from './reasons.ts';
 export type { Expectations, ClaimExpectation, Owners } from './expectations.ts';

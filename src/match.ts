@@ -1,6 +1,7 @@
 import type { Contract } from './contract/load.ts';
 import { buildDiagnoser, type Diagnoser, type Diagnosis } from './diagnose.ts';
 import { resolveKeys, type ResolvedKeys } from './keys/sources.ts';
+import { keyLoadingContext, otherEnvironmentsOf } from './diagnose/load_keys.ts';
 import type { ReasonCode } from './reasons.ts';
 
 export interface LoadOptions {
@@ -14,39 +15,14 @@ export interface LoadOptions {
  */
 export async function createContractDiagnosers(contract: Contract, options: LoadOptions = {}): Promise<Map<string, Diagnoser>> {
   const names = Object.keys(contract.environments);
+  const load = { baseDir: contract.baseDir, ...options };
   const loaded = new Map<string, ResolvedKeys>();
-  await Promise.all(
-    names.map(async (name) => {
-      const env = contract.environments[name]!;
-      loaded.set(
-        name,
-        await resolveKeys(env.keys ?? [], {
-          env: name,
-          baseDir: contract.baseDir,
-          ...(env.issuer?.[0] !== undefined ? { issuer: env.issuer[0] } : {}),
-          ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-          ...(options.vars !== undefined ? { vars: options.vars } : {}),
-        }),
-      );
-    }),
-  );
+  await Promise.all(names.map(async (name) => loaded.set(name, await resolveKeys(contract.environments[name]!.keys ?? [], keyLoadingContext(name, contract.environments[name]!, load)))));
   const out = new Map<string, Diagnoser>();
   for (const name of names) {
     const own = loaded.get(name)!;
-    const others = names.filter((n) => n !== name);
-    out.set(
-      name,
-      buildDiagnoser(contract.environments[name]!, {
-        keys: own.keys,
-        findings: own.findings,
-        sources: own.sources,
-        otherKeys: others.flatMap((n) => loaded.get(n)!.keys),
-        otherEnvironments: others.map((n) => {
-          const e = contract.environments[n]!;
-          return { name: n, ...(e.issuer ? { issuer: e.issuer } : {}), ...(e.audience ? { audience: e.audience } : {}) };
-        }),
-      }),
-    );
+    const otherKeys = names.filter((n) => n !== name).flatMap((n) => loaded.get(n)!.keys);
+    out.set(name, buildDiagnoser(contract.environments[name]!, { keys: own.keys, findings: own.findings, sources: own.sources, otherKeys, otherEnvironments: otherEnvironmentsOf(contract, name) }));
   }
   return out;
 }

@@ -136,21 +136,59 @@ export function isReasonCode(value: string): value is ReasonCode {
   return Object.prototype.hasOwnProperty.call(REASONS, value);
 }
 
-/**
- * The diagnosis result: `valid`, or the most fundamental failing error.
- * Claim-category failures collapse to `claim_mismatch` (DESIGN.md; the seed's report).
- */
-export function rankResult(findings: readonly Finding[]): 'valid' | ReasonCode {
+/** A category's place in CATEGORY_ORDER, looked up once per code (no indexOf per finding). */
+const CATEGORY_RANK = Object.fromEntries(CATEGORY_ORDER.map((c, i) => [c, i])) as Record<Category, number>;
+
+/** How a reader of the findings ranks them; the order itself (DESIGN.md "result") is fixed. */
+export interface RankOptions {
+  /**
+   * Keep a claim failure's own code (`issuer_mismatch`) instead of
+   * `claim_mismatch`: the middleware's dashboards and on-call need the
+   * specific one; the diagnosis result collapses them (the seed's report).
+   */
+  readonly specificClaims?: boolean;
+  /**
+   * Which findings report a key source's failure (jwks_unreachable, a key
+   * the trust rules refused: keys/trust.ts `isKeySourceFinding`). Such a
+   * finding explains a `key_not_found` of the same rank better than the
+   * latter does.
+   */
+  readonly isKeySource?: (f: Finding) => boolean;
+  /** A trusted key verified the signature: key-source failures no longer decide. */
+  readonly signatureVerified?: boolean;
+}
+
+const DEFAULT_RANK: RankOptions = Object.freeze({});
+
+/** The most fundamental error finding (DESIGN.md order), the first of its rank; undefined when none. */
+export function mostFundamental(findings: readonly Finding[], options: RankOptions = DEFAULT_RANK): Finding | undefined {
+  const isKeySource = options.isKeySource;
   let best: Finding | undefined;
   let bestRank = Infinity;
-  for (const f of findings) {
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings[i]!;
     if (f.severity !== 'error') continue;
-    const rank = CATEGORY_ORDER.indexOf(REASONS[f.code].category);
-    if (rank < bestRank) {
+    const keySource = isKeySource !== undefined && isKeySource(f);
+    if (keySource && options.signatureVerified === true) continue;
+    const rank = CATEGORY_RANK[REASONS[f.code].category];
+    if (rank < bestRank || (rank === bestRank && keySource && best?.code === 'key_not_found')) {
       best = f;
       bestRank = rank;
     }
   }
+  return best;
+}
+
+/**
+ * The one ranker: `valid`, or the code of the most fundamental failing error
+ * (DESIGN.md: transport > token > algorithm > key > signature > time > claim).
+ * Claim-category failures collapse to `claim_mismatch` unless
+ * `specificClaims` (the middleware's rejection reason).
+ *
+ * @example rankResult([makeFinding('issuer_mismatch'), makeFinding('token_expired')]) // 'token_expired'
+ */
+export function rankResult(findings: readonly Finding[], options: RankOptions = DEFAULT_RANK): 'valid' | ReasonCode {
+  const best = mostFundamental(findings, options);
   if (!best) return 'valid';
-  return REASONS[best.code].category === 'claim' ? 'claim_mismatch' : best.code;
+  return options.specificClaims !== true && REASONS[best.code].category === 'claim' ? 'claim_mismatch' : best.code;
 }

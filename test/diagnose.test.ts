@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { buildDiagnoser, createDiagnoser, diagnose, DIAGNOSIS_SCHEMA } from '../src/diagnose.ts';
+import { buildDiagnoser, DIAGNOSIS_SCHEMA } from '../src/diagnose.ts';
+import { createDiagnoser, diagnose } from '../src/diagnose/create_diagnoser.ts';
 import { importJwk, importPem, importSecretText, type KeyRecord } from '../src/keys/import.ts';
 import { rankResult, makeFinding, REASONS, type ReasonCode } from '../src/reasons.ts';
 import type { Expectations } from '../src/expectations.ts';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { loadContract } from '../src/contract/load.ts';
 import { createContractDiagnosers, matchEnvironments } from '../src/match.ts';
-import { createDiagnoser } from '../src/diagnose.ts';
+import { createDiagnoser } from '../src/diagnose/create_diagnoser.ts';
 import { jwkThumbprint, fingerprintSecret } from '../src/keys/import.ts';
 import { claimsAt, makeKey, signJws } from './helpers/mint.ts';
 

@@ -4,6 +4,7 @@ import { getAlgorithm, isAlgNone, type AlgorithmEntry } from '../keys/algorithms
 import { alternateSecretReadings, describeKey, type KeyRecord } from '../keys/import.ts';
 import type { DecodedToken, JsonObject } from '../token/decode.ts';
 import { scratchView } from '../token/base64url.ts';
+import { MAX_CANDIDATE_KEYS, MAX_PROVENANCE_VERIFICATIONS } from '../defaults.ts';
 
 export interface SignatureReport {
   status: 'pass' | 'fail' | 'skipped';
@@ -159,17 +160,8 @@ export interface KeySelection {
   findings: Finding[];
 }
 
-/**
- * The most trusted keys one token is verified against. A token without a
- * kid (or a kid several keys share) is otherwise tried against every key
- * whose alg fits: with 1,000 keys that is 1,000 verifications per request,
- * on the event loop, for any attacker. jose's local JWK Set and jwks-rsa
- * refuse more than one match outright; 10 keeps their spirit while letting
- * a kid-less set in rotation (previous, current, next key, per issuer)
- * work. Beyond it: key_not_found, with the count and the advice to set kids
- * (RFC 7515 section 4.1.4, RFC 7517 section 4.5). docs/limits.md.
- */
-export const MAX_CANDIDATE_KEYS = 10;
+/** The candidate-key bound (its reasons: src/defaults.ts). */
+export { MAX_CANDIDATE_KEYS };
 
 /**
  * Picks the trusted keys that may verify this token. A kid selects among
@@ -270,16 +262,8 @@ export function signatureReport(status: SignatureReport['status'], alg: Algorith
   return r;
 }
 
-/**
- * Extra verifications one token may cost the provenance search (secrets
- * under other encodings, other environments' keys). The search runs only
- * when no trusted key verified, i.e. on input anyone can send: without a
- * bound, a contract with many environments and keys turns every bad token
- * into hundreds of verifications (quadratic across `match`). 32 covers a
- * contract of a few environments with a few keys each; beyond it the search
- * stops quietly (it is advice, not a verdict). docs/limits.md.
- */
-export const MAX_PROVENANCE_VERIFICATIONS = 32;
+/** The provenance budget (its reasons: src/defaults.ts). */
+export { MAX_PROVENANCE_VERIFICATIONS };
 
 /** What a provenance search may still spend; callers may read what was used. */
 export interface ProvenanceBudget {

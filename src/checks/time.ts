@@ -2,7 +2,9 @@ import { makeFinding, type Finding } from '../reasons.ts';
 import type { Expectations } from '../expectations.ts';
 import type { JsonObject } from '../token/decode.ts';
 
-export const DEFAULT_SKEW_WINDOW_SECONDS = 300;
+import { DEFAULT_CLOCK_TOLERANCE_SECONDS, DEFAULT_SKEW_WINDOW_SECONDS } from '../defaults.ts';
+
+export { DEFAULT_SKEW_WINDOW_SECONDS };
 
 export interface ClockReport {
   /** The check instant, NumericDate seconds. */
@@ -72,7 +74,7 @@ export function isoSecond(now: number): string {
  * @example const clock = checkTimesInto(findings, payload, { clockToleranceSeconds: 10 }, 1795874700);
  */
 export function checkTimesInto(findings: Finding[], payload: JsonObject, exp: Expectations, now: number): ClockReport {
-  const tol = exp.clockToleranceSeconds ?? 0;
+  const tol = exp.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS;
   const window = exp.skewWindowSeconds ?? DEFAULT_SKEW_WINDOW_SECONDS;
   const measured = typeof exp.clockOffsetSeconds === 'number' && Number.isFinite(exp.clockOffsetSeconds) ? exp.clockOffsetSeconds : undefined;
   const clock: ClockReport = { now, nowIso: isoSecond(now), toleranceSeconds: tol };

@@ -15,6 +15,7 @@
 import { Argument, Option } from 'commander';
 import { UsageError } from '../errors.ts';
 import { parseInstant } from '../report/format_time.ts';
+import { DEFAULT_TIMEOUT_MS } from '../defaults.ts';
 
 /**
  * The largest --timeout: 10 minutes. Node's timers hold at most 2^31-1 ms
@@ -24,7 +25,7 @@ import { parseInstant } from '../report/format_time.ts';
 export const MAX_TIMEOUT_MS = 600_000;
 
 /** Default --timeout for every network call. */
-export const DEFAULT_TIMEOUT_MS = 5000;
+export { DEFAULT_TIMEOUT_MS };
 
 export interface NumberRule {
   /** Smallest accepted value (default 0). */

@@ -6,7 +6,7 @@ import type { Expectations, Owners } from '../expectations.ts';
 import { validate as generatedValidator } from './validate_contract.generated.ts';
 import { ContractError } from '../errors.ts';
 
-export const DEFAULT_CONTRACT_FILE = 'auth-contract.yaml';
+export { DEFAULT_CONTRACT_FILE } from '../defaults.ts';
 
 /** A loaded, validated contract: environments already normalized into Expectations. */
 export interface Contract {

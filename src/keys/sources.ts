@@ -4,6 +4,7 @@ import { makeFinding, type Finding } from '../reasons.ts';
 import { fetchJson, type FetchFailure, type FetchOptions, type FetchSuccess, type RedirectPolicy } from '../net/fetch_json.ts';
 import { importJwk, importPem, importSecretText, KeyImportError, type KeyRecord, type KeySourceInfo, type SecretEncoding } from './import.ts';
 import { assessKey, checkDiscoveryDocument, discoveryTarget, screenJwks } from './trust.ts';
+import type { SourceReport } from './source_report.ts';
 
 /** One entry of an environment's `keys` list (contract) or an inline flag. */
 export type KeySpec =
@@ -34,21 +35,7 @@ export interface ResolveContext {
   vars?: Record<string, string | undefined>;
 }
 
-export interface SourceReport {
-  kind: KeySourceInfo['kind'];
-  location?: string;
-  ok: boolean;
-  keyCount: number;
-  error?: string;
-  /** For fetched sources: HTTP caching headers, for rotation checks. */
-  cacheControl?: string;
-  expires?: string;
-  /** Age and Date: how old the response already was (RFC 9111 section 4.2.3). */
-  age?: string;
-  date?: string;
-  fetchedAt?: string;
-  jwksUri?: string;
-}
+export type { SourceReport };
 
 export interface ResolvedKeys {
   keys: KeyRecord[];

@@ -10,11 +10,12 @@
  */
 import { makeFinding, type Finding } from '../reasons.ts';
 import { importJwk, KeyImportError, type KeyRecord, type KeySourceInfo } from './import.ts';
+import { MIN_RSA_BITS } from '../defaults.ts';
 
 /** RFC 7518 section 6.3.2 (RSA), 6.2.2 (EC), RFC 8037 section 2 (OKP): members only the key's owner holds. */
 export const PRIVATE_MEMBERS: readonly string[] = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'];
 /** RFC 7518 section 3.3: RSA keys of 2048 bits or larger MUST be used (jose refuses smaller ones). */
-export const MIN_RSA_BITS = 2048;
+export { MIN_RSA_BITS };
 const NAMED_CURVES = ['P-256', 'P-384', 'P-521'];
 
 /** One key as found in a source, before it is trusted. */

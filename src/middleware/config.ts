@@ -1,4 +1,5 @@
 import { ContractError } from '../contract/load.ts';
+import { DEFAULT_AUTH_HEADER, DEFAULT_AUTH_SCHEME } from '../defaults.ts';
 
 /**
  * Where the middleware reads the token (contract section `tokenSource`):
@@ -14,7 +15,7 @@ export interface VerifierSection {
   cacheTtlSeconds?: number;
 }
 
-export const DEFAULT_TOKEN_SOURCE: TokenSourceConfig = { header: 'authorization', scheme: 'Bearer' };
+export const DEFAULT_TOKEN_SOURCE: TokenSourceConfig = { header: DEFAULT_AUTH_HEADER, scheme: DEFAULT_AUTH_SCHEME };
 
 // RFC 7230 section 3.2.6 token: what a header or cookie name may be.
 const TOKEN_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -41,9 +42,9 @@ export function parseTokenSource(raw: unknown, file = '(options)', env = 'defaul
     if (typeof o.cookie !== 'string' || !TOKEN_NAME.test(o.cookie)) throw new ContractError(file, at('cookie'), 'a cookie name (RFC 6265 token)', describe(o.cookie));
     return { cookie: o.cookie };
   }
-  const header = o.header ?? 'authorization';
+  const header = o.header ?? DEFAULT_AUTH_HEADER;
   if (typeof header !== 'string' || !TOKEN_NAME.test(header)) throw new ContractError(file, at('header'), 'a header name', describe(header));
-  const scheme = 'scheme' in o ? o.scheme : header.toLowerCase() === 'authorization' ? 'Bearer' : null;
+  const scheme = 'scheme' in o ? o.scheme : header.toLowerCase() === DEFAULT_AUTH_HEADER ? DEFAULT_AUTH_SCHEME : null;
   if (scheme !== null && (typeof scheme !== 'string' || !TOKEN_NAME.test(scheme))) throw new ContractError(file, at('scheme'), 'an auth scheme such as "Bearer", or null for a bare token', describe(scheme));
   return { header: header.toLowerCase(), scheme: scheme as string | null };
 }

@@ -3,7 +3,7 @@ import type { SourceReport } from '../keys/sources.ts';
 import type { JwksCache } from './jwks_cache.ts';
 
 export const KEYS_SNAPSHOT_SCHEMA = 'jwt-doctor/verifier-keys/v1';
-export const DEFAULT_DEBUG_PATH = '/.well-known/jwt-doctor/keys';
+export { DEFAULT_DEBUG_PATH } from '../defaults.ts';
 
 /**
  * What the verifier trusts right now, as `rotation check` reads it (the

@@ -2,6 +2,7 @@ import { makeFinding, type Finding } from '../reasons.ts';
 import type { KeyRecord } from '../keys/import.ts';
 import { resolveKeySpec, type KeySpec, type ResolvedKeys, type SourceReport } from '../keys/sources.ts';
 import { cacheLifetime } from '../net/cache_lifetime.ts';
+import { DEFAULT_CACHE_TTL_SECONDS, DEFAULT_COOLDOWN_SECONDS, DEFAULT_JWKS_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, DEFAULT_STALE_IF_ERROR_SECONDS, MAX_CACHE_TTL_SECONDS, MIN_CACHE_TTL_SECONDS } from '../defaults.ts';
 
 /** A key source fetched over the network: the two kinds the cache manages. */
 export type RemoteKeySpec = Extract<KeySpec, { jwksUri: string } | { discovery: string | true }>;
@@ -82,13 +83,13 @@ export class JwksCache {
     this.location = 'jwksUri' in spec ? spec.jwksUri : spec.discovery === true ? (options.issuer ?? '(issuer)') : spec.discovery;
     this.clock = options.now ?? (() => Date.now() / 1000);
     this.settings = {
-      defaultTtlSeconds: options.defaultTtlSeconds ?? 600,
-      minTtlSeconds: options.minTtlSeconds ?? 60,
-      maxTtlSeconds: options.maxTtlSeconds ?? 86400,
-      cooldownSeconds: options.cooldownSeconds ?? 30,
-      staleIfErrorSeconds: options.staleIfErrorSeconds ?? 3600,
-      timeoutMs: options.timeoutMs ?? 3000,
-      maxBytes: options.maxBytes ?? 512 * 1024,
+      defaultTtlSeconds: options.defaultTtlSeconds ?? DEFAULT_CACHE_TTL_SECONDS,
+      minTtlSeconds: options.minTtlSeconds ?? MIN_CACHE_TTL_SECONDS,
+      maxTtlSeconds: options.maxTtlSeconds ?? MAX_CACHE_TTL_SECONDS,
+      cooldownSeconds: options.cooldownSeconds ?? DEFAULT_COOLDOWN_SECONDS,
+      staleIfErrorSeconds: options.staleIfErrorSeconds ?? DEFAULT_STALE_IF_ERROR_SECONDS,
+      timeoutMs: options.timeoutMs ?? DEFAULT_JWKS_TIMEOUT_MS,
+      maxBytes: options.maxBytes ?? DEFAULT_MAX_BODY_BYTES,
     };
     this.ttlSeconds = this.settings.defaultTtlSeconds;
   }

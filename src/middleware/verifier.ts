@@ -1,23 +1,22 @@
 import { availableParallelism } from 'node:os';
 import type { Registry } from 'prom-client';
-import { CATEGORY_ORDER, REASONS, type Finding, type ReasonCode } from '../reasons.ts';
+import { rankResult, type ReasonCode, type RankOptions } from '../reasons.ts';
 import type { Expectations } from '../expectations.ts';
 import type { Contract } from '../contract/load.ts';
-import { buildDiagnoser, type Diagnoser, type Diagnosis } from '../diagnose.ts';
-import type { KeyRecord } from '../keys/import.ts';
+import type { Diagnoser, Diagnosis } from '../diagnose.ts';
 import { isKeySourceFinding } from '../keys/trust.ts';
-import { resolveKeys, type KeySpec, type ResolvedKeys, type SourceReport } from '../keys/sources.ts';
 import type { JsonObject } from '../token/decode.ts';
 import { parseTokenSource, parseVerifierSection, type TokenSourceConfig, type VerifierSection } from './config.ts';
 import { extractToken, type RequestHeadersLike } from './extract_token.ts';
-import { JwksCache, isRemoteKeySpec, type JwksCacheSettings } from './jwks_cache.ts';
+import type { JwksCacheSettings } from './jwks_cache.ts';
 import { createMiddlewareMetrics, UNKNOWN_KID, UNMATCHED_ROUTE, type MiddlewareMetrics } from './metrics.ts';
-import { challengeFor, formatWwwAuthenticate } from './rfc6750.ts';
-import { createJsonLineLogger, logApplicationError, requestIdOf, untrustedLabel, type LoggerLike, type RejectionLogRecord } from './log.ts';
-import { buildKeysSnapshot, DEFAULT_DEBUG_PATH, type VerifierKeysSnapshot } from './debug_endpoint.ts';
+import { createJsonLineLogger, logApplicationError, type LoggerLike } from './log.ts';
+import { DEFAULT_DEBUG_PATH, type VerifierKeysSnapshot } from './debug_endpoint.ts';
+import { VerifierKeySet } from './verifier_key_set.ts';
+import { buildRejection, type RejectionContext } from './build_rejection.ts';
 
 /** How many retired kids keep their own failure label (bounded cardinality). */
-export const FORMER_KIDS_MAX = 16;
+export { FORMER_KIDS_MAX } from '../defaults.ts';
 
 export interface VerifierOptions {
   /** The contract the environment comes from: file name for errors, folder for relative key paths. */
@@ -145,11 +144,9 @@ const ANONYMOUS: AnonymousOutcome = Object.freeze({ ok: true, auth: null }) as A
 
 const toSeconds = (v: Date | number) => (typeof v === 'number' ? v : v.getTime() / 1000);
 
-/** An error's class name for the log ("RangeError"), never its message. */
-function errorClassOf(e: unknown): string {
-  if (e instanceof Error) return untrustedLabel(e.name, 64) ?? 'Error';
-  return typeof e;
-}
+// The one ranker (src/reasons.ts) read the middleware's way, decided once per signature outcome (no per-token object).
+const RANK_VERIFIED: RankOptions = Object.freeze({ specificClaims: true, isKeySource: isKeySourceFinding, signatureVerified: true });
+const RANK_UNVERIFIED: RankOptions = Object.freeze({ specificClaims: true, isKeySource: isKeySourceFinding });
 
 /**
  * The reason a request is rejected for: the most fundamental error finding
@@ -160,19 +157,8 @@ function errorClassOf(e: unknown): string {
  * `key_not_found` better than the latter does.
  */
 export function rejectionReason(d: Diagnosis): ReasonCode | undefined {
-  const sigPass = d.signature.status === 'pass';
-  let best: Finding | undefined;
-  let bestRank = Infinity;
-  for (const f of d.findings) {
-    if (f.severity !== 'error') continue;
-    if (sigPass && isKeySourceFinding(f)) continue;
-    const rank = CATEGORY_ORDER.indexOf(REASONS[f.code].category);
-    if (rank < bestRank || (rank === bestRank && isKeySourceFinding(f) && best?.code === 'key_not_found')) {
-      best = f;
-      bestRank = rank;
-    }
-  }
-  return best?.code;
+  const result = rankResult(d.findings, d.signature.status === 'pass' ? RANK_VERIFIED : RANK_UNVERIFIED);
+  return result === 'valid' ? undefined : result;
 }
 
 /** RFC 8693 section 4.2 `scope` (space-delimited) or the common `scp` (array or string). */
@@ -183,6 +169,17 @@ function grantedScopes(claims: JsonObject): Set<string> {
     if (Array.isArray(v)) for (const s of v) if (typeof s === 'string') out.add(s);
   }
   return out;
+}
+
+/** Everything createVerifier resolves once, at the door (fast-jwt's createVerifier): verify() reads only this. */
+interface VerifierCore {
+  env: string;
+  clock: () => number;
+  offload: boolean;
+  tokenSource: TokenSourceConfig;
+  keySet: VerifierKeySet;
+  metrics: MiddlewareMetrics | undefined;
+  rejection: RejectionContext;
 }
 
 /**
@@ -205,244 +202,106 @@ export function createVerifier(expectations: Expectations, options: VerifierOpti
   const section = parseVerifierSection(expectations.verifier, file, env);
   const realm = options.realm ?? expectations.name ?? 'api';
   const clock = options.now ? () => toSeconds(options.now!()) : () => Date.now() / 1000;
-  const offload = options.offloadSignatures ?? availableParallelism() > 1;
   const metrics = options.registry === false ? undefined : createMiddlewareMetrics(options.registry);
-  const logger = options.logger === false ? undefined : (options.logger ?? createJsonLineLogger());
-  const logLevel = options.logLevel ?? 'warn';
-  const debugPath = options.debugEndpoint === true ? DEFAULT_DEBUG_PATH : typeof options.debugEndpoint === 'string' ? options.debugEndpoint : undefined;
-  const baseDir = options.baseDir ?? options.contract?.baseDir;
-
-  const specs: KeySpec[] = expectations.keys ?? [];
-  const staticSpecs = specs.filter((s) => !isRemoteKeySpec(s));
-  const caches = specs.filter(isRemoteKeySpec).map(
-    (spec) =>
-      new JwksCache(spec, {
-        ...(section.cacheTtlSeconds !== undefined ? { defaultTtlSeconds: section.cacheTtlSeconds } : {}),
-        ...options.cache,
-        env,
-        ...(expectations.issuer?.[0] !== undefined ? { issuer: expectations.issuer[0] } : {}),
-        now: clock,
-        onFetch: (result) => {
-          metrics?.jwksRefresh.inc({ result });
-          // A failed refresh can change the set too: a key seen with private members leaves it (src/keys/trust.ts).
-          rebuild();
-        },
-      }),
-  );
-  const unregisterAge = metrics?.addCacheAgeSource(() => {
-    const now = clock();
-    let max: number | undefined;
-    for (const c of caches) {
-      const a = c.ageSeconds(now);
-      if (a !== undefined && (max === undefined || a > max)) max = a;
-    }
-    return max;
-  });
-
-  let staticKeys: ResolvedKeys = { keys: [], findings: [], sources: [] };
-  let staticLoadedAt = 0;
-  let staticLoadedIso = new Date().toISOString();
-  // No provenance search on the request path: it is advice for a human
-  // (`jwt-doctor diagnose`), and extra verifications any client could trigger.
-  const base = buildDiagnoser(expectations, { keys: [] }, { provenance: false });
-  let current: Diagnoser = base;
-  let trusted = new Map<string, KeyRecord>();
-  // kids this verifier trusted before and no longer does (a retired key),
-  // most recent last, at most FORMER_KIDS_MAX: rejections naming one keep
-  // that kid as their metric label, so `rotation retire` can see residual
-  // old-key traffic; any other untrusted kid stays "unknown" (bounded labels).
-  const formerKids = new Set<string>();
-  let usable: boolean[] = caches.map(() => false);
-  let loaded = false;
-  let readyPromise: Promise<void> | undefined;
-
-  function rebuild(): void {
-    const now = clock();
-    usable = caches.map((c) => c.isUsable(now));
-    const keys: KeyRecord[] = [...staticKeys.keys];
-    const findings: Finding[] = [...staticKeys.findings];
-    const sources: SourceReport[] = [...staticKeys.sources];
-    caches.forEach((c, i) => {
-      if (usable[i]) keys.push(...c.keys);
-      else findings.push(c.unusableFinding());
-      if (c.lastReport) sources.push(c.lastReport);
-    });
-    const next = new Map(keys.filter((k) => k.kid !== undefined).map((k) => [k.kid!, k]));
-    for (const kid of trusted.keys()) {
-      if (next.has(kid)) continue;
-      formerKids.delete(kid);
-      formerKids.add(kid);
-      if (formerKids.size > FORMER_KIDS_MAX) formerKids.delete(formerKids.values().next().value!);
-    }
-    for (const kid of next.keys()) formerKids.delete(kid);
-    trusted = next;
-    current = base.withKeys({ keys, findings, sources });
-  }
-
-  function ready(): Promise<void> {
-    readyPromise ??= (async () => {
-      const [own] = await Promise.all([
-        resolveKeys(staticSpecs, {
-          env,
-          ...(baseDir !== undefined ? { baseDir } : {}),
-          ...(expectations.issuer?.[0] !== undefined ? { issuer: expectations.issuer[0] } : {}),
-          ...(options.vars !== undefined ? { vars: options.vars } : {}),
-        }),
-        ...caches.map((c) => c.refresh('initial')),
-      ]);
-      staticKeys = own;
-      staticLoadedAt = clock();
-      staticLoadedIso = new Date().toISOString();
-      rebuild();
-      loaded = true;
-    })();
-    return readyPromise;
-  }
-
-  /** Per request: start a background refresh when a TTL has passed; drop a set past its stale bound. */
-  function tick(now: number): void {
-    for (let i = 0; i < caches.length; i++) {
-      const c = caches[i]!;
-      if (c.isUsable(now) !== usable[i]) rebuild();
-      // Stale-while-revalidate: this request is served from the current set.
-      if (c.isDue(now)) void c.refresh('ttl');
-    }
-  }
-
+  const defaultLogger = options.logger === false ? undefined : (options.logger ?? createJsonLineLogger());
   // An explicit `options.logger` wins; the default JSON-line logger yields to a request-scoped one (Fastify's request.log).
-  const loggerFor = (perRequest: LoggerLike | undefined): LoggerLike | undefined => (options.logger === undefined ? (perRequest ?? logger) : logger);
-
-  function reject(code: ReasonCode, req: VerifyRequest, d: Diagnosis | undefined, scopes?: readonly string[], unexpected?: unknown): Rejection {
-    const challenge = challengeFor(code, scopes ? [...scopes] : undefined);
-    const requestId = req.requestId ?? requestIdOf(req.headers['x-request-id']);
-    const logger = loggerFor(req.logger);
-    const route = req.route ?? UNMATCHED_ROUTE;
-    const headerKid = d?.header?.kid;
-    const trustedKey = typeof headerKid === 'string' ? trusted.get(headerKid) : undefined;
-    const usedKey = d?.signature;
-    const tokenAge = d?.clock.tokenAgeSeconds;
-    if (metrics) {
-      const kidLabel = trustedKey ? trustedKey.kid! : typeof headerKid === 'string' && formerKids.has(headerKid) ? headerKid : UNKNOWN_KID;
-      metrics.failures.inc({ reason: code, env, kid: kidLabel, route });
-      // prom-client refuses non-finite values (exp - iat of two extreme NumericDates can overflow).
-      if (tokenAge !== undefined && Number.isFinite(tokenAge)) metrics.tokenAge.observe({ reason: code, env }, Math.max(0, tokenAge));
-    }
-    if (logger) {
-      const source: { kind?: unknown; location?: unknown } | undefined = trustedKey?.source ?? usedKey?.source;
-      const record: RejectionLogRecord = {
-        event: 'jwt_auth_rejected',
-        reason: code,
-        status: challenge.status,
-        env,
-        kid: untrustedLabel(headerKid),
-        kidTrusted: trustedKey !== undefined,
-        thumbprint: trustedKey?.thumbprint ?? trustedKey?.fingerprint ?? usedKey?.thumbprint ?? usedKey?.fingerprint ?? null,
-        keySource: source ? [source.kind, source.location].filter((x) => typeof x === 'string').join(' ') : null,
-        keyVersion: trustedKey?.kid ?? usedKey?.kid ?? null,
-        route,
-        tokenAgeSeconds: tokenAge ?? null,
-        clockOffsetSeconds: d?.clock.suspectedSkewSeconds ?? null,
-        requestId,
-      };
-      if (unexpected !== undefined) record.errorClass = errorClassOf(unexpected);
-      logger[logLevel](record, 'jwt rejected');
-    }
-    const body: Record<string, string> = {};
-    if (challenge.error) body.error = challenge.error;
-    body.error_description = code;
-    body.request_id = requestId;
-    return {
-      ok: false,
-      reason: code,
-      status: challenge.status,
-      headers: { 'www-authenticate': formatWwwAuthenticate(realm, challenge), 'content-type': 'application/json', 'cache-control': 'no-store' },
-      body: JSON.stringify(body),
-      requestId,
-    };
-  }
-
-  /**
-   * The last-resort guard: whatever a client sends, the answer is an RFC
-   * 6750 rejection, never a 500 (a thrown error would reach the framework's
-   * error handler: 500, no WWW-Authenticate, a stack trace in its log).
-   * The core reports bad tokens as findings; an exception here is a bug on
-   * input we did not foresee, so the token is refused as malformed_token and
-   * logged with the error's class only (its message may quote the token).
-   */
-  async function verify(req: VerifyRequest & { credentialsRequired?: boolean }): Promise<VerifyOutcome | AnonymousOutcome> {
-    if (!loaded) await ready();
-    try {
-      return await verifyRequest(req);
-    } catch (e) {
-      return reject('malformed_token', req, undefined, undefined, e);
-    }
-  }
-
-  async function verifyRequest(req: VerifyRequest & { credentialsRequired?: boolean }): Promise<VerifyOutcome | AnonymousOutcome> {
-    const now = clock();
-    if (caches.length > 0) tick(now);
-    const ex = extractToken(req, tokenSource);
-    if (!ex.ok) {
-      // Optional auth (express-jwt's credentialsRequired: false): only the absence of any token
-      // passes; a malformed header or a second token is still a client error.
-      if (ex.code === 'header_missing' && req.credentialsRequired === false) return ANONYMOUS;
-      return reject(ex.code, req, undefined);
-    }
-    let d = offload ? await current.diagnoseAsync(ex.token, { now }) : current.diagnose(ex.token, { now });
-    let reason = rejectionReason(d);
-    // RFC 7517 section 4.5 / OIDC Core 10.1.1: a new kid means the issuer
-    // rotated; refetch once (single flight, cooldown) and check again.
-    if ((reason === 'key_not_found' || reason === 'jwks_unreachable') && caches.length > 0 && typeof d.header?.kid === 'string') {
-      const before = current;
-      await Promise.all(caches.map((c) => c.refresh('unknown_kid')));
-      if (current !== before) {
-        d = offload ? await current.diagnoseAsync(ex.token, { now }) : current.diagnose(ex.token, { now });
-        reason = rejectionReason(d);
-      }
-    }
-    if (reason !== undefined) return reject(reason, req, d);
-    const claims = d.claims!;
-    if (req.scopes && req.scopes.length > 0) {
-      const granted = grantedScopes(claims);
-      if (!req.scopes.every((s) => granted.has(s))) return reject('insufficient_scope', req, d, req.scopes);
-    }
-    const kid = d.signature.kid;
-    metrics?.verified.inc({ env, kid: kid !== undefined && trusted.has(kid) ? kid : UNKNOWN_KID });
-    const auth: AuthContext = { claims, header: d.header!, env };
-    if (kid !== undefined) auth.kid = kid;
-    const tp = d.signature.thumbprint ?? d.signature.fingerprint;
-    if (tp !== undefined) auth.thumbprint = tp;
-    return { ok: true, auth };
-  }
-
+  const loggerFor = (perRequest: LoggerLike | undefined): LoggerLike | undefined => (options.logger === undefined ? (perRequest ?? defaultLogger) : defaultLogger);
+  const baseDir = options.baseDir ?? options.contract?.baseDir;
+  const keySet = new VerifierKeySet(expectations, {
+    env,
+    section,
+    clock,
+    ...(options.cache !== undefined ? { cache: options.cache } : {}),
+    ...(baseDir !== undefined ? { baseDir } : {}),
+    ...(options.vars !== undefined ? { vars: options.vars } : {}),
+    onFetch: (result) => metrics?.jwksRefresh.inc({ result }),
+  });
+  const unregisterAge = metrics?.addCacheAgeSource(() => keySet.maxAgeSeconds(clock()));
+  const rejection: RejectionContext = { env, realm, keySet, metrics, loggerFor, logLevel: options.logLevel ?? 'warn' };
+  const core: VerifierCore = { env, clock, offload: options.offloadSignatures ?? availableParallelism() > 1, tokenSource, keySet, metrics, rejection };
   return {
     env,
     realm,
     tokenSource,
     section,
-    debugPath,
+    debugPath: options.debugEndpoint === true ? DEFAULT_DEBUG_PATH : typeof options.debugEndpoint === 'string' ? options.debugEndpoint : undefined,
     metricsPath: options.metricsPath,
     metrics,
-    ready,
-    verify: verify as Verifier['verify'],
+    ready: () => keySet.ready(),
+    verify: ((req: VerifyRequest & { credentialsRequired?: boolean }) => verify(core, req)) as Verifier['verify'],
     logHandlerError(err, context) {
       logApplicationError(loggerFor(context.logger), err, { env, route: context.route ?? UNMATCHED_ROUTE, requestId: context.requestId });
     },
     async refreshKeys() {
-      if (!loaded) await ready();
-      await Promise.all(caches.map((c) => c.refresh('manual')));
+      if (!keySet.loaded) await keySet.ready();
+      await keySet.refresh('manual');
     },
-    async settled() {
-      if (readyPromise) await readyPromise;
-      await Promise.all(caches.map((c) => c.pending));
-    },
-    keysSnapshot() {
-      const now = clock();
-      return buildKeysSnapshot({ env, now, caches, staticSources: staticKeys.sources, staticLoadedAt, staticLoadedIso, keys: current.keys });
-    },
-    diagnoser: () => current,
+    settled: () => keySet.settled(),
+    keysSnapshot: () => keySet.snapshot(clock()),
+    diagnoser: () => keySet.diagnoser,
     close() {
       unregisterAge?.();
     },
   };
+}
+
+/**
+ * The last-resort guard: whatever a client sends, the answer is an RFC
+ * 6750 rejection, never a 500 (a thrown error would reach the framework's
+ * error handler: 500, no WWW-Authenticate, a stack trace in its log).
+ * The core reports bad tokens as findings; an exception here is a bug on
+ * input we did not foresee, so the token is refused as malformed_token and
+ * logged with the error's class only (its message may quote the token).
+ */
+async function verify(core: VerifierCore, req: VerifyRequest & { credentialsRequired?: boolean }): Promise<VerifyOutcome | AnonymousOutcome> {
+  if (!core.keySet.loaded) await core.keySet.ready();
+  try {
+    return await verifyRequest(core, req);
+  } catch (e) {
+    return buildRejection(core.rejection, 'malformed_token', req, undefined, undefined, e);
+  }
+}
+
+async function verifyRequest(core: VerifierCore, req: VerifyRequest & { credentialsRequired?: boolean }): Promise<VerifyOutcome | AnonymousOutcome> {
+  const { keySet } = core;
+  const now = core.clock();
+  if (keySet.caches.length > 0) keySet.tick(now);
+  const ex = extractToken(req, core.tokenSource);
+  if (!ex.ok) {
+    // Optional auth (express-jwt's credentialsRequired: false): only the absence of any token
+    // passes; a malformed header or a second token is still a client error.
+    if (ex.code === 'header_missing' && req.credentialsRequired === false) return ANONYMOUS;
+    return buildRejection(core.rejection, ex.code, req, undefined);
+  }
+  // The synchronous path is not awaited: no microtask hop per request when signatures stay on the event loop.
+  let d = core.offload ? await keySet.diagnoser.diagnoseAsync(ex.token, { now }) : keySet.diagnoser.diagnose(ex.token, { now });
+  let reason = rejectionReason(d);
+  // RFC 7517 section 4.5 / OIDC Core 10.1.1: a new kid means the issuer
+  // rotated; refetch once (single flight, cooldown) and check again.
+  if ((reason === 'key_not_found' || reason === 'jwks_unreachable') && keySet.caches.length > 0 && typeof d.header?.kid === 'string') {
+    const before = keySet.diagnoser;
+    await keySet.refresh('unknown_kid');
+    if (keySet.diagnoser !== before) {
+      d = core.offload ? await keySet.diagnoser.diagnoseAsync(ex.token, { now }) : keySet.diagnoser.diagnose(ex.token, { now });
+      reason = rejectionReason(d);
+    }
+  }
+  if (reason !== undefined) return buildRejection(core.rejection, reason, req, d);
+  return accept(core, req, d);
+}
+
+/** A verified token: the route's scopes (403 insufficient_scope), the verified metric, `req.auth`. */
+function accept(core: VerifierCore, req: VerifyRequest, d: Diagnosis): VerifyOutcome {
+  const claims = d.claims!;
+  if (req.scopes && req.scopes.length > 0) {
+    const granted = grantedScopes(claims);
+    if (!req.scopes.every((s) => granted.has(s))) return buildRejection(core.rejection, 'insufficient_scope', req, d, req.scopes);
+  }
+  const kid = d.signature.kid;
+  core.metrics?.verified.inc({ env: core.env, kid: kid !== undefined && core.keySet.trusted.has(kid) ? kid : UNKNOWN_KID });
+  const auth: AuthContext = { claims, header: d.header!, env: core.env };
+  if (kid !== undefined) auth.kid = kid;
+  const tp = d.signature.thumbprint ?? d.signature.fingerprint;
+  if (tp !== undefined) auth.thumbprint = tp;
+  return { ok: true, auth };
 }

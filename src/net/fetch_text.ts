@@ -1,9 +1,8 @@
 import { dispatcherOption } from './dispatcher.ts';
 
-export const DEFAULT_TIMEOUT_MS = 5000;
-export const DEFAULT_MAX_BODY_BYTES = 512 * 1024;
-/** Same-origin redirects followed at most this many times (when a source opts in). */
-export const MAX_REDIRECTS = 5;
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT_MS, MAX_REDIRECTS } from '../defaults.ts';
+
+export { DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT_MS, MAX_REDIRECTS };
 
 /**
  * Which redirects a fetch follows. `none` (the default, as jose's remote

@@ -1,8 +1,7 @@
 import { ContractError, type Contract } from '../contract/load.ts';
+import { DEFAULT_AUTH_HEADER, DEFAULT_AUTH_SCHEME, DEFAULT_ECHO_PATH, DEFAULT_EXPECT_STATUS } from '../defaults.ts';
 
-export const DEFAULT_ECHO_PATH = '/.well-known/jwt-doctor/echo';
-export const DEFAULT_AUTH_HEADER = 'authorization';
-export const DEFAULT_AUTH_SCHEME = 'Bearer';
+export { DEFAULT_AUTH_HEADER, DEFAULT_AUTH_SCHEME, DEFAULT_ECHO_PATH };
 
 export interface ApiRoute {
   path: string;
@@ -83,7 +82,7 @@ function readRoute(file: string, env: string, at: string, r: unknown): ApiRoute 
   if (typeof o.path !== 'string' || !o.path.startsWith('/')) fail(file, env, `${at}.path`, 'a path starting with /', o.path);
   const method = o.method ?? 'GET';
   if (typeof method !== 'string' || !METHODS.includes(method.toUpperCase())) fail(file, env, `${at}.method`, `one of ${METHODS.join(', ')}`, o.method);
-  const expectStatus = o.expectStatus ?? 200;
+  const expectStatus = o.expectStatus ?? DEFAULT_EXPECT_STATUS;
   if (typeof expectStatus !== 'number' || !Number.isInteger(expectStatus) || expectStatus < 100 || expectStatus > 599) fail(file, env, `${at}.expectStatus`, 'an HTTP status (100-599)', o.expectStatus);
   if (o.echoPath !== undefined && (typeof o.echoPath !== 'string' || !o.echoPath.startsWith('/'))) fail(file, env, `${at}.echoPath`, 'a path starting with /', o.echoPath);
   if (o.echo !== undefined && typeof o.echo !== 'boolean') fail(file, env, `${at}.echo`, 'true or false', o.echo);

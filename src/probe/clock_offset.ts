@@ -1,4 +1,5 @@
 import { makeFinding, type Finding } from '../reasons.ts';
+import { DEFAULT_CLOCK_SAMPLES, DEFAULT_TIMEOUT_MS, MAX_CLOCK_SAMPLES } from '../defaults.ts';
 import { sendRequest, type TransportErrorKind } from './send_request.ts';
 
 export const CLOCK_SCHEMA = 'jwt-doctor/clock/v1';
@@ -53,11 +54,11 @@ export interface MeasureClockOptions {
  * m.offsetSeconds; // 14.2 (the API's clock is 14 s ahead)
  */
 export async function measureClockOffset(url: string, target: string, options: MeasureClockOptions = {}): Promise<ClockMeasurement> {
-  const n = Math.max(1, Math.min(50, Math.floor(options.samples ?? 5)));
+  const n = Math.max(1, Math.min(MAX_CLOCK_SAMPLES, Math.floor(options.samples ?? DEFAULT_CLOCK_SAMPLES)));
   const samples: ClockSample[] = [];
   let error: ClockMeasurement['error'];
   for (let i = 0; i < n; i++) {
-    const r = await sendRequest(url, { method: 'GET', headersOnly: true, timeoutMs: options.timeoutMs ?? 5000, ...(options.clock ? { clock: options.clock } : {}) });
+    const r = await sendRequest(url, { method: 'GET', headersOnly: true, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, ...(options.clock ? { clock: options.clock } : {}) });
     if (!r.ok) {
       error = { error: r.error, message: r.message, ...(r.code !== undefined ? { code: r.code } : {}) };
       // A refused or unreachable host will not answer the next sample either.

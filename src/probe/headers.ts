@@ -1,7 +1,7 @@
 import { makeFinding, rankResult, type Finding } from '../reasons.ts';
 import { normalizeTokenInput } from '../token/normalize.ts';
 import type { Diagnosis } from '../diagnose.ts';
-import { DEFAULT_AUTH_HEADER, DEFAULT_AUTH_SCHEME } from './api_config.ts';
+import { DEFAULT_AUTH_HEADER, DEFAULT_AUTH_SCHEME, MAX_DUMP_CHARS } from '../defaults.ts';
 import { findCompactToken } from './fingerprint.ts';
 import { cmdWords, readCurlWords, readFetchCall, readHttpieWords, readPowerShell, shellWords, type CommandRequest } from './read_command_dump.ts';
 
@@ -19,7 +19,7 @@ export interface HeaderDump {
 }
 
 /** A HAR with response bodies can be tens of MB; past this the dump is not parsed at all. */
-export const MAX_DUMP_CHARS = 64 * 1024 * 1024;
+export { MAX_DUMP_CHARS };
 
 const FIELD = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+|:[a-z]+)\s*:\s?(.*)$/;
 const REQUEST_LINE = /^([A-Z]+)\s+(\S+)\s+HTTP\/[0-9.]+$/;

@@ -1,4 +1,5 @@
 import { makeFinding, type Finding, type ReasonCode } from '../reasons.ts';
+import { DEFAULT_PROBE_CONCURRENCY, DEFAULT_TIMEOUT_MS, MAX_REDIRECTS } from '../defaults.ts';
 import { echoPathFor, joinUrl, type ApiConfig, type ApiRoute } from './api_config.ts';
 import { classifyEcho, type HeaderFate } from './classify_echo.ts';
 import { fingerprintToken } from './fingerprint.ts';
@@ -66,7 +67,6 @@ export interface ProbeOptions {
   now?: () => number;
 }
 
-const MAX_REDIRECTS = 5;
 
 type Followed = { answer: HttpAnswer; redirects: Redirect[] } | { failure: HttpFailure; redirects: Redirect[] } | { blocked: Redirect; redirects: Redirect[] };
 
@@ -83,7 +83,7 @@ async function follow(url: string, method: string, headers: Record<string, strin
   let m = method;
   let h = headers;
   for (let i = 0; ; i++) {
-    const r = await sendRequest(current, { method: m, headers: h, timeoutMs: options.timeoutMs ?? 5000 });
+    const r = await sendRequest(current, { method: m, headers: h, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
     if (!r.ok) return { failure: r, redirects };
     const loc = r.headers.location;
     if (r.status < 300 || r.status > 399 || r.status === 304 || !loc || i >= MAX_REDIRECTS) return { answer: r, redirects };
@@ -138,7 +138,7 @@ function routeName(route: ApiRoute): string {
  */
 export async function probeApi(api: ApiConfig, token: string, options: ProbeOptions = {}): Promise<ProbeReport> {
   const now = options.now ?? Date.now;
-  const routes = await mapLimited(api.routes, Math.max(1, Math.floor(options.concurrency ?? 4)), (route) => probeRoute(api, route, token, options));
+  const routes = await mapLimited(api.routes, Math.max(1, Math.floor(options.concurrency ?? DEFAULT_PROBE_CONCURRENCY)), (route) => probeRoute(api, route, token, options));
   const findings = routes.flatMap((r) => r.findings);
   const drift = routeDrift(routes);
   if (drift) findings.push(drift);
@@ -177,7 +177,7 @@ async function probeRoute(api: ApiConfig, route: ApiRoute, token: string, option
     result.code = 'transport_error';
     result.latencyMs = f.elapsedMs;
     result.transport = { error: f.error, message: f.message, elapsedMs: f.elapsedMs, target: 'route', ...(f.code !== undefined ? { code: f.code } : {}) };
-    result.findings.push(makeFinding('transport_error', { detail: { ...at, error: f.error, ...(f.code !== undefined ? { code: f.code } : {}), url: redactUrl(f.url), timeoutMs: options.timeoutMs ?? 5000 } }));
+    result.findings.push(makeFinding('transport_error', { detail: { ...at, error: f.error, ...(f.code !== undefined ? { code: f.code } : {}), url: redactUrl(f.url), timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS } }));
     return result;
   }
   if ('blocked' in main) {

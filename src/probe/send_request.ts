@@ -3,6 +3,7 @@ import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { proxyFor } from '../net/dispatcher.ts';
+import { DEFAULT_PROBE_MAX_BODY_BYTES, DEFAULT_TIMEOUT_MS } from '../defaults.ts';
 
 /** Why a request got no HTTP answer. */
 export type TransportErrorKind = 'invalid_url' | 'invalid_request' | 'refused' | 'unreachable' | 'dns' | 'timeout' | 'tls' | 'non_http' | 'reset' | 'too_large' | 'network';
@@ -72,8 +73,8 @@ export function classifyTransportError(code: string | undefined, message: string
  * if (!r.ok) console.log(r.error); // 'refused'
  */
 export function sendRequest(url: string, options: SendOptions = {}): Promise<HttpResult> {
-  const timeoutMs = options.timeoutMs ?? 5000;
-  const maxBytes = options.maxBytes ?? 64 * 1024;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxBytes = options.maxBytes ?? DEFAULT_PROBE_MAX_BODY_BYTES;
   const clock = options.clock ?? Date.now;
   const started = performance.now();
   const elapsed = () => Math.round((performance.now() - started) * 10) / 10;

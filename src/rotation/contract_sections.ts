@@ -1,10 +1,7 @@
 import { ContractError, type Contract } from '../contract/load.ts';
 import type { Expectations } from '../expectations.ts';
 
-/** jose createRemoteJWKSet, jwks-rsa and Envoy's remote_jwks all cache a JWKS for 600 s by default. */
-export const DEFAULT_CACHE_TTL_SECONDS = 600;
-/** jose createRemoteJWKSet `cooldownDuration`: minimum time between refetches on an unknown kid. */
-export const DEFAULT_COOLDOWN_SECONDS = 30;
+export { DEFAULT_CACHE_TTL_SECONDS, DEFAULT_COOLDOWN_SECONDS } from '../defaults.ts';
 
 /** The fields of `environments.<env>.verifier` that rotation reads. */
 export interface VerifierSection {

@@ -5,7 +5,7 @@ import { loadKeyMaterial } from './load_key_material.ts';
 
 export const VERIFIER_KEYS_SCHEMA = 'jwt-doctor/verifier-keys/v1';
 /** Default path of the middleware's debug endpoint. */
-export const DEFAULT_DEBUG_PATH = '/.well-known/jwt-doctor/keys';
+export { DEFAULT_DEBUG_PATH } from '../defaults.ts';
 
 /** One key as the verifier reports it: identity only. */
 export interface VerifierKey {

@@ -1,8 +1,9 @@
 import { makeFinding, type Finding } from '../reasons.ts';
 import { base64urlProblem, decodeBase64url, decodeCanonicalSegmentText, decodeCanonicalSignature, utf8Problem } from './base64url.ts';
 import { parseStrictJson, parseStrictJsonFast } from './strict_json.ts';
+import { DEFAULT_MAX_TOKEN_BYTES, HEADER_CACHE_SIZE } from '../defaults.ts';
 
-export const DEFAULT_MAX_TOKEN_BYTES = 16 * 1024;
+export { DEFAULT_MAX_TOKEN_BYTES };
 
 export type JsonObject = Record<string, unknown>;
 
@@ -48,7 +49,7 @@ export class HeaderCache {
   // comparison is cheaper than hashing the segment for a Map lookup.
   private lastSegment = '';
   private lastHeader: JsonObject | undefined;
-  constructor(private readonly max = 64) {}
+  constructor(private readonly max = HEADER_CACHE_SIZE) {}
   get(segment: string): JsonObject | undefined {
     return this.map.get(segment);
   }
@@ -68,8 +69,6 @@ export class HeaderCache {
     this.map.set(segment, Object.freeze(header));
   }
 }
-
-const SEGMENTS = ['header', 'payload', 'signature'] as const;
 
 /** RFC 7519 section 4.1: the JSON type each registered claim must have. */
 const CLAIM_TYPES: Record<string, (v: unknown) => boolean> = {
@@ -163,74 +162,21 @@ function decodeKnownHeader(token: string, cache: HeaderCache, into: DecodeSucces
 }
 
 function decodeFully(token: string, max: number, options: DecodeOptions): DecodeResult {
-  if (token.length > max) {
-    return { ok: false, findings: [malformed('token', `larger than the size cap (${token.length} > ${max} bytes)`, { size: token.length, maxBytes: max })] };
-  }
+  if (token.length > max) return { ok: false, findings: [malformed('token', `larger than the size cap (${token.length} > ${max} bytes)`, { size: token.length, maxBytes: max })] };
   const parts = token.split('.');
-  if (parts.length === 5) {
-    return { ok: false, findings: [makeFinding('token_encrypted', { claim: 'token', actual: '5 segments (JWE compact serialization)', detail: { segments: 5 } })] };
-  }
-  if (parts.length !== 3) {
-    return { ok: false, findings: [malformed('token', `${parts.length} segments; a compact JWS has 3`, { segments: parts.length })] };
-  }
+  if (parts.length !== 3) return { ok: false, findings: [segmentCountFinding(parts.length)] };
   const findings: Finding[] = [];
-  const objects: (JsonObject | undefined)[] = [undefined, undefined];
-  let signature: Buffer | undefined;
   // A header segment seen before is the same string, already validated.
   const cached = options.headerCache?.get(parts[0]!);
-  if (cached) objects[0] = cached;
-  for (let i = cached ? 1 : 0; i < 3; i++) {
-    const seg = parts[i]!;
-    const name = SEGMENTS[i]!;
-    if (i < 2 && seg.length === 0) {
-      findings.push(malformed(name, 'empty segment'));
-      continue;
-    }
-    // RFC 7515 section 2, RFC 4648 sections 3.5 and 5: a segment is canonical
-    // base64url exactly when re-encoding its bytes gives the same text (the
-    // alphabet, no padding, no whitespace, zero trailing bits). Node's
-    // decoder is lenient, so decode, re-encode, compare; name the problem
-    // only on failure.
-    const bytes = decodeBase64url(seg);
-    if (bytes.toString('base64url') !== seg) {
-      findings.push(malformed(name, `not canonical base64url: ${base64urlProblem(seg) ?? 'does not re-encode to itself'}`));
-      continue;
-    }
-    if (i === 2) {
-      signature = bytes;
-      break;
-    }
-    const badUtf8 = utf8Problem(bytes);
-    if (badUtf8 !== null) {
-      findings.push(malformed(name, badUtf8));
-      continue;
-    }
-    const parsed = parseStrictJson(bytes.toString('utf8'));
-    if (!parsed.ok) {
-      findings.push(malformed(name, parsed.problem, { ...(parsed.member === undefined ? {} : { member: parsed.member }), ...(parsed.maxDepth === undefined ? {} : { maxDepth: parsed.maxDepth }) }));
-      continue;
-    }
-    const v = parsed.value;
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-      findings.push(malformed(name, `JSON ${v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v}, not an object`));
-      continue;
-    }
-    objects[i] = v as JsonObject;
-  }
-  const header = objects[0];
-  const payload = objects[1];
+  const header = cached ?? decodeObjectSegment(parts[0]!, 'header', findings);
+  const payload = decodeObjectSegment(parts[1]!, 'payload', findings);
+  const signature = canonicalBytes(parts[2]!, 'signature', findings);
   if (header && !cached) {
     const headerFindings = checkHeader(header);
     if (headerFindings.length > 0) findings.push(...headerFindings);
     else options.headerCache?.set(parts[0]!, header);
   }
-  if (payload && !registeredClaimsWellTyped(payload)) {
-    for (const claim in CLAIM_TYPES) {
-      if (claim in payload && !CLAIM_TYPES[claim]!(payload[claim])) {
-        findings.push(makeFinding('malformed_token', { claim, expected: CLAIM_TYPE_NAMES[claim], actual: payload[claim], detail: { segment: 'payload', problem: 'registered claim of the wrong JSON type' } }));
-      }
-    }
-  }
+  if (payload && !registeredClaimsWellTyped(payload)) pushClaimTypeFindings(payload, findings);
   if (findings.length > 0 || !header || !payload || !signature) {
     const out: DecodeResult = { ok: false, findings };
     if (header) out.header = header;
@@ -242,6 +188,58 @@ function decodeFully(token: string, max: number, options: DecodeOptions): Decode
     token: { header, payload, signingInput: token.slice(0, parts[0]!.length + 1 + parts[1]!.length), signature, length: token.length },
     findings,
   };
+}
+
+function segmentCountFinding(segments: number): Finding {
+  if (segments === 5) return makeFinding('token_encrypted', { claim: 'token', actual: '5 segments (JWE compact serialization)', detail: { segments: 5 } });
+  return malformed('token', `${segments} segments; a compact JWS has 3`, { segments });
+}
+
+/**
+ * The bytes of a segment, or undefined with the finding pushed. RFC 7515
+ * section 2, RFC 4648 sections 3.5 and 5: a segment is canonical base64url
+ * exactly when re-encoding its bytes gives the same text (the alphabet, no
+ * padding, no whitespace, zero trailing bits). Node's decoder is lenient,
+ * so decode, re-encode, compare; name the problem only on failure.
+ */
+function canonicalBytes(seg: string, name: string, findings: Finding[]): Buffer | undefined {
+  const bytes = decodeBase64url(seg);
+  if (bytes.toString('base64url') === seg) return bytes;
+  findings.push(malformed(name, `not canonical base64url: ${base64urlProblem(seg) ?? 'does not re-encode to itself'}`));
+  return undefined;
+}
+
+/** A header or payload segment as a JSON object (valid UTF-8, strict JSON), or undefined with the finding pushed. */
+function decodeObjectSegment(seg: string, name: 'header' | 'payload', findings: Finding[]): JsonObject | undefined {
+  if (seg.length === 0) {
+    findings.push(malformed(name, 'empty segment'));
+    return undefined;
+  }
+  const bytes = canonicalBytes(seg, name, findings);
+  if (!bytes) return undefined;
+  const badUtf8 = utf8Problem(bytes);
+  if (badUtf8 !== null) {
+    findings.push(malformed(name, badUtf8));
+    return undefined;
+  }
+  const parsed = parseStrictJson(bytes.toString('utf8'));
+  if (!parsed.ok) {
+    findings.push(malformed(name, parsed.problem, { ...(parsed.member === undefined ? {} : { member: parsed.member }), ...(parsed.maxDepth === undefined ? {} : { maxDepth: parsed.maxDepth }) }));
+    return undefined;
+  }
+  const v = parsed.value;
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) return v as JsonObject;
+  findings.push(malformed(name, `JSON ${v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v}, not an object`));
+  return undefined;
+}
+
+/** RFC 7519 section 4.1: one finding per registered claim of the wrong JSON type (the slow path names the culprits). */
+function pushClaimTypeFindings(payload: JsonObject, findings: Finding[]): void {
+  for (const claim in CLAIM_TYPES) {
+    if (claim in payload && !CLAIM_TYPES[claim]!(payload[claim])) {
+      findings.push(makeFinding('malformed_token', { claim, expected: CLAIM_TYPE_NAMES[claim], actual: payload[claim], detail: { segment: 'payload', problem: 'registered claim of the wrong JSON type' } }));
+    }
+  }
 }
 
 function checkHeader(header: JsonObject): Finding[] {

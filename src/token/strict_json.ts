@@ -12,15 +12,10 @@
  */
 export type JsonParse = { ok: true; value: unknown } | { ok: false; problem: string; member?: string; maxDepth?: number };
 
-/**
- * The deepest nesting of arrays and objects a header or claims set may
- * have. JOSE headers and JWT claims sets are flat or nearly so (a `cnf`
- * or `address` object, an array of roles); 64 leaves room for any real
- * token while every walk of the value (ours, a report's, JSON.stringify's)
- * stays far below the stack limit. RFC 8259 section 9 lets a parser limit
- * nesting depth.
- */
-export const MAX_JSON_DEPTH = 64;
+import { MAX_JSON_DEPTH } from '../defaults.ts';
+
+/** The nesting bound (its reasons: src/defaults.ts). */
+export { MAX_JSON_DEPTH };
 
 /** Returned by parseStrictJsonFast for anything parseStrictJson would reject. */
 export const NOT_STRICT_JSON: unique symbol = Symbol('not strict JSON');

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
-import { createDiagnoser } from '../../src/diagnose.ts';
+import { createDiagnoser } from '../../src/diagnose/create_diagnoser.ts';
 import { resolveKeySpec } from '../../src/keys/sources.ts';
 import { jwkThumbprint } from '../../src/keys/import.ts';
 import { claimsAt, makeKey, signJws } from '../helpers/mint.ts';

@@ -74,7 +74,7 @@ test('a source that fails is a jwks_unreachable finding, never a throw', async (
 });
 
 test('an unreachable key source surfaces as jwks_unreachable in the diagnosis (not key_not_found)', async () => {
-  const { createDiagnoser } = await import('../../src/diagnose.ts');
+  const { createDiagnoser } = await import('../../src/diagnose/create_diagnoser.ts');
   const { signJws, claimsAt } = await import('../helpers/mint.ts');
   const d = await createDiagnoser({ keys: [{ jwksFile: join(dir, 'missing.json') }] });
   const r = d.diagnose(signJws(ec, claimsAt(1_800_000_000)), { now: 1_800_000_000 });

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fetchJson } from '../../src/net/fetch_json.ts';
 import { resolveKeySpec } from '../../src/keys/sources.ts';
-import { createDiagnoser } from '../../src/diagnose.ts';
+import { createDiagnoser } from '../../src/diagnose/create_diagnoser.ts';
 import { startServer, json, hang, type TestServer } from '../helpers/http_server.ts';
 import { claimsAt, jwksOf, makeKey, signJws } from '../helpers/mint.ts';
 

@@ -14,7 +14,7 @@ import { importJwk, type KeySourceInfo } from '../../src/keys/import.ts';
 import { resolveKeySpec } from '../../src/keys/sources.ts';
 import { inspectKeys } from '../../src/rotation/inspect_keys.ts';
 import type { KeyEntry } from '../../src/rotation/load_key_material.ts';
-import { createDiagnoser } from '../../src/diagnose.ts';
+import { createDiagnoser } from '../../src/diagnose/create_diagnoser.ts';
 
 const NOW = 1_800_000_000;
 const rsaJwk = (bits: number, extra: Record<string, unknown> = {}, publicExponent = 65537) => {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jwkThumbprint } from '../../src/keys/import.ts';
-import { createDiagnoser } from '../../src/diagnose.ts';
+import { createDiagnoser } from '../../src/diagnose/create_diagnoser.ts';
 import { loadKeyMaterial } from '../../src/rotation/load_key_material.ts';
 import { readVerifierKeys } from '../../src/rotation/read_verifier_keys.ts';
 import { checkRotation } from '../../src/rotation/check_rotation.ts';

@@ -17,7 +17,8 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createHmac } from 'node:crypto';
-import { createDiagnoser, type Diagnoser, type Diagnosis } from '../../src/diagnose.ts';
+import type { Diagnoser, Diagnosis } from '../../src/diagnose.ts';
+import { createDiagnoser } from '../../src/diagnose/create_diagnoser.ts';
 import { checkAlgorithm, selectKeys, verifierFor } from '../../src/checks/signature.ts';
 import { decodeBase64url } from '../../src/token/base64url.ts';
 

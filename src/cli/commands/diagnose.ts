@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { createDiagnoser } from '../../diagnose.ts';
+import { createDiagnoser } from '../../diagnose/create_diagnoser.ts';
 import { addExpectationOptions, addOutputOptions, EXIT, readTokenInput, requireInlineKeys, resolveExpectations, UsageError, type ExpectationFlags } from '../common.ts';
 import type { Done, Output } from '../command.ts';
 import { tokenArgument, tokenFileOption } from '../flags.ts';
