@@ -3,7 +3,9 @@
 // Run it alternately for two checkouts: a same-hour comparison finer than the four-contender bench.
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
 const root=process.argv[2]; const alg=process.argv[3]||'HS256';
-const { buildDiagnoser, importJwk } = await import(root+'/dist/index.js');
+// jwt-doctor/advanced since issue 10; the root entry before it.
+const { existsSync } = await import('node:fs');
+const { buildDiagnoser, importJwk } = await import(root + (existsSync(root + '/dist/advanced.js') ? '/dist/advanced.js' : '/dist/index.js'));
 const b64=(o)=>Buffer.from(JSON.stringify(o)).toString('base64url');
 const now=1_800_000_000; const secret='0123456789abcdef0123456789abcdef';
 let keys, mk;
