@@ -1,10 +1,12 @@
 /**
  * The auth contract's JSON Schema (draft 2020-12 subset, validated with
  * ajv). One place for every field name; README's contract reference
- * follows it. Sections that later front ends own (api, clients, policy,
- * tokenSource, verifier) are objects whose inner fields those front ends
- * validate with the same error shape.
+ * follows it. The sections front ends read (api, clients, policy,
+ * tokenSource, verifier) are objects here; their inner fields are parsed
+ * once, with the same error shape, in src/contract/sections.ts and
+ * src/contract/api_section.ts.
  */
+import { ALGORITHM_NAMES } from '../keys/algorithms.ts';
 
 const stringOrList = { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 }] };
 const seconds = { type: 'number', minimum: 0 };
@@ -59,8 +61,6 @@ const claimExpectation = {
   ],
 };
 
-const ALGS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
-
 export const environmentSchema = {
   type: 'object',
   additionalProperties: false,
@@ -69,7 +69,8 @@ export const environmentSchema = {
     description: { type: 'string' },
     issuer: stringOrList,
     audience: stringOrList,
-    algorithms: { type: 'array', items: { enum: ALGS }, minItems: 1 },
+    // The one algorithm table (src/keys/algorithms.ts): a new algorithm there is accepted here.
+    algorithms: { type: 'array', items: { enum: ALGORITHM_NAMES }, minItems: 1 },
     typ: { type: 'string', minLength: 1 },
     requiredClaims: { type: 'array', items: { type: 'string', minLength: 1 } },
     claims: { type: 'object', additionalProperties: claimExpectation },
@@ -80,7 +81,7 @@ export const environmentSchema = {
     keys: { type: 'array', items: keySpec },
     owners,
     production: { type: 'boolean' },
-    // Sections owned by later front ends (validated there).
+    // Sections front ends read (parsed in sections.ts / api_section.ts).
     api: { type: 'object' },
     clients: { type: 'object' },
     policy: { type: 'object' },

@@ -1,7 +1,7 @@
 import { makeFinding, rankResult, type Finding } from '../reasons.ts';
 import { normalizeTokenInput } from '../token/normalize.ts';
 import type { Diagnosis } from '../diagnose.ts';
-import { DEFAULT_AUTH_HEADER, DEFAULT_AUTH_SCHEME } from './api_config.ts';
+import { DEFAULT_AUTH_HEADER, DEFAULT_AUTH_SCHEME } from '../contract/api_section.ts';
 import { findCompactToken } from './fingerprint.ts';
 import { cmdWords, readCurlWords, readFetchCall, readHttpieWords, readPowerShell, shellWords, type CommandRequest } from './read_command_dump.ts';
 

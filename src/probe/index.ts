@@ -5,7 +5,8 @@ export { classifyEcho, type HeaderFate, type ModificationKind } from './classify
 export { parseWwwAuthenticate, mapRejection, mapVerifierMessage, type Challenge, type RejectionReason } from './www_authenticate.ts';
 export { measureClockOffset, compareTokenTimes, clockFindings, CLOCK_SCHEMA, type ClockMeasurement, type ClockSample, type TokenTimeComparison } from './clock_offset.ts';
 export { parseHeaderDump, checkHeaderDump, headerSettingsFor, mergeHeaderFindings, type HeaderDump, type HeaderHygiene, type HeaderSettings } from './headers.ts';
-export { readApiConfig, readIssuerBaseUrl, echoPathFor, DEFAULT_ECHO_PATH, type ApiConfig, type ApiRoute } from './api_config.ts';
+export { readApiConfig, readIssuerBaseUrl, DEFAULT_ECHO_PATH, type ApiConfig, type ApiRoute } from '../contract/api_section.ts';
+export { echoPathFor } from './route_urls.ts';
 export { sendRequest, type HttpResult, type TransportErrorKind } from './send_request.ts';
 export { fingerprintToken } from './fingerprint.ts';
-export { formatProbeText, formatClockText, type ClockReport } from './format_probe.ts';
+export { formatProbeText, formatClockText, type ClockProbeReport } from './format_probe.ts';

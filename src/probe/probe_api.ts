@@ -1,5 +1,6 @@
 import { makeFinding, type Finding, type ReasonCode } from '../reasons.ts';
-import { echoPathFor, joinUrl, type ApiConfig, type ApiRoute } from './api_config.ts';
+import type { ApiConfig, ApiRoute } from '../contract/api_section.ts';
+import { echoPathFor, joinUrl } from './route_urls.ts';
 import { classifyEcho, type HeaderFate } from './classify_echo.ts';
 import { fingerprintToken } from './fingerprint.ts';
 import { sendRequest, type HttpAnswer, type HttpFailure, type TransportErrorKind } from './send_request.ts';

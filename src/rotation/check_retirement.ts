@@ -1,5 +1,5 @@
 import { makeFinding, type Finding, type ReasonCode } from '../reasons.ts';
-import { DEFAULT_CACHE_TTL_SECONDS } from './contract_sections.ts';
+import { DEFAULT_CACHE_TTL_SECONDS } from './check_rotation.ts';
 import type { LoadedKeyMaterial } from './load_key_material.ts';
 import type { VerifierKeysResult } from './read_verifier_keys.ts';
 import type { TrafficEvidence } from './measure_traffic.ts';

@@ -1,7 +1,7 @@
 import type { Contract } from '../contract/load.ts';
 import type { Expectations } from '../expectations.ts';
 import { describeKeySpec } from './compare_environments.ts';
-import { readClientsSection, readPolicySection, type ClientSection } from './contract_sections.ts';
+import { readClientsSection, readPolicySection, type ClientSection } from '../contract/sections.ts';
 
 export const CONTRACT_DIFF_SCHEMA = 'jwt-doctor/contract-diff/v1';
 
