@@ -1,5 +1,6 @@
 import { makeFinding, type Finding } from '../reasons.ts';
-import { sendRequest, type TransportErrorKind } from './send_request.ts';
+import type { TransportErrorKind } from '../net/failure.ts';
+import { sendRequest } from './send_request.ts';
 
 export const CLOCK_SCHEMA = 'jwt-doctor/clock/v1';
 

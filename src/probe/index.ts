@@ -7,6 +7,7 @@ export { measureClockOffset, compareTokenTimes, clockFindings, CLOCK_SCHEMA, typ
 export { parseHeaderDump, checkHeaderDump, headerSettingsFor, mergeHeaderFindings, type HeaderDump, type HeaderHygiene, type HeaderSettings } from './headers.ts';
 export { readApiConfig, readIssuerBaseUrl, DEFAULT_ECHO_PATH, type ApiConfig, type ApiRoute } from '../contract/api_section.ts';
 export { echoPathFor } from './route_urls.ts';
-export { sendRequest, type HttpResult, type TransportErrorKind } from './send_request.ts';
+export { sendRequest, type HttpResult } from './send_request.ts';
+export type { TransportErrorKind } from '../net/failure.ts';
 export { fingerprintToken } from './fingerprint.ts';
 export { formatProbeText, formatClockText, type ClockProbeReport } from './format_probe.ts';

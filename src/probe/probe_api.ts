@@ -3,7 +3,8 @@ import type { ApiConfig, ApiRoute } from '../contract/api_section.ts';
 import { echoPathFor, joinUrl } from './route_urls.ts';
 import { classifyEcho, type HeaderFate } from './classify_echo.ts';
 import { fingerprintToken } from './fingerprint.ts';
-import { sendRequest, type HttpAnswer, type HttpFailure, type TransportErrorKind } from './send_request.ts';
+import type { TransportErrorKind } from '../net/failure.ts';
+import { sendRequest, type HttpAnswer, type HttpFailure } from './send_request.ts';
 import { mapRejection, parseWwwAuthenticate, type Challenge, type RejectionReason } from './www_authenticate.ts';
 
 export const PROBE_SCHEMA = 'jwt-doctor/probe/v1';
