@@ -1,6 +1,6 @@
 import type { Contract } from './contract/load.ts';
 import { buildDiagnoser, type Diagnoser, type Diagnosis } from './diagnose.ts';
-import { resolveKeys, type ResolvedKeys } from './keys/sources.ts';
+import { keyContextFor, resolveKeys, type ResolvedKeys } from './keys/sources.ts';
 import type { ReasonCode } from './reasons.ts';
 
 export interface LoadOptions {
@@ -20,13 +20,7 @@ export async function createContractDiagnosers(contract: Contract, options: Load
       const env = contract.environments[name]!;
       loaded.set(
         name,
-        await resolveKeys(env.keys ?? [], {
-          env: name,
-          baseDir: contract.baseDir,
-          ...(env.issuer?.[0] !== undefined ? { issuer: env.issuer[0] } : {}),
-          ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-          ...(options.vars !== undefined ? { vars: options.vars } : {}),
-        }),
+        await resolveKeys(env.keys ?? [], keyContextFor({ ...env, name }, { baseDir: contract.baseDir, ...options })),
       );
     }),
   );
