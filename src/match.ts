@@ -1,7 +1,7 @@
 import type { Contract } from './contract/load.ts';
 import { buildDiagnoser, type Diagnoser, type Diagnosis } from './diagnose.ts';
-import { resolveKeys, type ResolvedKeys } from './keys/sources.ts';
-import { keyLoadingContext, otherEnvironmentsOf } from './diagnose/load_keys.ts';
+import { keyContextFor, resolveKeys, type ResolvedKeys } from './keys/sources.ts';
+import { otherEnvironmentsOf } from './diagnose/load_keys.ts';
 import type { ReasonCode } from './reasons.ts';
 
 export interface LoadOptions {
@@ -17,7 +17,7 @@ export async function createContractDiagnosers(contract: Contract, options: Load
   const names = Object.keys(contract.environments);
   const load = { baseDir: contract.baseDir, ...options };
   const loaded = new Map<string, ResolvedKeys>();
-  await Promise.all(names.map(async (name) => loaded.set(name, await resolveKeys(contract.environments[name]!.keys ?? [], keyLoadingContext(name, contract.environments[name]!, load)))));
+  await Promise.all(names.map(async (name) => loaded.set(name, await resolveKeys(contract.environments[name]!.keys ?? [], keyContextFor({ ...contract.environments[name]!, name }, load)))));
   const out = new Map<string, Diagnoser>();
   for (const name of names) {
     const own = loaded.get(name)!;

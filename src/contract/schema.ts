@@ -4,8 +4,10 @@
  * and schema/auth-contract.schema.json are generated from it (scripts/docs.ts),
  * so every field carries a `description`. Sections that later front ends own (api, clients, policy,
  * tokenSource, verifier) are objects whose inner fields those front ends
- * validate with the same error shape.
+ * parse once, with the same error shape, in src/contract/sections.ts and
+ * src/contract/api_section.ts.
  */
+import { ALGORITHM_NAMES } from '../keys/algorithms.ts';
 
 const stringOrList = { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 }] };
 const seconds = { type: 'number', minimum: 0 };
@@ -82,8 +84,6 @@ const claimExpectation = {
   ],
 };
 
-const ALGS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
-
 export const environmentSchema = {
   type: 'object',
   description: 'what one environment\'s verifier expects, and where its keys come from',
@@ -93,7 +93,8 @@ export const environmentSchema = {
     description: { type: 'string', description: 'free text about the environment (shown nowhere, read by people)' },
     issuer: { ...stringOrList, description: 'accepted iss values (any of; exact, case-sensitive: RFC 7519 section 4.1.1)' },
     audience: { ...stringOrList, description: 'accepted aud values (any of)' },
-    algorithms: { type: 'array', items: { enum: ALGS }, minItems: 1, description: 'allowed algorithms (default: what the keys can verify; never none)' },
+    // The one algorithm table (src/keys/algorithms.ts): a new algorithm there is accepted here.
+    algorithms: { type: 'array', items: { enum: ALGORITHM_NAMES }, minItems: 1, description: 'allowed algorithms (default: what the keys can verify; never none)' },
     typ: { type: 'string', minLength: 1, description: 'expected typ header (case-insensitive, "application/" optional): JWT, at+jwt' },
     requiredClaims: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'claims that must be present (missing_claim)' },
     claims: { type: 'object', additionalProperties: claimExpectation, description: 'expected claim values: claim -> value, { equals }, { oneOf } or { includes } (claim_mismatch)' },

@@ -7,37 +7,14 @@
  */
 import type { Contract } from '../contract/load.ts';
 import type { Expectations } from '../expectations.ts';
-import { resolveKeys, type ResolveContext, type ResolvedKeys } from '../keys/sources.ts';
+import { keyContextFor, resolveKeys, type KeyLoadOptions, type ResolvedKeys } from '../keys/sources.ts';
+
+export type { KeyLoadOptions };
 import type { PreparedKeys } from '../diagnose.ts';
-
-export interface KeyLoadOptions {
-  /** Folder for relative key paths (default: the contract's folder, else cwd). */
-  baseDir?: string;
-  timeoutMs?: number;
-  /** Variables for `secret: { env }` key specs (default process.env). */
-  vars?: Record<string, string | undefined>;
-}
-
-/**
- * The context a key source of environment `env` is resolved in: where
- * relative paths start, the issuer `discovery: true` means, the timeout,
- * the variables for secrets.
- *
- * @example resolveKeys(env.keys ?? [], keyLoadingContext('staging', env, { baseDir: contract.baseDir }))
- */
-export function keyLoadingContext(env: string | undefined, expectations: Expectations, options: KeyLoadOptions): ResolveContext {
-  return {
-    ...(env !== undefined ? { env } : {}),
-    ...(options.baseDir !== undefined ? { baseDir: options.baseDir } : {}),
-    ...(expectations.issuer?.[0] !== undefined ? { issuer: expectations.issuer[0] } : {}),
-    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-    ...(options.vars !== undefined ? { vars: options.vars } : {}),
-  };
-}
 
 /** One environment's keys; a source that fails is a finding, never a throw. */
 export function loadEnvironmentKeys(expectations: Expectations, options: KeyLoadOptions): Promise<ResolvedKeys> {
-  return resolveKeys(expectations.keys ?? [], keyLoadingContext(expectations.name, expectations, options));
+  return resolveKeys(expectations.keys ?? [], keyContextFor(expectations, options));
 }
 
 /** The contract's other environments' issuer and audience, for "minted by env X" hints. */
@@ -51,6 +28,6 @@ export function otherEnvironmentsOf(contract: Contract, name: string | undefined
 export async function loadOtherEnvironments(contract: Contract | undefined, name: string | undefined, options: KeyLoadOptions): Promise<Pick<PreparedKeys, 'otherKeys' | 'otherEnvironments'>> {
   if (!contract) return {};
   const others = Object.entries(contract.environments).filter(([n]) => n !== name);
-  const keySets = await Promise.all(others.map(([n, env]) => resolveKeys(env.keys ?? [], keyLoadingContext(n, env, options)).then((r) => r.keys)));
+  const keySets = await Promise.all(others.map(([n, env]) => resolveKeys(env.keys ?? [], keyContextFor({ ...env, name: n }, options)).then((r) => r.keys)));
   return { otherKeys: keySets.flat(), otherEnvironments: otherEnvironmentsOf(contract, name) };
 }

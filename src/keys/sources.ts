@@ -4,7 +4,10 @@ import { makeFinding, type Finding } from '../reasons.ts';
 import { fetchJson, type FetchFailure, type FetchOptions, type FetchSuccess, type RedirectPolicy } from '../net/fetch_json.ts';
 import { importJwk, importPem, importSecretText, KeyImportError, type KeyRecord, type KeySourceInfo, type SecretEncoding } from './import.ts';
 import { assessKey, checkDiscoveryDocument, discoveryTarget, screenJwks } from './trust.ts';
+import type { Expectations } from '../expectations.ts';
 import type { SourceReport } from './source_report.ts';
+
+export type { SourceReport };
 
 /** One entry of an environment's `keys` list (contract) or an inline flag. */
 export type KeySpec =
@@ -35,7 +38,34 @@ export interface ResolveContext {
   vars?: Record<string, string | undefined>;
 }
 
-export type { SourceReport };
+/** What the caller adds to an environment's own facts when loading its keys. */
+export interface KeyLoadOptions {
+  /** Folder for relative key paths: the contract's `baseDir` (default cwd). */
+  baseDir?: string;
+  timeoutMs?: number;
+  maxBytes?: number;
+  vars?: Record<string, string | undefined>;
+}
+
+/**
+ * The key-loading context of one contract environment: its name stamped on
+ * every key's source, its first issuer for `discovery: true`, plus the
+ * caller's folder, timeout, body cap and variables. Every front end that
+ * loads an environment's keys builds the context here.
+ *
+ * @example resolveKeys(env.keys ?? [], keyContextFor(env, { baseDir: contract.baseDir, timeoutMs: 3000 }))
+ */
+export function keyContextFor(env: Pick<Expectations, 'name' | 'issuer'>, options: KeyLoadOptions = {}): ResolveContext {
+  return {
+    ...(env.name !== undefined ? { env: env.name } : {}),
+    ...(env.issuer?.[0] !== undefined ? { issuer: env.issuer[0] } : {}),
+    ...(options.baseDir !== undefined ? { baseDir: options.baseDir } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
+    ...(options.vars !== undefined ? { vars: options.vars } : {}),
+  };
+}
+
 
 export interface ResolvedKeys {
   keys: KeyRecord[];
@@ -128,51 +158,121 @@ function readText(path: string): string {
   return readFileSync(path, 'utf8');
 }
 
-export async function resolveKeySpec(spec: KeySpec, ctx: ResolveContext = {}): Promise<ResolvedKeys> {
-  const env = ctx.env !== undefined ? { env: ctx.env } : {};
-  const fail = (source: KeySourceInfo, error: string, extra: Partial<SourceReport> = {}, detail: Record<string, unknown> = {}): ResolvedKeys =>
-    failWith(source, unreachable(source, error, detail), error, extra);
+/** The key sources that are JSON documents (a JWK Set, or one JWK): the others are PEM and secrets. */
+export type JsonKeySpec = Extract<KeySpec, { jwksFile: string } | { jwksUri: string } | { discovery: string | true } | { jwk: unknown }>;
 
-  if ('jwksFile' in spec) {
-    const source: KeySourceInfo = { kind: 'jwks_file', location: spec.jwksFile, ...env };
-    let doc: unknown;
-    try {
-      doc = JSON.parse(readText(pathOf(spec.jwksFile, ctx)));
-    } catch (e) {
-      return fail(source, fileError(e));
-    }
-    return fromJwks(doc, source, false);
+export function isJsonKeySpec(spec: KeySpec): spec is JsonKeySpec {
+  return 'jwksFile' in spec || 'jwksUri' in spec || 'discovery' in spec || 'jwk' in spec;
+}
+
+/**
+ * A JSON key source read or fetched, before any key is imported: the
+ * document, where its keys come from (`source`; for discovery the
+ * jwks_uri), the source's report (`report`; for discovery the document
+ * URL) with its HTTP caching facts (`extra`), and whether it was served
+ * (a private member there is a leak). Or the failure, as findings.
+ */
+export type KeyDocument =
+  | { ok: true; doc: unknown; source: KeySourceInfo; published: boolean; report: Pick<SourceReport, 'kind' | 'location'>; extra: Partial<SourceReport> }
+  | { ok: false; failed: ResolvedKeys };
+
+/**
+ * Reads or fetches the document of a JSON key source, the one place key
+ * material is acquired for both loaders: `resolveKeySpec` (the trusted
+ * keys a verifier uses) and rotation's `loadKeyMaterial` (every key with
+ * its raw JWK, for inspection). Fetches go through `fetchJson` (timeout,
+ * body cap, JSON media type, redirect policy); discovery through
+ * `fetchDiscovery` (issuer identical, OpenID Connect Discovery section 4.3).
+ * Never throws.
+ *
+ * @example const d = await readKeyDocument({ jwksUri: 'https://auth.example.com/jwks.json' }, { timeoutMs: 3000 });
+ */
+export async function readKeyDocument(spec: JsonKeySpec, ctx: ResolveContext = {}): Promise<KeyDocument> {
+  const env = ctx.env !== undefined ? { env: ctx.env } : {};
+  if ('jwksFile' in spec) return readJsonFile(spec.jwksFile, { kind: 'jwks_file', location: spec.jwksFile, ...env }, ctx);
+  if ('jwk' in spec) {
+    const source: KeySourceInfo = { kind: 'jwk', ...(typeof spec.jwk === 'string' ? { location: spec.jwk } : {}), ...env };
+    return typeof spec.jwk === 'string' ? readJsonFile(spec.jwk, source, ctx) : keyDocument(spec.jwk, source, false);
   }
   if ('jwksUri' in spec) {
     const source: KeySourceInfo = { kind: 'jwks_uri', location: spec.jwksUri, ...env };
     const r = await fetchKeySet(spec.jwksUri, fetchOptions(ctx, spec), { source: source.kind, location: spec.jwksUri, ...env });
-    if (!('ok' in r)) return failWith(source, r, String(r.actual));
-    return fromJwks(r.json, source, true, cacheInfo(r.headers, r.fetchedAt));
+    if (!('ok' in r)) return { ok: false, failed: failWith(source, r, String(r.actual)) };
+    return keyDocument(r.json, source, true, cacheInfo(r.headers, r.fetchedAt));
   }
-  if ('discovery' in spec) return resolveDiscovery(spec, ctx);
-  if ('pem' in spec) {
-    const inline = spec.pem.includes('-----BEGIN');
-    const source: KeySourceInfo = { kind: 'pem', ...(inline ? {} : { location: spec.pem }), ...env };
-    try {
-      const text = inline ? spec.pem : readText(pathOf(spec.pem, ctx));
-      const rec = importPem(text, source, { ...(spec.kid !== undefined ? { kid: spec.kid } : {}), ...(spec.alg !== undefined ? { alg: spec.alg } : {}) });
-      return fromRecord(rec, undefined, source);
-    } catch (e) {
-      return fail(source, e instanceof KeyImportError ? e.message : fileError(e));
-    }
+  return readDiscoveryDocument(spec, ctx);
+}
+
+function keyDocument(doc: unknown, source: KeySourceInfo, published: boolean, extra: Partial<SourceReport> = {}, reportLocation = source.location): KeyDocument {
+  return { ok: true, doc, source, published, report: { kind: source.kind, ...(reportLocation ? { location: reportLocation } : {}) }, extra };
+}
+
+function readJsonFile(path: string, source: KeySourceInfo, ctx: ResolveContext): KeyDocument {
+  try {
+    return keyDocument(JSON.parse(readText(pathOf(path, ctx))), source, false);
+  } catch (e) {
+    return { ok: false, failed: failedSource(source, fileError(e)) };
   }
-  if ('jwk' in spec) {
-    const source: KeySourceInfo = { kind: 'jwk', ...(typeof spec.jwk === 'string' ? { location: spec.jwk } : {}), ...env };
-    try {
-      const doc = typeof spec.jwk === 'string' ? JSON.parse(readText(pathOf(spec.jwk, ctx))) : spec.jwk;
-      if (doc && typeof doc === 'object' && Array.isArray((doc as { keys?: unknown }).keys)) return fromJwks(doc, { ...source, kind: 'jwks_file' }, false);
-      return fromRecord(importJwk(doc, source), doc as Record<string, unknown>, source);
-    } catch (e) {
-      return fail(source, e instanceof KeyImportError ? e.message : fileError(e));
-    }
-  }
+}
+
+async function readDiscoveryDocument(spec: Extract<KeySpec, { discovery: string | true }>, ctx: ResolveContext): Promise<KeyDocument> {
+  const env = ctx.env !== undefined ? { env: ctx.env } : {};
+  const value = spec.discovery === true ? ctx.issuer : spec.discovery;
+  if (!value) return { ok: false, failed: failedSource({ kind: 'discovery', ...env }, 'discovery: true needs the environment issuer') };
+  const options = fetchOptions(ctx, spec);
+  const source: KeySourceInfo = { kind: 'discovery', location: discoveryTarget(value).url, ...env };
+  const d = await fetchDiscovery(value, options, source);
+  if (!d.ok) return { ok: false, failed: failWith(source, d.finding, d.error) };
+  const r = await fetchKeySet(d.jwksUri, options, { source: 'discovery', location: d.url, ...env, stage: 'jwks', jwksUri: d.jwksUri });
+  if (!('ok' in r)) return { ok: false, failed: failWith(source, r, String(r.actual), { jwksUri: d.jwksUri }) };
+  return keyDocument(r.json, { ...source, location: d.jwksUri }, true, { ...cacheInfo(r.headers, r.fetchedAt), jwksUri: d.jwksUri }, d.url);
+}
+
+/**
+ * Resolves one key spec into the keys a verifier may use, through the
+ * trust rules (src/keys/trust.ts). A source that fails is a finding,
+ * never a throw.
+ *
+ * @example const r = await resolveKeySpec({ jwksUri: 'https://auth.example.com/jwks.json' }, keyContextFor(env));
+ */
+export async function resolveKeySpec(spec: KeySpec, ctx: ResolveContext = {}): Promise<ResolvedKeys> {
+  if ('pem' in spec) return resolvePem(spec, ctx);
   if ('secret' in spec) return resolveSecret(spec, ctx);
-  return fail({ kind: 'jwk' }, 'unknown key source');
+  if (!isJsonKeySpec(spec)) return failedSource({ kind: 'jwk' }, 'unknown key source');
+  const d = await readKeyDocument(spec, ctx);
+  if (!d.ok) return d.failed;
+  if ('jwk' in spec) return fromJwkDocument(d.doc, d.source);
+  const out = fromJwks(d.doc, d.source, d.published, d.extra);
+  // Discovery: the source is reported under the document's URL, its keys under the jwks_uri.
+  if (d.report.location !== undefined) out.sources[0]!.location = d.report.location;
+  return out;
+}
+
+function resolvePem(spec: Extract<KeySpec, { pem: string }>, ctx: ResolveContext): ResolvedKeys {
+  const inline = spec.pem.includes('-----BEGIN');
+  const source: KeySourceInfo = { kind: 'pem', ...(inline ? {} : { location: spec.pem }), ...(ctx.env !== undefined ? { env: ctx.env } : {}) };
+  try {
+    const text = inline ? spec.pem : readText(pathOf(spec.pem, ctx));
+    const rec = importPem(text, source, { ...(spec.kid !== undefined ? { kid: spec.kid } : {}), ...(spec.alg !== undefined ? { alg: spec.alg } : {}) });
+    return fromRecord(rec, undefined, source);
+  } catch (e) {
+    return failedSource(source, e instanceof KeyImportError ? e.message : fileError(e));
+  }
+}
+
+/** A `jwk` source: a JWK Set (then a set like a JWKS file), or one JWK. */
+function fromJwkDocument(doc: unknown, source: KeySourceInfo): ResolvedKeys {
+  if (doc && typeof doc === 'object' && Array.isArray((doc as { keys?: unknown }).keys)) return fromJwks(doc, { ...source, kind: 'jwks_file' }, false);
+  try {
+    return fromRecord(importJwk(doc, source), doc as Record<string, unknown>, source);
+  } catch (e) {
+    return failedSource(source, e instanceof KeyImportError ? e.message : fileError(e));
+  }
+}
+
+/** A source that yielded no key: its `jwks_unreachable` finding and its failed report. */
+export function failedSource(source: KeySourceInfo, error: string, detail: Record<string, unknown> = {}, extra: Partial<SourceReport> = {}): ResolvedKeys {
+  return failWith(source, unreachable(source, error, detail), error, extra);
 }
 
 function failWith(source: KeySourceInfo, finding: Finding, error: string, extra: Partial<SourceReport> = {}): ResolvedKeys {
@@ -214,28 +314,13 @@ function fromRecord(rec: KeyRecord, jwk: Record<string, unknown> | undefined, so
   return { keys: verdict.usable ? [rec] : [], findings: verdict.findings, sources: [report] };
 }
 
-async function resolveDiscovery(spec: Extract<KeySpec, { discovery: string | true }>, ctx: ResolveContext): Promise<ResolvedKeys> {
-  const env = ctx.env !== undefined ? { env: ctx.env } : {};
-  const value = spec.discovery === true ? ctx.issuer : spec.discovery;
-  if (!value) return failWith({ kind: 'discovery', ...env }, unreachable({ kind: 'discovery', ...env }, 'discovery: true needs the environment issuer'), 'discovery: true needs the environment issuer');
-  const options = fetchOptions(ctx, spec);
-  const source: KeySourceInfo = { kind: 'discovery', location: discoveryTarget(value).url, ...env };
-  const d = await fetchDiscovery(value, options, source);
-  if (!d.ok) return failWith(source, d.finding, d.error);
-  const r = await fetchKeySet(d.jwksUri, options, { source: 'discovery', location: d.url, ...env, stage: 'jwks', jwksUri: d.jwksUri });
-  if (!('ok' in r)) return failWith(source, r, String(r.actual), { jwksUri: d.jwksUri });
-  const out = fromJwks(r.json, { ...source, location: d.jwksUri }, true, { ...cacheInfo(r.headers, r.fetchedAt), jwksUri: d.jwksUri });
-  out.sources[0]!.location = d.url;
-  return out;
-}
-
 async function resolveSecret(spec: Extract<KeySpec, { secret: unknown }>, ctx: ResolveContext): Promise<ResolvedKeys> {
   const env = ctx.env !== undefined ? { env: ctx.env } : {};
   const s: SecretSpec = typeof spec.secret === 'string' ? { value: spec.secret } : spec.secret;
   const encoding = s.encoding ?? 'utf8';
   const location = s.env !== undefined ? `env:${s.env}` : s.file !== undefined ? s.file : 'literal';
   const source: KeySourceInfo = { kind: 'secret', location, ...env, encoding };
-  const fail = (error: string) => failWith(source, unreachable(source, error), error);
+  const fail = (error: string) => failedSource(source, error);
   let text: string | undefined;
   try {
     if (s.value !== undefined) text = s.value;

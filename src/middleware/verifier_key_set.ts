@@ -3,7 +3,7 @@ import type { Expectations } from '../expectations.ts';
 import { buildDiagnoser, type Diagnoser } from '../diagnose.ts';
 import type { KeyRecord } from '../keys/import.ts';
 import { resolveKeys, type KeySpec, type ResolvedKeys, type SourceReport } from '../keys/sources.ts';
-import { keyLoadingContext } from '../diagnose/load_keys.ts';
+import { keyContextFor } from '../keys/sources.ts';
 import { FORMER_KIDS_MAX } from '../defaults.ts';
 import { JwksCache, isRemoteKeySpec, type JwksCacheSettings, type RefreshTrigger, type RemoteKeySpec } from './jwks_cache.ts';
 import { buildKeysSnapshot, type VerifierKeysSnapshot } from './debug_endpoint.ts';
@@ -91,7 +91,7 @@ export class VerifierKeySet {
 
   private async loadAll(): Promise<void> {
     const { env, baseDir, vars } = this.options;
-    const context = keyLoadingContext(env, this.expectations, { ...(baseDir !== undefined ? { baseDir } : {}), ...(vars !== undefined ? { vars } : {}) });
+    const context = keyContextFor({ ...this.expectations, name: env }, { ...(baseDir !== undefined ? { baseDir } : {}), ...(vars !== undefined ? { vars } : {}) });
     const [own] = await Promise.all([resolveKeys(this.staticSpecs, context), ...this.caches.map((c) => c.refresh('initial'))]);
     this.staticKeys = own;
     this.staticLoadedAt = this.options.clock();

@@ -1,4 +1,5 @@
 import { dispatcherOption } from './dispatcher.ts';
+import type { FetchErrorKind, NetFailure } from './failure.ts';
 
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT_MS, MAX_REDIRECTS } from '../defaults.ts';
 
@@ -32,13 +33,11 @@ export interface FetchTextSuccess {
   fetchedAt: Date;
 }
 
-export interface FetchFailure {
-  ok: false;
+/** A failed fetch, in the shared vocabulary (src/net/failure.ts). */
+export interface FetchFailure extends NetFailure<FetchErrorKind> {
+  /** The URL asked for (the contract's), even after a same-origin redirect. */
   url: string;
-  error: 'timeout' | 'network' | 'http_status' | 'invalid_json' | 'too_large' | 'invalid_url' | 'redirect' | 'content_type';
   status?: number;
-  message: string;
-  elapsedMs: number;
   /** error 'redirect': the Location not followed (resolved against the request URL). */
   redirect?: string;
   /** HTTP 429 / 503 Retry-After in seconds (RFC 9110 section 10.2.3), when the server sent one. */

@@ -1,6 +1,7 @@
 import { makeFinding, type Finding } from '../reasons.ts';
 import { DEFAULT_CLOCK_SAMPLES, DEFAULT_TIMEOUT_MS, MAX_CLOCK_SAMPLES } from '../defaults.ts';
-import { sendRequest, type TransportErrorKind } from './send_request.ts';
+import type { TransportErrorKind } from '../net/failure.ts';
+import { sendRequest } from './send_request.ts';
 
 export const CLOCK_SCHEMA = 'jwt-doctor/clock/v1';
 

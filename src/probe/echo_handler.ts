@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodeToken } from '../token/decode.ts';
-import { DEFAULT_ECHO_PATH } from './api_config.ts';
+import { DEFAULT_ECHO_PATH } from '../contract/api_section.ts';
 import { fingerprintToken, findCompactToken } from './fingerprint.ts';
 
 export const ECHO_SCHEMA = 'jwt-doctor/echo/v1';

@@ -69,7 +69,12 @@ export function formatProbeText(r: ProbeReport): string {
   return lines.join('\n') + '\n';
 }
 
-export interface ClockReport {
+/**
+ * The `clock` command's report: the measured offsets of the API's and the
+ * issuer's clocks (not the diagnosis's `clock`, which is `ClockReport` in
+ * src/checks/time.ts: one name per shape).
+ */
+export interface ClockProbeReport {
   schema: 'jwt-doctor/clock/v1';
   env?: string;
   toleranceSeconds: number;
@@ -91,7 +96,7 @@ const CLAIM_SENTENCE = (t: TokenTimeComparison) => {
 };
 
 /** The clock report as `key = value` lines and findings. */
-export function formatClockText(r: ClockReport): string {
+export function formatClockText(r: ClockProbeReport): string {
   const lines: string[] = [];
   if (r.env !== undefined) lines.push(`env = ${r.env}`);
   lines.push(`local_now = ${r.localNow}`, `clock_tolerance_seconds = ${r.toleranceSeconds}`);

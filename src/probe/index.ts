@@ -14,8 +14,9 @@ export { createEchoHandler, ECHO_SCHEMA, type EchoReport, type EchoHeader, type 
 export { measureClockOffset, CLOCK_SCHEMA, type ClockMeasurement, type ClockSample, type MeasureClockOptions } from './clock_offset.ts';
 export { parseWwwAuthenticate, type Challenge, type RejectionReason } from './www_authenticate.ts';
 export { parseHeaderDump, checkHeaderDump, type HeaderDump, type HeaderHygiene, type HeaderSettings } from './headers.ts';
-export { formatProbeText, formatClockText, type ClockReport } from './format_probe.ts';
+export { formatProbeText, formatClockText, type ClockProbeReport } from './format_probe.ts';
 export type { HeaderFate, ModificationKind } from './classify_echo.ts';
 // The environment's `api` section (baseUrl, routes) as probeApi takes it.
-export { readApiConfig, type ApiConfig, type ApiRoute } from './api_config.ts';
-export type { HttpResult, TransportErrorKind } from './send_request.ts';
+export { readApiConfig, type ApiConfig, type ApiRoute } from '../contract/api_section.ts';
+export type { HttpResult } from './send_request.ts';
+export type { TransportErrorKind } from '../net/failure.ts';

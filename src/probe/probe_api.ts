@@ -1,9 +1,11 @@
 import { makeFinding, type Finding, type ReasonCode } from '../reasons.ts';
 import { DEFAULT_PROBE_CONCURRENCY, DEFAULT_TIMEOUT_MS, MAX_REDIRECTS } from '../defaults.ts';
-import { echoPathFor, joinUrl, type ApiConfig, type ApiRoute } from './api_config.ts';
+import type { ApiConfig, ApiRoute } from '../contract/api_section.ts';
+import { echoPathFor, joinUrl } from './route_urls.ts';
 import { classifyEcho, type HeaderFate } from './classify_echo.ts';
 import { fingerprintToken } from './fingerprint.ts';
-import { sendRequest, type HttpAnswer, type HttpFailure, type TransportErrorKind } from './send_request.ts';
+import type { TransportErrorKind } from '../net/failure.ts';
+import { sendRequest, type HttpAnswer, type HttpFailure } from './send_request.ts';
 import { mapRejection, parseWwwAuthenticate, type Challenge, type RejectionReason } from './www_authenticate.ts';
 
 export const PROBE_SCHEMA = 'jwt-doctor/probe/v1';

@@ -4,9 +4,7 @@ import type { Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { proxyFor } from '../net/dispatcher.ts';
 import { DEFAULT_PROBE_MAX_BODY_BYTES, DEFAULT_TIMEOUT_MS } from '../defaults.ts';
-
-/** Why a request got no HTTP answer. */
-export type TransportErrorKind = 'invalid_url' | 'invalid_request' | 'refused' | 'unreachable' | 'dns' | 'timeout' | 'tls' | 'non_http' | 'reset' | 'too_large' | 'network';
+import { classifyTransportError, type NetFailure, type TransportErrorKind } from '../net/failure.ts';
 
 export interface HttpAnswer {
   ok: true;
@@ -25,14 +23,10 @@ export interface HttpAnswer {
   elapsedMs: number;
 }
 
-export interface HttpFailure {
-  ok: false;
-  url: string;
-  error: TransportErrorKind;
+/** A request without an HTTP answer, in the shared vocabulary (src/net/failure.ts). */
+export interface HttpFailure extends NetFailure<TransportErrorKind> {
   /** The system or parser code (ECONNREFUSED, HPE_INVALID_CONSTANT, ERR_SSL_WRONG_VERSION_NUMBER, ...). */
   code?: string;
-  message: string;
-  elapsedMs: number;
 }
 
 export type HttpResult = HttpAnswer | HttpFailure;
@@ -50,21 +44,16 @@ export interface SendOptions {
   clock?: () => number;
 }
 
-/** Maps a socket, TLS or parser error to a kind the report can name. */
-export function classifyTransportError(code: string | undefined, message: string): TransportErrorKind {
-  const c = code ?? '';
-  if (c === 'ECONNREFUSED') return 'refused';
-  if (c === 'EHOSTUNREACH' || c === 'ENETUNREACH' || c === 'EADDRNOTAVAIL') return 'unreachable';
-  if (c === 'ENOTFOUND' || c === 'EAI_AGAIN') return 'dns';
-  if (c.startsWith('HPE_')) return 'non_http';
-  if (c.startsWith('ERR_SSL') || c.startsWith('ERR_TLS') || c === 'EPROTO' || /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(c) || /ssl|tls|certificate/i.test(message)) return 'tls';
-  if (c === 'ECONNRESET' || c === 'EPIPE' || /socket hang up/i.test(message)) return 'reset';
-  return 'network';
-}
-
 /**
  * One HTTP request with a hard deadline, no redirect following and a body
- * cap. Never throws: a refused connection, a TLS handshake against a
+ * cap, on raw node:http rather than fetch (src/net/fetch_text.ts): the probe
+ * tests what a gateway does to the request, so it must send exactly the
+ * header bytes it was given (fetch/undici normalises names, merges and
+ * rejects some values, and adds its own headers), see every status and
+ * repeated header as received, name the socket error (refused, dns, tls,
+ * non_http) that fetch hides behind one `network`, and tunnel https through
+ * a proxy itself so the token stays inside TLS (docs/network.md). Its
+ * failures use the same vocabulary as fetchText (src/net/failure.ts). Never throws: a refused connection, a TLS handshake against a
  * plain-HTTP port, a server that writes garbage or never answers all come
  * back as `{ ok: false, error }`.
  *

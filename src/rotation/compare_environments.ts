@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Contract } from '../contract/load.ts';
 import type { Expectations } from '../expectations.ts';
 import { alternateSecretReadings, fingerprintSecret, importJwk, jwkThumbprint, importPem, importSecretText, KeyImportError, type KeyRecord, type SecretEncoding } from '../keys/import.ts';
-import { resolveKeys, type KeySpec } from '../keys/sources.ts';
+import { keyContextFor, resolveKeys, type KeySpec } from '../keys/sources.ts';
 import { makeFinding, type Finding } from '../reasons.ts';
 
 export const DRIFT_SCHEMA = 'jwt-doctor/drift/v1';
@@ -145,14 +145,7 @@ export async function compareEnvironments(contract: Contract, from: string, to: 
   field('claims', a.claims, b.claims);
   field('keySources', (a.keys ?? []).map(describeKeySpec), (b.keys ?? []).map(describeKeySpec));
 
-  const resolveEnv = (e: Expectations) =>
-    resolveKeys(e.keys ?? [], {
-      baseDir: contract.baseDir,
-      ...(e.name !== undefined ? { env: e.name } : {}),
-      ...(e.issuer?.[0] !== undefined ? { issuer: e.issuer[0] } : {}),
-      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-      ...(options.vars ? { vars: options.vars } : {}),
-    });
+  const resolveEnv = (e: Expectations) => resolveKeys(e.keys ?? [], keyContextFor(e, { baseDir: contract.baseDir, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}), ...(options.vars ? { vars: options.vars } : {}) }));
   const names = Object.keys(contract.environments);
   const resolved = new Map(await Promise.all(names.map(async (n) => [n, await resolveEnv(contract.environments[n]!)] as const)));
   const findings: Finding[] = [...resolved.get(from)!.findings, ...resolved.get(to)!.findings];

@@ -1,7 +1,7 @@
 import type { Contract } from '../contract/load.ts';
 import type { Expectations } from '../expectations.ts';
 import { describeKeySpec } from './compare_environments.ts';
-import { readClientsSection, readPolicySection, type ClientSection } from './contract_sections.ts';
+import { readClientsSection, readPolicySection, type ClientSection, type PolicySection } from '../contract/sections.ts';
 
 export const CONTRACT_DIFF_SCHEMA = 'jwt-doctor/contract-diff/v1';
 
@@ -37,12 +37,7 @@ export interface ContractDiff {
 const list = (v: unknown): string[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 const secs = (v: unknown) => (typeof v === 'number' ? `${v} s` : 'unset');
-
-function clientsReaching(clients: Record<string, ClientSection>, audiences?: string[]): string[] {
-  return Object.entries(clients)
-    .filter(([, c]) => !audiences || !c.audience || c.audience.some((a) => audiences.includes(a)))
-    .map(([n]) => n);
-}
+const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
 
 /**
  * Diffs two contracts into rollout changes: token lifetime, refresh
@@ -58,278 +53,336 @@ export function diffContracts(oldC: Contract, newC: Contract, names: { old: stri
   for (const env of envNames) {
     const a = oldC.environments[env];
     const b = newC.environments[env];
-    if (!a || !b) {
-      const c = (b ?? a)!;
-      const clients = Object.keys(readClientsSection(b ? newC : oldC, c));
-      changes.push({
-        env,
-        field: '(environment)',
-        area: 'environment',
-        from: a ? 'present' : null,
-        to: b ? 'present' : null,
-        impact: b ? 'compatible' : 'breaking',
-        teams: ['frontend', 'platform'],
-        clients,
-        ...(b ? {} : { breaks: `Clients still configured for "${env}" get no verifier contract: every request there is unverified or rejected.` }),
-        action: b ? `New environment "${env}": add its issuer and audience to client configs that target it.` : `Move clients off "${env}" before removing it.`,
-      });
-      continue;
-    }
-    diffEnvironment(env, a, b, oldC, newC, changes);
+    if (a && b) diffEnvironment(env, readEnvDiff(oldC, a, newC, b), changes);
+    else changes.push(environmentPresence(env, b ? newC : oldC, (b ?? a)!, b !== undefined));
   }
   return { schema: CONTRACT_DIFF_SCHEMA, old: names.old, new: names.new, changes, breaking: changes.filter((c) => c.impact === 'breaking').length };
 }
 
-function diffEnvironment(env: string, a: Expectations, b: Expectations, oldC: Contract, newC: Contract, out: ContractChange[]): void {
-  const clients = readClientsSection(newC, b);
-  const oldClients = readClientsSection(oldC, a);
-  const allClients = [...new Set([...Object.keys(clients), ...Object.keys(oldClients)])];
-  const pa = readPolicySection(oldC, a);
-  const pb = readPolicySection(newC, b);
-  const push = (c: Omit<ContractChange, 'env'>) => out.push({ env, ...c });
+/** An environment only in the new contract (added) or only in the old one (removed). */
+function environmentPresence(env: string, contract: Contract, e: Expectations, added: boolean): ContractChange {
+  return {
+    env,
+    field: '(environment)',
+    area: 'environment',
+    from: added ? null : 'present',
+    to: added ? 'present' : null,
+    impact: added ? 'compatible' : 'breaking',
+    teams: ['frontend', 'platform'],
+    clients: Object.keys(readClientsSection(contract, e)),
+    ...(added ? {} : { breaks: `Clients still configured for "${env}" get no verifier contract: every request there is unverified or rejected.` }),
+    action: added ? `New environment "${env}": add its issuer and audience to client configs that target it.` : `Move clients off "${env}" before removing it.`,
+  };
+}
 
-  // Token lifetime (policy.tokenLifetimeSeconds).
-  if (!same(pa.tokenLifetimeSeconds, pb.tokenLifetimeSeconds)) {
-    const from = pa.tokenLifetimeSeconds;
-    const to = pb.tokenLifetimeSeconds;
-    const shorter = from !== undefined && to !== undefined && to < from;
-    const tooLate = to !== undefined ? Object.entries(clients).filter(([, c]) => (c.refreshLeadSeconds ?? 0) >= to).map(([n]) => n) : [];
-    push({
-      field: 'policy.tokenLifetimeSeconds',
-      area: 'lifetime',
-      from: from ?? null,
-      to: to ?? null,
-      impact: shorter ? 'breaking' : 'review',
-      teams: ['frontend', 'platform'],
-      clients: allClients,
-      ...(shorter
-        ? {
-            breaks:
-              `Access tokens live ${secs(to)} instead of ${secs(from)}. Clients that schedule refresh from a fixed lifetime instead of exp send expired tokens (token_expired) for up to ${from! - to!} s per session.` +
-              (tooLate.length ? ` ${tooLate.join(', ')}: refreshLeadSeconds >= the new lifetime, so every token is already due for refresh when issued (refresh storm).` : ''),
-          }
-        : {}),
-      action: shorter ? 'Clients: schedule refresh from exp (exp - refreshLeadSeconds), and keep refreshLeadSeconds well below the new lifetime.' : 'Longer-lived tokens stay usable longer after a leak: check the revocation policy.',
-    });
-  }
-  // Refresh policy.
-  if (!same(pa.refreshTokenLifetimeSeconds, pb.refreshTokenLifetimeSeconds)) {
-    const shorter = pa.refreshTokenLifetimeSeconds !== undefined && pb.refreshTokenLifetimeSeconds !== undefined && pb.refreshTokenLifetimeSeconds < pa.refreshTokenLifetimeSeconds;
-    push({
-      field: 'policy.refreshTokenLifetimeSeconds',
-      area: 'refresh',
-      from: pa.refreshTokenLifetimeSeconds ?? null,
-      to: pb.refreshTokenLifetimeSeconds ?? null,
-      impact: shorter ? 'breaking' : 'review',
-      teams: ['frontend'],
-      clients: allClients,
-      ...(shorter ? { breaks: `Sessions end after ${secs(pb.refreshTokenLifetimeSeconds)} instead of ${secs(pa.refreshTokenLifetimeSeconds)}: refresh fails and users must sign in again (mobile apps resumed after a long pause first).` } : {}),
-      action: shorter ? 'Clients: handle a failed refresh by sending the user to sign-in, not by retrying.' : 'Sessions last longer; no client change needed.',
-    });
-  }
-  if (!same(pa.refreshWindowSeconds, pb.refreshWindowSeconds)) {
-    const w = pb.refreshWindowSeconds;
-    const early = w !== undefined ? Object.entries(clients).filter(([, c]) => (c.refreshLeadSeconds ?? 0) > w).map(([n]) => n) : [];
-    push({
-      field: 'policy.refreshWindowSeconds',
-      area: 'refresh',
-      from: pa.refreshWindowSeconds ?? null,
-      to: w ?? null,
-      impact: early.length ? 'breaking' : 'review',
-      teams: ['frontend'],
-      clients: early.length ? early : allClients,
-      ...(early.length ? { breaks: `${early.join(', ')} refresh ${early.map((n) => `${clients[n]!.refreshLeadSeconds} s`).join(' / ')} before exp, outside the new ${w} s refresh window: their refresh is refused and the token then expires (token_expired).` } : {}),
-      action: `Clients: set refreshLeadSeconds <= ${secs(w)} (the refresh window before exp).`,
-    });
-  }
-  if (!same(pa.revocation, pb.revocation)) {
-    push({
-      field: 'policy.revocation',
-      area: 'revocation',
-      from: pa.revocation ?? null,
-      to: pb.revocation ?? null,
-      impact: 'review',
-      teams: ['platform', 'frontend'],
-      clients: allClients,
-      ...(pb.revocation && pb.revocation !== 'none' ? { breaks: 'Revoked tokens are now rejected before exp (token_revoked): clients must treat that 401 as "sign in again".' } : {}),
-      action: pb.revocation === 'introspection' ? 'Platform: give every verifier network access and credentials for the introspection endpoint (RFC 7662), with a timeout.' : pb.revocation === 'denylist' ? 'Platform: distribute the jti deny list to every verifier.' : 'Revocation removed: stolen tokens stay valid until exp.',
-    });
-  }
-  if (!same(pa.keyMaxAgeDays, pb.keyMaxAgeDays)) {
-    push({ field: 'policy.keyMaxAgeDays', area: 'keys', from: pa.keyMaxAgeDays ?? null, to: pb.keyMaxAgeDays ?? null, impact: 'review', teams: ['platform'], clients: [], action: 'Platform: schedule key rotations at the new cadence (jwt-doctor rotation overlap / retire).' });
-  }
-  // Claim schema.
-  const ra = list(a.requiredClaims);
-  const rb = list(b.requiredClaims);
-  const addedReq = rb.filter((c) => !ra.includes(c));
-  const removedReq = ra.filter((c) => !rb.includes(c));
-  if (addedReq.length || removedReq.length) {
-    push({
-      field: 'requiredClaims',
-      area: 'claims',
-      from: ra,
-      to: rb,
-      impact: addedReq.length ? 'breaking' : 'compatible',
-      teams: ['platform', 'frontend'],
-      clients: addedReq.length ? allClients : [],
-      ...(addedReq.length ? { breaks: `Tokens without ${addedReq.join(', ')} are rejected (missing_claim), including tokens clients already hold.` } : {}),
-      action: addedReq.length ? `Signer first: issue ${addedReq.join(', ')} in every token, wait one token lifetime, then require it in the verifier.` : `No longer required: ${removedReq.join(', ')}.`,
-    });
-  }
-  const ca = (a.claims ?? {}) as Record<string, unknown>;
-  const cb = (b.claims ?? {}) as Record<string, unknown>;
-  for (const name of [...new Set([...Object.keys(ca), ...Object.keys(cb)])]) {
-    if (same(ca[name], cb[name])) continue;
-    const tightened = cb[name] !== undefined;
-    push({
-      field: `claims.${name}`,
-      area: 'claims',
-      from: ca[name] ?? null,
-      to: cb[name] ?? null,
-      impact: tightened ? 'breaking' : 'compatible',
-      teams: ['platform', 'frontend'],
-      clients: tightened ? allClients : [],
-      ...(tightened ? { breaks: `Tokens whose ${name} does not meet ${JSON.stringify(cb[name])} are rejected (claim_mismatch / insufficient_scope).` } : {}),
-      action: tightened ? `Signer: emit ${name} as expected; clients: request it (e.g. scope) before the verifier enforces it.` : `${name} is no longer checked.`,
-    });
-  }
-  // Audiences and issuers.
-  const aa = list(a.audience);
-  const ab = list(b.audience);
-  const lostAud = aa.filter((x) => !ab.includes(x));
-  if (!same([...aa].sort(), [...ab].sort())) {
-    const reach = lostAud.length ? clientsReaching(clients, lostAud).concat(clientsReaching(oldClients, lostAud)) : [];
-    push({
-      field: 'audience',
-      area: 'audience',
-      from: aa,
-      to: ab,
-      impact: lostAud.length ? 'breaking' : 'compatible',
-      teams: ['frontend', 'platform'],
-      clients: [...new Set(reach)],
-      ...(lostAud.length ? { breaks: `Tokens requested for ${lostAud.join(', ')} are rejected (audience_mismatch).` } : {}),
-      action: lostAud.length ? `Clients: request tokens for ${ab.join(' or ')} (audience / resource parameter) before the verifier drops ${lostAud.join(', ')}.` : `Also accepted now: ${ab.filter((x) => !aa.includes(x)).join(', ')}.`,
-    });
-  }
-  const ia = list(a.issuer);
-  const ib = list(b.issuer);
-  const lostIss = ia.filter((x) => !ib.includes(x));
-  if (!same([...ia].sort(), [...ib].sort())) {
-    push({
-      field: 'issuer',
-      area: 'issuer',
-      from: ia,
-      to: ib,
-      impact: lostIss.length ? 'breaking' : 'compatible',
-      teams: ['frontend', 'platform'],
-      clients: lostIss.length ? allClients : [],
-      ...(lostIss.length ? { breaks: `Tokens issued by ${lostIss.join(', ')} are rejected (issuer_mismatch): signed-in users must sign in again against ${ib.join(', ')}.` } : {}),
-      action: lostIss.length ? 'Accept both issuers for one refresh-token lifetime, move clients to the new issuer, then drop the old one.' : 'New issuer accepted; no client change needed.',
-    });
-  }
-  // Algorithms.
-  const ga = list(a.algorithms);
-  const gb = list(b.algorithms);
-  const lostAlg = ga.filter((x) => !gb.includes(x));
-  if (!same([...ga].sort(), [...gb].sort())) {
-    push({
-      field: 'algorithms',
-      area: 'algorithms',
-      from: ga,
-      to: gb,
-      impact: lostAlg.length ? 'breaking' : 'compatible',
-      teams: ['platform'],
-      clients: lostAlg.length ? allClients : [],
-      ...(lostAlg.length ? { breaks: `Tokens signed with ${lostAlg.join(', ')} are rejected (alg_not_allowed), including unexpired ones clients hold.` } : {}),
-      action: lostAlg.length ? `Signer first: switch to ${gb.join(' / ')}, wait one token lifetime, then remove ${lostAlg.join(', ')} from the verifier.` : 'Verifier accepts more algorithms; the signer may switch afterwards.',
-    });
-  }
-  if (!same(a.typ, b.typ)) {
-    push({
-      field: 'typ',
-      area: 'claims',
-      from: a.typ ?? null,
-      to: b.typ ?? null,
-      impact: b.typ !== undefined ? 'breaking' : 'compatible',
-      teams: ['platform'],
-      clients: b.typ !== undefined ? allClients : [],
-      ...(b.typ !== undefined ? { breaks: `Tokens whose typ header is not ${b.typ} are rejected (typ_mismatch).` } : {}),
-      action: b.typ !== undefined ? `Signer first: stamp typ ${b.typ} (RFC 9068 uses at+jwt), then enforce it.` : 'typ no longer checked.',
-    });
-  }
-  for (const f of ['clockToleranceSeconds', 'maxTokenAgeSeconds'] as const) {
-    if (same(a[f], b[f])) continue;
-    const stricter = b[f] !== undefined && (a[f] === undefined || (b[f] as number) < (a[f] as number));
-    push({
-      field: f,
-      area: 'lifetime',
-      from: a[f] ?? null,
-      to: b[f] ?? null,
-      impact: stricter ? (f === 'maxTokenAgeSeconds' ? 'breaking' : 'review') : 'compatible',
-      teams: ['platform', 'frontend'],
-      clients: stricter ? allClients : [],
-      ...(stricter ? { breaks: f === 'maxTokenAgeSeconds' ? `Tokens older than ${secs(b[f])} are rejected (token_too_old) even before exp.` : `Less clock skew tolerated: hosts with drifting clocks see token_not_yet_valid / token_expired at the edges.` } : {}),
-      action: f === 'maxTokenAgeSeconds' ? 'Clients: refresh before the token reaches the maximum age.' : 'Platform: check NTP on signer and verifier hosts before tightening.',
-    });
-  }
-  // Key sources.
-  const ka = (a.keys ?? []).map(describeKeySpec);
-  const kb = (b.keys ?? []).map(describeKeySpec);
-  const lostKeys = ka.filter((x) => !kb.includes(x));
-  const newKeys = kb.filter((x) => !ka.includes(x));
-  if (lostKeys.length || newKeys.length) {
-    push({
-      field: 'keys',
-      area: 'keys',
-      from: ka,
-      to: kb,
-      impact: lostKeys.length ? 'breaking' : 'compatible',
-      teams: ['platform'],
-      clients: lostKeys.length ? allClients : [],
-      ...(lostKeys.length ? { breaks: `Tokens signed by keys only in ${lostKeys.join(', ')} fail (key_not_found / signature_invalid) until they expire.` } : {}),
-      action: lostKeys.length ? 'Keep the old key source until every token it signed has expired: prove it with jwt-doctor rotation overlap, then run rotation retire.' : `Verifiers also read ${newKeys.join(', ')}: deploy it before the signer uses the new keys.`,
-    });
-  }
-  // Token source (where the API reads the token) and per-client changes.
-  if (!same(a.tokenSource, b.tokenSource)) {
-    push({
-      field: 'tokenSource',
-      area: 'tokenSource',
-      from: a.tokenSource ?? null,
-      to: b.tokenSource ?? null,
-      impact: 'breaking',
-      teams: ['frontend', 'platform'],
-      clients: allClients,
-      breaks: `The API reads the token from ${JSON.stringify(b.tokenSource ?? { header: 'authorization', scheme: 'Bearer' })}: clients sending it the old way get header_missing.`,
-      action: 'Accept both token locations during the rollout; gateways must forward the new header or cookie.',
-    });
-  }
-  const va = (a.verifier ?? {}) as Record<string, unknown>;
-  const vb = (b.verifier ?? {}) as Record<string, unknown>;
-  if (!same(va.cacheTtlSeconds, vb.cacheTtlSeconds)) {
-    push({ field: 'verifier.cacheTtlSeconds', area: 'verifier', from: va.cacheTtlSeconds ?? null, to: vb.cacheTtlSeconds ?? null, impact: 'review', teams: ['platform'], clients: [], action: 'Platform: the publish-to-sign lead of a rotation changes with the TTL (jwt-doctor rotation check).' });
-  }
-  for (const name of allClients) {
-    const x = oldClients[name];
-    const y = clients[name];
-    if (same(x, y)) continue;
-    if (!x || !y) {
-      push({ field: `clients.${name}`, area: 'clients', from: x ? 'present' : null, to: y ? 'present' : null, impact: 'review', teams: ['frontend'], clients: [name], action: y ? `New client ${name}: check its audience and token source.` : `Client ${name} removed from the contract.` });
-      continue;
-    }
-    for (const f of [...new Set([...Object.keys(x), ...Object.keys(y)])]) {
-      if (same(x[f], y[f])) continue;
-      push({
-        field: `clients.${name}.${f}`,
-        area: 'clients',
-        from: x[f] ?? null,
-        to: y[f] ?? null,
-        impact: f === 'tokenSource' || f === 'audience' ? 'breaking' : 'review',
-        teams: ['frontend'],
-        clients: [name],
-        ...(f === 'tokenSource' ? { breaks: `${name} builds that still send the token the old way get header_missing.` } : f === 'audience' ? { breaks: `${name} builds that still request ${JSON.stringify(x[f])} get audience_mismatch.` } : {}),
-        action: `Ship the ${name} change before the API enforces it; keep old app versions in mind (mobile updates lag).`,
-      });
+/** One side of an environment's diff: the environment and the sections the rules read. */
+interface Side {
+  env: Expectations;
+  policy: PolicySection;
+  clients: Record<string, ClientSection>;
+}
+
+interface EnvDiff {
+  before: Side;
+  after: Side;
+  /** Every client of either side, the new contract's first. */
+  allClients: string[];
+}
+
+function readEnvDiff(oldC: Contract, a: Expectations, newC: Contract, b: Expectations): EnvDiff {
+  const afterClients = readClientsSection(newC, b);
+  const beforeClients = readClientsSection(oldC, a);
+  const before = { env: a, policy: readPolicySection(oldC, a), clients: beforeClients };
+  const after = { env: b, policy: readPolicySection(newC, b), clients: afterClients };
+  return { before, after, allClients: [...new Set([...Object.keys(afterClients), ...Object.keys(beforeClients)])] };
+}
+
+/** One compared value that differs: the field, both values as read, and for lists what left and what came. */
+interface Compared {
+  field: string;
+  from: unknown;
+  to: unknown;
+  lost: string[];
+  added: string[];
+  /** Per-entry rules: the claim or client name, and the client's member. */
+  name?: string;
+  member?: string;
+}
+
+/**
+ * One change rule (fast-jwt's `validators` table): what it compares, and
+ * for a change found, its impact, the clients it reaches, what breaks for
+ * those that do not change, and what to do.
+ */
+interface ChangeRule {
+  area: ContractChange['area'];
+  teams: readonly Team[];
+  /** The values that differ between the two sides (none, one, or one per claim / client member). */
+  compare: (d: EnvDiff) => Compared[];
+  impact: (c: Compared, d: EnvDiff) => ContractChange['impact'];
+  clients: (c: Compared, d: EnvDiff) => string[];
+  breaks?: (c: Compared, d: EnvDiff) => string | undefined;
+  action: (c: Compared, d: EnvDiff) => string;
+}
+
+/** A single value, changed when its JSON differs. */
+const value =
+  (field: string, read: (s: Side) => unknown) =>
+  (d: EnvDiff): Compared[] => {
+    const from = read(d.before);
+    const to = read(d.after);
+    return same(from, to) ? [] : [{ field, from, to, lost: [], added: [] }];
+  };
+
+/** A list, changed when a member left or came ('set'), or when it differs once sorted ('sorted'). */
+const members =
+  (field: string, read: (s: Side) => string[], by: 'set' | 'sorted') =>
+  (d: EnvDiff): Compared[] => {
+    const from = read(d.before);
+    const to = read(d.after);
+    const lost = from.filter((x) => !to.includes(x));
+    const added = to.filter((x) => !from.includes(x));
+    const changed = by === 'set' ? lost.length > 0 || added.length > 0 : !same([...from].sort(), [...to].sort());
+    return changed ? [{ field, from, to, lost, added }] : [];
+  };
+
+/** `claims.<name>`: one comparison per expected claim. */
+function eachClaim(d: EnvDiff): Compared[] {
+  const ca = (d.before.env.claims ?? {}) as Record<string, unknown>;
+  const cb = (d.after.env.claims ?? {}) as Record<string, unknown>;
+  const names = [...new Set([...Object.keys(ca), ...Object.keys(cb)])].filter((n) => !same(ca[n], cb[n]));
+  return names.map((name) => ({ field: `claims.${name}`, from: ca[name], to: cb[name], lost: [], added: [], name }));
+}
+
+/** `clients.<name>` when a client came or left, else `clients.<name>.<member>` per changed member. */
+function eachClient(d: EnvDiff): Compared[] {
+  return d.allClients.flatMap((name): Compared[] => {
+    const x = d.before.clients[name];
+    const y = d.after.clients[name];
+    if (same(x, y)) return [];
+    if (!x || !y) return [{ field: `clients.${name}`, from: x ? 'present' : null, to: y ? 'present' : null, lost: [], added: [], name }];
+    const changed = [...new Set([...Object.keys(x), ...Object.keys(y)])].filter((f) => !same(x[f], y[f]));
+    return changed.map((member) => ({ field: `clients.${name}.${member}`, from: x[member], to: y[member], lost: [], added: [], name, member }));
+  });
+}
+
+/** Clients of the new contract whose refresh lead is past a limit. */
+function leadingPast(d: EnvDiff, limit: number | undefined, orEqual: boolean): string[] {
+  if (limit === undefined) return [];
+  return Object.entries(d.after.clients)
+    .filter(([, c]) => (orEqual ? (c.refreshLeadSeconds ?? 0) >= limit : (c.refreshLeadSeconds ?? 0) > limit))
+    .map(([n]) => n);
+}
+
+function clientsReaching(clients: Record<string, ClientSection>, audiences: string[]): string[] {
+  return Object.entries(clients)
+    .filter(([, c]) => !c.audience || c.audience.some((a) => audiences.includes(a)))
+    .map(([n]) => n);
+}
+
+const shorter = (c: Compared) => num(c.from) !== undefined && num(c.to) !== undefined && num(c.to)! < num(c.from)!;
+const stricter = (c: Compared) => num(c.to) !== undefined && (num(c.from) === undefined || num(c.to)! < num(c.from)!);
+const set = (c: Compared) => c.to !== undefined;
+const lostAny = (c: Compared) => c.lost.length > 0;
+const allIf = (when: (c: Compared) => boolean) => (c: Compared, d: EnvDiff) => (when(c) ? d.allClients : []);
+const breaking =
+  (when: (c: Compared) => boolean, otherwise: 'review' | 'compatible') =>
+  (c: Compared): ContractChange['impact'] =>
+    when(c) ? 'breaking' : otherwise;
+const ALL: readonly Team[] = ['frontend', 'platform'];
+const SIGNER_SIDE: readonly Team[] = ['platform', 'frontend'];
+const REVOCATION_ACTION: Record<string, string> = {
+  introspection: 'Platform: give every verifier network access and credentials for the introspection endpoint (RFC 7662), with a timeout.',
+  denylist: 'Platform: distribute the jti deny list to every verifier.',
+};
+
+/** The change rules, in report order. */
+const CHANGE_RULES: readonly ChangeRule[] = [
+  {
+    area: 'lifetime',
+    teams: ALL,
+    compare: value('policy.tokenLifetimeSeconds', (s) => s.policy.tokenLifetimeSeconds),
+    impact: breaking(shorter, 'review'),
+    clients: (_, d) => d.allClients,
+    breaks: (c, d) => {
+      if (!shorter(c)) return undefined;
+      const tooLate = leadingPast(d, num(c.to), true);
+      return (
+        `Access tokens live ${secs(c.to)} instead of ${secs(c.from)}. Clients that schedule refresh from a fixed lifetime instead of exp send expired tokens (token_expired) for up to ${num(c.from)! - num(c.to)!} s per session.` +
+        (tooLate.length ? ` ${tooLate.join(', ')}: refreshLeadSeconds >= the new lifetime, so every token is already due for refresh when issued (refresh storm).` : '')
+      );
+    },
+    action: (c) => (shorter(c) ? 'Clients: schedule refresh from exp (exp - refreshLeadSeconds), and keep refreshLeadSeconds well below the new lifetime.' : 'Longer-lived tokens stay usable longer after a leak: check the revocation policy.'),
+  },
+  {
+    area: 'refresh',
+    teams: ['frontend'],
+    compare: value('policy.refreshTokenLifetimeSeconds', (s) => s.policy.refreshTokenLifetimeSeconds),
+    impact: breaking(shorter, 'review'),
+    clients: (_, d) => d.allClients,
+    breaks: (c) => (shorter(c) ? `Sessions end after ${secs(c.to)} instead of ${secs(c.from)}: refresh fails and users must sign in again (mobile apps resumed after a long pause first).` : undefined),
+    action: (c) => (shorter(c) ? 'Clients: handle a failed refresh by sending the user to sign-in, not by retrying.' : 'Sessions last longer; no client change needed.'),
+  },
+  {
+    area: 'refresh',
+    teams: ['frontend'],
+    compare: value('policy.refreshWindowSeconds', (s) => s.policy.refreshWindowSeconds),
+    impact: (c, d) => (leadingPast(d, num(c.to), false).length ? 'breaking' : 'review'),
+    clients: (c, d) => {
+      const early = leadingPast(d, num(c.to), false);
+      return early.length ? early : d.allClients;
+    },
+    breaks: (c, d) => {
+      const early = leadingPast(d, num(c.to), false);
+      if (!early.length) return undefined;
+      const leads = early.map((n) => `${d.after.clients[n]!.refreshLeadSeconds} s`).join(' / ');
+      return `${early.join(', ')} refresh ${leads} before exp, outside the new ${String(c.to)} s refresh window: their refresh is refused and the token then expires (token_expired).`;
+    },
+    action: (c) => `Clients: set refreshLeadSeconds <= ${secs(c.to)} (the refresh window before exp).`,
+  },
+  {
+    area: 'revocation',
+    teams: SIGNER_SIDE,
+    compare: value('policy.revocation', (s) => s.policy.revocation),
+    impact: () => 'review',
+    clients: (_, d) => d.allClients,
+    breaks: (c) => (c.to && c.to !== 'none' ? 'Revoked tokens are now rejected before exp (token_revoked): clients must treat that 401 as "sign in again".' : undefined),
+    action: (c) => REVOCATION_ACTION[String(c.to)] ?? 'Revocation removed: stolen tokens stay valid until exp.',
+  },
+  {
+    area: 'keys',
+    teams: ['platform'],
+    compare: value('policy.keyMaxAgeDays', (s) => s.policy.keyMaxAgeDays),
+    impact: () => 'review',
+    clients: () => [],
+    action: () => 'Platform: schedule key rotations at the new cadence (jwt-doctor rotation overlap / retire).',
+  },
+  {
+    area: 'claims',
+    teams: SIGNER_SIDE,
+    compare: members('requiredClaims', (s) => list(s.env.requiredClaims), 'set'),
+    impact: (c) => (c.added.length ? 'breaking' : 'compatible'),
+    clients: (c, d) => (c.added.length ? d.allClients : []),
+    breaks: (c) => (c.added.length ? `Tokens without ${c.added.join(', ')} are rejected (missing_claim), including tokens clients already hold.` : undefined),
+    action: (c) => (c.added.length ? `Signer first: issue ${c.added.join(', ')} in every token, wait one token lifetime, then require it in the verifier.` : `No longer required: ${c.lost.join(', ')}.`),
+  },
+  {
+    area: 'claims',
+    teams: SIGNER_SIDE,
+    compare: eachClaim,
+    impact: breaking(set, 'compatible'),
+    clients: allIf(set),
+    breaks: (c) => (set(c) ? `Tokens whose ${c.name} does not meet ${JSON.stringify(c.to)} are rejected (claim_mismatch / insufficient_scope).` : undefined),
+    action: (c) => (set(c) ? `Signer: emit ${c.name} as expected; clients: request it (e.g. scope) before the verifier enforces it.` : `${c.name} is no longer checked.`),
+  },
+  {
+    area: 'audience',
+    teams: ALL,
+    compare: members('audience', (s) => list(s.env.audience), 'sorted'),
+    impact: breaking(lostAny, 'compatible'),
+    clients: (c, d) => (c.lost.length ? [...new Set([...clientsReaching(d.after.clients, c.lost), ...clientsReaching(d.before.clients, c.lost)])] : []),
+    breaks: (c) => (c.lost.length ? `Tokens requested for ${c.lost.join(', ')} are rejected (audience_mismatch).` : undefined),
+    action: (c) =>
+      c.lost.length ? `Clients: request tokens for ${(c.to as string[]).join(' or ')} (audience / resource parameter) before the verifier drops ${c.lost.join(', ')}.` : `Also accepted now: ${c.added.join(', ')}.`,
+  },
+  {
+    area: 'issuer',
+    teams: ALL,
+    compare: members('issuer', (s) => list(s.env.issuer), 'sorted'),
+    impact: breaking(lostAny, 'compatible'),
+    clients: allIf(lostAny),
+    breaks: (c) => (c.lost.length ? `Tokens issued by ${c.lost.join(', ')} are rejected (issuer_mismatch): signed-in users must sign in again against ${(c.to as string[]).join(', ')}.` : undefined),
+    action: (c) => (c.lost.length ? 'Accept both issuers for one refresh-token lifetime, move clients to the new issuer, then drop the old one.' : 'New issuer accepted; no client change needed.'),
+  },
+  {
+    area: 'algorithms',
+    teams: ['platform'],
+    compare: members('algorithms', (s) => list(s.env.algorithms), 'sorted'),
+    impact: breaking(lostAny, 'compatible'),
+    clients: allIf(lostAny),
+    breaks: (c) => (c.lost.length ? `Tokens signed with ${c.lost.join(', ')} are rejected (alg_not_allowed), including unexpired ones clients hold.` : undefined),
+    action: (c) =>
+      c.lost.length ? `Signer first: switch to ${(c.to as string[]).join(' / ')}, wait one token lifetime, then remove ${c.lost.join(', ')} from the verifier.` : 'Verifier accepts more algorithms; the signer may switch afterwards.',
+  },
+  {
+    area: 'claims',
+    teams: ['platform'],
+    compare: value('typ', (s) => s.env.typ),
+    impact: breaking(set, 'compatible'),
+    clients: allIf(set),
+    breaks: (c) => (set(c) ? `Tokens whose typ header is not ${String(c.to)} are rejected (typ_mismatch).` : undefined),
+    action: (c) => (set(c) ? `Signer first: stamp typ ${String(c.to)} (RFC 9068 uses at+jwt), then enforce it.` : 'typ no longer checked.'),
+  },
+  {
+    area: 'lifetime',
+    teams: SIGNER_SIDE,
+    compare: value('clockToleranceSeconds', (s) => s.env.clockToleranceSeconds),
+    impact: (c) => (stricter(c) ? 'review' : 'compatible'),
+    clients: allIf(stricter),
+    breaks: (c) => (stricter(c) ? `Less clock skew tolerated: hosts with drifting clocks see token_not_yet_valid / token_expired at the edges.` : undefined),
+    action: () => 'Platform: check NTP on signer and verifier hosts before tightening.',
+  },
+  {
+    area: 'lifetime',
+    teams: SIGNER_SIDE,
+    compare: value('maxTokenAgeSeconds', (s) => s.env.maxTokenAgeSeconds),
+    impact: breaking(stricter, 'compatible'),
+    clients: allIf(stricter),
+    breaks: (c) => (stricter(c) ? `Tokens older than ${secs(c.to)} are rejected (token_too_old) even before exp.` : undefined),
+    action: () => 'Clients: refresh before the token reaches the maximum age.',
+  },
+  {
+    area: 'keys',
+    teams: ['platform'],
+    compare: members('keys', (s) => (s.env.keys ?? []).map(describeKeySpec), 'set'),
+    impact: breaking(lostAny, 'compatible'),
+    clients: allIf(lostAny),
+    breaks: (c) => (c.lost.length ? `Tokens signed by keys only in ${c.lost.join(', ')} fail (key_not_found / signature_invalid) until they expire.` : undefined),
+    action: (c) =>
+      c.lost.length
+        ? 'Keep the old key source until every token it signed has expired: prove it with jwt-doctor rotation overlap, then run rotation retire.'
+        : `Verifiers also read ${c.added.join(', ')}: deploy it before the signer uses the new keys.`,
+  },
+  {
+    area: 'tokenSource',
+    teams: ALL,
+    compare: value('tokenSource', (s) => s.env.tokenSource),
+    impact: () => 'breaking',
+    clients: (_, d) => d.allClients,
+    breaks: (c) => `The API reads the token from ${JSON.stringify(c.to ?? { header: 'authorization', scheme: 'Bearer' })}: clients sending it the old way get header_missing.`,
+    action: () => 'Accept both token locations during the rollout; gateways must forward the new header or cookie.',
+  },
+  {
+    area: 'verifier',
+    teams: ['platform'],
+    compare: value('verifier.cacheTtlSeconds', (s) => (s.env.verifier as Record<string, unknown> | undefined)?.cacheTtlSeconds),
+    impact: () => 'review',
+    clients: () => [],
+    action: () => 'Platform: the publish-to-sign lead of a rotation changes with the TTL (jwt-doctor rotation check).',
+  },
+  {
+    area: 'clients',
+    teams: ['frontend'],
+    compare: eachClient,
+    impact: (c) => (c.member === 'tokenSource' || c.member === 'audience' ? 'breaking' : 'review'),
+    clients: (c) => [c.name!],
+    breaks: (c) =>
+      c.member === 'tokenSource' ? `${c.name} builds that still send the token the old way get header_missing.` : c.member === 'audience' ? `${c.name} builds that still request ${JSON.stringify(c.from)} get audience_mismatch.` : undefined,
+    action: (c) =>
+      c.member !== undefined
+        ? `Ship the ${c.name} change before the API enforces it; keep old app versions in mind (mobile updates lag).`
+        : c.to
+          ? `New client ${c.name}: check its audience and token source.`
+          : `Client ${c.name} removed from the contract.`,
+  },
+];
+
+/** Every rule over one environment present in both contracts: the one loop. */
+function diffEnvironment(env: string, d: EnvDiff, out: ContractChange[]): void {
+  for (const rule of CHANGE_RULES) {
+    for (const c of rule.compare(d)) {
+      const breaks = rule.breaks?.(c, d);
+      out.push({ env, field: c.field, area: rule.area, from: c.from ?? null, to: c.to ?? null, impact: rule.impact(c, d), teams: [...rule.teams], clients: rule.clients(c, d), ...(breaks !== undefined ? { breaks } : {}), action: rule.action(c, d) });
     }
   }
 }

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadContract, ContractError } from '../../src/contract/load.ts';
-import { echoPathFor, readApiConfig, readIssuerBaseUrl } from '../../src/probe/api_config.ts';
+import { readApiConfig, readIssuerBaseUrl } from '../../src/contract/api_section.ts';
+import { echoPathFor } from '../../src/probe/route_urls.ts';
 
 const contract = (api: unknown, extra: Record<string, unknown> = {}) => loadContract({ version: 1, environments: { staging: { issuer: 'https://auth.staging.test', api, ...extra } } });
 

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { probeApi, type ProbeReport } from '../../src/probe/probe_api.ts';
-import type { ApiConfig } from '../../src/probe/api_config.ts';
+import type { ApiConfig } from '../../src/contract/api_section.ts';
 import { sendRequest } from '../../src/probe/send_request.ts';
 import { runCli } from '../helpers/cli.ts';
 import { closedPort, webToken } from './fixtures.ts';

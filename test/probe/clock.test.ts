@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clockFindings, compareTokenTimes, measureClockOffset, type ClockMeasurement } from '../../src/probe/clock_offset.ts';
-import type { ClockReport } from '../../src/probe/format_probe.ts';
+import type { ClockProbeReport } from '../../src/probe/format_probe.ts';
 import { runCli } from '../helpers/cli.ts';
 import { closedPort, mintHs256 } from './fixtures.ts';
 
@@ -105,7 +105,7 @@ test('clock CLI: contract issuerBaseUrl and api.baseUrl, tolerance from the cont
   const token = mintHs256({ sub: 'a', iat: now, exp: now + 60 });
   const r = await runCli(['clock', '--contract', contract, '--env', 'staging', '--token', token, '--samples', '3', '--format', 'json']);
   assert.equal(r.code, 1, r.stderr);
-  const report = JSON.parse(r.stdout) as ClockReport;
+  const report = JSON.parse(r.stdout) as ClockProbeReport;
   assert.equal(report.schema, 'jwt-doctor/clock/v1');
   assert.equal(report.toleranceSeconds, 10);
   const byTarget = Object.fromEntries(report.clocks.map((c) => [c.target, c]));

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { probeApi, type ProbeReport, type RouteResult } from '../../src/probe/probe_api.ts';
-import type { ApiConfig } from '../../src/probe/api_config.ts';
+import type { ApiConfig } from '../../src/contract/api_section.ts';
 import { fingerprintToken } from '../../src/probe/fingerprint.ts';
 import { runCli } from '../helpers/cli.ts';
 import { NGINX, startApi, startNginx, webToken, type Running } from './fixtures.ts';

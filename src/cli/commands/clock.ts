@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { rawEnvironment, readIssuerBaseUrl } from '../../probe/api_config.ts';
+import { readIssuerBaseUrl } from '../../contract/api_section.ts';
+import { rawEnvironment } from '../../contract/sections.ts';
 import { clockFindings, compareTokenTimes, measureClockOffset, CLOCK_SCHEMA, type ClockMeasurement } from '../../probe/clock_offset.ts';
-import { formatClockText, type ClockReport } from '../../probe/format_probe.ts';
+import { formatClockText, type ClockProbeReport } from '../../probe/format_probe.ts';
 import { decodeToken } from '../../token/decode.ts';
 import type { Contract } from '../../contract/load.ts';
 import { normalizeTokenInput } from '../../token/normalize.ts';
@@ -77,7 +78,7 @@ export async function clockCommand(arg: string | undefined, options: ClockOption
   const clocks: ClockMeasurement[] = [];
   for (const t of targets) clocks.push(await measureClockOffset(t.url, t.target, { samples, timeoutMs }));
   const findings = clockFindings(clocks, tolerance);
-  const report: ClockReport = { schema: CLOCK_SCHEMA, toleranceSeconds: tolerance, localNow: new Date().toISOString(), clocks, findings, ok: true };
+  const report: ClockProbeReport = { schema: CLOCK_SCHEMA, toleranceSeconds: tolerance, localNow: new Date().toISOString(), clocks, findings, ok: true };
   if (envName !== undefined) report.env = envName;
   if (claims) {
     const cmp = compareTokenTimes(claims, clocks, { now: Date.now() / 1000, toleranceSeconds: tolerance });

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { Command } from 'commander';
 import { createEchoHandler } from '../../probe/echo_handler.ts';
-import { DEFAULT_ECHO_PATH } from '../../probe/api_config.ts';
+import { DEFAULT_ECHO_PATH } from '../../contract/api_section.ts';
 import { EXIT, UsageError } from '../../errors.ts';
 import type { Done, Output } from '../command.ts';
 import { collect, parsePositiveInt } from '../flags.ts';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readApiConfig, type ApiConfig, type ApiRoute } from '../../probe/api_config.ts';
+import { readApiConfig, type ApiConfig, type ApiRoute } from '../../contract/api_section.ts';
 import { formatProbeText } from '../../probe/format_probe.ts';
 import { probeApi } from '../../probe/probe_api.ts';
 import { normalizeTokenInput } from '../../token/normalize.ts';

@@ -8,7 +8,7 @@ import { writeReport, type Done, type Output } from '../command.ts';
 import { checkRotation } from '../../rotation/check_rotation.ts';
 import { checkOverlap } from '../../rotation/check_overlap.ts';
 import { checkRetirement } from '../../rotation/check_retirement.ts';
-import { readPolicySection, readVerifierSection, type VerifierSection } from '../../rotation/contract_sections.ts';
+import { readPolicySection, readVerifierSection, type VerifierSection } from '../../contract/sections.ts';
 import { loadKeyMaterials } from '../../rotation/load_key_material.ts';
 import { loadSourceArgument } from '../../rotation/load_source_argument.ts';
 import { readVerifierKeys } from '../../rotation/read_verifier_keys.ts';
@@ -113,7 +113,8 @@ export interface RetireOptions extends RotationOptions {
 interface Setup {
   contract?: Contract;
   env?: Expectations;
-  verifier: VerifierSection;
+  /** The contract's verifier section, with --cache-ttl, and --cooldown (not a contract field). */
+  verifier: VerifierSection & { cooldownSeconds?: number };
   ctx: ResolveContext;
   timeoutMs: number;
   now: number;
@@ -128,7 +129,7 @@ function setup(flags: RotationOptions): Setup {
     contract = loadContractFlag(flags, true)!;
     env = pickEnvironment(contract, flags.env);
   }
-  const verifier = contract && env ? readVerifierSection(contract, env) : {};
+  const verifier: Setup['verifier'] = contract && env ? readVerifierSection(contract, env) : {};
   const ttl = parseNumberFlag('--cache-ttl', flags.cacheTtl);
   if (ttl !== undefined) verifier.cacheTtlSeconds = ttl;
   const cooldown = parseNumberFlag('--cooldown', flags.cooldown);

@@ -1,4 +1,5 @@
-import { ContractError, type Contract } from '../contract/load.ts';
+import { ContractError, type Contract } from './load.ts';
+import { rawEnvironment } from './sections.ts';
 import { DEFAULT_AUTH_HEADER, DEFAULT_AUTH_SCHEME, DEFAULT_ECHO_PATH, DEFAULT_EXPECT_STATUS } from '../defaults.ts';
 
 export { DEFAULT_AUTH_HEADER, DEFAULT_AUTH_SCHEME, DEFAULT_ECHO_PATH };
@@ -47,7 +48,7 @@ function isHttpUrl(v: unknown): v is string {
 
 /**
  * Reads and validates `environments.<env>.api` (the schema only checks it
- * is an object; this front end owns its fields). Throws `ContractError`
+ * is an object; the probe and clock commands read its fields). Throws `ContractError`
  * with the field path, like the loader.
  *
  * @example
@@ -89,36 +90,6 @@ function readRoute(file: string, env: string, at: string, r: unknown): ApiRoute 
   const route: ApiRoute = { path: o.path, method: method.toUpperCase(), expectStatus, echo: o.echo !== false };
   if (typeof o.echoPath === 'string') route.echoPath = o.echoPath;
   return route;
-}
-
-/** The environment as written (defaults merged), for sections the normalizer passes through. */
-export function rawEnvironment(contract: Contract, env: string): Record<string, unknown> {
-  const names = Object.keys(contract.environments);
-  if (!Object.prototype.hasOwnProperty.call(contract.environments, env)) {
-    throw new ContractError(contract.path ?? '(object)', `environments.${env}`, `an environment (one of: ${names.join(', ')})`, 'no such environment');
-  }
-  const raw = contract.raw as { defaults?: Record<string, unknown>; environments?: Record<string, Record<string, unknown>> };
-  return { ...(raw.defaults ?? {}), ...(raw.environments?.[env] ?? {}) };
-}
-
-/**
- * The URL where the echo for a route is requested. Default: the route's
- * folder plus the echo path (`/strip/v1/me` -> `/strip/v1/.well-known/jwt-doctor/echo`),
- * so the request matches the same gateway prefix rule (nginx `location`,
- * ingress path) as the route itself and gets the same header treatment.
- *
- * @example echoPathFor({ path: '/strip/v1/me', ... }, '/.well-known/jwt-doctor/echo') // '/strip/v1/.well-known/jwt-doctor/echo'
- */
-export function echoPathFor(route: Pick<ApiRoute, 'path' | 'echoPath'>, echoPath: string): string {
-  if (route.echoPath !== undefined) return route.echoPath;
-  const path = route.path.split('?')[0]!;
-  const folder = path.slice(0, path.lastIndexOf('/'));
-  return folder + echoPath;
-}
-
-/** Joins the API base URL and a route path (the base URL's own path is kept as a prefix). */
-export function joinUrl(baseUrl: string, path: string): string {
-  return baseUrl.replace(/\/+$/, '') + path;
 }
 
 /** `issuerBaseUrl`, else the first issuer, for clock checks. */
