@@ -4,13 +4,12 @@ import type { LoadedKeyMaterial } from './load_key_material.ts';
 import { parseCacheHeaders, type CachePolicy } from './parse_cache_headers.ts';
 import type { VerifierKeys, VerifierKey, VerifierKeysResult } from './read_verifier_keys.ts';
 import { worstSeverity } from './format_text.ts';
+import { DEFAULT_CACHE_TTL_SECONDS, DEFAULT_COOLDOWN_SECONDS } from '../defaults.ts';
+
+export { DEFAULT_CACHE_TTL_SECONDS, DEFAULT_COOLDOWN_SECONDS };
 
 export const ROTATION_CHECK_SCHEMA = 'jwt-doctor/rotation-check/v1';
 
-/** jose createRemoteJWKSet, jwks-rsa and Envoy's remote_jwks all cache a JWKS for 600 s by default. */
-export const DEFAULT_CACHE_TTL_SECONDS = 600;
-/** jose createRemoteJWKSet `cooldownDuration`: minimum time between refetches on an unknown kid. */
-export const DEFAULT_COOLDOWN_SECONDS = 30;
 
 /** A key as compared: identity only. */
 export interface ComparedKey {
