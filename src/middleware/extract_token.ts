@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { TokenSourceConfig } from './config.ts';
+import type { TokenSourceConfig } from '../contract/sections.ts';
 
 /** The part of a request the verifier reads: Node's IncomingMessage, Express and Fastify requests all fit. */
 export interface RequestHeadersLike {

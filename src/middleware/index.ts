@@ -22,4 +22,4 @@ export { METRIC_NAMES, type MiddlewareMetrics } from './metrics.ts';
 export { DEFAULT_DEBUG_PATH, KEYS_SNAPSHOT_SCHEMA, type VerifierKeysSnapshot } from './debug_endpoint.ts';
 // Types of VerifierOptions' and Verifier's members.
 export type { JwksCacheSettings } from './jwks_cache.ts';
-export type { TokenSourceConfig, VerifierSection } from './config.ts';
+export type { TokenSourceConfig, VerifierSection } from '../contract/sections.ts';

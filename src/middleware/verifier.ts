@@ -6,7 +6,7 @@ import type { Contract } from '../contract/load.ts';
 import type { Diagnoser, Diagnosis } from '../diagnose.ts';
 import { isKeySourceFinding } from '../keys/trust.ts';
 import type { JsonObject } from '../token/decode.ts';
-import { parseTokenSource, parseVerifierSection, type TokenSourceConfig, type VerifierSection } from './config.ts';
+import { parseTokenSource, parseVerifierSection, type TokenSourceConfig, type VerifierSection } from '../contract/sections.ts';
 import { extractToken, type RequestHeadersLike } from './extract_token.ts';
 import type { JwksCacheSettings } from './jwks_cache.ts';
 import { createMiddlewareMetrics, UNKNOWN_KID, UNMATCHED_ROUTE, type MiddlewareMetrics } from './metrics.ts';

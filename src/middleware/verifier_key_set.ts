@@ -7,7 +7,7 @@ import { keyContextFor } from '../keys/sources.ts';
 import { FORMER_KIDS_MAX } from '../defaults.ts';
 import { JwksCache, isRemoteKeySpec, type JwksCacheSettings, type RefreshTrigger, type RemoteKeySpec } from './jwks_cache.ts';
 import { buildKeysSnapshot, type VerifierKeysSnapshot } from './debug_endpoint.ts';
-import type { VerifierSection } from './config.ts';
+import type { VerifierSection } from '../contract/sections.ts';
 
 export interface VerifierKeySetOptions {
   env: string;

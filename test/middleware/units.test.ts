@@ -7,7 +7,7 @@ import { ContractError, loadContract } from '../../src/contract/load.ts';
 import { createSignerMetrics, createVerifier } from '../../src/middleware/index.ts';
 import { challengeFor, formatWwwAuthenticate } from '../../src/middleware/rfc6750.ts';
 import { extractToken } from '../../src/middleware/extract_token.ts';
-import { DEFAULT_TOKEN_SOURCE, parseTokenSource, parseVerifierSection } from '../../src/middleware/config.ts';
+import { DEFAULT_TOKEN_SOURCE, parseTokenSource, parseVerifierSection } from '../../src/contract/sections.ts';
 import { REASONS, type ReasonCode } from '../../src/reasons.ts';
 import { memoryLogger, parseMetrics, sampleValue } from './helpers.ts';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Contract } from '../../contract/load.ts';
 import type { Expectations } from '../../expectations.ts';
-import type { KeySpec, ResolveContext } from '../../keys/sources.ts';
+import { keyContextFor, type KeySpec, type ResolveContext } from '../../keys/sources.ts';
 import { EXIT, loadContractFlag, pickEnvironment, UsageError } from '../common.ts';
 import { writeReport, type Done, type Output } from '../command.ts';
 import { checkRotation } from '../../rotation/check_rotation.ts';
@@ -134,12 +134,7 @@ function setup(flags: RotationOptions): Setup {
   if (ttl !== undefined) verifier.cacheTtlSeconds = ttl;
   const cooldown = parseNumberFlag('--cooldown', flags.cooldown);
   if (cooldown !== undefined) verifier.cooldownSeconds = cooldown;
-  const ctx: ResolveContext = {
-    timeoutMs,
-    ...(env?.name !== undefined ? { env: env.name } : {}),
-    ...(env?.issuer?.[0] !== undefined ? { issuer: env.issuer[0] } : {}),
-    ...(contract ? { baseDir: contract.baseDir } : {}),
-  };
+  const ctx: ResolveContext = keyContextFor(env ?? {}, { timeoutMs, ...(contract ? { baseDir: contract.baseDir } : {}) });
   return { ...(contract ? { contract } : {}), ...(env ? { env } : {}), verifier, ctx, timeoutMs, now };
 }
 
