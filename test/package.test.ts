@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REPO } from './helpers/cli.ts';
+import { STRICT_CONSUMER_OPTIONS } from './helpers/strict_consumer.ts';
 
 const require = createRequire(import.meta.url);
 const TSC = require.resolve('typescript/bin/tsc');
@@ -33,14 +34,8 @@ let tarball = '';
 /** The consumer's tsconfig: as strict as a careful user makes it; the package's own declarations are checked too. */
 const TSCONFIG = {
   compilerOptions: {
-    module: 'nodenext',
-    moduleResolution: 'nodenext',
-    target: 'ES2022',
-    strict: true,
-    exactOptionalPropertyTypes: true,
-    noUncheckedIndexedAccess: true,
+    ...STRICT_CONSUMER_OPTIONS,
     skipLibCheck: false,
-    types: ['node'],
     outDir: 'out',
     // The second compile (with the peers) reuses the first's work on lib and @types/node.
     incremental: true,

@@ -6,32 +6,19 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hasStackTrace, REPO, runCli, type CliResult } from '../helpers/cli.ts';
+import { hasStackTrace, runCli, type CliResult } from '../helpers/cli.ts';
 import { readErrorOutput, ERROR_SCHEMA } from '../../src/cli/report_error.ts';
 import { errors } from '../../src/index.ts';
 
-const TSX = import.meta.resolve('tsx');
 const dir = mkdtempSync(join(tmpdir(), 'jwt-doctor-errors-cli-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs test/cli/crash_cli.ts: the real main() with a `crash` command that throws a TypeError. */
 function runCrash(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const childEnv: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-    delete childEnv.JWT_DOCTOR_DEBUG;
-    Object.assign(childEnv, env);
-    const child = spawn(process.execPath, ['--import', TSX, join(REPO, 'test/cli/crash_cli.ts'), ...args], { cwd: REPO, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCli(args, { entry: 'test/cli/crash_cli.ts', env: { JWT_DOCTOR_DEBUG: undefined, ...env } });
 }
 
 const lines = (s: string) => s.trimEnd().split('\n');
