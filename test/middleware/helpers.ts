@@ -53,6 +53,10 @@ export async function startJwksServer(keys: TestKey[]): Promise<JwksServer> {
   const state = { hits: 0, keys: keys.map((k) => k.jwk), mode: 'ok' as JwksServer['mode'], cacheControl: undefined as string | undefined, delayMs: 0 };
   const server = createServer((_req: IncomingMessage, res: ServerResponse) => {
     state.hits++;
+    // No Date header: Date has one-second resolution, so a fetch that straddles a second boundary would
+    // carry one second of apparent age (RFC 9111 section 4.2.3) and these tests' exact TTLs would flake.
+    // Age and Date are covered by test/net/cache_lifetime.test.ts with explicit headers.
+    res.sendDate = false;
     if (state.mode === 'hang') return; // never answers: the client's timeout must fire
     if (state.mode === 'error500') return void res.writeHead(500).end('oops');
     const body = state.mode === 'huge' ? JSON.stringify({ keys: state.keys, pad: 'x'.repeat(64 * 1024) }) : JSON.stringify({ keys: state.keys });
