@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { requestIdOf } from './log.ts';
 import { answerSpecialPath } from './special_paths.ts';
-import type { AuthContext, Rejection, Verifier } from './verifier.ts';
+import { synchronousVerify, type AnonymousOutcome, type AuthContext, type OptionalAuthRequest, type Rejection, type Verifier, type VerifyOutcome } from './verifier.ts';
 
 export type AuthenticatedRequest = IncomingMessage & { auth: AuthContext };
 /** With `credentialsRequired: false`: `auth` is null when the request carried no token. */
@@ -48,6 +48,34 @@ export function withJwtAuth(verifier: Verifier, handler: (req: MaybeAuthenticate
 export function withJwtAuth(verifier: Verifier, handler: Handler<AuthenticatedRequest> | Handler<MaybeAuthenticatedRequest>, options: NodeHttpAuthOptions = {}): Listener {
   const hasSpecial = verifier.debugPath !== undefined || verifier.metricsPath !== undefined;
   const credentialsRequired = options.credentialsRequired ?? true;
+  const now = synchronousVerify(verifier);
+  const requestOf = (req: IncomingMessage, route: string | undefined): OptionalAuthRequest => {
+    const scopes = options.scopes?.(req, route);
+    return { headers: req.headers, rawHeaders: req.rawHeaders, credentialsRequired, ...(route !== undefined ? { route } : {}), ...(scopes ? { scopes } : {}) };
+  };
+  // From the outcome on, any throw (or rejected promise) is the application's (its hook or its handler), never the token's.
+  const fail = (err: unknown, outcome: VerifyOutcome | AnonymousOutcome, req: IncomingMessage, res: ServerResponse, route: string | undefined): void => {
+    // Computed only on failure: a fresh UUID per request would cost the hot path.
+    const requestId = outcome.ok ? requestIdOf(req.headers['x-request-id']) : outcome.requestId;
+    verifier.logHandlerError(err, { requestId, ...(route !== undefined ? { route } : {}) });
+    answerInternalError(res, requestId);
+  };
+  const deliver = (outcome: VerifyOutcome | AnonymousOutcome, req: IncomingMessage, res: ServerResponse, route: string | undefined): void => {
+    try {
+      let result: unknown;
+      if (!outcome.ok) {
+        if (options.onRejected) result = options.onRejected(outcome, req, res);
+        else res.writeHead(outcome.status, outcome.headers).end(outcome.body);
+      } else {
+        (req as MaybeAuthenticatedRequest).auth = outcome.auth;
+        // auth is null only when credentialsRequired is false, which the overloads tie to the handler's type.
+        result = (handler as Handler<MaybeAuthenticatedRequest>)(req as MaybeAuthenticatedRequest, res);
+      }
+      if (isThenable(result)) result.then(undefined, (err: unknown) => fail(err, outcome, req, res, route));
+    } catch (err) {
+      fail(err, outcome, req, res, route);
+    }
+  };
   async function run(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (hasSpecial) {
       const special = await answerSpecialPath(verifier, req.method, req.url);
@@ -57,29 +85,25 @@ export function withJwtAuth(verifier: Verifier, handler: Handler<AuthenticatedRe
       }
     }
     const route = options.route?.(req);
-    const scopes = options.scopes?.(req, route);
-    const outcome = await verifier.verify({ headers: req.headers, rawHeaders: req.rawHeaders, credentialsRequired, ...(route !== undefined ? { route } : {}), ...(scopes ? { scopes } : {}) });
-    // From here on, any throw is the application's (its hook or its handler), never the token's.
-    try {
-      if (!outcome.ok) {
-        if (options.onRejected) await options.onRejected(outcome, req, res);
-        else res.writeHead(outcome.status, outcome.headers).end(outcome.body);
-        return;
-      }
-      (req as MaybeAuthenticatedRequest).auth = outcome.auth;
-      // auth is null only when credentialsRequired is false, which the overloads tie to the handler's type.
-      await (handler as Handler<MaybeAuthenticatedRequest>)(req as MaybeAuthenticatedRequest, res);
-    } catch (err) {
-      // Computed only on failure: a fresh UUID per request would cost the hot path.
-      const requestId = outcome.ok ? requestIdOf(req.headers['x-request-id']) : outcome.requestId;
-      verifier.logHandlerError(err, { requestId, ...(route !== undefined ? { route } : {}) });
-      answerInternalError(res, requestId);
-    }
+    deliver(await verifier.verify(requestOf(req, route)), req, res, route);
   }
   return (req, res) => {
+    if (now !== undefined && !hasSpecial) {
+      // The synchronous fast path: decided, handled and answered in this tick (src/middleware/verifier.ts).
+      let route: string | undefined;
+      try {
+        route = options.route?.(req);
+        const outcome = now(requestOf(req, route));
+        if (outcome !== undefined) return deliver(outcome, req, res, route);
+      } catch {
+        return answerInternalError(res, requestIdOf(req.headers['x-request-id']));
+      }
+    }
     run(req, res).catch(() => answerInternalError(res, requestIdOf(req.headers['x-request-id'])));
   };
 }
+
+const isThenable = (v: unknown): v is PromiseLike<unknown> => typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 
 /** A 500 that echoes nothing of the request but its id (the one in the log line). */
 function answerInternalError(res: ServerResponse, requestId: string): void {

@@ -219,7 +219,7 @@ export function createVerifier(expectations: Expectations, options: VerifierOpti
   const unregisterAge = metrics?.addCacheAgeSource(() => keySet.maxAgeSeconds(clock()));
   const rejection: RejectionContext = { env, realm, keySet, metrics, loggerFor, logLevel: options.logLevel ?? 'warn' };
   const core: VerifierCore = { env, clock, offload: options.offloadSignatures ?? availableParallelism() > 1, tokenSource, keySet, metrics, rejection };
-  return {
+  const verifier: Verifier = {
     env,
     realm,
     tokenSource,
@@ -243,6 +243,8 @@ export function createVerifier(expectations: Expectations, options: VerifierOpti
       unregisterAge?.();
     },
   };
+  if (!core.offload) syncPaths.set(verifier, (req) => verifyNow(core, req));
+  return verifier;
 }
 
 /**
@@ -262,27 +264,62 @@ async function verify(core: VerifierCore, req: VerifyRequest & { credentialsRequ
   }
 }
 
+/**
+ * The adapters' synchronous fast path (not public API): the whole decision
+ * in the caller's tick, so the handler runs and the response is written in
+ * the same turn as the request was parsed (no promise, no microtask per
+ * request). Undefined when only the asynchronous path can decide: keys not
+ * loaded yet, signatures offloaded to the thread pool, or a kid that calls
+ * for a key-set refetch (the asynchronous path then starts over).
+ */
+export type SyncVerify = (req: VerifyRequest & { credentialsRequired?: boolean }) => VerifyOutcome | AnonymousOutcome | undefined;
+const syncPaths = new WeakMap<Verifier, SyncVerify>();
+export const synchronousVerify = (verifier: Verifier): SyncVerify | undefined => syncPaths.get(verifier);
+
+function verifyNow(core: VerifierCore, req: VerifyRequest & { credentialsRequired?: boolean }): VerifyOutcome | AnonymousOutcome | undefined {
+  if (!core.keySet.loaded) return undefined;
+  try {
+    const now = core.clock();
+    const token = tokenOf(core, req, now);
+    if (typeof token !== 'string') return token;
+    const d = core.keySet.diagnoser.diagnose(token, { now });
+    const reason = rejectionReason(d);
+    if (reason === undefined) return accept(core, req, d);
+    if (wantsRefetch(core, reason, d)) return undefined;
+    return buildRejection(core.rejection, reason, req, d);
+  } catch (e) {
+    return buildRejection(core.rejection, 'malformed_token', req, undefined, undefined, e);
+  }
+}
+
+/** The request's token, or the outcome when it has none (or a malformed header). */
+function tokenOf(core: VerifierCore, req: VerifyRequest & { credentialsRequired?: boolean }, now: number): string | VerifyOutcome | AnonymousOutcome {
+  if (core.keySet.caches.length > 0) core.keySet.tick(now);
+  const ex = extractToken(req, core.tokenSource);
+  if (ex.ok) return ex.token;
+  // Optional auth (express-jwt's credentialsRequired: false): only the absence of any token
+  // passes; a malformed header or a second token is still a client error.
+  if (ex.code === 'header_missing' && req.credentialsRequired === false) return ANONYMOUS;
+  return buildRejection(core.rejection, ex.code, req, undefined);
+}
+
+/** RFC 7517 section 4.5 / OIDC Core 10.1.1: a new kid means the issuer rotated; refetch once (single flight, cooldown). */
+const wantsRefetch = (core: VerifierCore, reason: ReasonCode, d: Diagnosis): boolean =>
+  (reason === 'key_not_found' || reason === 'jwks_unreachable') && core.keySet.caches.length > 0 && typeof d.header?.kid === 'string';
+
 async function verifyRequest(core: VerifierCore, req: VerifyRequest & { credentialsRequired?: boolean }): Promise<VerifyOutcome | AnonymousOutcome> {
   const { keySet } = core;
   const now = core.clock();
-  if (keySet.caches.length > 0) keySet.tick(now);
-  const ex = extractToken(req, core.tokenSource);
-  if (!ex.ok) {
-    // Optional auth (express-jwt's credentialsRequired: false): only the absence of any token
-    // passes; a malformed header or a second token is still a client error.
-    if (ex.code === 'header_missing' && req.credentialsRequired === false) return ANONYMOUS;
-    return buildRejection(core.rejection, ex.code, req, undefined);
-  }
+  const token = tokenOf(core, req, now);
+  if (typeof token !== 'string') return token;
   // The synchronous path is not awaited: no microtask hop per request when signatures stay on the event loop.
-  let d = core.offload ? await keySet.diagnoser.diagnoseAsync(ex.token, { now }) : keySet.diagnoser.diagnose(ex.token, { now });
+  let d = core.offload ? await keySet.diagnoser.diagnoseAsync(token, { now }) : keySet.diagnoser.diagnose(token, { now });
   let reason = rejectionReason(d);
-  // RFC 7517 section 4.5 / OIDC Core 10.1.1: a new kid means the issuer
-  // rotated; refetch once (single flight, cooldown) and check again.
-  if ((reason === 'key_not_found' || reason === 'jwks_unreachable') && keySet.caches.length > 0 && typeof d.header?.kid === 'string') {
+  if (reason !== undefined && wantsRefetch(core, reason, d)) {
     const before = keySet.diagnoser;
     await keySet.refresh('unknown_kid');
     if (keySet.diagnoser !== before) {
-      d = core.offload ? await keySet.diagnoser.diagnoseAsync(ex.token, { now }) : keySet.diagnoser.diagnose(ex.token, { now });
+      d = core.offload ? await keySet.diagnoser.diagnoseAsync(token, { now }) : keySet.diagnoser.diagnose(token, { now });
       reason = rejectionReason(d);
     }
   }
