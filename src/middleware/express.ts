@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { requestIdOf } from './log.ts';
 import { answerSpecialPath } from './special_paths.ts';
-import type { AuthContext, Rejection, Verifier } from './verifier.ts';
+import { synchronousVerify, type AnonymousOutcome, type AuthContext, type OptionalAuthRequest, type Rejection, type Verifier, type VerifyOutcome } from './verifier.ts';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -44,9 +44,25 @@ export interface ExpressAuthOptions {
 export function jwtDoctorExpress(verifier: Verifier, options: ExpressAuthOptions = {}): RequestHandler {
   const hasSpecial = verifier.debugPath !== undefined || verifier.metricsPath !== undefined;
   const credentialsRequired = options.credentialsRequired ?? true;
+  const now = synchronousVerify(verifier);
+  const requestOf = (req: Request, route: string | undefined): OptionalAuthRequest => ({ headers: req.headers, rawHeaders: req.rawHeaders, credentialsRequired, ...(route !== undefined ? { route } : {}), ...(options.scopes ? { scopes: options.scopes } : {}) });
   return (req: Request, res: Response, next: NextFunction) => {
     let route: string | undefined;
     let requestId: string | undefined;
+    const fail = (err: unknown) => {
+      verifier.logHandlerError(err, { requestId: requestId ?? requestIdOf(req.headers['x-request-id']), ...(route !== undefined ? { route } : {}) });
+      next(err);
+    };
+    const deliver = (outcome: VerifyOutcome | AnonymousOutcome): void => {
+      if (outcome.ok) {
+        if (outcome.auth) req.auth = outcome.auth;
+        return next();
+      }
+      requestId = outcome.requestId;
+      if (!options.onRejected) return void res.status(outcome.status).set(outcome.headers).send(outcome.body);
+      const result = options.onRejected(outcome, req, res, next);
+      if (isThenable(result)) result.then(undefined, fail);
+    };
     const run = async () => {
       if (hasSpecial) {
         const special = await answerSpecialPath(verifier, req.method, req.originalUrl);
@@ -59,19 +75,13 @@ export function jwtDoctorExpress(verifier: Verifier, options: ExpressAuthOptions
       if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) return next();
       const template = req.route?.path;
       route = options.route?.(req) ?? (typeof template === 'string' ? req.baseUrl + template : undefined);
-      const outcome = await verifier.verify({ headers: req.headers, rawHeaders: req.rawHeaders, credentialsRequired, ...(route !== undefined ? { route } : {}), ...(options.scopes ? { scopes: options.scopes } : {}) });
-      if (!outcome.ok) {
-        requestId = outcome.requestId;
-        if (options.onRejected) await options.onRejected(outcome, req, res, next);
-        else res.status(outcome.status).set(outcome.headers).send(outcome.body);
-        return;
-      }
-      if (outcome.auth) req.auth = outcome.auth;
-      next();
+      // The synchronous fast path (src/middleware/verifier.ts): decided and handed on in this tick when it can be.
+      const outcome = (now !== undefined ? now(requestOf(req, route)) : undefined) ?? (await verifier.verify(requestOf(req, route)));
+      deliver(outcome);
     };
-    run().catch((err: unknown) => {
-      verifier.logHandlerError(err, { requestId: requestId ?? requestIdOf(req.headers['x-request-id']), ...(route !== undefined ? { route } : {}) });
-      next(err);
-    });
+    // An async function runs synchronously up to its first await: with the fast path, up to next().
+    run().catch(fail);
   };
 }
+
+const isThenable = (v: unknown): v is PromiseLike<unknown> => typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
