@@ -84,8 +84,8 @@ export async function runDrill(contract: Contract, envName: string, options: Run
   const listeners: DrillListener[] = serving ? [serving.listener] : [];
   try {
     const signer = serving ? servedSigner(env, options.signer) : options.signer;
-    if (!signer) throw new UsageError('the drills need tokens the target accepts: pass --signer-key PATH or --signer-secret VAR (or point the environment at a loopback jwksUri the drill serves)');
     if (options.scenarios.includes('rotation') && !serving) throw new UsageError(`the rotation drill publishes and retires keys: give environment "${envName}" a jwksUri key source on a free loopback port (e.g. http://127.0.0.1:8788/jwks.json) that its verifier fetches, and the drill serves it`);
+    if (!signer) throw new UsageError('the drills need tokens the target accepts: pass --signer-key PATH or --signer-secret VAR (or point the environment at a loopback jwksUri the drill serves)');
     serving?.served.publish([signer.publicJwk!]);
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const ctx: DrillContext = { env, api, signer, served: serving?.listener, options, nowSeconds: () => Math.floor(now() / 1000), timeoutMs, sleep: options.sleep ?? realSleep };
