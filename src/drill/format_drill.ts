@@ -3,16 +3,21 @@ import type { DrillReport, DrillResult, DrillStep } from './types.ts';
 
 const KEY: Record<DrillResult['scenario'], string> = { rotation: 'rotation', skew: 'skew', 'header-strip': 'header_strip', attacks: 'attacks' };
 
-function evidenceText(e: Record<string, unknown>, skip = 'attack'): string {
+// Shown elsewhere on the line (step name, observed) or in the drill's summary line.
+const SHOWN = new Set(['attack', 'verdict', 'claim', 'toleranceSeconds', 'measuredToleranceSeconds']);
+const CRITICAL = new Set(['verifier_accepts_forged_token', 'verifier_fetches_token_url']);
+
+function evidenceText(e: Record<string, unknown>, skip: ReadonlySet<string> = SHOWN): string {
   return Object.entries(e)
-    .filter(([k]) => k !== skip)
+    .filter(([k]) => !skip.has(k))
     .map(([k, v]) => `${k} ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`)
     .join(', ');
 }
 
 function stepLine(s: DrillStep): string {
   const where = s.route ? ` ${s.route}` : '';
-  return `  ${s.name}${where} = ${s.code ?? 'fail'} (expected ${s.expected}, observed ${s.observed}; ${evidenceText(s.evidence)})`;
+  const critical = s.code !== undefined && CRITICAL.has(s.code) ? ' [critical]' : '';
+  return `  ${s.name}${where} = ${s.code ?? 'fail'}${critical} (expected ${s.expected}, observed ${s.observed}; ${evidenceText(s.evidence)})`;
 }
 
 function summaryLine(d: DrillResult): string {
@@ -62,7 +67,7 @@ export function formatDrillMarkdown(r: DrillReport): string {
   }
   if (r.findings.length > 0) {
     out.push('## Findings', '', '| code | owner | detail | fix |', '|---|---|---|---|');
-    for (const f of r.findings) out.push(`| \`${f.code}\`${f.detail?.critical === true ? ' (critical)' : ''} | ${f.owner ?? ''} | ${cell(evidenceText(f.detail ?? {}, 'critical'))} | ${cell(REASONS[f.code].hint)} |`);
+    for (const f of r.findings) out.push(`| \`${f.code}\`${f.detail?.critical === true ? ' (critical)' : ''} | ${f.owner ?? ''} | ${cell(evidenceText(f.detail ?? {}, new Set(['critical'])))} | ${cell(REASONS[f.code].hint)} |`);
     out.push('');
   }
   out.push(`**Status:** ${r.ready ? 'ready' : 'not ready'}`, '');
