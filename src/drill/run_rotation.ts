@@ -1,7 +1,7 @@
 import type { ApiRoute } from '../contract/api_section.ts';
 import { readVerifierSection } from '../contract/sections.ts';
 import type { Contract } from '../contract/load.ts';
-import { DEFAULT_CACHE_TTL_SECONDS, DEFAULT_COOLDOWN_SECONDS } from '../defaults.ts';
+import { DEFAULT_CACHE_TTL_SECONDS, DEFAULT_COOLDOWN_SECONDS, DEFAULT_DRILL_METRICS_INTERVAL_SECONDS, DEFAULT_DRILL_POLL_INTERVAL_MS, DRILL_PROPAGATION_MARGIN_SECONDS } from '../defaults.ts';
 import { makeFinding, type Finding, type ReasonCode } from '../reasons.ts';
 import { checkRetirement } from '../rotation/check_retirement.ts';
 import { loadKeyMaterials } from '../rotation/load_key_material.ts';
@@ -27,7 +27,7 @@ export interface ServedJwks {
  */
 async function until(ctx: DrillContext, route: ApiRoute, signer: DrillSigner, want: Answer['verdict'], deadlineMs: number): Promise<{ answer: Answer; attempts: number; waitedMs: number }> {
   const started = performance.now();
-  const poll = ctx.options.pollIntervalMs ?? 500;
+  const poll = ctx.options.pollIntervalMs ?? DEFAULT_DRILL_POLL_INTERVAL_MS;
   for (let attempts = 1; ; attempts++) {
     const answer = await sendToken(ctx.api, route, signer.sign(drillHeader(ctx.env, signer), drillClaims(ctx.env, ctx.nowSeconds())), ctx.timeoutMs);
     const waitedMs = Math.round(performance.now() - started);
@@ -76,7 +76,7 @@ export async function runRotation(ctx: DrillContext, contract: Contract, served:
   const current = ctx.signer!;
   const next = generateDrillSigner(current.alg, `${current.kid ?? 'drill'}-next`);
   const verifier = readVerifierSection(contract, ctx.env);
-  const deadlineMs = ctx.options.propagationTimeoutMs ?? ((verifier.cacheTtlSeconds ?? DEFAULT_CACHE_TTL_SECONDS) + DEFAULT_COOLDOWN_SECONDS + 5) * 1000;
+  const deadlineMs = ctx.options.propagationTimeoutMs ?? ((verifier.cacheTtlSeconds ?? DEFAULT_CACHE_TTL_SECONDS) + DEFAULT_COOLDOWN_SECONDS + DRILL_PROPAGATION_MARGIN_SECONDS) * 1000;
   const routes = authRoutes(ctx.api.routes);
   const steps: DrillStep[] = [];
   let unpublishedAt = 0;
@@ -92,7 +92,7 @@ export async function runRotation(ctx: DrillContext, contract: Contract, served:
 }
 
 async function retirementStep(ctx: DrillContext, served: ServedJwks, verifier: ReturnType<typeof readVerifierSection>, kid: string, unpublishedAt: number): Promise<{ step: DrillStep; findings: Finding[] }> {
-  const interval = ctx.options.metricsIntervalSeconds ?? 2;
+  const interval = ctx.options.metricsIntervalSeconds ?? DEFAULT_DRILL_METRICS_INTERVAL_SECONDS;
   const [live, keys, traffic] = await Promise.all([
     loadKeyMaterials([{ jwksUri: served.url }], { timeoutMs: ctx.timeoutMs }),
     readVerifierKeys({ timeoutMs: ctx.timeoutMs, ...(verifier.debugUrl !== undefined ? { debugUrl: verifier.debugUrl } : {}) }),

@@ -1,4 +1,5 @@
 import type { ApiRoute } from '../contract/api_section.ts';
+import { DEFAULT_DRILL_SKEW_SLACK_SECONDS } from '../defaults.ts';
 import { makeFinding, type Finding } from '../reasons.ts';
 import { drillClaims, drillHeader } from './claims.ts';
 import { authRoutes } from './run_attacks.ts';
@@ -94,7 +95,7 @@ async function skewClaim(ctx: DrillContext, route: ApiRoute, claim: SkewClaim, t
 export async function runSkew(ctx: DrillContext): Promise<DrillResult> {
   const route = authRoutes(ctx.api.routes)[0];
   const tol = ctx.env.clockToleranceSeconds ?? 0;
-  const slack = ctx.options.skewSlackSeconds ?? 2;
+  const slack = ctx.options.skewSlackSeconds ?? DEFAULT_DRILL_SKEW_SLACK_SECONDS;
   if (!route) return { scenario: 'skew', ready: false, steps: [], findings: [], summary: { error: 'no route expects a valid token (expectStatus 2xx)' } };
   const steps: DrillStep[] = [];
   const findings: Finding[] = [];

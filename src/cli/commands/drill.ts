@@ -6,7 +6,7 @@ import { loadDrillSigner } from '../../drill/sign.ts';
 import { SCENARIOS, type Scenario } from '../../drill/types.ts';
 import { loadContractFlag, pickEnvironment } from '../common.ts';
 import type { Done, Output } from '../command.ts';
-import { contractOption, formatOption, nowOption, parseNumberFlag, parseOptionalNow, parseTimeout, parseUrlFlag, timeoutOption, TIMEOUT_RANGE } from '../flags.ts';
+import { contractOption, envOption, formatOption, nowOption, parseNumberFlag, parseOptionalNow, parseTimeout, parseUrlFlag, timeoutOption, TIMEOUT_RANGE } from '../flags.ts';
 
 const HELP = `
 The quarterly auth drills of the hardening plan, against the environment's
@@ -125,7 +125,7 @@ export function register(program: Command, done: Done): void {
     .command('drill')
     .description('quarterly auth drills against a target verifier: rotation, clock skew, header stripping, forged-token attacks')
     .addOption(contractOption())
-    .requiredOption('--env <name>', 'environment of the contract (its api section is the target)')
+    .addOption(envOption('environment of the contract (its api section is the target)').makeOptionMandatory())
     .addOption(new Option('--scenario <name>', 'rotation | skew | header-strip | attacks | all (or a comma-separated list)').makeOptionMandatory())
     .option('--target <url>', "the API base URL (default: the environment's api.baseUrl)")
     .option('--i-know', 'allow an environment marked production: true')
