@@ -106,3 +106,14 @@ export const DEFAULT_JWKS_TIMEOUT_MS = 3000;
 export const FORMER_KIDS_MAX = 16;
 /** The verifier's key debug endpoint, and where `rotation` reads it by default. */
 export const DEFAULT_DEBUG_PATH = '/.well-known/jwt-doctor/keys';
+
+// ---- Drills (src/drill)
+
+/** Pause between two tries while the rotation drill waits for the verifier to pick up a key change. */
+export const DEFAULT_DRILL_POLL_INTERVAL_MS = 500;
+/** Seconds between the two metrics samples of the rotation drill's retirement checklist. */
+export const DEFAULT_DRILL_METRICS_INTERVAL_SECONDS = 2;
+/** Clock difference between the drill and the target the skew probes absorb (within = T - slack, beyond = T + slack). */
+export const DEFAULT_DRILL_SKEW_SLACK_SECONDS = 2;
+/** Added to cache TTL + cooldown for the rotation drill's longest wait on one step. */
+export const DRILL_PROPAGATION_MARGIN_SECONDS = 5;

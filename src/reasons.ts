@@ -103,6 +103,9 @@ export const REASONS = {
   verifier_unreachable: r('key', 'error', 'verifier', null, 401, "verifier debug endpoint or metrics could not be read", 'Check verifier.debugUrl / verifier.metricsUrl, network access and that the endpoint is enabled.'),
   // Key-source trust rules (issue 8, docs/security.md).
   discovery_issuer_mismatch: r('key', 'error', 'verifier', 'invalid_token', 401, 'discovery document names another issuer', 'Set the issuer to exactly the one the discovery document names, or fix the provider; the document is not used until they match (OpenID Connect Discovery 1.0 section 4.3).'),
+  // Drills (issue 12: jwt-doctor drill). Critical: a forged token got in, or the verifier fetched a URL a token named.
+  verifier_accepts_forged_token: r('advice', 'error', 'verifier', null, 401, 'the verifier accepted a forged or invalid token (critical)', 'Fix the verifier now: never accept alg none, bind algorithms to key types from config, ignore jwk/jku/x5u/kid tricks, check exp and nbf (RFC 8725).'),
+  verifier_fetches_token_url: r('advice', 'error', 'verifier', null, 401, 'the verifier fetched a jku/x5u URL named by a token (critical)', 'Never fetch keys from URLs in the token header: keys come only from configured sources (RFC 8725 section 3.10); the fetch is an SSRF.'),
   signer_key_untrusted: r('key', 'warning', 'secrets', null, 401, "signer's key not trusted by this environment", "Make the environment's key source include the signer's key (same secret source, same JWKS)."),
 } as const satisfies Record<string, ReasonEntry>;
 

@@ -26,6 +26,7 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   keys: { summary: 'inspect a key set (JWKS URL, issuer, file, environment): rows and warnings', load: () => import('./commands/keys.ts') },
   rotation: { summary: 'key rotation: check caches, prove overlap, retirement checklist', load: () => import('./commands/rotation.ts') },
   drift: { summary: 'two environments side by side, including which keys each trusts', load: () => import('./commands/drift.ts') },
+  drill: { summary: 'quarterly auth drills against a target verifier: rotation, clock skew, header stripping, forged-token attacks', load: () => import('./commands/drill.ts') },
   contract: { summary: 'contract tools: diff two contracts into rollout notes', load: () => import('./commands/contract.ts') },
 };
 
