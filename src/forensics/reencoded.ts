@@ -17,6 +17,8 @@ import { keyIdentity, keysForHeader, spend } from './probe_kit.ts';
 import type { ForensicCause, ForensicsBudget } from './types.ts';
 
 export type Reencoding = 'percent_encoding' | 'standard_base64_alphabet' | 'padding';
+/** The order changes are reported in (the order they are undone). */
+const REENCODINGS: readonly Reencoding[] = ['percent_encoding', 'standard_base64_alphabet', 'padding'];
 const SEGMENT_NAMES = ['header', 'payload', 'signature'] as const;
 
 export interface CanonicalToken {
@@ -59,7 +61,8 @@ export function canonicalizeToken(text: string): CanonicalToken | undefined {
     }
     return t;
   });
-  return changes.length === 0 ? undefined : { token: canonical.join('.'), changes, segments };
+  if (changes.length === 0) return undefined;
+  return { token: canonical.join('.'), changes: REENCODINGS.filter((c) => changes.includes(c)), segments };
 }
 
 export interface ReencodedContext {
