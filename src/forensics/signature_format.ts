@@ -109,6 +109,15 @@ export const probeEcdsaDer: ForensicProbe = (input) => {
   return [makeCause('ecdsa_der_encoding', false, evidence)];
 };
 
+/**
+ * An RSA signature is exactly as long as the modulus (RFC 8017 sections
+ * 8.1.2 and 8.2.2 reject any other length), so no other reading of a cut
+ * signature can verify: do not spend verifications on it. Other key types pass.
+ */
+function fitsModulus(key: KeyRecord, signatureBytes: number): boolean {
+  return key.kty !== 'RSA' || key.bits === undefined || Math.ceil(key.bits / 8) === signatureBytes;
+}
+
 /** The readings of an RSA signature other than the header's: [what it is, verify options]. */
 function otherPaddings(alg: AlgorithmEntry): { signature: string; verifiesAs?: string; padding: number; saltLength?: number }[] {
   const bits = alg.name.slice(2);
@@ -125,7 +134,7 @@ function otherPaddings(alg: AlgorithmEntry): { signature: string; verifiesAs?: s
 export const probeRsaPadding: ForensicProbe = (input) => {
   const { alg, token, budget } = input;
   if (!alg || alg.kty !== 'RSA') return [];
-  const keys = keysForHeader(input.header, input.trusted, 'RSA');
+  const keys = keysForHeader(input.header, input.trusted, 'RSA').filter((k) => fitsModulus(k, token.signature.length));
   for (const reading of otherPaddings(alg)) {
     for (const key of keys) {
       const options = { key: key.keyObject, padding: reading.padding, ...(reading.saltLength !== undefined ? { saltLength: reading.saltLength } : {}) };
@@ -152,7 +161,7 @@ function otherHashes(alg: AlgorithmEntry, signatureBytes: number): AlgorithmEntr
 export const probeHashMismatch: ForensicProbe = (input) => {
   const { alg, token, budget } = input;
   if (!alg) return [];
-  const keys = keysForHeader(input.header, input.trusted, alg.kty);
+  const keys = keysForHeader(input.header, input.trusted, alg.kty).filter((k) => fitsModulus(k, token.signature.length));
   for (const other of otherHashes(alg, token.signature.length)) {
     const verify = verifierFor(other);
     for (const key of keys) {

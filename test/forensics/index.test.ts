@@ -23,7 +23,7 @@ import { createVerifier } from '../../src/middleware/index.ts';
 const NOW = 1_800_000_000;
 const CLAIMS = { sub: 'user-1', iat: NOW - 60, exp: NOW + 3600 };
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-const jwk = (k: KeyObject, kid?: string) => ({ ...(k.export({ format: 'jwk' }) as Record<string, unknown>), ...(kid !== undefined ? { kid } : {}) });
+const jwk = (k: KeyObject, kid?: string): Record<string, unknown> => ({ ...(k.export({ format: 'jwk' }) as Record<string, unknown>), ...(kid !== undefined ? { kid } : {}) });
 const p256 = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 
@@ -61,6 +61,13 @@ test('a DER token against 20 kid-less keys, none its own: the DER probe stops at
   const causes = runForensics(input);
   assert.deepEqual(causes.map((c) => [c.cause, c.verifies]), [['ecdsa_der_encoding', false]]);
   assert.equal(input.budget.remaining, MAX_FORENSIC_VERIFICATIONS - MAX_FORENSIC_VERIFICATIONS_PER_PROBE);
+});
+
+test('a cut RSA signature costs no verification: no other reading of a short signature can verify', async () => {
+  const jose = await new SignJWT(CLAIMS).setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' }).sign(rsa.privateKey);
+  const input = inputFor(jose.slice(0, -22), [jwk(rsa.publicKey, 'rsa-1')]);
+  assert.deepEqual(runForensics(input).map((c) => c.cause), ['signature_truncated']);
+  assert.equal(input.budget.remaining, MAX_FORENSIC_VERIFICATIONS);
 });
 
 test('probes run in order and stop after the first cause that verifies', () => {
