@@ -14,10 +14,11 @@
 import { makeFinding, type Finding } from '../reasons.ts';
 import { getAlgorithm } from '../keys/algorithms.ts';
 import type { KeyRecord } from '../keys/import.ts';
-import type { DecodedToken, JsonObject } from '../token/decode.ts';
+import { peekToken, type DecodedToken, type JsonObject } from '../token/decode.ts';
 import { MAX_FORENSIC_VERIFICATIONS, MAX_FORENSIC_VERIFICATIONS_PER_PROBE } from '../defaults.ts';
-import { FORENSIC_CAUSES } from './causes.ts';
-import { probeEcdsaDer, probeHashMismatch, probeRsaPadding, probeSignatureLength, truncatedSegmentCause } from './signature_format.ts';
+import { FORENSIC_CAUSES, makeCause } from './causes.ts';
+import { keysForHeader } from './probe_kit.ts';
+import { expectedSignatureBytes, probeEcdsaDer, probeHashMismatch, probeRsaPadding, probeSignatureLength, truncatedSegmentCause } from './signature_format.ts';
 import { probeReencoded } from './reencoded.ts';
 import type { ForensicCause, ForensicProbe, ForensicsInput } from './types.ts';
 
@@ -99,18 +100,36 @@ export function explainSignatureFailure(findings: Finding[], token: DecodedToken
 /**
  * Forensics for a token strict decoding refused (malformed_token): a
  * re-encoded token whose canonical form verifies, or a signature segment
- * cut to an impossible length. `text` is the token as received (after
+ * cut to an impossible length or inside the payload. `text` is the token as received (after
  * input normalization), `decode` the strict decoder.
  */
 export function explainMalformedToken(findings: Finding[], text: string, header: JsonObject | undefined, trusted: readonly KeyRecord[], decode: (token: string) => DecodedToken | undefined): ForensicCause[] {
   const budget = { remaining: MAX_FORENSIC_VERIFICATIONS };
   let causes = probeReencoded(text, { decode, trusted, budget });
-  const alg = header && getAlgorithm(header.alg);
-  const segment = text.split('.')[2];
-  if (causes.length === 0 && header && alg && segment !== undefined && findings.some((f) => f.code === 'malformed_token' && f.detail?.segment === 'signature')) {
-    const cut = truncatedSegmentCause(header, alg, trusted, segment, text.length);
+  if (causes.length === 0) {
+    const cut = truncationCause(findings, text, header, trusted);
     if (cut) causes = [cut];
   }
   applyCauses(findings, causes);
   return causes;
+}
+
+/**
+ * A cut token strict decoding refused: its signature segment has an
+ * impossible length, or the cut fell inside the payload and only two
+ * segments are left (a header limit shorter than a token with many claims).
+ */
+function truncationCause(findings: readonly Finding[], text: string, header: JsonObject | undefined, trusted: readonly KeyRecord[]): ForensicCause | undefined {
+  const segments = text.split('.');
+  if (segments.length === 2) {
+    const head = peekToken(`${text}.`).header;
+    const alg = head && getAlgorithm(head.alg);
+    if (!head || !alg) return undefined;
+    const expected = expectedSignatureBytes(alg, keysForHeader(head, trusted, alg.kty));
+    return makeCause('signature_truncated', false, { alg: alg.name, segments: 2, missing: 'signature', ...(expected !== undefined ? { expectedBytes: expected } : {}), tokenLength: text.length });
+  }
+  const alg = header && getAlgorithm(header.alg);
+  const segment = segments[2];
+  if (!header || !alg || segment === undefined || !findings.some((f) => f.code === 'malformed_token' && f.detail?.segment === 'signature')) return undefined;
+  return truncatedSegmentCause(header, alg, trusted, segment, text.length);
 }

@@ -168,3 +168,14 @@ test('hash_mismatch: an ES256 header signed ES384 with a P-384 key explains alg_
   const f = explained(d, 'alg_not_allowed');
   assert.deepEqual([f.detail.cause, evidence(f).verifiesAs], ['hash_mismatch', 'ES384']);
 });
+
+test('signature_truncated: a long token cut inside its payload (two segments left) names the missing signature', async () => {
+  const groups = Array.from({ length: 400 }, (_, i) => `group-${i}`);
+  const token = await new SignJWT({ ...CLAIMS, groups }).setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' }).sign(rsa.privateKey);
+  const cut = token.slice(0, 4096);
+  assert.equal(cut.split('.').length, 2);
+  const d = await diagnoseWith([jwk(rsa.publicKey, 'rsa-1')], cut);
+  assert.equal(d.result, 'malformed_token');
+  const f = explained(d, 'malformed_token');
+  assert.deepEqual([f.detail.cause, f.owner, evidence(f).missing, evidence(f).expectedBytes, evidence(f).tokenLength], ['signature_truncated', 'gateway', 'signature', 256, 4096]);
+});
