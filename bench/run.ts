@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: every benchmark, side by side with the references in
  * the same run; prints Markdown for BENCHMARKS.md (machine and date included).
- * Pass --core, --middleware or --startup to run one part (--rounds N for startup).
+ * Pass --core, --middleware, --startup or --forensics to run one part (--rounds N for startup,
+ * --quick for a short middleware or forensics run).
  */
 import { formatCoreBench, runCoreBenchChildIfAsked, runCoreBenchIsolated } from './core.ts';
 
@@ -26,5 +27,11 @@ if (want('startup')) {
   const rounds = s.roundsFromArgs(process.argv);
   process.stdout.write('## Startup: the built CLI vs `node -e 0`\n\n');
   process.stdout.write(s.formatStartupBench(s.runStartupBench(rounds), rounds));
+  process.stdout.write('\n');
+}
+if (want('forensics')) {
+  const f = await import('./forensics.ts');
+  process.stdout.write('## Signature forensics: a failing token with and without the probes\n\n');
+  process.stdout.write(f.formatForensicsBench(f.runForensicsBench({ quick: process.argv.includes('--quick') })));
   process.stdout.write('\n');
 }

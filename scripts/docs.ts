@@ -10,6 +10,8 @@
  *   linked to its docs/cli/<command>.md;
  * - `<!-- begin:reason-table -->`, `<!-- begin:category-order -->`: the
  *   reason-code registry and the result ranking (src/reasons.ts);
+ * - `<!-- begin:forensic-causes -->`: the signature forensics causes
+ *   (src/forensics/causes.ts), the values of `detail.cause`;
  * - `<!-- begin:contract-fields -->`: the contract reference table, from the
  *   `description` of every field of src/contract/schema.ts;
  * - schema/auth-contract.schema.json: the contract's JSON Schema, for editors.
@@ -24,7 +26,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { categoryOrder, reasonTable } from './reason-table.ts';
+import { categoryOrder, forensicCauseTable, reasonTable } from './reason-table.ts';
 import { contractFieldTable, contractJsonSchema } from './contract-reference.ts';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
@@ -172,6 +174,7 @@ export async function renderMarkdown(text: string, file: string, commands: { nam
   const simple: Record<string, () => string> = {
     'reason-table': reasonTable,
     'category-order': categoryOrder,
+    'forensic-causes': forensicCauseTable,
     'contract-fields': contractFieldTable,
     commands: () => commandIndex(commands, join(root, file, '..')),
   };

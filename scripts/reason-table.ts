@@ -1,9 +1,10 @@
 /**
- * docs/reason-codes.md's tables, generated from the registry (src/reasons.ts)
+ * docs/reason-codes.md's tables, generated from the registries (src/reasons.ts, src/forensics/causes.ts)
  * by scripts/docs.ts; test/docs/generated.test.ts fails when they are stale.
  *   node --import tsx scripts/reason-table.ts
  */
 import { CATEGORY_ORDER, REASONS } from '../src/reasons.ts';
+import { FORENSIC_CAUSES } from '../src/forensics/causes.ts';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 
@@ -22,6 +23,15 @@ export function categoryOrder(): string {
     const codes = Object.entries(REASONS).filter(([, r]) => r.category === category).map(([code]) => `\`${code}\``);
     rows.push(`| ${i + 1} | ${category} | ${codes.join(', ') || '-'} |`);
   });
+  return rows.join('\n') + '\n';
+}
+
+/** The forensic causes (src/forensics/causes.ts): the values of `detail.cause`, with owner and fix. */
+export function forensicCauseTable(): string {
+  const rows = ['| cause | owner | explains | what was found | fix direction |', '|---|---|---|---|---|'];
+  for (const [cause, c] of Object.entries(FORENSIC_CAUSES)) {
+    rows.push(`| \`${cause}\` | ${c.owner} | ${c.explains.map((code) => `\`${code}\``).join(', ')} | ${cell(c.title)} | ${cell(c.hint)} |`);
+  }
   return rows.join('\n') + '\n';
 }
 

@@ -83,6 +83,24 @@ export const MAX_CANDIDATE_KEYS = 10;
  * stops quietly (it is advice, not a verdict). docs/limits.md.
  */
 export const MAX_PROVENANCE_VERIFICATIONS = 32;
+/**
+ * Extra verifications signature forensics (src/forensics/, issue 11) may
+ * spend on one token whose signature did not verify: the ECDSA DER
+ * conversion, the other RSA padding, the other hashes of the family, a
+ * re-encoded token's canonical form, the secret readings. Like provenance
+ * it runs only on failure, i.e. on input anyone can send, so it is bounded:
+ * 24 covers every probe against the few candidate keys a kid selects (one
+ * or two tries per key and probe) and costs a few milliseconds at most
+ * (ECDSA P-521 verifications being the dearest, about 0.3 ms each; the
+ * forensics bench in BENCHMARKS.md). Off in the middleware's request path
+ * unless `forensics: true`. docs/limits.md.
+ */
+export const MAX_FORENSIC_VERIFICATIONS = 24;
+/**
+ * The most one probe may spend of that budget, so that a probe trying many
+ * keys (another environment's set) cannot starve the probes after it.
+ */
+export const MAX_FORENSIC_VERIFICATIONS_PER_PROBE = 8;
 /** RSA modulus below this never verifies (RFC 7518 section 3.3) and is a weak_key warning. */
 export const MIN_RSA_BITS = 2048;
 

@@ -17,6 +17,7 @@ import type { SourceReport } from './keys/source_report.ts';
 import { findProvenance, MAX_PROVENANCE_VERIFICATIONS, signatureReport, verifyWithKeyAsync, type SignatureReport } from './checks/signature.ts';
 import { checkAudience, checkExpectedClaims, checkIssuer, checkRequiredClaims, checkTyp, type ClaimContext } from './checks/claims.ts';
 import { checkTimesInto, isoSecond, type ClockReport } from './checks/time.ts';
+import { explainMalformedToken, explainSignatureFailure } from './forensics/index.ts';
 import { HeaderPlans, planContext, type HeaderPlan } from './diagnose/plan_header.ts';
 import { DEFAULT_CLOCK_TOLERANCE_SECONDS, DEFAULT_MAX_TOKEN_BYTES } from './defaults.ts';
 
@@ -61,6 +62,15 @@ export interface DiagnoserOptions {
    * can trigger.
    */
   provenance?: boolean;
+  /**
+   * Signature forensics (issue 11, src/forensics/): when the signature
+   * does not verify, no key is selected, or strict decoding refuses the
+   * token, bounded probes say why (`detail.cause` on that finding, with
+   * its owner and fix), at most MAX_FORENSIC_VERIFICATIONS extra
+   * verifications per token. Never changes the result. Default true; the
+   * middleware turns it off unless its `forensics` option is set.
+   */
+  forensics?: boolean;
 }
 
 export interface DiagnoseCallOptions {
@@ -96,6 +106,7 @@ interface Core {
   readonly keys: readonly KeyRecord[];
   readonly otherKeys: readonly KeyRecord[];
   readonly provenance: boolean;
+  readonly forensics: boolean;
   readonly claimCtx: ClaimContext;
   readonly expected: Diagnosis['expected'];
   readonly plans: HeaderPlans;
@@ -138,6 +149,7 @@ function resolveCore(expectations: Expectations, prepared: PreparedKeys, options
     keys: prepared.keys,
     otherKeys: prepared.otherKeys ?? [],
     provenance: options.provenance ?? true,
+    forensics: options.forensics ?? true,
     claimCtx: prepared.otherEnvironments ? { otherEnvironments: prepared.otherEnvironments } : {},
     expected: expectedOf(expectations, context.allowedList),
     plans: new HeaderPlans(context),
@@ -237,6 +249,7 @@ function begin(core: Core, raw: string, options: DiagnoseCallOptions, into?: Pen
 /** Step two, everything after the signature: its outcome, provenance, time and claims, the report. */
 function complete(core: Core, p: Pending, verified: number): Diagnosis {
   const { findings, payload, now } = p;
+  if (core.forensics && !p.token) explainRefusedToken(core, p);
   const signature = signatureOutcome(core, p, verified);
   let clock: ClockReport;
   if (!payload) clock = { now, nowIso: isoSecond(now), toleranceSeconds: core.toleranceSeconds };
@@ -292,7 +305,18 @@ function signatureOutcome(core: Core, p: Pending, verified: number): SignatureRe
   if (core.provenance && signature.status !== 'pass' && !isAlgNone(header.alg)) {
     findings.push(...findProvenance(token, header, core.keys, core.otherKeys, { remaining: MAX_PROVENANCE_VERIFICATIONS }));
   }
+  if (core.forensics && signature.status !== 'pass' && !isAlgNone(header.alg)) explainSignatureFailure(findings, token, core.keys, core.otherKeys);
   return signature;
+}
+
+/** Forensics on a token strict decoding refused (a re-encoded or cut token); the decoder stays strict. */
+function explainRefusedToken(core: Core, p: Pending): void {
+  if (!p.findings.some((f) => f.code === 'malformed_token')) return;
+  const decode = (text: string): DecodedToken | undefined => {
+    const r = decodeToken(text, { maxBytes: core.maxBytes });
+    return r.ok ? r.token : undefined;
+  };
+  explainMalformedToken(p.findings, p.input?.token ?? p.raw, p.header, core.keys, decode);
 }
 
 const NO_CALL_OPTIONS: DiagnoseCallOptions = Object.freeze({});

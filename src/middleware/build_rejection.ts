@@ -33,6 +33,8 @@ export function buildRejection(ctx: RejectionContext, code: ReasonCode, req: Ver
   if (logger) {
     const record = rejectionLogRecord(ctx, code, challenge.status, route, requestId, d);
     if (unexpected !== undefined) record.errorClass = errorClassOf(unexpected);
+    const cause = d?.findings.find((f) => f.code === code && typeof f.detail?.cause === 'string')?.detail!.cause;
+    if (typeof cause === 'string') record.cause = cause;
     logger[ctx.logLevel](record, 'jwt rejected');
   }
   return {

@@ -33,6 +33,8 @@ export interface RejectionLogRecord {
   requestId: string;
   /** Only when verification threw (a bug, answered 401 malformed_token): the error's class, never its message. */
   errorClass?: string;
+  /** Only with the `forensics` option: why the signature failed (a src/forensics/causes.ts name). */
+  cause?: string;
 }
 
 /**

@@ -50,6 +50,14 @@ export interface VerifierOptions {
    * `false` keeps the synchronous path (the lowest per-token cost on one core).
    */
   offloadSignatures?: boolean;
+  /**
+   * Signature forensics on rejected tokens (src/forensics/, issue 11): the
+   * rejection log names the cause (`cause`: ecdsa_der_encoding, ...). Off
+   * by default: it costs up to MAX_FORENSIC_VERIFICATIONS extra
+   * verifications per rejected request, work any client can trigger.
+   * Accepted tokens never pay for it.
+   */
+  forensics?: boolean;
 }
 
 /** What a request with a verified token carries (`req.auth`). */
@@ -214,6 +222,7 @@ export function createVerifier(expectations: Expectations, options: VerifierOpti
     ...(options.cache !== undefined ? { cache: options.cache } : {}),
     ...(baseDir !== undefined ? { baseDir } : {}),
     ...(options.vars !== undefined ? { vars: options.vars } : {}),
+    forensics: options.forensics ?? false,
     onFetch: (result) => metrics?.jwksRefresh.inc({ result }),
   });
   const unregisterAge = metrics?.addCacheAgeSource(() => keySet.maxAgeSeconds(clock()));

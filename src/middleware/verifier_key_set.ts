@@ -19,6 +19,8 @@ export interface VerifierKeySetOptions {
   vars?: Record<string, string | undefined>;
   /** Called after every remote fetch attempt (the refresh metric). */
   onFetch?: (result: 'success' | 'error') => void;
+  /** Signature forensics on rejected tokens (VerifierOptions.forensics; default off). */
+  forensics?: boolean;
 }
 
 /**
@@ -62,7 +64,8 @@ export class VerifierKeySet {
     this.usable = this.caches.map(() => false);
     // No provenance search on the request path: it is advice for a human
     // (`jwt-doctor diagnose`), and extra verifications any client could trigger.
-    this.base = buildDiagnoser(expectations, { keys: [] }, { provenance: false });
+    // Forensics likewise, unless the verifier's `forensics` option asks for it.
+    this.base = buildDiagnoser(expectations, { keys: [] }, { provenance: false, forensics: options.forensics ?? false });
     this.diagnoser = this.base;
   }
 
