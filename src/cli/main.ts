@@ -27,6 +27,7 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   rotation: { summary: 'key rotation: check caches, prove overlap, retirement checklist', load: () => import('./commands/rotation.ts') },
   drift: { summary: 'two environments side by side, including which keys each trusts', load: () => import('./commands/drift.ts') },
   contract: { summary: 'contract tools: diff two contracts into rollout notes', load: () => import('./commands/contract.ts') },
+  policy: { summary: 'an environment against its lifecycle policy: lifetime, refresh window, tolerance, key age, revocation', load: () => import('./commands/policy.ts') },
 };
 
 export const EXAMPLES = `

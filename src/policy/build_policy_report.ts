@@ -74,7 +74,12 @@ export async function buildPolicyReport(input: PolicyCheckInput): Promise<Policy
   const ages = material.entries.filter((e) => e.record).map((e) => keyAgeOf({ ...(e.record!.kid !== undefined ? { kid: e.record!.kid } : {}), ...(e.record!.thumbprint !== undefined ? { thumbprint: e.record!.thumbprint } : {}), ...(e.jwk ? { jwk: e.jwk } : {}) }, policy));
   const diagnoser = input.tokens.length > 0 ? await createDiagnoser(env, { contract, ...load }) : undefined;
   const tokens: PolicyTokenRow[] = [];
-  for (const [i, token] of input.tokens.entries()) tokens.push(await checkToken(i + 1, token, diagnoser!, policy, input));
+  for (const [i, token] of input.tokens.entries()) {
+    const row = await checkToken(i + 1, token, diagnoser!, policy, input);
+    // Each token finding names its token (by position: the report never carries the token).
+    row.findings = row.findings.map((f) => ({ ...f, detail: { token: row.index, ...f.detail } }));
+    tokens.push(row);
+  }
   const findings = [...checkTolerancePolicy(env.clockToleranceSeconds, policy), ...material.findings, ...checkKeyPolicy(ages, policy, now), ...tokens.flatMap((t) => t.findings)];
   const { revocationSource, ...rest } = policy;
   return {

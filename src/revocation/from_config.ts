@@ -12,7 +12,7 @@ export interface RevocationContext {
   baseDir?: string;
   /** Variables for `{ env }` secrets (default process.env). */
   vars?: Record<string, string | undefined>;
-  /** Overrides the source's own timeoutMs. */
+  /** Timeout when the source names none (its own timeoutMs wins). */
   timeoutMs?: number;
 }
 
@@ -44,7 +44,7 @@ function readSecret(ref: SecretRef, what: string, ctx: RevocationContext): strin
  * @example const source = createRevocationSource(readPolicySection(contract, env).revocationSource!, { baseDir: contract.baseDir });
  */
 export function createRevocationSource(config: RevocationConfig, ctx: RevocationContext = {}): RevocationSource {
-  const t = ctx.timeoutMs ?? (config.kind === 'denylist' ? undefined : config.timeoutMs);
+  const t = (config.kind === 'denylist' ? undefined : config.timeoutMs) ?? ctx.timeoutMs;
   const timeoutMs = t !== undefined ? { timeoutMs: t } : {};
   switch (config.kind) {
     case 'denylist':
