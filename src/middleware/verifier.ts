@@ -14,6 +14,8 @@ import { createJsonLineLogger, logApplicationError, type LoggerLike } from './lo
 import { DEFAULT_DEBUG_PATH, type VerifierKeysSnapshot } from './debug_endpoint.ts';
 import { VerifierKeySet } from './verifier_key_set.ts';
 import { buildRejection, type RejectionContext } from './build_rejection.ts';
+import type { RevocationSource } from '../revocation/revocation_source.ts';
+import { checkRevocation, resolveRevocation, type RevocationCheck, type RevocationOptions } from './check_revocation.ts';
 
 /** How many retired kids keep their own failure label (bounded cardinality). */
 export { FORMER_KIDS_MAX } from '../defaults.ts';
@@ -50,6 +52,13 @@ export interface VerifierOptions {
    * `false` keeps the synchronous path (the lowest per-token cost on one core).
    */
   offloadSignatures?: boolean;
+  /**
+   * Revocation lookup for every verified token (docs/middleware.md
+   * "Revocation"): a source from `jwt-doctor/advanced` (deny-list file,
+   * Redis set, RFC 7662 introspection), cached (bounded, TTL) and failing
+   * closed by default (503 `revocation_unavailable`).
+   */
+  revocation?: RevocationSource | RevocationOptions;
 }
 
 /** What a request with a verified token carries (`req.auth`). */
@@ -180,6 +189,7 @@ interface VerifierCore {
   keySet: VerifierKeySet;
   metrics: MiddlewareMetrics | undefined;
   rejection: RejectionContext;
+  revocation: RevocationCheck | undefined;
 }
 
 /**
@@ -218,7 +228,8 @@ export function createVerifier(expectations: Expectations, options: VerifierOpti
   });
   const unregisterAge = metrics?.addCacheAgeSource(() => keySet.maxAgeSeconds(clock()));
   const rejection: RejectionContext = { env, realm, keySet, metrics, loggerFor, logLevel: options.logLevel ?? 'warn' };
-  const core: VerifierCore = { env, clock, offload: options.offloadSignatures ?? availableParallelism() > 1, tokenSource, keySet, metrics, rejection };
+  const revocation = resolveRevocation(options.revocation, clock);
+  const core: VerifierCore = { env, clock, offload: options.offloadSignatures ?? availableParallelism() > 1, tokenSource, keySet, metrics, rejection, revocation };
   return {
     env,
     realm,
@@ -287,7 +298,9 @@ async function verifyRequest(core: VerifierCore, req: VerifyRequest & { credenti
     }
   }
   if (reason !== undefined) return buildRejection(core.rejection, reason, req, d);
-  return accept(core, req, d);
+  // Only a token that passed every check is looked up (never a forged one sent to introspection).
+  const revoked = core.revocation ? await checkRevocation(core.revocation, core.rejection, req, ex.token, d) : undefined;
+  return revoked ?? accept(core, req, d);
 }
 
 /** A verified token: the route's scopes (403 insufficient_scope), the verified metric, `req.auth`. */
