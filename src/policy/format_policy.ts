@@ -79,6 +79,7 @@ export function formatPolicyMarkdown(r: PolicyReport): string {
     for (const k of r.keys) out.push(`| ${cell(keyName(k))} | ${k.ageDays === undefined ? 'unknown' : days(k.ageDays)} | ${k.ageSource ?? '-'} | ${verdict(r.findings, (f) => f.code === 'key_too_old' && sameKey(k)(f))} |`);
     out.push('');
   }
+  if (r.policy.keyRolloverDays !== undefined) out.push(`Key rollover: ${rolloverFacts(r)}: ${verdict(r.findings, (f) => f.code === 'key_rotation_overdue')}.`, '');
   if (r.tokens.length) {
     out.push('| token | jti | lifetime | remaining | revocation | verdict |', '|---|---|---|---|---|---|');
     for (const t of r.tokens) out.push(`| ${t.index} | ${cell(t.jti ?? '-')} | ${secs(t.lifetimeSeconds)} | ${t.remainingSeconds !== undefined && t.remainingSeconds <= 0 ? 'expired' : secs(t.remainingSeconds)} | ${t.revocation} | ${verdict(t.findings, () => true)} |`);
