@@ -4,6 +4,7 @@ import { UsageError } from '../errors.ts';
 import type { RevocationConfig, SecretRef } from '../contract/policy_section.ts';
 import { createDenylistSource } from './denylist_source.ts';
 import { createRedisSetSource } from './redis_set_source.ts';
+import { parseRedisUrl } from './redis_client.ts';
 import { createIntrospectionSource } from './introspection_source.ts';
 import type { RevocationSource } from './revocation_source.ts';
 
@@ -50,6 +51,7 @@ export function createRevocationSource(config: RevocationConfig, ctx: Revocation
     case 'denylist':
       return createDenylistSource(pathOf(config.file, ctx), config.file);
     case 'redis':
+      if (!parseRedisUrl(config.url)) throw new UsageError(`policy.revocation.redis.url: ${config.url} is not redis://HOST:PORT[/DB]`);
       return createRedisSetSource({ url: config.url, key: config.key, ...(config.password ? { password: readSecret(config.password, 'policy.revocation.redis.password', ctx) } : {}), ...timeoutMs });
     case 'introspection':
       return createIntrospectionSource({ endpoint: config.endpoint, clientId: config.clientId, clientSecret: readSecret(config.clientSecret, 'policy.revocation.introspection.clientSecret', ctx), ...timeoutMs });
