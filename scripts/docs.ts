@@ -69,6 +69,9 @@ export const OUTPUTS: Record<string, OutputSpec> = {
     cwd: 'examples',
   },
   'contract-diff': { argv: ['contract', 'diff', 'test/rotation/fixtures/contract-v1.yaml', 'test/rotation/fixtures/contract-v2.yaml'] },
+  'policy-token': { argv: ['policy', '--env', 'staging', '--contract', 'auth-contract.yaml', '../tokens/local-login.jwt', '--now', '2026-11-28T12:56:00Z'], cwd: 'examples/policy' },
+  'policy-keys': { argv: ['policy', '--env', 'staging', '--contract', 'auth-contract.yaml', '--now', '2026-09-01T00:00:00Z'], cwd: 'examples/policy' },
+  'policy-markdown': { argv: ['policy', '--env', 'staging', '--contract', 'auth-contract.yaml', '../tokens/local-login.jwt', '--now', '2026-11-28T12:40:00Z', '--format', 'markdown'], cwd: 'examples/policy' },
 };
 
 interface Run {

@@ -11,6 +11,7 @@ shopt -s globstar nullglob
 # Add a line when a test needs another one (redis-server, prometheus, chromium).
 DEBIAN_PACKAGES=(
   "nginx nginx"
+  "redis-server redis-server"
 )
 
 installed() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/usr/bin/$1" ]; }

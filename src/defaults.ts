@@ -135,3 +135,29 @@ export const DEFAULT_DRILL_METRICS_INTERVAL_SECONDS = 2;
 export const DEFAULT_DRILL_SKEW_SLACK_SECONDS = 2;
 /** Added to cache TTL + cooldown for the rotation drill's longest wait on one step. */
 export const DRILL_PROPAGATION_MARGIN_SECONDS = 5;
+
+// ---- Revocation (src/revocation/; the middleware's `revocation` option, `policy`, `diagnose`)
+
+/**
+ * Deadline of one revocation lookup (Redis command, RFC 7662 introspection
+ * request). It sits on the request path of every verified token that misses
+ * the cache, so it is shorter than DEFAULT_TIMEOUT_MS; past it the source is
+ * `revocation_unavailable` (fail closed by default).
+ */
+export const DEFAULT_REVOCATION_TIMEOUT_MS = 2000;
+/**
+ * Answers the middleware keeps per verifier (bounded: the oldest goes
+ * first). One entry per distinct jti (or token hash for introspection).
+ */
+export const REVOCATION_CACHE_MAX_ENTRIES = 10_000;
+/**
+ * How long an answer is reused. This is the revocation delay: a token
+ * revoked now is refused by every verifier within this many seconds. 30 s
+ * keeps a Redis set or an introspection endpoint at most one lookup per
+ * token per 30 s per verifier; 0 disables the cache.
+ */
+export const REVOCATION_CACHE_TTL_SECONDS = 30;
+/** A deny-list file larger than this is unreadable (never parsed): about 200,000 UUID jti lines. */
+export const MAX_DENYLIST_BYTES = 8 * 1024 * 1024;
+/** A Redis reply larger than this closes the connection (SISMEMBER answers a few bytes). */
+export const MAX_REDIS_REPLY_BYTES = 64 * 1024;

@@ -70,7 +70,8 @@ export const REASONS = {
   iat_in_future: r('time', 'error', 'signer', 'invalid_token', 401, 'iat is in the future', "Check the signer's clock (NTP), or allow a small clock tolerance."),
   token_too_old: r('time', 'error', 'client', 'invalid_token', 401, 'token older than the maximum age', 'Use a fresher token, or align maxTokenAgeSeconds with the token lifetime.'),
   clock_skew_suspected: r('advice', 'warning', 'verifier', null, 401, 'clock evidence explains a time failure (iat or nbf ahead beyond the tolerance, or a measured offset); never plain expiry', 'Compare clocks (jwt-doctor clock); sync NTP before widening tolerance.'),
-  token_revoked: r('claim', 'error', 'signer', 'invalid_token', 401, 'token revoked', 'Obtain a new token.'),
+  // Ranked last (advice): revocation is looked up only for a token that passes every other check.
+  token_revoked: r('advice', 'error', 'signer', 'invalid_token', 401, 'token revoked (jti on the deny list, or introspection says inactive)', 'Obtain a new token (sign in again); if it should not be revoked, remove its jti from the deny list.'),
   route_drift: r('advice', 'error', 'verifier', null, 401, 'same token accepted on one route, rejected on another', 'Use one auth parsing layer for every route.'),
   header_modified: r('transport', 'error', 'gateway', null, 401, 'a proxy changed the token header on the way to the API', 'Forward the Authorization header unchanged on this route (no rewrite, truncation or move to another header).'),
   transport_error: r('transport', 'error', 'gateway', null, 502, 'the request did not get an HTTP answer', 'Check the URL, that the service listens there, TLS vs plain HTTP, and the timeout.'),
@@ -107,6 +108,14 @@ export const REASONS = {
   verifier_accepts_forged_token: r('advice', 'error', 'verifier', null, 401, 'the verifier accepted a forged or invalid token (critical)', 'Fix the verifier now: never accept alg none, bind algorithms to key types from config, ignore jwk/jku/x5u/kid tricks, check exp and nbf (RFC 8725).'),
   verifier_fetches_token_url: r('advice', 'error', 'verifier', null, 401, 'the verifier fetched a jku/x5u URL named by a token (critical)', 'Never fetch keys from URLs in the token header: keys come only from configured sources (RFC 8725 section 3.10); the fetch is an SSRF.'),
   signer_key_untrusted: r('key', 'warning', 'secrets', null, 401, "signer's key not trusted by this environment", "Make the environment's key source include the signer's key (same secret source, same JWKS)."),
+  // Token lifecycle policy and revocation (issue 12 item 6: jwt-doctor policy, the middleware's revocation option).
+  revocation_unavailable: r('advice', 'error', 'verifier', null, 503, 'the revocation source could not answer (unreachable, timeout, refused credentials)', 'Check the revocation source (Redis, introspection endpoint, deny-list file), network access and credentials; the verifier fails closed until it answers.'),
+  token_lifetime_exceeds_policy: r('time', 'error', 'signer', null, 401, 'token lifetime (exp - iat) longer than the policy allows', "Issue tokens no longer than policy.tokenLifetimeSeconds (the signer's access-token lifetime setting)."),
+  token_refresh_overdue: r('time', 'error', 'client', null, 401, 'token inside the refresh window: the client should already have refreshed it', 'Refresh at exp - refreshWindowSeconds at the latest (schedule from exp, allow for token-endpoint latency).'),
+  clock_tolerance_exceeds_policy: r('advice', 'error', 'verifier', null, 401, "verifier clock tolerance above the policy's maximum", 'Lower clockToleranceSeconds to policy.maxClockToleranceSeconds, and fix clock drift with NTP instead of tolerance.'),
+  key_too_old: r('key', 'error', 'secrets', null, 401, 'a trusted key is older than the policy allows', 'Rotate: publish a new key, switch the signer, then retire this one (jwt-doctor rotation overlap / retire).'),
+  key_rotation_overdue: r('key', 'error', 'secrets', null, 401, 'no key published within the rollover cadence', 'Publish the next key now and switch the signer to it (policy.keyRolloverDays).'),
+  key_age_unknown: r('advice', 'info', 'secrets', null, 401, 'the key set does not say when a key was published', 'Give the key an "iat" in the JWKS, an x5c certificate, or a date in policy.keyPublished.'),
 } as const satisfies Record<string, ReasonEntry>;
 
 export type ReasonCode = keyof typeof REASONS;

@@ -28,6 +28,7 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   drift: { summary: 'two environments side by side, including which keys each trusts', load: () => import('./commands/drift.ts') },
   drill: { summary: 'quarterly auth drills against a target verifier: rotation, clock skew, header stripping, forged-token attacks', load: () => import('./commands/drill.ts') },
   contract: { summary: 'contract tools: diff two contracts into rollout notes', load: () => import('./commands/contract.ts') },
+  policy: { summary: 'an environment against its lifecycle policy: lifetime, refresh window, tolerance, key age, revocation', load: () => import('./commands/policy.ts') },
 };
 
 export const EXAMPLES = `

@@ -190,7 +190,8 @@ function toContractError(file: string, e: ErrorObject, doc: unknown): ContractEr
       expected = e.message ?? e.keyword;
   }
   // Never echo secret material back in an error.
-  const secretish = /secret|value|password|token|\bk\b|\.d$/i.test(path) || (found !== null && typeof found === 'object' && 'secret' in (found as object));
+  // A URL with credentials in it (redis://:password@host) is secret material wherever it appears.
+  const secretish = /secret|value|password|token|\bk\b|\.d$/i.test(path) || (found !== null && typeof found === 'object' && 'secret' in (found as object)) || (typeof found === 'string' && /:\/\/[^/@\s]*@/.test(found));
   return new ContractError(file, path, expected, secretish ? '(a value not shown: it may hold a secret)' : describe(found));
 }
 

@@ -75,6 +75,73 @@ const keySpec = {
   ],
 };
 
+// Durations: a number in the field's unit, or a string carrying its own. The string's form is
+// checked by the section parser (src/contract/policy_section.ts, parseDuration), whose error
+// names the accepted forms; an anyOf here would make the loader say "expected a number".
+const duration = (unit: 'seconds' | 'days', what: string) => ({
+  type: ['number', 'string'],
+  minimum: 0,
+  description: `${what}: a number (${unit}) or a duration string such as "15m", "1h", "90d"`,
+});
+const secretRef = {
+  description: 'a secret read from a variable or a file, never written in the contract',
+  oneOf: [
+    { type: 'object', required: ['env'], properties: { env: { type: 'string', minLength: 1, description: 'environment variable holding it' } }, additionalProperties: false },
+    { type: 'object', required: ['file'], properties: { file: { type: 'string', minLength: 1, description: 'file holding it (relative to the contract)' } }, additionalProperties: false },
+  ],
+};
+const revocationSource = {
+  description: 'where revoked tokens are looked up (token_revoked): a kind alone ("none", or declared without a source), or one source',
+  anyOf: [
+    { enum: ['none', 'introspection', 'denylist', 'redis'] },
+    { type: 'object', required: ['denylist'], additionalProperties: false, properties: { denylist: { type: 'string', minLength: 1, description: 'deny-list file: one jti per line, "sub SUBJECT before DATE" lines, # comments (docs/revocation.md)' } } },
+    {
+      type: 'object',
+      required: ['redis'],
+      additionalProperties: false,
+      properties: {
+        redis: {
+          type: 'object',
+          required: ['url', 'key'],
+          additionalProperties: false,
+          description: 'a Redis set of revoked jti values shared by a fleet of verifiers (SISMEMBER)',
+          properties: { url: { type: 'string', pattern: '^redis://[^/@]+(/\\d+)?$', description: 'redis://HOST:PORT[/DB], no credentials' }, key: { type: 'string', minLength: 1, description: 'the set\'s key' }, password: secretRef, timeoutMs },
+        },
+      },
+    },
+    {
+      type: 'object',
+      required: ['introspection'],
+      additionalProperties: false,
+      properties: {
+        introspection: {
+          type: 'object',
+          required: ['endpoint', 'clientId', 'clientSecret'],
+          additionalProperties: false,
+          description: 'RFC 7662 token introspection: active false means revoked',
+          properties: { endpoint: { type: 'string', pattern: '^https?://', description: 'the introspection endpoint' }, clientId: { type: 'string', minLength: 1, description: 'client id (HTTP Basic, RFC 7662 section 2.1)' }, clientSecret: secretRef, timeoutMs },
+        },
+      },
+    },
+  ],
+};
+const policy = {
+  type: 'object',
+  description: 'token lifecycle policy: lifetime, refresh window, clock tolerance, key age and rollover, revocation (jwt-doctor policy; docs/cli/policy.md)',
+  additionalProperties: false,
+  patternProperties: { '^x-': { description: 'extension field, ignored' } },
+  properties: {
+    tokenLifetimeSeconds: duration('seconds', 'maximum access-token lifetime, exp - iat (token_lifetime_exceeds_policy)'),
+    refreshTokenLifetimeSeconds: duration('seconds', 'refresh-token lifetime'),
+    refreshWindowSeconds: duration('seconds', 'clients refresh at the latest this long before exp (token_refresh_overdue)'),
+    maxClockToleranceSeconds: duration('seconds', 'the most clock tolerance a verifier may allow (clock_tolerance_exceeds_policy)'),
+    keyMaxAgeDays: duration('days', 'no trusted key may be older (key_too_old)'),
+    keyRolloverDays: duration('days', 'a new key is published at least this often (key_rotation_overdue)'),
+    keyPublished: { type: 'object', additionalProperties: { type: ['string', 'number'] }, description: 'kid -> publication date (ISO 8601 with offset, or UNIX seconds): the key age when the key set carries no iat or certificate' },
+    revocation: revocationSource,
+  },
+};
+
 const claimExpectation = {
   anyOf: [
     { type: ['string', 'number', 'boolean'], description: 'exactly this value' },
@@ -108,7 +175,7 @@ export const environmentSchema = {
     // Sections owned by later front ends (validated there).
     api: { type: 'object', description: 'the API behind the gateway: baseUrl, routes, header, scheme, echoPath (probe, diagnose --headers; docs/cli/probe.md)' },
     clients: { type: 'object', description: 'the clients of this environment: audience, tokenSource, refreshLeadSeconds (contract diff)' },
-    policy: { type: 'object', description: 'token lifecycle: tokenLifetimeSeconds, refreshTokenLifetimeSeconds, refreshWindowSeconds, keyMaxAgeDays, revocation (rotation overlap, contract diff)' },
+    policy,
     tokenSource: { type: 'object', description: 'where the verifier reads the token: { header, scheme } or { cookie } (middleware, diagnose --headers)' },
     verifier: { type: 'object', description: 'the running verifier: debugUrl, metricsUrl, cacheTtlSeconds (rotation check, rotation retire, middleware)' },
     issuerBaseUrl: { type: 'string', pattern: '^https?://', description: 'where the issuer answers HTTP, for clock (default: the first http(s) issuer)' },

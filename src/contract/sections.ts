@@ -1,5 +1,8 @@
 import { ContractError, type Contract } from './load.ts';
 import type { Expectations } from '../expectations.ts';
+import { parsePolicySection, type PolicySection } from './policy_section.ts';
+
+export type { PolicySection, RevocationConfig, RevocationKind, SecretRef } from './policy_section.ts';
 
 /**
  * The sections of an environment that the schema only checks to be objects
@@ -21,15 +24,6 @@ export interface VerifierSection {
   debugUrl?: string;
   metricsUrl?: string;
   cacheTtlSeconds?: number;
-}
-
-/** `environments.<env>.policy`: the token lifecycle the signer promises. */
-export interface PolicySection {
-  tokenLifetimeSeconds?: number;
-  refreshTokenLifetimeSeconds?: number;
-  refreshWindowSeconds?: number;
-  keyMaxAgeDays?: number;
-  revocation?: 'none' | 'introspection' | 'denylist';
 }
 
 /** One client of `environments.<env>.clients` (web, mobile, ...). */
@@ -120,34 +114,16 @@ function section(contract: Contract, env: Expectations, name: string): Record<st
   return v as Record<string, unknown>;
 }
 
-const REVOCATION = ['none', 'introspection', 'denylist'];
-const POLICY_FIELDS = ['tokenLifetimeSeconds', 'refreshTokenLifetimeSeconds', 'refreshWindowSeconds', 'keyMaxAgeDays'] as const;
-
 /**
- * Reads and validates `environments.<env>.policy` (rotation and contract
- * diff read this section): unknown fields and wrong types are contract errors.
+ * Reads and validates `environments.<env>.policy` (policy, rotation and
+ * contract diff read this section; src/contract/policy_section.ts parses
+ * it): unknown fields and wrong types are contract errors.
  *
  * @example readPolicySection(contract, contract.environments.prod).tokenLifetimeSeconds
  */
 export function readPolicySection(contract: Contract, env: Expectations): PolicySection {
   const o = section(contract, env, 'policy');
-  if (!o) return {};
-  const fail = (field: string, expected: string, found: string) => new ContractError(fileOf(contract), `environments.${env.name}.policy.${field}`, expected, found);
-  for (const k of Object.keys(o)) {
-    if (!(POLICY_FIELDS as readonly string[]).includes(k) && k !== 'revocation' && !k.startsWith('x-')) throw fail(k, `a known field (${[...POLICY_FIELDS, 'revocation'].join(', ')})`, `unknown field "${k}"`);
-  }
-  const out: PolicySection = {};
-  for (const f of POLICY_FIELDS) {
-    const v = o[f];
-    if (v === undefined) continue;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw fail(f, 'a number >= 0 (seconds)', JSON.stringify(v));
-    out[f] = v;
-  }
-  if (o.revocation !== undefined) {
-    if (typeof o.revocation !== 'string' || !REVOCATION.includes(o.revocation)) throw fail('revocation', `one of ${REVOCATION.map((x) => JSON.stringify(x)).join(', ')}`, JSON.stringify(o.revocation));
-    out.revocation = o.revocation as PolicySection['revocation'] & string;
-  }
-  return out;
+  return o ? parsePolicySection(o, fileOf(contract), env.name ?? 'default') : {};
 }
 
 /**

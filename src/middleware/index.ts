@@ -23,3 +23,6 @@ export { DEFAULT_DEBUG_PATH, KEYS_SNAPSHOT_SCHEMA, type VerifierKeysSnapshot } f
 // Types of VerifierOptions' and Verifier's members.
 export type { JwksCacheSettings } from './jwks_cache.ts';
 export type { TokenSourceConfig, VerifierSection } from '../contract/sections.ts';
+// Revocation (the `revocation` option): one interface, three sources, the bounded cache, the contract builder.
+export type { RevocationOptions } from './check_revocation.ts';
+export { createDenylistSource, createRedisSetSource, createIntrospectionSource, cacheRevocation, createRevocationSource, type RevocationSource, type RevocationInput, type RevocationAnswer, type RevocationFailure, type RevokedBy, type RedisSetOptions, type IntrospectionOptions, type RevocationCacheOptions, type RevocationContext } from '../revocation/index.ts';

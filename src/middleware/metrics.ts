@@ -9,6 +9,7 @@ export const METRIC_NAMES = {
   jwksRefresh: 'jwt_jwks_refresh_total',
   jwksCacheAge: 'jwt_jwks_cache_age_seconds',
   issued: 'jwt_tokens_issued_total',
+  revocation: 'jwt_revocation_lookups_total',
 } as const;
 
 /** The single value every kid outside the trusted set collapses to (bounded cardinality). */
@@ -22,6 +23,8 @@ export interface MiddlewareMetrics {
   failures: Counter<'reason' | 'env' | 'kid' | 'route'>;
   tokenAge: Histogram<'reason' | 'env'>;
   jwksRefresh: Counter<'result'>;
+  /** Revocation lookups of verified tokens: not_revoked, revoked, unavailable (rejected: fail closed), fail_open (accepted anyway). */
+  revocation: Counter<'env' | 'result'>;
   jwksCacheAge: Gauge<string>;
   /** Registers a source of cache age (seconds) read at scrape time; returns the unregister function. */
   addCacheAgeSource(read: () => number | undefined): () => void;
@@ -59,6 +62,7 @@ export function createMiddlewareMetrics(registryOption?: Registry): MiddlewareMe
     failures: reuse(registry, METRIC_NAMES.failures, () => new Counter({ name: METRIC_NAMES.failures, help: 'Rejected requests, by jwt-doctor reason code, environment, trusted key id ("unknown" otherwise) and route template.', labelNames: ['reason', 'env', 'kid', 'route'] as const, registers })),
     tokenAge: reuse(registry, METRIC_NAMES.tokenAge, () => new Histogram({ name: METRIC_NAMES.tokenAge, help: 'now - iat of rejected tokens (seconds), to tell real expiry from clock issues.', labelNames: ['reason', 'env'] as const, buckets: TOKEN_AGE_BUCKETS, registers })),
     jwksRefresh: reuse(registry, METRIC_NAMES.jwksRefresh, () => new Counter({ name: METRIC_NAMES.jwksRefresh, help: 'JWKS fetches by result (success, error).', labelNames: ['result'] as const, registers })),
+    revocation: reuse(registry, METRIC_NAMES.revocation, () => new Counter({ name: METRIC_NAMES.revocation, help: 'Revocation lookups of verified tokens by result (not_revoked, revoked, unavailable, fail_open); cache hits included.', labelNames: ['env', 'result'] as const, registers })),
     jwksCacheAge: reuse(registry, METRIC_NAMES.jwksCacheAge, () =>
       new Gauge({
         name: METRIC_NAMES.jwksCacheAge,

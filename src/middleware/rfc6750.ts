@@ -22,6 +22,8 @@ export interface BearerChallenge {
 export function challengeFor(code: ReasonCode, scope?: string[]): BearerChallenge {
   const entry = REASONS[code];
   if (code === 'header_missing') return { status: 401, description: code };
+  // A verifier-side outage (revocation_unavailable, 503) says nothing about the token: no invalid_token.
+  if (entry.status >= 500) return { status: entry.status, description: code };
   const c: BearerChallenge = { status: entry.status, error: entry.rfc6750 ?? 'invalid_token', description: code };
   if (scope && scope.length > 0) c.scope = scope;
   return c;
@@ -42,7 +44,7 @@ function quote(value: string): string {
  */
 export function formatWwwAuthenticate(realm: string, challenge: BearerChallenge): string {
   let v = `Bearer realm=${quote(realm)}`;
-  if (challenge.error === undefined) return v;
+  if (challenge.error === undefined) return challenge.status >= 500 ? `${v}, error_description=${quote(challenge.description)}` : v;
   v += `, error=${quote(challenge.error)}, error_description=${quote(challenge.description)}`;
   // RFC 6750 section 3: scope is a space-delimited list of scope tokens.
   if (challenge.scope) v += `, scope=${quote(challenge.scope.join(' '))}`;

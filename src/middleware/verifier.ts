@@ -14,6 +14,8 @@ import { createJsonLineLogger, logApplicationError, type LoggerLike } from './lo
 import { DEFAULT_DEBUG_PATH, type VerifierKeysSnapshot } from './debug_endpoint.ts';
 import { VerifierKeySet } from './verifier_key_set.ts';
 import { buildRejection, type RejectionContext } from './build_rejection.ts';
+import type { RevocationSource } from '../revocation/revocation_source.ts';
+import { checkRevocation, resolveRevocation, type RevocationCheck, type RevocationOptions } from './check_revocation.ts';
 
 /** How many retired kids keep their own failure label (bounded cardinality). */
 export { FORMER_KIDS_MAX } from '../defaults.ts';
@@ -58,6 +60,13 @@ export interface VerifierOptions {
    * Accepted tokens never pay for it.
    */
   forensics?: boolean;
+  /**
+   * Revocation lookup for every verified token (docs/middleware.md
+   * "Revocation"): a source from `jwt-doctor/advanced` (deny-list file,
+   * Redis set, RFC 7662 introspection), cached (bounded, TTL) and failing
+   * closed by default (503 `revocation_unavailable`).
+   */
+  revocation?: RevocationSource | RevocationOptions;
 }
 
 /** What a request with a verified token carries (`req.auth`). */
@@ -188,6 +197,7 @@ interface VerifierCore {
   keySet: VerifierKeySet;
   metrics: MiddlewareMetrics | undefined;
   rejection: RejectionContext;
+  revocation: RevocationCheck | undefined;
 }
 
 /**
@@ -227,7 +237,8 @@ export function createVerifier(expectations: Expectations, options: VerifierOpti
   });
   const unregisterAge = metrics?.addCacheAgeSource(() => keySet.maxAgeSeconds(clock()));
   const rejection: RejectionContext = { env, realm, keySet, metrics, loggerFor, logLevel: options.logLevel ?? 'warn' };
-  const core: VerifierCore = { env, clock, offload: options.offloadSignatures ?? availableParallelism() > 1, tokenSource, keySet, metrics, rejection };
+  const revocation = resolveRevocation(options.revocation, clock);
+  const core: VerifierCore = { env, clock, offload: options.offloadSignatures ?? availableParallelism() > 1, tokenSource, keySet, metrics, rejection, revocation };
   const verifier: Verifier = {
     env,
     realm,
@@ -252,7 +263,8 @@ export function createVerifier(expectations: Expectations, options: VerifierOpti
       unregisterAge?.();
     },
   };
-  if (!core.offload) syncPaths.set(verifier, (req) => verifyNow(core, req));
+  // A revocation lookup is I/O: with a source, every request takes the asynchronous path.
+  if (!core.offload && !core.revocation) syncPaths.set(verifier, (req) => verifyNow(core, req));
   return verifier;
 }
 
@@ -333,7 +345,9 @@ async function verifyRequest(core: VerifierCore, req: VerifyRequest & { credenti
     }
   }
   if (reason !== undefined) return buildRejection(core.rejection, reason, req, d);
-  return accept(core, req, d);
+  // Only a token that passed every check is looked up (never a forged one sent to introspection).
+  const revoked = core.revocation ? await checkRevocation(core.revocation, core.rejection, req, token, d) : undefined;
+  return revoked ?? accept(core, req, d);
 }
 
 /** A verified token: the route's scopes (403 insufficient_scope), the verified metric, `req.auth`. */

@@ -19,6 +19,10 @@ export interface FetchOptions {
   maxBytes?: number;
   headers?: Record<string, string>;
   redirects?: RedirectPolicy;
+  /** POST for form requests (RFC 7662 introspection); default GET. */
+  method?: 'GET' | 'POST';
+  /** Request body (with method POST). */
+  body?: string;
 }
 
 export interface FetchTextSuccess {
@@ -103,7 +107,8 @@ export async function fetchText(url: string, options: FetchOptions & { accept?: 
   try {
     for (let hops = 0; ; hops++) {
       // HTTP_PROXY / HTTPS_PROXY / NO_PROXY (src/net/dispatcher.ts).
-      const res = await fetch(target, { signal: controller.signal, headers: { accept: options.accept ?? '*/*', ...options.headers }, redirect: 'manual', ...(await dispatcherOption()) });
+      const request = options.body !== undefined ? { method: options.method ?? 'POST', body: options.body } : options.method !== undefined ? { method: options.method } : {};
+      const res = await fetch(target, { signal: controller.signal, headers: { accept: options.accept ?? '*/*', ...options.headers }, redirect: 'manual', ...request, ...(await dispatcherOption()) });
       if (res.status >= 300 && res.status < 400 && res.status !== 304) {
         await res.body?.cancel().catch(() => undefined);
         const next = nextHop(target, res.headers.get('location'), options.redirects ?? 'none', hops);

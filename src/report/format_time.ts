@@ -53,3 +53,25 @@ export function parseInstant(text: string): number | undefined {
   const offset = (m[9] === '-' ? -1 : 1) * (offH * 60 + offM) * 60;
   return utc / 1000 + fraction - offset;
 }
+
+const DURATION = /^(\d+(?:\.\d+)?)\s*(s|m|h|d|w)$/;
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
+
+/**
+ * A duration of the contract or the command line, the inverse of
+ * formatDuration: a number (in `unitSeconds`: 1 for seconds fields, 86400
+ * for days fields) or a string of one number and one unit (`90s`, `15m`,
+ * `1h`, `90d`, `2w`). Negative, non-finite, unitless strings and compound
+ * forms (`1h30m`) are refused: undefined.
+ *
+ * @example parseDuration('15m') // 900
+ * @example parseDuration(90, 86400) // 7776000
+ */
+export function parseDuration(value: unknown, unitSeconds = 1): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value * unitSeconds : undefined;
+  if (typeof value !== 'string') return undefined;
+  const m = DURATION.exec(value.trim());
+  if (!m) return undefined;
+  const n = Number(m[1]) * DURATION_UNITS[m[2]!]!;
+  return Number.isFinite(n) ? n : undefined;
+}

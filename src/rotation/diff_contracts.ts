@@ -194,6 +194,7 @@ const SIGNER_SIDE: readonly Team[] = ['platform', 'frontend'];
 const REVOCATION_ACTION: Record<string, string> = {
   introspection: 'Platform: give every verifier network access and credentials for the introspection endpoint (RFC 7662), with a timeout.',
   denylist: 'Platform: distribute the jti deny list to every verifier.',
+  redis: 'Platform: give every verifier network access and credentials for the shared Redis deny-list set, with a timeout.',
 };
 
 /** The change rules, in report order. */

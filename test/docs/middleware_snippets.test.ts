@@ -166,6 +166,21 @@ const CLAIMS: Record<string, (s: Snippet) => Promise<void>> = {
       assert.equal(rec.reqId, body.request_id);
       assert.equal(rec.requestId, body.request_id);
     }),
+  revocation: async (s) => {
+    writeFileSync(join(dir, 'revoked.txt'), '# revoked sessions\njti-stolen\n');
+    await withServer(s, async (base) => {
+      const ok = await fetch(`${base}/v1/orders/7`, { headers: bearer(token({ jti: 'jti-fine' })) });
+      assert.deepEqual([ok.status, await ok.text()], [200, 'user-1']);
+      const revoked = await fetch(`${base}/v1/orders/7`, { headers: bearer(token({ jti: 'jti-stolen' })) });
+      assert.equal(revoked.status, 401);
+      assert.match(revoked.headers.get('www-authenticate')!, /error="invalid_token", error_description="token_revoked"/);
+      // The deny list gone: fail closed for a jti the cache has not seen.
+      rmSync(join(dir, 'revoked.txt'));
+      const down = await fetch(`${base}/v1/orders/7`, { headers: bearer(token({ jti: 'jti-new' })) });
+      assert.equal(down.status, 503);
+      assert.equal(((await down.json()) as { error_description: string }).error_description, 'revocation_unavailable');
+    });
+  },
   verify: async (s) => {
     assert.equal((await runToEnd(s, { TOKEN: token() })).trim(), 'ok user-1');
     assert.equal((await runToEnd(s, { TOKEN: expired() })).trim(), '401 token_expired');

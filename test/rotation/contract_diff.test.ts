@@ -44,8 +44,8 @@ test('contract diff: clients and refresh window, invalid policy is a contract er
   assert.equal(win.impact, 'breaking');
   assert.deepEqual(win.clients, ['web']);
   assert.equal(d.changes.find((c) => c.field === 'tokenSource')!.impact, 'breaking');
-  const bad = loadContract({ version: 1, environments: { prod: { issuer: 'https://a', policy: { tokenLifetimeSeconds: 'one hour' } } } });
-  assert.throws(() => diffContracts(bad, bad), (e: unknown) => e instanceof ContractError && e.path === 'environments.prod.policy.tokenLifetimeSeconds');
+  const bad = () => loadContract({ version: 1, environments: { prod: { issuer: 'https://a', policy: { tokenLifetimeSeconds: 'one hour' } } } });
+  assert.throws(() => diffContracts(bad(), bad()), (e: unknown) => e instanceof ContractError && e.path === 'environments.prod.policy.tokenLifetimeSeconds');
 });
 
 test('CLI: contract diff markdown, json and exit codes', async () => {

@@ -10,6 +10,7 @@ import { DEFAULT_MAX_TOKEN_BYTES } from '../../src/token/decode.ts';
 import { MAX_JSON_DEPTH } from '../../src/token/strict_json.ts';
 import { MAX_CANDIDATE_KEYS, MAX_PROVENANCE_VERIFICATIONS } from '../../src/checks/signature.ts';
 import { DEFAULT_MAX_BODY_BYTES } from '../../src/net/fetch_text.ts';
+import { DEFAULT_REVOCATION_TIMEOUT_MS, MAX_DENYLIST_BYTES, MAX_REDIS_REPLY_BYTES, REVOCATION_CACHE_MAX_ENTRIES } from '../../src/defaults.ts';
 
 const doc = readFileSync(new URL('../../docs/limits.md', import.meta.url), 'utf8');
 
@@ -28,6 +29,10 @@ test('docs/limits.md states the values the code enforces', () => {
     ['JWKS / discovery body bytes', DEFAULT_MAX_BODY_BYTES],
     ['Candidate keys per token', MAX_CANDIDATE_KEYS],
     ['Provenance verifications per token', MAX_PROVENANCE_VERIFICATIONS],
+    ['Revocation lookup deadline', DEFAULT_REVOCATION_TIMEOUT_MS],
+    ['Revocation answers cached', REVOCATION_CACHE_MAX_ENTRIES],
+    ['Deny-list file bytes', MAX_DENYLIST_BYTES],
+    ['Redis reply bytes', MAX_REDIS_REPLY_BYTES],
   ];
   for (const [name, value] of rows) {
     assert.equal(Number(/^\d+/.exec(valueOf(name))?.[0]), value, name);

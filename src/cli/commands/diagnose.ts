@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { createDiagnoser } from '../../diagnose/create_diagnoser.ts';
-import { addExpectationOptions, addOutputOptions, EXIT, readTokenInput, requireInlineKeys, resolveExpectations, UsageError, type ExpectationFlags } from '../common.ts';
+import { addExpectationOptions, addOutputOptions, EXIT, readTokenInput, requireInlineKeys, resolveExpectations, UsageError, type ExpectationFlags, type ResolvedExpectations } from '../common.ts';
+import type { Diagnosis } from '../../diagnose.ts';
 import type { Done, Output } from '../command.ts';
 import { tokenArgument, tokenFileOption } from '../flags.ts';
 import { renderDiagnosis } from '../output.ts';
@@ -26,6 +27,8 @@ export interface DiagnoseOptions extends ExpectationFlags {
   headers?: string;
   format?: string;
   sanitize?: boolean;
+  /** commander's --no-revocation: false skips the environment's revocation source. */
+  revocation?: boolean;
 }
 
 /**
@@ -44,7 +47,8 @@ export async function diagnoseCommand(token: string | undefined, options: Diagno
   await requireInlineKeys(r);
   const diagnoser = await createDiagnoser(r.expectations, { ...(r.contract ? { contract: r.contract } : {}), timeoutMs: r.timeoutMs });
   const d0 = diagnoser.diagnose(raw, r.now !== undefined ? { now: r.now } : {});
-  const d = dump && hygiene ? dump.mergeHeaderFindings(d0, hygiene) : d0;
+  const d1 = dump && hygiene ? dump.mergeHeaderFindings(d0, hygiene) : d0;
+  const d = options.revocation === false ? d1 : await checkRevoked(d1, raw, r);
   out.write(renderDiagnosis(d, options.format ?? 'text', Boolean(options.sanitize)));
   return d.result === 'valid' ? EXIT.ok : EXIT.fail;
 }
@@ -55,10 +59,26 @@ export function register(program: Command, done: Done): void {
     .description('check a token against an environment: claim delta, reason codes, fix directions')
     .addArgument(tokenArgument('the token, a pasted "Authorization: Bearer ..." line, a file holding it, or - for stdin'))
     .addOption(tokenFileOption())
-    .option('--headers <file>', 'request dump or header list (curl -v, curl command, devtools, HAR; - for stdin): the token comes from it and its header hygiene is checked');
+    .option('--headers <file>', 'request dump or header list (curl -v, curl command, devtools, HAR; - for stdin): the token comes from it and its header hygiene is checked')
+    .option('--no-revocation', "skip the environment's revocation source (policy.revocation): no token_revoked lookup");
   addExpectationOptions(cmd);
   addOutputOptions(cmd);
   cmd.addHelpText('after', HELP).action(async (token: string | undefined, flags: DiagnoseOptions) => done(await diagnoseCommand(token, flags)));
+}
+
+/** The environment's revocation source (policy.revocation), when it names one: token_revoked / revocation_unavailable. */
+async function checkRevoked(d: Diagnosis, raw: string, r: ResolvedExpectations): Promise<Diagnosis> {
+  if (d.result !== 'valid' || !r.contract) return d;
+  const { readPolicySection } = await import('../../contract/sections.ts');
+  const config = readPolicySection(r.contract, r.expectations).revocationSource;
+  if (!config) return d;
+  const [{ createRevocationSource }, { addRevocationFinding }] = await Promise.all([import('../../revocation/from_config.ts'), import('../../revocation/add_revocation_finding.ts')]);
+  const source = createRevocationSource(config, { baseDir: r.contract.baseDir, timeoutMs: r.timeoutMs });
+  try {
+    return await addRevocationFinding(d, raw, source);
+  } finally {
+    await source.close?.();
+  }
 }
 
 /** --headers FILE (or - for stdin): the request dump's text. */
