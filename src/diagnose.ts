@@ -11,10 +11,11 @@ import { makeFinding, rankResult, type Finding, type ReasonCode } from './reason
 import type { Expectations, Owners } from './expectations.ts';
 import { normalizeTokenInput, type NormalizedInput } from './token/normalize.ts';
 import { decodeToken, HeaderCache, reusableDecodeResult, type DecodedToken, type DecodeOptions, type DecodeResult, type JsonObject } from './token/decode.ts';
-import { isAlgNone } from './keys/algorithms.ts';
+import { getAlgorithm, isAlgNone } from './keys/algorithms.ts';
 import type { KeyRecord } from './keys/import.ts';
 import type { SourceReport } from './keys/source_report.ts';
-import { findProvenance, MAX_PROVENANCE_VERIFICATIONS, signatureReport, verifyWithKeyAsync, type SignatureReport } from './checks/signature.ts';
+import { MAX_PROVENANCE_VERIFICATIONS, signatureReport, verifyWithKeyAsync, type SignatureReport } from './checks/signature.ts';
+import { applyProbes } from './forensics/apply_probes.ts';
 import { checkAudience, checkExpectedClaims, checkIssuer, checkRequiredClaims, checkTyp, type ClaimContext } from './checks/claims.ts';
 import { checkTimesInto, isoSecond, type ClockReport } from './checks/time.ts';
 import { HeaderPlans, planContext, type HeaderPlan } from './diagnose/plan_header.ts';
@@ -47,6 +48,8 @@ export interface PreparedKeys {
   sources?: SourceReport[];
   /** Keys of the contract's other environments, for key provenance. */
   otherKeys?: KeyRecord[];
+  /** Keys a source published for another use (`use: "enc"`): never verify; a token naming one hears why (key_use_excluded). */
+  excludedKeys?: KeyRecord[];
   /** Other environments' issuer/audience, for "minted by env X" hints. */
   otherEnvironments?: ClaimContext['otherEnvironments'];
 }
@@ -95,6 +98,7 @@ interface Core {
   readonly prepared: PreparedKeys;
   readonly keys: readonly KeyRecord[];
   readonly otherKeys: readonly KeyRecord[];
+  readonly excludedKeys: readonly KeyRecord[];
   readonly provenance: boolean;
   readonly claimCtx: ClaimContext;
   readonly expected: Diagnosis['expected'];
@@ -129,7 +133,7 @@ export function buildDiagnoser(expectations: Expectations, prepared: PreparedKey
 }
 
 function resolveCore(expectations: Expectations, prepared: PreparedKeys, options: DiagnoserOptions): Core {
-  const context = planContext(expectations, prepared.keys, prepared.findings ?? []);
+  const context = planContext(expectations, prepared.keys, prepared.findings ?? [], prepared.excludedKeys ?? []);
   const headerCache = new HeaderCache();
   const maxBytes = expectations.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES;
   return {
@@ -137,6 +141,7 @@ function resolveCore(expectations: Expectations, prepared: PreparedKeys, options
     prepared,
     keys: prepared.keys,
     otherKeys: prepared.otherKeys ?? [],
+    excludedKeys: prepared.excludedKeys ?? [],
     provenance: options.provenance ?? true,
     claimCtx: prepared.otherEnvironments ? { otherEnvironments: prepared.otherEnvironments } : {},
     expected: expectedOf(expectations, context.allowedList),
@@ -286,11 +291,14 @@ function signatureOutcome(core: Core, p: Pending, verified: number): SignatureRe
     } else {
       const weak = plan.weak[verified];
       if (weak) findings.push(weak);
+      const reading = plan.readingWarnings[verified];
+      if (reading) findings.push(reading);
       append(findings, plan.sourceFindingsVerified);
     }
   }
   if (core.provenance && signature.status !== 'pass' && !isAlgNone(header.alg)) {
-    findings.push(...findProvenance(token, header, core.keys, core.otherKeys, { remaining: MAX_PROVENANCE_VERIFICATIONS }));
+    // Issue 11 forensics (secret readings, key use, other environments): the one call site runForensics takes over.
+    applyProbes(findings, { token, header, alg: getAlgorithm(header.alg), trusted: core.keys, others: core.otherKeys, excluded: core.excludedKeys, budget: { remaining: MAX_PROVENANCE_VERIFICATIONS } });
   }
   return signature;
 }
