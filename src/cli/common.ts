@@ -164,7 +164,8 @@ export async function requireInlineKeys(r: ResolvedExpectations): Promise<void> 
     // The same folder the diagnoser resolves relative paths against (the contract's, with --env).
     const loaded = await resolveKeySpec(spec, { timeoutMs: r.timeoutMs, ...(r.contract ? { baseDir: r.contract.baseDir } : {}) });
     const failed = loaded.sources.find((s) => !s.ok);
-    if (!failed && loaded.keys.length > 0) continue;
+    // A set of only `use: "enc"` keys is diagnosed: the token hears which key is excluded and why (key_use_excluded).
+    if (!failed && (loaded.keys.length > 0 || (loaded.excluded?.length ?? 0) > 0)) continue;
     const why = failed?.error ?? 'no usable key in it';
     const fix = 'secret' in spec ? secretFix(why) : 'give a readable JWK, JWK Set, PEM (SPKI, PKCS#1) or certificate file';
     throw new UsageError(`${flag}: ${why}: ${fix}`);
