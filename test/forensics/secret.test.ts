@@ -143,7 +143,8 @@ test('secret_double_encoded: a Kubernetes data: value made from text that alread
 });
 
 test('secret_double_encoded read as utf8: the text decoded twice verifies; decoded once does not', async () => {
-  const key = randomBytes(32);
+  // 0xff bytes make "_" in base64url: the inner layer is base64url only, never also plain base64.
+  const key = Buffer.concat([Buffer.from([0xff, 0xff, 0xff]), randomBytes(29)]);
   const twice = Buffer.from(key.toString('base64url')).toString('base64');
   const token = hmacToken(key);
   const { d, r } = await diagnoseJson([token, '--secret', 'env:JWT_SECRET_TEXT'], { JWT_SECRET_TEXT: twice });
