@@ -54,10 +54,15 @@ export function applyProbes(findings: Finding[], input: ForensicsInput, probes: 
   return causes;
 }
 
-/** The cause for a finding: one that verifies first, then probe order. */
+/**
+ * The cause for a finding: one that verifies first, then probe order. A
+ * bad signature is explained only by a reading or key that verifies it; a
+ * key finding also by an exclusion that does not (the key exists, and is
+ * not the signer's).
+ */
 function bestCause(causes: readonly ForensicCause[], code: ReasonCode): ForensicCause | undefined {
   const fits = causes.filter((c) => (TARGETS[c.cause] ?? DEFAULT_TARGETS).includes(code));
-  return fits.find((c) => c.verifies) ?? fits[0];
+  return fits.find((c) => c.verifies) ?? (code === 'signature_invalid' ? undefined : fits[0]);
 }
 
 /**

@@ -137,3 +137,16 @@ test('probeKeyUse spends one verification per excluded key, and says when the bu
   assert.deepEqual(causes.map((c) => [c.evidence.member, c.verifies, c.evidence.checked]), [['key_ops', true, true], ['use', false, false]]);
   assert.equal(input.budget.remaining, 0);
 });
+
+test('a bad signature is never explained by an excluded key that does not verify it', async () => {
+  const trusted = record(otherJwk, { kid: 'r1' });
+  const enc = record(otherJwk, { kid: 'r1', use: 'enc' });
+  const d = buildDiagnoser({ algorithms: ['RS256'] }, { keys: [trusted], excludedKeys: [enc] }).diagnose(await rs256(), { now: NOW });
+  assert.equal(d.result, 'signature_invalid');
+  assert.equal(d.findings.find((f) => f.code === 'signature_invalid')!.detail!.cause, undefined);
+  // The signer's own key, published for encryption next to a trusted key that does not verify: that explains it.
+  const signers = buildDiagnoser({ algorithms: ['RS256'] }, { keys: [trusted], excludedKeys: [record(publicJwk, { kid: 'r1', use: 'enc' })] }).diagnose(await rs256(), { now: NOW });
+  const f = signers.findings.find((x) => x.code === 'signature_invalid')!;
+  assert.equal(f.detail!.cause, 'key_use_excluded');
+  assert.equal(f.owner, 'signer');
+});
