@@ -14,10 +14,10 @@ import { decodeToken, HeaderCache, reusableDecodeResult, type DecodedToken, type
 import { isAlgNone } from './keys/algorithms.ts';
 import type { KeyRecord } from './keys/import.ts';
 import type { SourceReport } from './keys/source_report.ts';
-import { findProvenance, MAX_PROVENANCE_VERIFICATIONS, signatureReport, verifyWithKeyAsync, type SignatureReport } from './checks/signature.ts';
+import { signatureReport, verifyWithKeyAsync, type SignatureReport } from './checks/signature.ts';
 import { checkAudience, checkExpectedClaims, checkIssuer, checkRequiredClaims, checkTyp, type ClaimContext } from './checks/claims.ts';
 import { checkTimesInto, isoSecond, type ClockReport } from './checks/time.ts';
-import { explainMalformedToken, explainSignatureFailure } from './forensics/index.ts';
+import { explainFailedSignature, explainMalformedToken } from './forensics/index.ts';
 import { HeaderPlans, planContext, type HeaderPlan } from './diagnose/plan_header.ts';
 import { DEFAULT_CLOCK_TOLERANCE_SECONDS, DEFAULT_MAX_TOKEN_BYTES } from './defaults.ts';
 
@@ -48,6 +48,8 @@ export interface PreparedKeys {
   sources?: SourceReport[];
   /** Keys of the contract's other environments, for key provenance. */
   otherKeys?: KeyRecord[];
+  /** Keys a source published for another use (`use: "enc"`): never verify; a token naming one hears why (key_use_excluded). */
+  excludedKeys?: KeyRecord[];
   /** Other environments' issuer/audience, for "minted by env X" hints. */
   otherEnvironments?: ClaimContext['otherEnvironments'];
 }
@@ -105,6 +107,7 @@ interface Core {
   readonly prepared: PreparedKeys;
   readonly keys: readonly KeyRecord[];
   readonly otherKeys: readonly KeyRecord[];
+  readonly excludedKeys: readonly KeyRecord[];
   readonly provenance: boolean;
   readonly forensics: boolean;
   readonly claimCtx: ClaimContext;
@@ -140,7 +143,7 @@ export function buildDiagnoser(expectations: Expectations, prepared: PreparedKey
 }
 
 function resolveCore(expectations: Expectations, prepared: PreparedKeys, options: DiagnoserOptions): Core {
-  const context = planContext(expectations, prepared.keys, prepared.findings ?? []);
+  const context = planContext(expectations, prepared.keys, prepared.findings ?? [], prepared.excludedKeys ?? []);
   const headerCache = new HeaderCache();
   const maxBytes = expectations.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES;
   return {
@@ -148,6 +151,7 @@ function resolveCore(expectations: Expectations, prepared: PreparedKeys, options
     prepared,
     keys: prepared.keys,
     otherKeys: prepared.otherKeys ?? [],
+    excludedKeys: prepared.excludedKeys ?? [],
     provenance: options.provenance ?? true,
     forensics: options.forensics ?? true,
     claimCtx: prepared.otherEnvironments ? { otherEnvironments: prepared.otherEnvironments } : {},
@@ -299,13 +303,14 @@ function signatureOutcome(core: Core, p: Pending, verified: number): SignatureRe
     } else {
       const weak = plan.weak[verified];
       if (weak) findings.push(weak);
+      const reading = plan.readingWarnings[verified];
+      if (reading) findings.push(reading);
       append(findings, plan.sourceFindingsVerified);
     }
   }
-  if (core.provenance && signature.status !== 'pass' && !isAlgNone(header.alg)) {
-    findings.push(...findProvenance(token, header, core.keys, core.otherKeys, { remaining: MAX_PROVENANCE_VERIFICATIONS }));
+  if ((core.provenance || core.forensics) && signature.status !== 'pass' && !isAlgNone(header.alg)) {
+    explainFailedSignature(findings, { token, header, trusted: core.keys, others: core.otherKeys, excluded: core.excludedKeys }, { format: core.forensics, secretAndKey: core.provenance });
   }
-  if (core.forensics && signature.status !== 'pass' && !isAlgNone(header.alg)) explainSignatureFailure(findings, token, core.keys, core.otherKeys);
   return signature;
 }
 

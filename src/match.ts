@@ -22,7 +22,7 @@ export async function createContractDiagnosers(contract: Contract, options: Load
   for (const name of names) {
     const own = loaded.get(name)!;
     const otherKeys = names.filter((n) => n !== name).flatMap((n) => loaded.get(n)!.keys);
-    out.set(name, buildDiagnoser(contract.environments[name]!, { keys: own.keys, findings: own.findings, sources: own.sources, otherKeys, otherEnvironments: otherEnvironmentsOf(contract, name) }));
+    out.set(name, buildDiagnoser(contract.environments[name]!, { keys: own.keys, findings: own.findings, sources: own.sources, ...(own.excluded ? { excludedKeys: own.excluded } : {}), otherKeys, otherEnvironments: otherEnvironmentsOf(contract, name) }));
   }
   return out;
 }

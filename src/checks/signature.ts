@@ -1,8 +1,8 @@
 import { createHmac, timingSafeEqual, verify as cryptoVerify } from 'node:crypto';
 import { makeFinding, type Finding } from '../reasons.ts';
-import { getAlgorithm, isAlgNone, type AlgorithmEntry } from '../keys/algorithms.ts';
-import { alternateSecretReadings, describeKey, type KeyRecord } from '../keys/import.ts';
-import type { DecodedToken, JsonObject } from '../token/decode.ts';
+import { algorithmsForKey, getAlgorithm, isAlgNone, type AlgorithmEntry } from '../keys/algorithms.ts';
+import type { KeyRecord } from '../keys/import.ts';
+import type { JsonObject } from '../token/decode.ts';
 import { scratchView } from '../token/base64url.ts';
 import { MAX_CANDIDATE_KEYS, MAX_PROVENANCE_VERIFICATIONS } from '../defaults.ts';
 
@@ -167,10 +167,12 @@ export { MAX_CANDIDATE_KEYS };
  * Picks the trusted keys that may verify this token. A kid selects among
  * keys that have kids, with no fall-back to other kid-bearing keys;
  * kid-less keys (a PEM, a bare secret) serve any token whose alg fits.
- * At most MAX_CANDIDATE_KEYS: more is key_not_found.
+ * At most MAX_CANDIDATE_KEYS: more is key_not_found. `excluded` are keys
+ * a source published for another use (`use: "enc"`): they never verify,
+ * and a token that names one hears why (reason `key_use_excluded`).
  */
-export function selectKeys(header: JsonObject, alg: AlgorithmEntry, keys: readonly KeyRecord[]): KeySelection {
-  const sel = selectAllKeys(header, alg, keys);
+export function selectKeys(header: JsonObject, alg: AlgorithmEntry, keys: readonly KeyRecord[], excluded: readonly KeyRecord[] = []): KeySelection {
+  const sel = selectAllKeys(header, alg, keys, excluded);
   if (sel.keys.length <= MAX_CANDIDATE_KEYS) return sel;
   const kid = typeof header.kid === 'string' ? header.kid : undefined;
   return {
@@ -186,53 +188,122 @@ export function selectKeys(header: JsonObject, alg: AlgorithmEntry, keys: readon
   };
 }
 
-function selectAllKeys(header: JsonObject, alg: AlgorithmEntry, keys: readonly KeyRecord[]): KeySelection {
+function selectAllKeys(header: JsonObject, alg: AlgorithmEntry, keys: readonly KeyRecord[], excluded: readonly KeyRecord[]): KeySelection {
   const kid = typeof header.kid === 'string' ? header.kid : undefined;
   const name = alg.name;
   if (kid !== undefined) {
     const byKid = keys.filter((k) => k.kid === kid);
     const usable = byKid.filter((k) => fitsAlg(k, name));
     if (usable.length > 0) return { keys: usable, findings: [] };
-    if (byKid.length > 0) {
-      // The kid names a key of another type: algorithm confusion (HS256 against an RSA key).
-      return {
-        keys: [],
-        findings: [
-          makeFinding('alg_not_allowed', {
-            claim: 'header.alg',
-            expected: [...new Set(byKid.flatMap((k) => k.algorithms))],
-            actual: alg.name,
-            detail: { kid, keyType: byKid[0]!.kty, reason: 'alg_key_type_mismatch' },
-          }),
-        ],
-      };
-    }
+    const barred = excludedFor(alg, byKid);
+    if (barred.length > 0) return { keys: [], findings: [keyUseExcluded(kid, alg, barred, keys)] };
+    // The kid names a key of another type: algorithm confusion (HS256 against an RSA key).
+    if (byKid.length > 0) return { keys: [], findings: [keyTypeMismatch(alg, byKid, kid)] };
     const kidless = keys.filter((k) => k.kid === undefined && fitsAlg(k, name));
     if (kidless.length > 0) return { keys: kidless, findings: [] };
+    const barredElsewhere = excludedFor(alg, excluded.filter((k) => k.kid === kid));
+    if (barredElsewhere.length > 0) return { keys: [], findings: [keyUseExcluded(kid, alg, barredElsewhere, keys)] };
     return { keys: [], findings: [keyNotFound(kid, alg, keys)] };
   }
   const usable = keys.filter((k) => fitsAlg(k, name));
   if (usable.length > 0) return { keys: usable, findings: [] };
-  if (keys.length > 0 && !keys.some((k) => k.kty === alg.kty)) {
-    // No trusted key of this alg's type at all (HS256 against RSA keys):
-    // algorithm confusion, RFC 8725 section 2.1, not a missing key.
-    return {
-      keys: [],
-      findings: [
-        makeFinding('alg_not_allowed', {
-          claim: 'header.alg',
-          expected: [...new Set(keys.flatMap((k) => k.algorithms))],
-          actual: name,
-          detail: { keyType: keys[0]!.kty, reason: 'alg_key_type_mismatch' },
-        }),
-      ],
-    };
-  }
+  const barred = excludedFor(alg, [...keys, ...excluded]);
+  if (barred.length > 0) return { keys: [], findings: [keyUseExcluded(undefined, alg, barred, keys)] };
+  // No trusted key of this alg's type at all (HS256 against RSA keys):
+  // algorithm confusion, RFC 8725 section 2.1, not a missing key.
+  if (keys.length > 0 && !keys.some((k) => k.kty === alg.kty)) return { keys: [], findings: [keyTypeMismatch(alg, keys)] };
   return { keys: [], findings: [keyNotFound(undefined, alg, keys)] };
+}
+
+function keyTypeMismatch(alg: AlgorithmEntry, keys: readonly KeyRecord[], kid?: string): Finding {
+  return makeFinding('alg_not_allowed', {
+    claim: 'header.alg',
+    expected: [...new Set(keys.flatMap((k) => k.algorithms))],
+    actual: alg.name,
+    detail: { ...(kid !== undefined ? { kid } : {}), keyType: keys[0]!.kty, reason: 'alg_key_type_mismatch' },
+  });
 }
 
 function fitsAlg(k: KeyRecord, alg: string): boolean {
   return k.algorithms.includes(alg) && (k.use === undefined || k.use === 'sig') && (k.keyOps === undefined || k.keyOps.includes('verify'));
+}
+
+/** The JWK member that keeps a key from verifying an alg its type could verify, and that member's value. */
+export interface KeyExclusion {
+  member: 'use' | 'key_ops' | 'alg';
+  value: string | string[];
+}
+
+/**
+ * Why a key whose type could verify `alg` is not used for it: `use` other
+ * than "sig" (RFC 7517 section 4.2), `key_ops` without "verify" (section
+ * 4.3), or its own `alg` naming another algorithm (section 4.4, RFC 8725
+ * section 3.1). Undefined when the key fits, or when its type cannot
+ * verify `alg` at all (that is algorithm confusion, not exclusion).
+ */
+export function keyExclusion(k: KeyRecord, alg: AlgorithmEntry): KeyExclusion | undefined {
+  if (!algorithmsForKey(k.kty, k.crv).includes(alg.name)) return undefined;
+  if (k.use !== undefined && k.use !== 'sig') return { member: 'use', value: k.use };
+  if (k.keyOps !== undefined && !k.keyOps.includes('verify')) return { member: 'key_ops', value: k.keyOps };
+  if (k.alg !== undefined && k.alg !== alg.name) return { member: 'alg', value: k.alg };
+  return undefined;
+}
+
+/** A key excluded for this alg, with the member that excludes it. */
+export interface ExcludedKey {
+  key: KeyRecord;
+  exclusion: KeyExclusion;
+}
+
+function excludedFor(alg: AlgorithmEntry, keys: readonly KeyRecord[]): ExcludedKey[] {
+  const out: ExcludedKey[] = [];
+  for (const key of keys) {
+    const exclusion = keyExclusion(key, alg);
+    if (exclusion) out.push({ key, exclusion });
+  }
+  return out;
+}
+
+/** What a key's member should say for this alg to verify with it. */
+function allowedValue(member: KeyExclusion['member'], alg: AlgorithmEntry): string | string[] {
+  return member === 'use' ? 'sig' : member === 'key_ops' ? ['verify'] : alg.name;
+}
+
+/** The fix for a key excluded by one member (owner: the signer, who publishes the key set). */
+export function keyUseHint(kid: string | undefined, e: KeyExclusion, alg: AlgorithmEntry): string {
+  const name = kid !== undefined ? `The key with kid ${kid}` : 'The key of this type';
+  const said = `${name} is published with ${e.member} ${JSON.stringify(e.value)}`;
+  if (e.member === 'alg') return `${said} and the token says ${alg.name}: sign with ${String(e.value)}, or publish the key with alg ${alg.name} (RFC 8725 section 3.1: one alg per key).`;
+  const fix = e.member === 'use' ? 'use "sig" (or no use)' : 'key_ops ["verify"] (or no key_ops)';
+  return `${said}, so it never verifies signatures (RFC 7517 section 4.${e.member === 'use' ? 2 : 3}): publish the signing key with ${fix}, or sign with the key published for signatures.`;
+}
+
+/**
+ * key_not_found for a token whose key exists but is excluded by `use`,
+ * `key_ops` or its `alg`: claim `key.<member>`, the value expected and
+ * found, each excluded key by identity (never material).
+ */
+function keyUseExcluded(kid: string | undefined, alg: AlgorithmEntry, barred: readonly ExcludedKey[], keys: readonly KeyRecord[]): Finding {
+  const first = barred[0]!;
+  return makeFinding('key_not_found', {
+    claim: `key.${first.exclusion.member}`,
+    expected: allowedValue(first.exclusion.member, alg),
+    actual: first.exclusion.value,
+    owner: 'signer',
+    hint: keyUseHint(kid, first.exclusion, alg),
+    detail: {
+      alg: alg.name,
+      ...(kid !== undefined ? { kid } : { tokenHasKid: false }),
+      reason: 'key_use_excluded',
+      trustedKeys: keys.length,
+      excludedKeys: barred.map((b) => ({ ...keyIdentity(b.key), member: b.exclusion.member, value: b.exclusion.value })),
+    },
+  });
+}
+
+/** A key by identity only: kid, thumbprint or fingerprint. */
+export function keyIdentity(k: KeyRecord): Record<string, unknown> {
+  return { ...(k.kid !== undefined ? { kid: k.kid } : {}), ...(k.thumbprint !== undefined ? { thumbprint: k.thumbprint } : {}), ...(k.fingerprint !== undefined ? { fingerprint: k.fingerprint } : {}) };
 }
 
 /** No trusted key at all: nothing was configured (or every source was empty), which is not the signer's kid problem. */
@@ -262,76 +333,5 @@ export function signatureReport(status: SignatureReport['status'], alg: Algorith
   return r;
 }
 
-/** The provenance budget (its reasons: src/defaults.ts). */
+/** The provenance budget (its reasons: src/defaults.ts); the search itself is src/forensics/apply_probes.ts. */
 export { MAX_PROVENANCE_VERIFICATIONS };
-
-/** What a provenance search may still spend; callers may read what was used. */
-export interface ProvenanceBudget {
-  remaining: number;
-}
-
-/** Alternate readings of a secret, imported once per key (each is a KeyObject and a fingerprint). */
-const alternates = new WeakMap<KeyRecord, KeyRecord[]>();
-function alternatesOf(key: KeyRecord): KeyRecord[] {
-  let alts = alternates.get(key);
-  if (!alts) alternates.set(key, (alts = alternateSecretReadings(key)));
-  return alts;
-}
-
-/**
- * Key provenance: when no trusted key verifies, which key would? The
- * trusted secrets read under other encodings first (the commonest mistake,
- * and cheap HMACs), then other environments' keys (any alg their type
- * supports, never none), at most `budget.remaining` verifications. Only
- * identities are reported.
- */
-export function findProvenance(token: DecodedToken, header: JsonObject, trusted: readonly KeyRecord[], others: readonly KeyRecord[], budget: ProvenanceBudget = { remaining: MAX_PROVENANCE_VERIFICATIONS }): Finding[] {
-  const alg = getAlgorithm(header.alg);
-  if (!alg) return [];
-  const findings: Finding[] = [];
-  const verifies = (key: KeyRecord): boolean => {
-    if (budget.remaining <= 0) return false;
-    budget.remaining--;
-    return verifyWithKey(alg, key, token.signingInput, token.signature);
-  };
-  for (const key of trusted) {
-    if (key.kty !== 'oct') continue;
-    for (const alt of alternatesOf(key)) {
-      if (budget.remaining <= 0) return findings;
-      if (alt.algorithms.includes(alg.name) && verifies(alt)) {
-        findings.push(
-          makeFinding('secret_encoding_mismatch', {
-            claim: 'signature',
-            expected: key.source.encoding,
-            actual: alt.source.encoding,
-            detail: { verifiesAs: alt.source.encoding, configuredEncoding: key.source.encoding, fingerprint: alt.fingerprint, configuredFingerprint: key.fingerprint, location: key.source.location },
-          }),
-        );
-      }
-    }
-  }
-  const kid = typeof header.kid === 'string' ? header.kid : undefined;
-  const seen = new Set<string>();
-  const tryKey = (key: KeyRecord, encodingNote?: string) => {
-    if (!key.algorithms.includes(alg.name)) return;
-    if (kid !== undefined && key.kid !== undefined && key.kid !== kid) return;
-    const id = `${key.source.env}|${key.thumbprint ?? key.fingerprint}|${key.source.encoding ?? ''}`;
-    if (seen.has(id)) return;
-    seen.add(id);
-    if (verifies(key)) {
-      findings.push(
-        makeFinding('key_from_other_environment', {
-          claim: 'signature',
-          actual: key.source.env,
-          detail: { env: key.source.env, key: describeKey(key), ...(encodingNote ? { encoding: encodingNote } : {}) },
-        }),
-      );
-    }
-  };
-  for (const key of others) {
-    if (budget.remaining <= 0) break;
-    tryKey(key);
-    if (key.kty === 'oct') for (const alt of alternatesOf(key)) tryKey(alt, alt.source.encoding);
-  }
-  return findings;
-}

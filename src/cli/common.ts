@@ -48,6 +48,7 @@ export function addExpectationOptions(cmd: Command): Command {
     .addOption(jwksUrlOption('JWKS URL to fetch keys from'))
     .option('--secret <value>', 'HMAC secret: VALUE, @FILE or env:NAME')
     .addOption(secretEncodingOption('--secret-encoding', 'how to read --secret'))
+    .option('--secret-trim', 'read --secret trimmed of whitespace at its ends, as a verifier that trims does (default: raw, newline included)')
     .addOption(timeoutOption(`timeout for every network fetch in ms (${TIMEOUT_RANGE})`))
     .addOption(maxTokenBytesOption('token size cap in bytes (default 16384)'))
     .addOption(nowOption(`evaluate at this instant: ${INSTANT_FORMS}`));
@@ -67,6 +68,7 @@ export interface ExpectationFlags {
   jwksUrl?: string;
   secret?: string;
   secretEncoding?: string;
+  secretTrim?: boolean;
   timeout?: string;
   maxTokenBytes?: string;
   now?: string;
@@ -135,7 +137,7 @@ export function resolveExpectations(flags: ExpectationFlags): ResolvedExpectatio
     const keys: { flag: string; spec: KeySpec }[] = [];
     for (const k of flags.key ?? []) keys.push({ flag: `--key ${k}`, spec: /\.(pem|crt|cer)$/i.test(k) || readHead(k).includes('-----BEGIN') ? { pem: k } : { jwk: k } });
     if (flags.jwksUrl !== undefined) keys.push({ flag: '--jwks-url', spec: { jwksUri: parseUrlFlag('--jwks-url', flags.jwksUrl)! } });
-    if (flags.secret !== undefined) keys.push({ flag: secretFlagName(flags.secret), spec: { secret: secretSpec(flags.secret, flags.secretEncoding as SecretEncoding) } });
+    if (flags.secret !== undefined) keys.push({ flag: secretFlagName(flags.secret), spec: { secret: { ...secretSpec(flags.secret, flags.secretEncoding as SecretEncoding), ...(flags.secretTrim === true ? { trim: true } : {}) } } });
     e.keys = keys.map((k) => k.spec);
     out.inlineKeys = keys;
   }
@@ -162,7 +164,8 @@ export async function requireInlineKeys(r: ResolvedExpectations): Promise<void> 
     // The same folder the diagnoser resolves relative paths against (the contract's, with --env).
     const loaded = await resolveKeySpec(spec, { timeoutMs: r.timeoutMs, ...(r.contract ? { baseDir: r.contract.baseDir } : {}) });
     const failed = loaded.sources.find((s) => !s.ok);
-    if (!failed && loaded.keys.length > 0) continue;
+    // A set of only `use: "enc"` keys is diagnosed: the token hears which key is excluded and why (key_use_excluded).
+    if (!failed && (loaded.keys.length > 0 || (loaded.excluded?.length ?? 0) > 0)) continue;
     const why = failed?.error ?? 'no usable key in it';
     const fix = 'secret' in spec ? secretFix(why) : 'give a readable JWK, JWK Set, PEM (SPKI, PKCS#1) or certificate file';
     throw new UsageError(`${flag}: ${why}: ${fix}`);

@@ -63,6 +63,7 @@ const keySpec = {
                 env: { type: 'string', minLength: 1, description: 'environment variable holding the secret (unset: a usage error)' },
                 file: { type: 'string', minLength: 1, description: 'file holding the secret' },
                 encoding,
+                trim: { type: 'boolean', description: 'read a utf8 secret trimmed of whitespace at its ends, as a verifier that trims does (default false: raw, as stored, newline included; docs/security.md "Secret readings")' },
               },
             },
           ],

@@ -29,7 +29,7 @@ export interface CreateDiagnoserOptions {
 export async function createDiagnoser(expectations: Expectations, options: CreateDiagnoserOptions = {}): Promise<Diagnoser> {
   const load = keyLoadOptions(options);
   const [own, others] = await Promise.all([loadEnvironmentKeys(expectations, load), loadOtherEnvironments(options.contract, expectations.name, load)]);
-  return buildDiagnoser(expectations, { keys: own.keys, findings: own.findings, sources: own.sources, ...others });
+  return buildDiagnoser(expectations, { keys: own.keys, findings: own.findings, sources: own.sources, ...(own.excluded ? { excludedKeys: own.excluded } : {}), ...others });
 }
 
 /**

@@ -12,6 +12,7 @@ import { ALGORITHM_NAMES, isAlgNone, type AlgorithmEntry } from '../keys/algorit
 import type { KeyRecord } from '../keys/import.ts';
 import { checkAlgorithm, checkKeyReferences, selectKeys, signatureReport, verifierFor, type SignatureReport, type SignatureVerifier } from '../checks/signature.ts';
 import { checkTyp } from '../checks/claims.ts';
+import { secretReadingWarning } from '../forensics/secret.ts';
 import { MIN_RSA_BITS } from '../defaults.ts';
 
 export interface HeaderPlan {
@@ -26,6 +27,8 @@ export interface HeaderPlan {
   passReports: SignatureReport[];
   /** weak_key warning per candidate key (RSA < 2048, short HMAC secret). */
   weak: (Finding | undefined)[];
+  /** Per candidate: the warning that its secret's stored text has whitespace at an end (secret_trailing_whitespace), when it verifies. */
+  readingWarnings: (Finding | undefined)[];
   /** The key sources' findings when the signature did not verify (they may be the cause). */
   sourceFindings: readonly Finding[];
   /** The same findings, errors as warnings, when a trusted key verified the signature. */
@@ -36,6 +39,8 @@ export interface HeaderPlan {
 export interface PlanContext {
   readonly expectations: Expectations;
   readonly keys: readonly KeyRecord[];
+  /** Keys published for another use (`use: "enc"`): never candidates, named by key_not_found (key_use_excluded). */
+  readonly excludedKeys: readonly KeyRecord[];
   /** The allow-list as reported (`expected.algorithms`) and as looked up. */
   readonly allowedList: string[];
   readonly allowed: ReadonlySet<string>;
@@ -53,14 +58,14 @@ const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
  * The plan context of a key set: the contract's algorithms without `none`
  * (RFC 8725 section 3.1), else every algorithm some trusted key can do.
  */
-export function planContext(expectations: Expectations, keys: readonly KeyRecord[], keyFindings: readonly Finding[]): PlanContext {
+export function planContext(expectations: Expectations, keys: readonly KeyRecord[], keyFindings: readonly Finding[], excludedKeys: readonly KeyRecord[] = []): PlanContext {
   const allowedList = expectations.algorithms?.filter((a) => !isAlgNone(a)) ?? (keys.length > 0 ? ALGORITHM_NAMES.filter((a) => keys.some((k) => k.algorithms.includes(a))) : ALGORITHM_NAMES);
   // A key source that failed or a key the trust rules refused (jwks_unreachable,
   // private_key_published, ...) is reported with every token, but it decides the
   // result only when it could be the cause: once another trusted key verified the
   // signature, the same finding is a warning (the middleware accepts that token).
   const keyWarnings = keyFindings.map((f) => (f.severity === 'error' ? { ...f, severity: 'warning' as const, detail: { ...f.detail, tokenVerifiedByAnotherKey: true } } : f));
-  return { expectations, keys, allowedList, allowed: new Set(allowedList), keyFindings, keyWarnings, loadFailed: keyFindings.some((f) => f.severity === 'error') };
+  return { expectations, keys, excludedKeys, allowedList, allowed: new Set(allowedList), keyFindings, keyWarnings, loadFailed: keyFindings.some((f) => f.severity === 'error') };
 }
 
 /**
@@ -83,6 +88,7 @@ export function planHeader(header: JsonObject, ctx: PlanContext): HeaderPlan {
     failReport: signatureReport('fail', alg, candidates.length === 1 ? candidates[0] : undefined, candidates.length),
     passReports: candidates.map((k) => signatureReport('pass', alg, k, candidates.length)),
     weak: candidates.map((k) => weakKeyWarning(k, alg!)),
+    readingWarnings: candidates.map((k) => secretReadingWarning(k)),
     sourceFindings: candidates.length > 0 ? ctx.keyFindings : NO_FINDINGS,
     sourceFindingsVerified: candidates.length > 0 ? ctx.keyWarnings : NO_FINDINGS,
   };
@@ -90,7 +96,7 @@ export function planHeader(header: JsonObject, ctx: PlanContext): HeaderPlan {
 
 /** The keys that may verify this header's token; pushes the key findings that apply before the signature. */
 function selectCandidates(header: JsonObject, alg: AlgorithmEntry, ctx: PlanContext, findings: Finding[]): KeyRecord[] {
-  const sel = selectKeys(header, alg, ctx.keys);
+  const sel = selectKeys(header, alg, ctx.keys, ctx.excludedKeys);
   // With no key at all because a source failed, jwks_unreachable says it; key_not_found would mislead.
   if (sel.keys.length === 0 && ctx.loadFailed) findings.push(...ctx.keyFindings);
   else {

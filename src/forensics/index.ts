@@ -15,12 +15,14 @@ import { makeFinding, type Finding } from '../reasons.ts';
 import { getAlgorithm } from '../keys/algorithms.ts';
 import type { KeyRecord } from '../keys/import.ts';
 import { peekToken, type DecodedToken, type JsonObject } from '../token/decode.ts';
-import { MAX_FORENSIC_VERIFICATIONS, MAX_FORENSIC_VERIFICATIONS_PER_PROBE } from '../defaults.ts';
+import { MAX_FORENSIC_VERIFICATIONS, MAX_FORENSIC_VERIFICATIONS_PER_PROBE, MAX_PROVENANCE_VERIFICATIONS } from '../defaults.ts';
 import { FORENSIC_CAUSES, makeCause } from './causes.ts';
 import { keysForHeader } from './probe_kit.ts';
 import { expectedSignatureBytes, probeEcdsaDer, probeHashMismatch, probeRsaPadding, probeSignatureLength, truncatedSegmentCause } from './signature_format.ts';
 import { probeReencoded } from './reencoded.ts';
 import type { ForensicCause, ForensicProbe, ForensicsInput } from './types.ts';
+import { applyProbes, SECRET_AND_KEY_PROBES } from './apply_probes.ts';
+import type { Finding as ReasonFinding } from '../reasons.ts';
 
 export type { ForensicCause, ForensicCauseName, ForensicProbe, ForensicsBudget, ForensicsInput } from './types.ts';
 export { FORENSIC_CAUSES, FORENSIC_CAUSE_NAMES, makeCause } from './causes.ts';
@@ -28,22 +30,35 @@ export { FORENSIC_CAUSES, FORENSIC_CAUSE_NAMES, makeCause } from './causes.ts';
 /** The signature-form probes (src/forensics/signature_format.ts): the free length check first. */
 export const SIGNATURE_PROBES: readonly ForensicProbe[] = [probeSignatureLength, probeEcdsaDer, probeRsaPadding, probeHashMismatch];
 
-/**
- * ==== MERGE POINT (issue 11, branch i11-secret) ====
- * The secret and key probes of src/forensics/secret.ts and
- * src/forensics/key_use.ts go here, in this order, when the branches merge:
- *   probeKeyUseExcluded (key_use_excluded),
- *   probeSecretTrailingWhitespace (secret_trailing_whitespace),
- *   probeSecretDoubleEncoded (secret_double_encoded),
- *   probeSecretEncoding (secret_encoding),
- *   probeKeyFromOtherEnvironment (key_from_other_environment: last, it tries the most keys).
- * Until then findProvenance (src/checks/signature.ts) keeps reporting
- * secret_encoding_mismatch and key_from_other_environment as findings.
- */
-export const SECRET_AND_KEY_PROBES: readonly ForensicProbe[] = [];
 
-/** Every probe, in the fixed order runForensics runs them. */
+/**
+ * Every probe, in the order a failed signature meets them: the signature-format
+ * probes first (runForensics: budget MAX_FORENSIC_VERIFICATIONS, at most
+ * MAX_FORENSIC_VERIFICATIONS_PER_PROBE each, stops at the first reading that
+ * verifies), then the secret, key-use and provenance probes (applyProbes:
+ * budget MAX_PROVENANCE_VERIFICATIONS; they also keep the
+ * secret_encoding_mismatch and key_from_other_environment findings).
+ */
+export { SECRET_AND_KEY_PROBES };
 export const PROBES: readonly ForensicProbe[] = [...SIGNATURE_PROBES, ...SECRET_AND_KEY_PROBES];
+
+/** What explainFailedSignature runs: `format` (the signature probes), `secretAndKey` (readings, key use, provenance). */
+export interface FailedSignatureProbes {
+  format: boolean;
+  secretAndKey: boolean;
+}
+
+/**
+ * Issue 11's one call site for a signature that did not verify: the
+ * signature-format causes first, then the secret and key causes, which
+ * leave a finding the first already explained alone. Never changes a code
+ * or a severity: a token is never valid because a probe verified.
+ */
+export function explainFailedSignature(findings: ReasonFinding[], input: Omit<ForensicsInput, 'alg' | 'budget'>, run: FailedSignatureProbes): void {
+  const alg = getAlgorithm(input.header.alg);
+  if (run.format) applyCauses(findings, runForensics({ ...input, alg, budget: { remaining: MAX_FORENSIC_VERIFICATIONS } }, SIGNATURE_PROBES));
+  if (run.secretAndKey) applyProbes(findings, { ...input, alg, budget: { remaining: MAX_PROVENANCE_VERIFICATIONS } });
+}
 
 /**
  * Runs the probes in order, each with at most
@@ -54,7 +69,7 @@ export const PROBES: readonly ForensicProbe[] = [...SIGNATURE_PROBES, ...SECRET_
  *
  * @example runForensics({ token, header, alg, trusted, others: [], budget: { remaining: 24 } })[0]?.cause // 'ecdsa_der_encoding'
  */
-export function runForensics(input: ForensicsInput, probes: readonly ForensicProbe[] = PROBES): ForensicCause[] {
+export function runForensics(input: ForensicsInput, probes: readonly ForensicProbe[] = SIGNATURE_PROBES): ForensicCause[] {
   const causes: ForensicCause[] = [];
   for (const probe of probes) {
     const share = { remaining: Math.max(0, Math.min(MAX_FORENSIC_VERIFICATIONS_PER_PROBE, input.budget.remaining)) };
@@ -90,7 +105,7 @@ export function applyCauses(findings: Finding[], causes: readonly ForensicCause[
 }
 
 /** Forensics for a token that decoded but whose signature did not verify (or found no key). */
-export function explainSignatureFailure(findings: Finding[], token: DecodedToken, trusted: readonly KeyRecord[], others: readonly KeyRecord[], probes: readonly ForensicProbe[] = PROBES): ForensicCause[] {
+export function explainSignatureFailure(findings: Finding[], token: DecodedToken, trusted: readonly KeyRecord[], others: readonly KeyRecord[], probes: readonly ForensicProbe[] = SIGNATURE_PROBES): ForensicCause[] {
   const input: ForensicsInput = { token, header: token.header, alg: getAlgorithm(token.header.alg), trusted, others, budget: { remaining: MAX_FORENSIC_VERIFICATIONS } };
   const causes = runForensics(input, probes);
   applyCauses(findings, causes);

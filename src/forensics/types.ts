@@ -49,6 +49,8 @@ export interface ForensicsInput {
   trusted: readonly KeyRecord[];
   /** Other environments' keys (provenance). */
   others: readonly KeyRecord[];
+  /** Keys a source published for another use (`use: "enc"`): never trusted, named by key_use_excluded. */
+  excluded?: readonly KeyRecord[];
   budget: ForensicsBudget;
 }
 

@@ -15,7 +15,18 @@ export interface KeySourceInfo {
   env?: string;
   /** How the secret was read (secrets only). */
   encoding?: SecretEncoding;
+  /**
+   * Secrets whose stored text begins or ends with whitespace only: whether
+   * the key bytes are the text as stored (`raw`, the default: what
+   * fs.readFileSync, process.env and a Kubernetes secret volume give) or the
+   * text trimmed (`trim: true`, or an encoding other than utf8, whose
+   * decoders ignore or refuse whitespace). Never trimmed silently.
+   */
+  reading?: SecretReading;
 }
+
+/** The two readings of a secret's stored text (docs/security.md "Secret readings"). */
+export type SecretReading = 'raw' | 'trimmed';
 
 /**
  * One trusted verification key, imported once (KeyObject cached) so the
@@ -49,8 +60,13 @@ export interface KeyRecord {
 // here, next to the importers that throw it.
 export { KeyImportError };
 
-// Secret material kept out of every serializable object.
-const secretTexts = new WeakMap<KeyRecord, string>();
+/** A secret's text as stored and as read (trimmed or not): kept out of every serializable object. */
+interface SecretText {
+  stored: string;
+  /** The text the key bytes were decoded from. */
+  used: string;
+}
+const secretTexts = new WeakMap<KeyRecord, SecretText>();
 
 const FINGERPRINT_LABEL = 'jwt-doctor/secret-fingerprint/v1';
 
@@ -230,30 +246,129 @@ function importSecret(bytes: Buffer, source: KeySourceInfo, meta: { kid?: string
   return rec;
 }
 
-/** Imports an HMAC secret given as text under an encoding. */
-export function importSecretText(text: string, encoding: SecretEncoding, source: KeySourceInfo, meta: { kid?: string; alg?: string } = {}): KeyRecord {
-  const bytes = decodeSecret(text, encoding);
+/** Options of importSecretText. */
+export interface SecretTextOptions {
+  /** Read the utf8 text trimmed of leading and trailing whitespace (a verifier that trims). Default: raw. */
+  trim?: boolean;
+}
+
+/**
+ * Imports an HMAC secret given as text under an encoding. A utf8 secret is
+ * read raw (whitespace included: what most verifiers do with a file or a
+ * variable) unless `trim`; base64, base64url and hex texts are decoded
+ * trimmed (their decoders ignore or refuse whitespace, so both readings
+ * are one key). Either way a text with whitespace at an end says which
+ * reading its bytes are (`source.reading`).
+ *
+ * @example importSecretText(readFileSync(path, 'utf8'), 'utf8', { kind: 'secret', location: path })
+ */
+export function importSecretText(text: string, encoding: SecretEncoding, source: KeySourceInfo, meta: { kid?: string; alg?: string } = {}, options: SecretTextOptions = {}): KeyRecord {
+  const trimmed = text.trim();
+  const useTrimmed = encoding !== 'utf8' || options.trim === true;
+  const used = useTrimmed ? trimmed : text;
+  const bytes = decodeSecret(used, encoding);
   if (!bytes) throw new KeyImportError(`the secret is not valid ${encoding}`);
-  const rec = importSecret(bytes, { ...source, encoding }, meta);
-  secretTexts.set(rec, text);
+  const reading: Partial<KeySourceInfo> = trimmed !== text ? { reading: useTrimmed ? 'trimmed' : 'raw' } : {};
+  const rec = importSecret(bytes, { ...source, encoding, ...reading }, meta);
+  secretTexts.set(rec, { stored: text, used });
   return rec;
+}
+
+/** The whitespace at the ends of a secret's stored text, by character name (no secret byte): undefined when there is none. */
+export function secretWhitespace(rec: KeyRecord): { leading: string[]; trailing: string[] } | undefined {
+  const t = secretTexts.get(rec);
+  if (!t || t.stored.trim() === t.stored) return undefined;
+  const lead = /^\s*/.exec(t.stored)![0];
+  const trail = /\s*$/.exec(t.stored)![0];
+  return { leading: [...lead].map(whitespaceName), trailing: [...trail].map(whitespaceName) };
+}
+
+const WHITESPACE_NAMES: Record<string, string> = { '\n': 'LF', '\r': 'CR', '\t': 'TAB', ' ': 'SPACE', '\v': 'VT', '\f': 'FF', '\u00a0': 'NBSP', '\ufeff': 'BOM' };
+function whitespaceName(c: string): string {
+  return WHITESPACE_NAMES[c] ?? `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/**
+ * The other reading of a utf8 secret whose stored text has whitespace at
+ * an end: the trimmed text when the key reads it raw, the raw text when it
+ * reads it trimmed. Undefined when both readings are one key.
+ */
+export function otherWhitespaceReading(rec: KeyRecord): KeyRecord | undefined {
+  const t = secretTexts.get(rec);
+  if (!t || rec.source.encoding !== 'utf8' || rec.source.reading === undefined) return undefined;
+  const other = rec.source.reading === 'raw' ? t.stored.trim() : t.stored;
+  if (other === '') return undefined;
+  return importSecret(Buffer.from(other, 'utf8'), { ...rec.source, reading: rec.source.reading === 'raw' ? 'trimmed' : 'raw' }, sameKid(rec));
+}
+
+function sameKid(rec: KeyRecord): { kid?: string } {
+  return rec.kid !== undefined ? { kid: rec.kid } : {};
 }
 
 /**
  * The same secret read under each other encoding that decodes it: used to
  * detect `secret_encoding_mismatch` (signer reads base64, verifier utf8).
+ * Decoded from the trimmed text: every decoder drops or refuses the
+ * whitespace, and a signer that takes the text as it is has its own probe
+ * (the whitespace reading).
  */
 export function alternateSecretReadings(rec: KeyRecord): KeyRecord[] {
-  const text = secretTexts.get(rec);
-  if (text === undefined) return [];
+  const t = secretTexts.get(rec);
+  if (t === undefined) return [];
+  const text = t.stored.trim();
   const out: KeyRecord[] = [];
   for (const enc of SECRET_ENCODINGS) {
     if (enc === rec.source.encoding) continue;
     const bytes = decodeSecret(text, enc);
     if (!bytes || bytes.length === 0) continue;
-    out.push(importSecret(bytes, { ...rec.source, encoding: enc }, { ...(rec.kid !== undefined ? { kid: rec.kid } : {}) }));
+    const { reading: _r, ...source } = rec.source;
+    out.push(importSecret(bytes, { ...source, encoding: enc }, sameKid(rec)));
   }
   return out;
+}
+
+/** A reading two base64 layers deep: the layers, outermost first. */
+export interface LayeredReading {
+  layers: [SecretEncoding, SecretEncoding];
+  record: KeyRecord;
+}
+
+const BASE64_ENCODINGS: readonly SecretEncoding[] = ['base64', 'base64url'];
+
+/**
+ * The secret decoded from base64 twice (each layer base64 or base64url):
+ * the stored text was base64 of text that already was base64 (a
+ * Kubernetes `data:` value made from an encoded secret). Distinct byte
+ * strings only, none equal to the key's own bytes.
+ */
+export function doubleDecodedSecretReadings(rec: KeyRecord): LayeredReading[] {
+  const t = secretTexts.get(rec);
+  if (t === undefined) return [];
+  const out: LayeredReading[] = [];
+  const seen = new Set<string>([rec.fingerprint ?? '']);
+  for (const outer of BASE64_ENCODINGS) {
+    const once = decodeSecret(t.stored.trim(), outer);
+    if (!once) continue;
+    const inner = once.toString('latin1');
+    for (const enc of BASE64_ENCODINGS) {
+      const twice = decodeSecret(inner, enc);
+      if (!twice || twice.length === 0) continue;
+      const fp = fingerprintSecret(twice);
+      if (seen.has(fp)) continue;
+      seen.add(fp);
+      const { reading: _r, ...source } = rec.source;
+      out.push({ layers: [outer, enc], record: importSecret(twice, { ...source, encoding: enc }, sameKid(rec)) });
+    }
+  }
+  return out;
+}
+
+/** Whether a secret's key bytes are themselves base64 text (the verifier reads an encoded text as the key). */
+export function secretBytesLookEncoded(rec: KeyRecord): boolean {
+  const t = secretTexts.get(rec);
+  if (!t || rec.source.encoding === undefined || rec.source.encoding === 'utf8') return false;
+  const bytes = decodeSecret(t.used, rec.source.encoding);
+  return bytes !== undefined && BASE64_ENCODINGS.some((e) => decodeSecret(bytes.toString('latin1'), e) !== undefined);
 }
 
 /** A key as shown in reports: identity only, never material. */

@@ -23,6 +23,8 @@ export interface SecretSpec {
   env?: string;
   file?: string;
   encoding?: SecretEncoding;
+  /** Read a utf8 secret trimmed of whitespace at its ends, as a verifier that trims does (default: raw, docs/security.md). */
+  trim?: boolean;
 }
 
 export interface ResolveContext {
@@ -73,15 +75,22 @@ export interface ResolvedKeys {
   sources: SourceReport[];
   /** RFC 7638 thumbprints published with private members: a cache drops them from its last good set too. */
   leaked?: string[];
+  /**
+   * Keys a set publishes for another use (`use: "enc"`): never verify, kept
+   * so that a token naming one hears why (key_not_found, cause key_use_excluded).
+   */
+  excluded?: KeyRecord[];
 }
 
 /** Resolves every key spec; a source that fails is a finding, never a throw. */
 export async function resolveKeys(specs: readonly KeySpec[], ctx: ResolveContext = {}): Promise<ResolvedKeys> {
   const parts = await Promise.all(specs.map((s) => resolveKeySpec(s, ctx)));
+  const excluded = parts.flatMap((p) => p.excluded ?? []);
   return {
     keys: parts.flatMap((p) => p.keys),
     findings: parts.flatMap((p) => p.findings),
     sources: parts.flatMap((p) => p.sources),
+    ...(excluded.length > 0 ? { excluded } : {}),
   };
 }
 
@@ -303,6 +312,7 @@ function fromJwks(doc: unknown, source: KeySourceInfo, published: boolean, extra
   ];
   const out: ResolvedKeys = { keys: screened.keys, findings, sources: [{ kind: source.kind, ...(source.location ? { location: source.location } : {}), ok: true, keyCount: screened.keys.length, ...extra }] };
   if (screened.leaked.length > 0) out.leaked = screened.leaked;
+  if (screened.excluded.length > 0) out.excluded = screened.excluded;
   return out;
 }
 
@@ -325,13 +335,15 @@ async function resolveSecret(spec: Extract<KeySpec, { secret: unknown }>, ctx: R
   try {
     if (s.value !== undefined) text = s.value;
     else if (s.env !== undefined) text = (ctx.vars ?? process.env)[s.env];
-    else if (s.file !== undefined) text = readText(pathOf(s.file, ctx)).replace(/\r?\n$/, '');
+    // As stored: a trailing newline is part of the value unless the spec says trim (importSecretText, source.reading).
+    else if (s.file !== undefined) text = readText(pathOf(s.file, ctx));
   } catch (e) {
     return fail(fileError(e));
   }
   if (text === undefined || text === '') return fail(s.env !== undefined ? `environment variable ${s.env} is not set` : 'empty secret');
+  if (text.trim() === '') return fail('the secret is only whitespace');
   try {
-    const rec = importSecretText(text, encoding, source, { ...(spec.kid !== undefined ? { kid: spec.kid } : {}), ...(spec.alg !== undefined ? { alg: spec.alg } : {}) });
+    const rec = importSecretText(text, encoding, source, { ...(spec.kid !== undefined ? { kid: spec.kid } : {}), ...(spec.alg !== undefined ? { alg: spec.alg } : {}) }, s.trim === true ? { trim: true } : {});
     return { keys: [rec], findings: [], sources: [{ kind: 'secret', location, ok: true, keyCount: 1 }] };
   } catch (e) {
     return fail((e as Error).message);

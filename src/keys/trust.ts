@@ -131,6 +131,8 @@ export interface ScreenedKeySet {
   invalid: KeyImportFailure[];
   /** RFC 7638 thumbprints of keys published with private members: leaked, never trusted again from a cache. */
   leaked: string[];
+  /** Keys that pass the trust rules but are published for encryption (`use: "enc"`): never verify, named when a token asks for one. */
+  excluded: KeyRecord[];
 }
 
 /**
@@ -144,7 +146,7 @@ export function screenJwks(doc: unknown, source: KeySourceInfo, published: boole
   if (doc === null || typeof doc !== 'object' || !Array.isArray((doc as { keys?: unknown }).keys)) {
     throw new KeyImportError('a JWKS must be a JSON object with a "keys" array');
   }
-  const out: ScreenedKeySet = { keys: [], findings: [], invalid: [], leaked: [] };
+  const out: ScreenedKeySet = { keys: [], findings: [], invalid: [], leaked: [], excluded: [] };
   (doc as { keys: unknown[] }).keys.forEach((k, index) => {
     const jwk = k !== null && typeof k === 'object' && !Array.isArray(k) ? (k as Record<string, unknown>) : undefined;
     const kid = typeof jwk?.kid === 'string' ? jwk.kid : undefined;
@@ -160,7 +162,7 @@ export function screenJwks(doc: unknown, source: KeySourceInfo, published: boole
     out.findings.push(...verdict.findings);
     if (c.record?.thumbprint && verdict.findings.some((f) => f.code === 'private_key_published' && f.severity === 'error')) out.leaked.push(c.record.thumbprint);
     if (!c.record && verdict.findings.length === 0) out.invalid.push({ index, ...(kid !== undefined ? { kid } : {}), message: c.importError ?? 'not importable' });
-    if (verdict.usable && c.record!.use !== 'enc') out.keys.push(c.record!);
+    if (verdict.usable) (c.record!.use === 'enc' ? out.excluded : out.keys).push(c.record!);
   });
   return out;
 }

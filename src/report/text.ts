@@ -84,6 +84,7 @@ function describeDetail(f: Finding): string | undefined {
       return `verifies with environment ${String(d.env)}'s key${k.kid !== undefined ? ` kid ${String(k.kid)}` : ''} ${String(k.thumbprint ?? k.fingerprint)}${d.encoding ? ` (secret read as ${String(d.encoding)})` : ''}`;
     }
     case 'secret_encoding_mismatch':
+      if (d.cause === 'secret_trailing_whitespace') return `the stored secret ends with ${formatValue(d.trailing)}: this token verifies only with the ${String(d.verifiesWith)} reading`;
       return `verifies when the secret is read as ${String(d.verifiesAs)} (configured: ${String(d.configuredEncoding)})`;
     case 'malformed_token':
       return `${String(d.segment)}: ${String(d.problem)}${d.member !== undefined ? ` "${String(d.member)}"` : ''}`;

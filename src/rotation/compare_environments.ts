@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Contract } from '../contract/load.ts';
 import type { Expectations } from '../expectations.ts';
-import { alternateSecretReadings, fingerprintSecret, importJwk, jwkThumbprint, importPem, importSecretText, KeyImportError, type KeyRecord, type SecretEncoding } from '../keys/import.ts';
+import { alternateSecretReadings, otherWhitespaceReading, fingerprintSecret, importJwk, jwkThumbprint, importPem, importSecretText, KeyImportError, type KeyRecord, type SecretEncoding } from '../keys/import.ts';
 import { keyContextFor, resolveKeys, type KeySpec } from '../keys/sources.ts';
 import { makeFinding, type Finding } from '../reasons.ts';
 
@@ -172,7 +172,8 @@ export async function compareEnvironments(contract: Contract, from: string, to: 
       if (match?.kid !== undefined) row.matchedKid = match.kid;
       if (!match) {
         // The same secret text read under another encoding (RFC 7518 section 3.2 keys are bytes, not text).
-        const alt = alternates.find((r) => envKeys.some((k) => k.fingerprint !== undefined && k.fingerprint === r.fingerprint));
+        // An environment that reads the text raw, whitespace included, still holds the same text (src/keys/import.ts otherWhitespaceReading).
+        const alt = alternates.find((r) => envKeys.some((k) => k.fingerprint !== undefined && (k.fingerprint === r.fingerprint || otherWhitespaceReading(k)?.fingerprint === r.fingerprint)));
         if (alt?.source.encoding) row.trustedWithEncoding = alt.source.encoding;
       }
       trust.push(row);

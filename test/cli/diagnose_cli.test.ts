@@ -24,7 +24,8 @@ const certSigner = { alg: 'ES256' as const, privateKey: createPrivateKey(certKey
 writeFileSync(join(dir, 'ec.jwk.json'), JSON.stringify(ec.publicJwk));
 writeFileSync(join(dir, 'set.jwks.json'), JSON.stringify(jwksOf(ec, rs)));
 writeFileSync(join(dir, 'rs.pem'), spkiPem(rs));
-writeFileSync(join(dir, 'hs.secret'), 'file-secret-file-secret-file-secret!\n');
+// Written as printf '%s' does: a trailing newline would be part of the secret (read raw, test/forensics/secret.test.ts).
+writeFileSync(join(dir, 'hs.secret'), 'file-secret-file-secret-file-secret!');
 let server: TestServer;
 test.before(async () => {
   server = await startServer({ '/jwks.json': json(jwksOf(ec)), '/hang': hang });

@@ -34,7 +34,7 @@ export function usageFixtures(): UsageFixtures {
   const token = signJws(hs, claimsAt(NOW, { iss: 'https://auth.example.com', aud: 'api' }));
   const tokenFile = join(dir, 'token.jwt');
   writeFileSync(tokenFile, `${token}\n`);
-  writeFileSync(join(dir, 'secret.txt'), `${SECRET}\n`);
+  writeFileSync(join(dir, 'secret.txt'), SECRET); // no newline: a secret file is read raw
   writeFileSync(join(dir, 'empty.jwt'), '\n');
   mkdirSync(join(dir, 'folder'));
   const contract = join(dir, 'contract.yaml');
