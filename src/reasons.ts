@@ -104,6 +104,11 @@ export const REASONS = {
   // Key-source trust rules (issue 8, docs/security.md).
   discovery_issuer_mismatch: r('key', 'error', 'verifier', 'invalid_token', 401, 'discovery document names another issuer', 'Set the issuer to exactly the one the discovery document names, or fix the provider; the document is not used until they match (OpenID Connect Discovery 1.0 section 4.3).'),
   signer_key_untrusted: r('key', 'warning', 'secrets', null, 401, "signer's key not trusted by this environment", "Make the environment's key source include the signer's key (same secret source, same JWKS)."),
+  // Obtaining a token from the environment's token source (issue 12: src/obtain, jwt-doctor token / check).
+  token_endpoint_unreachable: r('transport', 'error', 'signer', null, 502, 'the token endpoint gave no token response (down, slow, HTTP error, not a token response)', "Check the issuer's token endpoint (discovery token_endpoint), network access and the timeout."),
+  token_request_rejected: r('transport', 'error', 'client', null, 401, 'the token endpoint refused the request (invalid_client, unauthorized_client, invalid_grant, ...)', 'Check the client id, its secret (variable or file), the grant types it may use, and that the refresh token is current.'),
+  token_opaque: r('token', 'error', 'signer', null, 401, 'the access token is opaque, not a JWT', 'Request a JWT access token (resource indicator or audience parameter, RFC 9068), or validate it by introspection (RFC 7662).'),
+  token_command_failed: r('transport', 'error', 'client', null, 502, 'the token command failed (exit status, timeout, output too large, no output)', 'Run the command by hand: it must print one token on stdout and exit 0 within the timeout.'),
 } as const satisfies Record<string, ReasonEntry>;
 
 export type ReasonCode = keyof typeof REASONS;
