@@ -27,6 +27,8 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   rotation: { summary: 'key rotation: check caches, prove overlap, retirement checklist', load: () => import('./commands/rotation.ts') },
   drift: { summary: 'two environments side by side, including which keys each trusts', load: () => import('./commands/drift.ts') },
   contract: { summary: 'contract tools: diff two contracts into rollout notes', load: () => import('./commands/contract.ts') },
+  mint: { summary: "mint a token as an environment's signer would, valid or with exactly one fault", load: () => import('./commands/mint.ts') },
+  token: { summary: "obtain a fresh token from the environment's token source (client_credentials, refresh_token, command, static, mint)", load: () => import('./commands/token.ts') },
 };
 
 export const EXAMPLES = `
