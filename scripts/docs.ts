@@ -67,6 +67,14 @@ export const OUTPUTS: Record<string, OutputSpec> = {
     cwd: 'examples',
   },
   'contract-diff': { argv: ['contract', 'diff', 'test/rotation/fixtures/contract-v1.yaml', 'test/rotation/fixtures/contract-v2.yaml'] },
+  'mint-json': {
+    argv: ['mint', '--contract', 'auth-contract.yaml', '--env', 'staging', '--signer-key', 'keys/staging-signer.private.pem', '--kid', 'staging-2026-11', '--now', '2026-11-28T12:05:00Z', '--jti', '7d1c4f2e', '--format', 'json'],
+    cwd: 'examples',
+  },
+  'mint-fault': {
+    argv: ['mint', '--contract', 'auth-contract.yaml', '--env', 'staging', '--signer-key', 'keys/staging-signer.private.pem', '--kid', 'staging-2026-11', '--now', '2026-11-28T12:05:00Z', '--jti', '7d1c4f2e', '--fault', 'issuer_mismatch', '--format', 'json'],
+    cwd: 'examples',
+  },
 };
 
 interface Run {
