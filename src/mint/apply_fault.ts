@@ -77,7 +77,7 @@ const APPLY: Record<MintableFault, Apply> = {
   typ_mismatch: (d, c) => set(d.header, 'typ', normalizeTyp(need(c.env.typ, 'typ_mismatch')) === 'jwt' ? 'at+jwt' : 'JWT', 'header.typ'),
   missing_claim: (d, c) => set(d.payload, requiredClaim(c.env), undefined),
   claim_mismatch: (d, c) => {
-    const [claim, want] = Object.entries(need(c.env.claims, 'claim_mismatch'))[0] ?? need(undefined, 'claim_mismatch');
+    const [claim, want] = need(Object.entries(need(c.env.claims, 'claim_mismatch'))[0], 'claim_mismatch');
     return set(d.payload, claim, mismatching(valueMeeting(claim, want), want));
   },
   untrusted_key_reference: (d) => set(d.header, 'jku', 'https://jwt-doctor.invalid/jwks.json', 'header.jku'),
