@@ -12,7 +12,7 @@ import { ContractError, ProductionRefusedError, UsageError } from '../../src/err
 
 const NOW = 1_795_874_700;
 const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-384' });
-const privateJwk = { ...(privateKey.export({ format: 'jwk' }) as Record<string, unknown>), kid: 'jwk-kid', alg: 'ES384' };
+const privateJwk: Record<string, unknown> = { ...(privateKey.export({ format: 'jwk' }) as Record<string, unknown>), kid: 'jwk-kid', alg: 'ES384' };
 const vars = { SIGNER_JWK: JSON.stringify(privateJwk) };
 const signer = { privateKey: { env: 'SIGNER_JWK' } };
 const contract = loadContract(
