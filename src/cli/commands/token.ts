@@ -3,7 +3,7 @@ import { EXIT, UsageError } from '../../errors.ts';
 import { REASONS } from '../../reasons.ts';
 import { loadContractFlag } from '../common.ts';
 import type { Done, Output } from '../command.ts';
-import { contractOption, envOption, formatOption, nowOption, parseNowFlag, parseTimeout, TIMEOUT_RANGE } from '../flags.ts';
+import { contractOption, envOption, formatOption, nowOption, parseNowFlag, parseTimeout, timeoutOption, TIMEOUT_RANGE } from '../flags.ts';
 import type { ObtainResult } from '../../obtain/obtain_token.ts';
 
 const HELP = `
@@ -85,10 +85,16 @@ export function register(program: Command, done: Done): void {
     .addOption(contractOption())
     .addOption(envOption('environment whose token source to use'))
     .option('--client <name>', 'client of the environment (clients.<name>.obtain, else the environment\'s obtain)')
-    .option('--timeout <ms>', `deadline of each request or of the command (ms, ${TIMEOUT_RANGE}; default: the source's timeoutMs, else 5000)`)
+    .addOption(timeoutOption(`deadline of each request or of the command (ms, ${TIMEOUT_RANGE}; when not given: the source's timeoutMs, else 5000)`))
     .addOption(nowOption('the instant for obtainedAt and the mint source (default now)'))
     .option('--i-know', 'mint source: allow an environment marked production: true')
     .addOption(formatOption(['text', 'json']))
     .addHelpText('after', HELP)
-    .action(async (flags: TokenCommandOptions) => done(await tokenCommand(flags)));
+    // The default --timeout yields to the source's own timeoutMs: only a typed one overrides it.
+    .action(async (flags: TokenCommandOptions, cmd: Command) => done(await tokenCommand(cmd.getOptionValueSource('timeout') === 'default' ? withoutTimeout(flags) : flags)));
+}
+
+function withoutTimeout(flags: TokenCommandOptions): TokenCommandOptions {
+  const { timeout: _default, ...rest } = flags;
+  return rest;
 }
