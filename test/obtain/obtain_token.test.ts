@@ -43,6 +43,8 @@ test.before(async () => {
             opaque: { obtain: { clientCredentials: { ...cc, resource: undefined } } },
             post: { obtain: { clientCredentials: { ...cc, authMethod: 'client_secret_post' } } },
             wrong: { obtain: { clientCredentials: { ...cc, clientSecret: { env: 'WRONG_SECRET' } } } },
+            // The web client may use authorization_code and refresh_token only.
+            notAllowed: { obtain: { clientCredentials: { ...cc, clientId: WEB_CLIENT.id, clientSecret: { env: 'WEB_SECRET' } } } },
             down: { obtain: { clientCredentials: { ...cc, tokenEndpoint: downUrl } } },
             slow: { obtain: { clientCredentials: { ...cc, tokenEndpoint: `${slow.url}/token` }, timeoutMs: 300 } },
             unset: { obtain: { clientCredentials: { ...cc, clientSecret: { env: 'NOT_SET_ANYWHERE' } } } },
@@ -121,6 +123,15 @@ test('a wrong client secret: token_request_rejected with invalid_client, the sec
   assert.equal(r.finding.detail?.oauthError, 'invalid_client');
   assert.equal(r.finding.detail?.status, 401);
   assert.equal(JSON.stringify(r).includes('not-the-secret'), false);
+});
+
+test('a client not allowed the grant: token_request_rejected with the OAuth error and its description', async () => {
+  const r = await obtainToken(contract, 'staging', { now: now(), vars, client: 'notAllowed' });
+  assert.equal(r.ok, false);
+  if (r.ok) return;
+  // RFC 6749 section 5.2 names this unauthorized_client; oidc-provider 9 answers invalid_request, and says why.
+  assert.deepEqual([r.finding.code, r.finding.detail?.oauthError, r.finding.detail?.status], ['token_request_rejected', 'invalid_request', 400]);
+  assert.equal(typeof r.finding.detail?.errorDescription, 'string');
 });
 
 test('a token endpoint that is down, and one that never answers: token_endpoint_unreachable (network, timeout)', async () => {
