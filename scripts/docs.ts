@@ -72,6 +72,14 @@ export const OUTPUTS: Record<string, OutputSpec> = {
   'policy-token': { argv: ['policy', '--env', 'staging', '--contract', 'auth-contract.yaml', '../tokens/local-login.jwt', '--now', '2026-11-28T12:56:00Z'], cwd: 'examples/policy' },
   'policy-keys': { argv: ['policy', '--env', 'staging', '--contract', 'auth-contract.yaml', '--now', '2026-09-01T00:00:00Z'], cwd: 'examples/policy' },
   'policy-markdown': { argv: ['policy', '--env', 'staging', '--contract', 'auth-contract.yaml', '../tokens/local-login.jwt', '--now', '2026-11-28T12:40:00Z', '--format', 'markdown'], cwd: 'examples/policy' },
+  'mint-json': {
+    argv: ['mint', '--contract', 'auth-contract.yaml', '--env', 'staging', '--signer-key', 'keys/staging-signer.private.pem', '--kid', 'staging-2026-11', '--now', '2026-11-28T12:05:00Z', '--jti', '7d1c4f2e', '--format', 'json'],
+    cwd: 'examples',
+  },
+  'mint-fault': {
+    argv: ['mint', '--contract', 'auth-contract.yaml', '--env', 'staging', '--signer-key', 'keys/staging-signer.private.pem', '--kid', 'staging-2026-11', '--now', '2026-11-28T12:05:00Z', '--jti', '7d1c4f2e', '--fault', 'issuer_mismatch', '--format', 'json'],
+    cwd: 'examples',
+  },
 };
 
 interface Run {

@@ -29,3 +29,11 @@ export { importJwk, importJwks, importPem, importSecretText, jwkThumbprint, fing
 export { resolveKeys, resolveKeySpec, type KeySpec, type ResolveContext, type ResolvedKeys, type SourceReport } from './keys/sources.ts';
 // The bounded HTTP client (timeout, size cap, redirect policy) key sources use.
 export { fetchJson, type FetchResult, type FetchOptions, type FetchFailure, type RedirectPolicy } from './net/fetch_json.ts';
+// Test tokens and fresh tokens from an environment (issue 12): mint as the signer would, obtain from the token source.
+export { mintToken, MINT_SCHEMA, type MintOptions, type MintedToken } from './mint/mint_token.ts';
+export { MINTABLE_FAULTS, MINTABLE_FAULT_CODES, type MintableFault, type FaultEntry } from './mint/faults.ts';
+export type { MintedFault } from './mint/apply_fault.ts';
+export type { SignerSpec } from './mint/load_signer.ts';
+export type { SecretRef } from './contract/secret_ref.ts';
+export { obtainToken, type ObtainOptions, type ObtainResult, type ObtainedToken, type ObtainFailure } from './obtain/obtain_token.ts';
+export type { ObtainSpec, OAuthClientSpec, TokenSourceKind } from './obtain/read_obtain_section.ts';

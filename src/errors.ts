@@ -46,10 +46,13 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
  * - `ERR_NETWORK`: a network step that a command cannot do without failed
  *   (a key source that is only a finding never raises it). Exit 1, as for
  *   the `jwks_unreachable` finding: the network belongs to the environment.
+ * - `ERR_PRODUCTION_REFUSED`: a command that forges or mints tokens (mint,
+ *   drill) was pointed at an environment marked `production: true` without
+ *   `--i-know` (`allowProduction`). Exit 2.
  * - `ERR_UNEXPECTED`: anything else (the base class, and how the CLI reports
  *   an error that is not a JwtDoctorError). Exit 70.
  */
-export type ErrorCode = 'ERR_USAGE' | 'ERR_CONTRACT_INVALID' | 'ERR_KEY_IMPORT' | 'ERR_NETWORK' | 'ERR_UNEXPECTED';
+export type ErrorCode = 'ERR_USAGE' | 'ERR_CONTRACT_INVALID' | 'ERR_KEY_IMPORT' | 'ERR_NETWORK' | 'ERR_PRODUCTION_REFUSED' | 'ERR_UNEXPECTED';
 
 /** The base class: every error jwt-doctor throws on purpose is one of its subclasses. */
 export class JwtDoctorError extends Error {
@@ -126,5 +129,25 @@ export class NetworkError extends JwtDoctorError {
     options?: ErrorOptions,
   ) {
     super(message, options);
+  }
+}
+
+/**
+ * A command that mints or forges tokens refused an environment marked
+ * `production: true`: exit 2. Pass `--i-know` (library: `allowProduction`)
+ * when that is really meant.
+ */
+export class ProductionRefusedError extends JwtDoctorError {
+  static override readonly code = 'ERR_PRODUCTION_REFUSED';
+  override readonly code = ProductionRefusedError.code;
+  override readonly exitCode = EXIT.usage;
+
+  constructor(
+    /** The environment refused. */
+    readonly env: string,
+    /** What was refused (`mint`, `drill`). */
+    readonly action: string,
+  ) {
+    super(`environment ${env} is marked production: true; ${action} refuses it (tokens minted there are real credentials): pass --i-know if that is really meant`);
   }
 }

@@ -116,6 +116,11 @@ export const REASONS = {
   key_too_old: r('key', 'error', 'secrets', null, 401, 'a trusted key is older than the policy allows', 'Rotate: publish a new key, switch the signer, then retire this one (jwt-doctor rotation overlap / retire).'),
   key_rotation_overdue: r('key', 'error', 'secrets', null, 401, 'no key published within the rollover cadence', 'Publish the next key now and switch the signer to it (policy.keyRolloverDays).'),
   key_age_unknown: r('advice', 'info', 'secrets', null, 401, 'the key set does not say when a key was published', 'Give the key an "iat" in the JWKS, an x5c certificate, or a date in policy.keyPublished.'),
+  // Obtaining a token from the environment's token source (issue 12: src/obtain, jwt-doctor token / check).
+  token_endpoint_unreachable: r('transport', 'error', 'signer', null, 502, 'the token endpoint gave no token response (down, slow, HTTP error, not a token response)', "Check the issuer's token endpoint (discovery token_endpoint), network access and the timeout."),
+  token_request_rejected: r('transport', 'error', 'client', null, 401, 'the token endpoint refused the request (invalid_client, unauthorized_client, invalid_grant, ...)', 'Check the client id, its secret (variable or file), the grant types it may use, and that the refresh token is current.'),
+  token_opaque: r('token', 'error', 'signer', null, 401, 'the access token is opaque, not a JWT', 'Request a JWT access token (resource indicator or audience parameter, RFC 9068), or validate it by introspection (RFC 7662).'),
+  token_command_failed: r('transport', 'error', 'client', null, 502, 'the token command failed (exit status, timeout, output too large, no output)', 'Run the command by hand: it must print one token on stdout and exit 0 within the timeout.'),
 } as const satisfies Record<string, ReasonEntry>;
 
 export type ReasonCode = keyof typeof REASONS;

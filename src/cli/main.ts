@@ -29,6 +29,8 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   drill: { summary: 'quarterly auth drills against a target verifier: rotation, clock skew, header stripping, forged-token attacks', load: () => import('./commands/drill.ts') },
   contract: { summary: 'contract tools: diff two contracts into rollout notes', load: () => import('./commands/contract.ts') },
   policy: { summary: 'an environment against its lifecycle policy: lifetime, refresh window, tolerance, key age, revocation', load: () => import('./commands/policy.ts') },
+  mint: { summary: "mint a token as an environment's signer would, valid or with exactly one fault", load: () => import('./commands/mint.ts') },
+  token: { summary: "obtain a fresh token from the environment's token source (client_credentials, refresh_token, command, static, mint)", load: () => import('./commands/token.ts') },
 };
 
 export const EXAMPLES = `

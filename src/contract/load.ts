@@ -177,11 +177,11 @@ function toContractError(file: string, e: ErrorObject, doc: unknown): ContractEr
       expected = JSON.stringify(p.allowedValue);
       break;
     case 'type':
-      expected = `a ${String(p.type)}`;
+      expected = SECRET_REF.test(path) && p.type === 'object' ? SECRET_REF_EXPECTED : `a ${String(p.type)}`;
       break;
     case 'oneOf':
     case 'anyOf':
-      expected = path.includes('keys') ? 'one key source: jwksFile, jwksUri, discovery, pem, jwk or secret (with its own options only)' : 'a string or a list of strings';
+      expected = oneOfExpected(path);
       break;
     case 'pattern':
       expected = `a value matching ${String(p.pattern)}`;
@@ -191,8 +191,21 @@ function toContractError(file: string, e: ErrorObject, doc: unknown): ContractEr
   }
   // Never echo secret material back in an error.
   // A URL with credentials in it (redis://:password@host) is secret material wherever it appears.
-  const secretish = /secret|value|password|token|\bk\b|\.d$/i.test(path) || (found !== null && typeof found === 'object' && 'secret' in (found as object)) || (typeof found === 'string' && /:\/\/[^/@\s]*@/.test(found));
+  const secretish = /secret|value|password|token|static|privateKey|\bk\b|\.d$/i.test(path) || (found !== null && typeof found === 'object' && 'secret' in (found as object)) || (typeof found === 'string' && /:\/\/[^/@\s]*@/.test(found));
   return new ContractError(file, path, expected, secretish ? '(a value not shown: it may hold a secret)' : describe(found));
+}
+
+// Fields read through a variable or a file (src/contract/secret_ref.ts), never written in the contract.
+const SECRET_REF = /(clientSecret|\.token|\.static|signer\.secret|signer\.privateKey)$/;
+const SECRET_REF_EXPECTED = '{ env: VAR } or { file: PATH } (a variable or a file holding it, never the value itself)';
+
+function oneOfExpected(path: string): string {
+  if (/\.keys\[\d+\]/.test(path) || path.endsWith('keys')) return 'one key source: jwksFile, jwksUri, discovery, pem, jwk or secret (with its own options only)';
+  if (SECRET_REF.test(path)) return SECRET_REF_EXPECTED;
+  if (path.endsWith('signer')) return 'either privateKey or secret (one of them), each { env: VAR } or { file: PATH }, with kid and alg';
+  if (path.endsWith('obtain')) return 'one token source: clientCredentials, refreshToken, command, static or mint (with its own options only)';
+  if (path.endsWith('obtain.mint')) return 'true, or { fault, lifetimeSeconds, claims }';
+  return 'a string or a list of strings';
 }
 
 function describe(v: unknown): string {

@@ -8,6 +8,7 @@
  * src/contract/api_section.ts.
  */
 import { ALGORITHM_NAMES } from '../keys/algorithms.ts';
+import { MINTABLE_FAULT_CODES } from '../mint/faults.ts';
 
 const stringOrList = { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 }] };
 const seconds = { type: 'number', minimum: 0 };
@@ -84,13 +85,14 @@ const duration = (unit: 'seconds' | 'days', what: string) => ({
   minimum: 0,
   description: `${what}: a number (${unit}) or a duration string such as "15m", "1h", "90d"`,
 });
-const secretRef = {
-  description: 'a secret read from a variable or a file, never written in the contract',
+const secretRef = (what: string, extra: Record<string, unknown> = {}) => ({
+  type: 'object',
+  description: `where to read ${what}: { env: VAR } or { file: PATH } (never the value itself)`,
   oneOf: [
-    { type: 'object', required: ['env'], properties: { env: { type: 'string', minLength: 1, description: 'environment variable holding it' } }, additionalProperties: false },
-    { type: 'object', required: ['file'], properties: { file: { type: 'string', minLength: 1, description: 'file holding it (relative to the contract)' } }, additionalProperties: false },
+    { required: ['env'], properties: { env: { type: 'string', minLength: 1, description: 'environment variable holding it (unset or empty: a contract error)' }, ...extra }, additionalProperties: false },
+    { required: ['file'], properties: { file: { type: 'string', minLength: 1, description: 'file holding it, relative to the contract\'s folder (one trailing newline is dropped)' }, ...extra }, additionalProperties: false },
   ],
-};
+});
 const revocationSource = {
   description: 'where revoked tokens are looked up (token_revoked): a kind alone ("none", or declared without a source), or one source',
   anyOf: [
@@ -106,7 +108,7 @@ const revocationSource = {
           required: ['url', 'key'],
           additionalProperties: false,
           description: 'a Redis set of revoked jti values shared by a fleet of verifiers (SISMEMBER)',
-          properties: { url: { type: 'string', pattern: '^redis://[^/@]+(/\\d+)?$', description: 'redis://HOST:PORT[/DB], no credentials' }, key: { type: 'string', minLength: 1, description: 'the set\'s key' }, password: secretRef, timeoutMs },
+          properties: { url: { type: 'string', pattern: '^redis://[^/@]+(/\\d+)?$', description: 'redis://HOST:PORT[/DB], no credentials' }, key: { type: 'string', minLength: 1, description: 'the set\'s key' }, password: secretRef('the Redis password'), timeoutMs },
         },
       },
     },
@@ -120,7 +122,7 @@ const revocationSource = {
           required: ['endpoint', 'clientId', 'clientSecret'],
           additionalProperties: false,
           description: 'RFC 7662 token introspection: active false means revoked',
-          properties: { endpoint: { type: 'string', pattern: '^https?://', description: 'the introspection endpoint' }, clientId: { type: 'string', minLength: 1, description: 'client id (HTTP Basic, RFC 7662 section 2.1)' }, clientSecret: secretRef, timeoutMs },
+          properties: { endpoint: { type: 'string', pattern: '^https?://', description: 'the introspection endpoint' }, clientId: { type: 'string', minLength: 1, description: 'client id (HTTP Basic, RFC 7662 section 2.1)' }, clientSecret: secretRef('the introspection client secret'), timeoutMs },
         },
       },
     },
@@ -152,6 +154,81 @@ const claimExpectation = {
   ],
 };
 
+/**
+ * Where a secret is read (a client secret, a refresh token, a signing key, a
+ * static token): a variable or a file, never the value itself, so the
+ * contract can be committed and shown (issue 12: "secrets only through
+ * variables or files"). A string here is refused by the schema.
+ */
+
+const httpUrl = { type: 'string', pattern: '^https?://' };
+
+// `jwt-doctor mint`: how this environment's signer signs (src/mint/load_signer.ts).
+const signerSchema = {
+  type: 'object',
+  description: "how jwt-doctor mint signs like this environment's signer: privateKey or secret (from a variable or a file), kid, alg",
+  additionalProperties: false,
+  oneOf: [{ required: ['privateKey'] }, { required: ['secret'] }],
+  properties: {
+    privateKey: secretRef('the private key: PEM (PKCS#8, PKCS#1, SEC1) or a private JWK'),
+    secret: secretRef('the HMAC secret', { encoding }),
+    kid: { type: 'string', minLength: 1, description: 'kid put in the header (default: the private JWK\'s kid, else none)' },
+    alg: { enum: ALGORITHM_NAMES, description: "algorithm (default: the environment's first algorithm that fits the key)" },
+  },
+};
+
+// OAuth 2.0 client of a token endpoint (RFC 6749 section 2.3.1, RFC 8707 resource).
+const oauthClient = {
+  clientId: { type: 'string', minLength: 1, description: 'client_id' },
+  clientSecret: secretRef('the client secret'),
+  authMethod: { enum: ['client_secret_basic', 'client_secret_post'], description: 'how the secret is sent (default client_secret_basic, RFC 6749 section 2.3.1)' },
+  scope: { type: 'string', minLength: 1, description: 'scope parameter (space-delimited)' },
+  resource: { ...stringOrList, description: 'RFC 8707 resource indicator(s): the API, so the access token is a JWT for it' },
+  audience: { type: 'string', minLength: 1, description: 'audience parameter (some providers use it instead of resource)' },
+  tokenEndpoint: { ...httpUrl, description: "token endpoint URL (default: discovery's token_endpoint from the environment's issuer)" },
+};
+
+// Where `jwt-doctor token` and `check` obtain a fresh token (src/obtain/obtain_token.ts).
+// Not `tokenSource`: that section says where the verifier reads the token.
+export const obtainSchema = {
+  type: 'object',
+  description: 'where a fresh token comes from: clientCredentials, refreshToken, command, static or mint (jwt-doctor token, check)',
+  oneOf: [
+    { required: ['clientCredentials'], properties: { clientCredentials: { type: 'object', required: ['clientId', 'clientSecret'], additionalProperties: false, properties: oauthClient, description: 'OAuth 2.0 client_credentials grant (RFC 6749 section 4.4)' }, timeoutMs }, additionalProperties: false },
+    {
+      required: ['refreshToken'],
+      properties: {
+        refreshToken: { type: 'object', required: ['clientId', 'token'], additionalProperties: false, properties: { ...oauthClient, token: secretRef('the refresh token') }, description: 'OAuth 2.0 refresh_token grant (RFC 6749 section 6)' },
+        timeoutMs,
+      },
+      additionalProperties: false,
+    },
+    {
+      required: ['command'],
+      properties: {
+        command: { anyOf: [{ type: 'array', items: { type: 'string' }, minItems: 1 }, { type: 'string', minLength: 1 }], description: 'a command printing the token: an argv list (no shell), or one string run by sh -c (the contract is trusted input)' },
+        timeoutMs,
+        maxBytes: { type: 'integer', minimum: 64, description: 'output cap in bytes (default 65536)' },
+      },
+      additionalProperties: false,
+    },
+    { required: ['static'], properties: { static: secretRef('the token') }, additionalProperties: false },
+    {
+      required: ['mint'],
+      properties: {
+        mint: {
+          description: "jwt-doctor mint with the environment's signer: true, or { fault, lifetimeSeconds, claims }",
+          anyOf: [
+            { const: true },
+            { type: 'object', additionalProperties: false, properties: { fault: { enum: MINTABLE_FAULT_CODES, description: 'one fault to mint' }, lifetimeSeconds: seconds, claims: { type: 'object', description: 'claims added or replaced' } } },
+          ],
+        },
+      },
+      additionalProperties: false,
+    },
+  ],
+};
+
 export const environmentSchema = {
   type: 'object',
   description: 'what one environment\'s verifier expects, and where its keys come from',
@@ -172,10 +249,16 @@ export const environmentSchema = {
     maxTokenBytes: { type: 'integer', minimum: 64, description: 'token size cap, checked before any decoding (default 16384)' },
     keys: { type: 'array', items: keySpec, description: 'trusted key sources, each one of jwksFile, jwksUri, discovery, pem, jwk, secret (all trusted)' },
     owners,
-    production: { type: 'boolean', description: 'marks a production environment' },
+    production: { type: 'boolean', description: 'marks a production environment: mint (and other commands that forge tokens) refuse it without --i-know' },
+    signer: signerSchema,
+    obtain: obtainSchema,
     // Sections owned by later front ends (validated there).
     api: { type: 'object', description: 'the API behind the gateway: baseUrl, routes, header, scheme, echoPath (probe, diagnose --headers; docs/cli/probe.md)' },
-    clients: { type: 'object', description: 'the clients of this environment: audience, tokenSource, refreshLeadSeconds (contract diff)' },
+    clients: {
+      type: 'object',
+      description: 'the clients of this environment: audience, tokenSource, refreshLeadSeconds (contract diff), obtain (jwt-doctor token --client)',
+      additionalProperties: { type: 'object', properties: { obtain: obtainSchema } },
+    },
     policy,
     tokenSource: { type: 'object', description: 'where the verifier reads the token: { header, scheme } or { cookie } (middleware, diagnose --headers)' },
     verifier: { type: 'object', description: 'the running verifier: debugUrl, metricsUrl, cacheTtlSeconds (rotation check, rotation retire, middleware)' },

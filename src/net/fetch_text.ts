@@ -19,10 +19,16 @@ export interface FetchOptions {
   maxBytes?: number;
   headers?: Record<string, string>;
   redirects?: RedirectPolicy;
-  /** POST for form requests (RFC 7662 introspection); default GET. */
+  /** POST (an OAuth token request, RFC 6749 section 3.2); default GET. A POST never follows a redirect. */
   method?: 'GET' | 'POST';
   /** Request body (with method POST). */
   body?: string;
+  /**
+   * Error statuses whose body is read and returned as an answer (ok: true)
+   * rather than an http_status failure: an OAuth token endpoint's 400 and
+   * 401 carry the error response (RFC 6749 section 5.2).
+   */
+  answerStatuses?: readonly number[];
 }
 
 export interface FetchTextSuccess {
@@ -107,18 +113,20 @@ export async function fetchText(url: string, options: FetchOptions & { accept?: 
   try {
     for (let hops = 0; ; hops++) {
       // HTTP_PROXY / HTTPS_PROXY / NO_PROXY (src/net/dispatcher.ts).
-      const request = options.body !== undefined ? { method: options.method ?? 'POST', body: options.body } : options.method !== undefined ? { method: options.method } : {};
-      const res = await fetch(target, { signal: controller.signal, headers: { accept: options.accept ?? '*/*', ...options.headers }, redirect: 'manual', ...request, ...(await dispatcherOption()) });
+      const method = options.method ?? 'GET';
+      const init = { method, ...(options.body !== undefined ? { body: options.body } : {}) };
+      const res = await fetch(target, { ...init, signal: controller.signal, headers: { accept: options.accept ?? '*/*', ...options.headers }, redirect: 'manual', ...(await dispatcherOption()) });
       if (res.status >= 300 && res.status < 400 && res.status !== 304) {
         await res.body?.cancel().catch(() => undefined);
-        const next = nextHop(target, res.headers.get('location'), options.redirects ?? 'none', hops);
+        // A POST carries credentials (client secret, refresh token): never replayed to a Location.
+        const next = nextHop(target, res.headers.get('location'), method === 'POST' ? 'none' : (options.redirects ?? 'none'), hops);
         if (next instanceof URL) {
           target = next;
           continue;
         }
         return { ok: false, url, error: 'redirect', status: res.status, ...next, elapsedMs: elapsed() };
       }
-      return await readBody(url, res, maxBytes, elapsed);
+      return await readBody(url, res, maxBytes, elapsed, options.answerStatuses);
     }
   } catch (e) {
     if (controller.signal.aborted) return { ok: false, url, error: 'timeout', message: `no complete answer within ${timeoutMs} ms`, elapsedMs: elapsed() };
@@ -130,10 +138,10 @@ export async function fetchText(url: string, options: FetchOptions & { accept?: 
 }
 
 /** Status check, then the body streamed under the cap: a 100 MB answer is cut at maxBytes, never buffered. */
-async function readBody(url: string, res: Response, maxBytes: number, elapsed: () => number): Promise<FetchTextResult> {
+async function readBody(url: string, res: Response, maxBytes: number, elapsed: () => number, answerStatuses: readonly number[] = []): Promise<FetchTextResult> {
   const headers: Record<string, string> = {};
   res.headers.forEach((v, k) => (headers[k] = v));
-  if (!res.ok) {
+  if (!res.ok && !answerStatuses.includes(res.status)) {
     await res.body?.cancel().catch(() => undefined);
     const retryAfterSeconds = parseRetryAfter(res.headers.get('retry-after'));
     return { ok: false, url, error: 'http_status', status: res.status, message: `HTTP ${res.status}`, elapsedMs: elapsed(), ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) };
