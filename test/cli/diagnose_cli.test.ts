@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { runCli, hasStackTrace, type CliResult, SEED_LINES } from '../helpers/cli.ts';
 import { claimsAt, jwksOf, makeKey, signJws, spkiPem } from '../helpers/mint.ts';
 import { startServer, json, hang, type TestServer } from '../helpers/http_server.ts';
+import { codes } from '../helpers/index.ts';
 
 const NOW_ISO = '2026-11-28T12:05:00Z';
 const NOW = Date.parse(NOW_ISO) / 1000;
@@ -82,8 +83,8 @@ test('inline expectations: --iss (repeatable), --aud, --alg, --typ, --require, -
   assert.equal(ok.code, 0, ok.stdout);
   const bad = await runCli([...base, '--iss', 'https://a', '--aud', 'web', '--alg', 'ES256', '--typ', 'JWT', '--require', 'tenant', '--key', join(dir, 'ec.jwk.json'), '--now', String(NOW)]);
   assert.equal(bad.code, 1);
-  const codes = jsonOut(bad).findings.map((f) => f.code);
-  for (const c of ['issuer_mismatch', 'audience_mismatch', 'typ_mismatch', 'missing_claim']) assert.ok(codes.includes(c), c);
+  const found = codes(jsonOut(bad));
+  for (const c of ['issuer_mismatch', 'audience_mismatch', 'typ_mismatch', 'missing_claim']) assert.ok(found.includes(c), c);
   const notAllowed = await runCli([...base, '--alg', 'RS256', '--key', join(dir, 'set.jwks.json'), '--now', String(NOW)]);
   assert.equal(jsonOut(notAllowed).result, 'alg_not_allowed');
   const pem = await runCli(['diagnose', signJws(rs, claimsAt(NOW)), '--key', join(dir, 'rs.pem'), '--now', String(NOW), '--format', 'json']);
@@ -97,8 +98,8 @@ test('inline expectations: --iss (repeatable), --aud, --alg, --typ, --require, -
 test('inline time flags: --clock-tolerance and --max-age', async () => {
   const t = signJws(ec, claimsAt(NOW, { iat: NOW - 4000, exp: NOW - 20 }));
   const strict = await runCli(['diagnose', t, '--key', join(dir, 'ec.jwk.json'), '--now', String(NOW), '--max-age', '3600', '--format', 'json']);
-  const codes = jsonOut(strict).findings.map((f) => f.code);
-  assert.ok(codes.includes('token_expired') && codes.includes('token_too_old') && !codes.includes('clock_skew_suspected'));
+  const found = codes(jsonOut(strict));
+  assert.ok(found.includes('token_expired') && found.includes('token_too_old') && !found.includes('clock_skew_suspected'));
   const lenient = await runCli(['diagnose', t, '--key', join(dir, 'ec.jwk.json'), '--now', String(NOW), '--clock-tolerance', '500', '--format', 'json']);
   assert.equal(jsonOut(lenient).result, 'valid');
 });

@@ -20,12 +20,18 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Answers JSON with a status (default 200). */
-export const json = (body: unknown, status = 200, headers: Record<string, string> = {}): Handler => (_req, res) => {
+/** Sends a JSON answer (a string body is sent as is). */
+export function sendJson(res: ServerResponse, body: unknown, headers: Record<string, string> = {}, status = 200): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
-};
+}
+
+/** A handler answering JSON with a status (default 200). */
+export const json =
+  (body: unknown, status = 200, headers: Record<string, string> = {}): Handler =>
+  (_req, res) =>
+    sendJson(res, body, headers, status);
 
 /** Never answers: the request hangs until the client gives up or the server closes. */
 export const hang: Handler = () => undefined;

@@ -92,6 +92,16 @@ export function makeKey(alg: JwsAlg, options: MakeKeyOptions = {}): TestKey {
   return out;
 }
 
+/**
+ * A key as an issuer's JWKS publishes it: kid, alg and use "sig" in the
+ * public JWK, and a fresh pair, so two kids never share a thumbprint.
+ *
+ * @example const k1 = jwksKey('k1'); startServer({ '/jwks.json': json(jwksOf(k1)) })
+ */
+export function jwksKey(kid: string, alg: 'RS256' | 'ES256' = 'RS256', options: { modulusLength?: number } = {}): AsymmetricTestKey & { kid: string } {
+  return { ...makeKey(alg, { kid, fresh: true, jwkAlg: true, use: 'sig', ...options }), kid };
+}
+
 /** The raw signature bytes over `signingInput` for `alg` with `key`. */
 export function signBytes(alg: JwsAlg | string, key: TestKey, signingInput: string): Buffer {
   const data = Buffer.from(signingInput, 'latin1');

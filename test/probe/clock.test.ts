@@ -13,6 +13,7 @@ import { clockFindings, compareTokenTimes, measureClockOffset, type ClockMeasure
 import type { ClockProbeReport } from '../../src/probe/format_probe.ts';
 import { runCli } from '../helpers/cli.ts';
 import { closedPort, mintHs256 } from './fixtures.ts';
+import { codes } from '../helpers/index.ts';
 
 const servers: Server[] = [];
 let ahead: string; // +42 s
@@ -69,7 +70,7 @@ test('no Date header, refused connection: no estimate, a reason, a transport_err
   const refused = await measureClockOffset(`http://127.0.0.1:${await closedPort()}/`, 'issuer', { samples: 3, timeoutMs: 2000 });
   assert.equal(refused.error?.error, 'refused');
   const f = clockFindings([none, refused], 5);
-  assert.deepEqual(f.map((x) => x.code), ['transport_error', 'transport_error']);
+  assert.deepEqual(codes(f), ['transport_error', 'transport_error']);
   assert.equal(f[0]!.detail!.clock, 'issuer');
 });
 
@@ -95,7 +96,7 @@ test("token times on each remote clock: iat 14 s ahead of the API's clock", () =
   assert.equal(iatApi.remoteNow, now - 20);
   assert.deepEqual(r.findings.map((f) => [f.code, f.detail!.clock]), [['iat_in_future', 'api'], ['token_not_yet_valid', 'api']]);
   const expired = compareTokenTimes({ exp: now + 3 }, [measured('api', 10)], { now, toleranceSeconds: 5 });
-  assert.deepEqual(expired.findings.map((f) => f.code), ['token_expired']);
+  assert.deepEqual(codes(expired), ['token_expired']);
 });
 
 test('clock CLI: contract issuerBaseUrl and api.baseUrl, tolerance from the contract, token placed on each clock', async () => {

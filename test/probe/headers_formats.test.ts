@@ -14,6 +14,7 @@ import { REASONS } from '../../src/reasons.ts';
 import type { Diagnosis } from '../../src/diagnose.ts';
 import { runCli } from '../helpers/cli.ts';
 import { NOW, SECRET, mintHs256 } from './fixtures.ts';
+import { codes } from '../helpers/index.ts';
 
 const FIXTURES = new URL('./fixtures/headers/', import.meta.url);
 const read = (name: string) => readFileSync(new URL(name, FIXTURES), 'utf8');
@@ -80,13 +81,13 @@ test('command forms: clustered flags, curl -u, HTTPie bearer auth, empty "Name;"
 
 test('a recognised request without the header is header_missing; nothing recognisable is headers_unreadable (owner client)', () => {
   const missing = checkHeaderDump(parseHeaderDump(`curl 'https://api.example.com/v1/me' -H 'accept: */*'`));
-  assert.deepEqual(missing.findings.map((f) => f.code), ['header_missing']);
+  assert.deepEqual(codes(missing), ['header_missing']);
 
   for (const text of [read('unreadable.txt'), '', 'just some words', '{"count": 3}']) {
     const dump = parseHeaderDump(text);
     assert.equal(dump.format, 'unreadable', text);
     const h = checkHeaderDump(dump);
-    assert.deepEqual(h.findings.map((f) => f.code), ['headers_unreadable'], text);
+    assert.deepEqual(codes(h), ['headers_unreadable'], text);
     assert.equal(h.findings[0]!.owner, 'client');
     assert.equal(h.token, '');
   }

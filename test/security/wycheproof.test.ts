@@ -21,6 +21,7 @@ import type { Diagnoser, Diagnosis } from '../../src/diagnose.ts';
 import { createDiagnoser } from '../../src/diagnose/create_diagnoser.ts';
 import { checkAlgorithm, selectKeys, verifierFor } from '../../src/checks/signature.ts';
 import { decodeBase64url } from '../../src/token/base64url.ts';
+import { codes } from '../helpers/index.ts';
 
 interface Vector { tcId: number; comment: string; jws: string; result: 'valid' | 'invalid' | 'acceptable'; flags: string[] }
 interface Group { comment: string; public?: Record<string, unknown>; private?: Record<string, unknown>; tests: Vector[] }
@@ -98,15 +99,15 @@ function verdict(d: Diagnoser, token: string): { verified: boolean; codes: strin
   // compact JWS, and the middleware refuses it (header_malformed). For a verdict on the presented string, that is a rejection.
   if (diagnosis.input.stripped.length > 0) return { verified: false, codes: ['input.stripped'] };
   const errors = jwsFindings(diagnosis);
-  if (errors.length > 0) return { verified: false, codes: errors.map((f) => f.code) };
+  if (errors.length > 0) return { verified: false, codes: codes(errors) };
   if (diagnosis.result === 'valid' || diagnosis.signature.status === 'pass') return { verified: diagnosis.signature.status === 'pass', codes: [] };
   // Payload not a JSON object: the diagnoser skipped the signature; run the same layer it uses.
   const header = diagnosis.header;
   if (!header) return { verified: false, codes: ['no header'] };
   const alg = checkAlgorithm(header, new Set(diagnosis.expected.algorithms));
-  if (!alg.alg) return { verified: false, codes: alg.findings.map((f) => f.code) };
+  if (!alg.alg) return { verified: false, codes: codes(alg) };
   const sel = selectKeys(header, alg.alg, d.keys);
-  if (sel.findings.some((f) => f.severity === 'error')) return { verified: false, codes: sel.findings.map((f) => f.code) };
+  if (sel.findings.some((f) => f.severity === 'error')) return { verified: false, codes: codes(sel) };
   const [h, p, s] = token.split('.') as [string, string, string];
   const verify = verifierFor(alg.alg);
   const sig = decodeBase64url(s);
