@@ -11,9 +11,8 @@ import { importJwk, importPem, importSecretText, type KeyRecord } from '../src/k
 import { rankResult, makeFinding, REASONS, type ReasonCode } from '../src/reasons.ts';
 import type { Expectations } from '../src/expectations.ts';
 import { b64url, claimsAt, makeKey, signJws, spkiPem, type TestKey } from './helpers/mint.ts';
-import { codes } from './helpers/index.ts';
+import { codes, NOW } from './helpers/index.ts';
 
-const NOW = 1_800_000_000;
 const ISS = 'https://auth.example.com';
 const src = { kind: 'jwk' as const };
 const rec = (k: TestKey, kid = k.kid): KeyRecord =>

@@ -8,9 +8,8 @@ import assert from 'node:assert/strict';
 import { buildDiagnoser, type Diagnosis } from '../src/diagnose.ts';
 import { importJwk, importSecretText, type KeyRecord } from '../src/keys/import.ts';
 import { claimsAt, makeKey, signJws, type JwsAlg, type TestKey } from './helpers/mint.ts';
-import { codes } from './helpers/index.ts';
+import { codes, NOW } from './helpers/index.ts';
 
-const NOW = 1_800_000_000;
 const ALGS: JwsAlg[] = ['HS256', 'RS256', 'PS256', 'ES256', 'ES512', 'EdDSA'];
 
 function doctorKey(k: TestKey): KeyRecord {

@@ -7,8 +7,8 @@ import { issuerNearMiss } from '../src/checks/claims.ts';
 import { loadContract } from '../src/contract/load.ts';
 import { createContractDiagnosers } from '../src/match.ts';
 import { claimsAt, makeKey, signJws } from './helpers/mint.ts';
+import { NOW } from './helpers/index.ts';
 
-const NOW = 1_800_000_000;
 const key = makeKey('ES256', { kid: 'k' });
 const keys = [importJwk(key.publicJwk, { kind: 'jwk' })];
 const issFinding = (expected: string, actual: string) => {

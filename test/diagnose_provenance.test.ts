@@ -11,9 +11,8 @@ import { createContractDiagnosers, matchEnvironments } from '../src/match.ts';
 import { createDiagnoser } from '../src/diagnose/create_diagnoser.ts';
 import { jwkThumbprint, fingerprintSecret } from '../src/keys/import.ts';
 import { claimsAt, makeKey, signJws } from './helpers/mint.ts';
-import { codes } from './helpers/index.ts';
+import { codes, NOW } from './helpers/index.ts';
 
-const NOW = 1_800_000_000;
 const stagingKey = makeKey('RS256', { kid: 'staging-1' });
 const prodKey = makeKey('ES256', { kid: 'prod-1' });
 

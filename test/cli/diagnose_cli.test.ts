@@ -10,11 +10,9 @@ import { join } from 'node:path';
 import { runCli, hasStackTrace, type CliResult, SEED_LINES } from '../helpers/cli.ts';
 import { claimsAt, jwksOf, makeKey, signJws, spkiPem } from '../helpers/mint.ts';
 import { startServer, json, hang, type TestServer } from '../helpers/http_server.ts';
-import { codes } from '../helpers/index.ts';
+import { codes, EXAMPLES_NOW_ISO, NOW, NOW_ISO } from '../helpers/index.ts';
 
-const NOW_ISO = '2026-11-28T12:05:00Z';
-const NOW = Date.parse(NOW_ISO) / 1000;
-const SEED = ['diagnose', 'examples/tokens/local-login.jwt', '--contract', 'examples/auth-contract.yaml', '--env', 'staging', '--now', NOW_ISO];
+const SEED = ['diagnose', 'examples/tokens/local-login.jwt', '--contract', 'examples/auth-contract.yaml', '--env', 'staging', '--now', EXAMPLES_NOW_ISO];
 const dir = mkdtempSync(join(tmpdir(), 'jwt-doctor-cli-'));
 const ec = makeKey('ES256', { kid: 'cli-ec' });
 const rs = makeKey('RS256', { kid: 'cli-rs' });
@@ -47,7 +45,7 @@ test('the seed case: exactly the six seed lines first, exit 1, no ANSI on a pipe
 });
 
 test('exit 0 for a valid token; --format json is the library object; markdown has the claim delta', async () => {
-  const ok = await runCli(['diagnose', 'examples/tokens/local-login.jwt', '--contract', 'examples/auth-contract.yaml', '--env', 'local', '--now', NOW_ISO, '--format', 'json']);
+  const ok = await runCli(['diagnose', 'examples/tokens/local-login.jwt', '--contract', 'examples/auth-contract.yaml', '--env', 'local', '--now', EXAMPLES_NOW_ISO, '--format', 'json']);
   assert.equal(ok.code, 0);
   const d = jsonOut(ok);
   assert.equal(d.schema, 'jwt-doctor/diagnosis/v1');

@@ -11,9 +11,8 @@ import { resolveKeySpec } from '../../src/keys/sources.ts';
 import { createDiagnoser } from '../../src/diagnose/create_diagnoser.ts';
 import { startServer, json, hang, type TestServer } from '../helpers/http_server.ts';
 import { claimsAt, jwksOf, makeKey, signJws } from '../helpers/mint.ts';
-import { codes } from '../helpers/index.ts';
+import { codes, NOW } from '../helpers/index.ts';
 
-const NOW = 1_800_000_000;
 const key = makeKey('ES256', { kid: 'srv-1' });
 const big = JSON.stringify({ keys: [], pad: 'x'.repeat(4096) });
 let s: TestServer;

@@ -13,7 +13,7 @@ import { clockFindings, compareTokenTimes, measureClockOffset, type ClockMeasure
 import type { ClockProbeReport } from '../../src/probe/format_probe.ts';
 import { runCli } from '../helpers/cli.ts';
 import { closedPort, mintHs256 } from './fixtures.ts';
-import { codes } from '../helpers/index.ts';
+import { NOW, codes } from '../helpers/index.ts';
 
 const servers: Server[] = [];
 let ahead: string; // +42 s
@@ -87,7 +87,7 @@ test('offset beyond tolerance: error when certain, warning when only the estimat
 });
 
 test("token times on each remote clock: iat 14 s ahead of the API's clock", () => {
-  const now = 1_790_000_000;
+  const now = NOW;
   // The API's clock is 20 s behind ours; the token was issued 6 s ago by our clock.
   const r = compareTokenTimes({ iat: now - 6, nbf: now - 6, exp: now + 300 }, [measured('api', -20), measured('issuer', 0)], { now, toleranceSeconds: 5 });
   const iatApi = r.times.find((t) => t.clock === 'api' && t.claim === 'iat')!;
