@@ -5,10 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildDiagnoser, type Diagnosis } from '../src/diagnose.ts';
-import { importJwk, importSecretText, type KeyRecord } from '../src/keys/import.ts';
-import { claimsAt, makeKey, signJws, type JwsAlg, type TestKey } from './helpers/mint.ts';
-import { codes, NOW } from './helpers/index.ts';
+import { buildDiagnoser, type Diagnosis } from '../../src/diagnose.ts';
+import { importJwk, importSecretText, type KeyRecord } from '../../src/keys/import.ts';
+import { claimsAt, makeKey, signJws, type JwsAlg, type TestKey } from '../helpers/mint.ts';
+import { codes, NOW } from '../helpers/index.ts';
 
 const ALGS: JwsAlg[] = ['HS256', 'RS256', 'PS256', 'ES256', 'ES512', 'EdDSA'];
 

@@ -6,12 +6,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { loadContract } from '../src/contract/load.ts';
-import { createContractDiagnosers, matchEnvironments } from '../src/match.ts';
-import { createDiagnoser } from '../src/diagnose/create_diagnoser.ts';
-import { jwkThumbprint, fingerprintSecret } from '../src/keys/import.ts';
-import { claimsAt, makeKey, signJws } from './helpers/mint.ts';
-import { codes, NOW } from './helpers/index.ts';
+import { loadContract } from '../../src/contract/load.ts';
+import { createContractDiagnosers, matchEnvironments } from '../../src/match.ts';
+import { createDiagnoser } from '../../src/diagnose/create_diagnoser.ts';
+import { jwkThumbprint, fingerprintSecret } from '../../src/keys/import.ts';
+import { claimsAt, makeKey, signJws } from '../helpers/mint.ts';
+import { codes, NOW } from '../helpers/index.ts';
 
 const stagingKey = makeKey('RS256', { kid: 'staging-1' });
 const prodKey = makeKey('ES256', { kid: 'prod-1' });

@@ -1,13 +1,13 @@
 /** Near-miss hints (issue 2, requirement 6): assert detail.nearMiss values. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildDiagnoser } from '../src/diagnose.ts';
-import { importJwk } from '../src/keys/import.ts';
-import { issuerNearMiss } from '../src/checks/claims.ts';
-import { loadContract } from '../src/contract/load.ts';
-import { createContractDiagnosers } from '../src/match.ts';
-import { claimsAt, makeKey, signJws } from './helpers/mint.ts';
-import { NOW } from './helpers/index.ts';
+import { buildDiagnoser } from '../../src/diagnose.ts';
+import { importJwk } from '../../src/keys/import.ts';
+import { issuerNearMiss } from '../../src/checks/claims.ts';
+import { loadContract } from '../../src/contract/load.ts';
+import { createContractDiagnosers } from '../../src/match.ts';
+import { claimsAt, makeKey, signJws } from '../helpers/mint.ts';
+import { NOW } from '../helpers/index.ts';
 
 const key = makeKey('ES256', { kid: 'k' });
 const keys = [importJwk(key.publicJwk, { kind: 'jwk' })];

@@ -7,10 +7,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sign as cryptoSign } from 'node:crypto';
 import { compactVerify, jwtVerify } from 'jose';
-import { buildDiagnoser } from '../src/diagnose.ts';
-import { importJwk, importSecretText, type KeyRecord } from '../src/keys/import.ts';
-import { ALL_ALGS, b64url, claimsAt, makeKey, signBytes, signJws, type JwsAlg, type TestKey } from './helpers/mint.ts';
-import { NOW } from './helpers/index.ts';
+import { buildDiagnoser } from '../../src/diagnose.ts';
+import { importJwk, importSecretText, type KeyRecord } from '../../src/keys/import.ts';
+import { ALL_ALGS, b64url, claimsAt, makeKey, signBytes, signJws, type JwsAlg, type TestKey } from '../helpers/mint.ts';
+import { NOW } from '../helpers/index.ts';
 
 const HASH: Record<string, string> = { '256': 'sha256', '384': 'sha384', '512': 'sha512' };
 
