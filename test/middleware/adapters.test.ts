@@ -13,8 +13,8 @@ import Fastify from 'fastify';
 import { Registry } from 'prom-client';
 import { createVerifier, jwtDoctorExpress, jwtDoctorFastify, withJwtAuth, type AuthContext, type Rejection, type Verifier } from '../../src/middleware/index.ts';
 import type { Expectations } from '../../src/expectations.ts';
-import { AUD, ISS, NOW, claimsAt, closeServer, listen, signToken } from '../helpers/index.ts';
-import { memoryLogger, parseMetrics, sampleValue, startJwksServer, verifierKey, type JwksServer } from './helpers.ts';
+import { AUD, ISS, NOW, claimsAt, closeServer, listen, signToken, jwksKey } from '../helpers/index.ts';
+import { memoryLogger, parseMetrics, sampleValue, startJwksServer, type JwksServer } from './helpers.ts';
 
 /**
  * The app every harness builds: GET /orders/:id (any valid token), /admin
@@ -104,7 +104,7 @@ const fastifyAdapter: Adapter = {
 
 for (const adapter of [nodeHttp, expressAdapter, fastifyAdapter]) {
   describe(adapter.name, () => {
-    const k1 = verifierKey('k1');
+    const k1 = jwksKey('k1');
     const registry = new Registry();
     const logger = memoryLogger();
     const tokensSent: string[] = [];
@@ -203,7 +203,7 @@ for (const adapter of [nodeHttp, expressAdapter, fastifyAdapter]) {
     test('claims that differ and a bad signature keep their own code (issuer_mismatch, audience_mismatch, signature_invalid)', async () => {
       assert.equal(await reasonOf('/orders/1', valid({ iss: 'https://auth.other.example.com' })), 'issuer_mismatch');
       assert.equal(await reasonOf('/orders/1', valid({ aud: 'web-prod' })), 'audience_mismatch');
-      const forger = verifierKey('k1');
+      const forger = jwksKey('k1');
       const forged = await call('/orders/1', bearer(signToken(forger, claimsAt(NOW))));
       assert.equal(forged.status, 401);
       assert.equal(forged.headers.get('www-authenticate'), 'Bearer realm="orders-api", error="invalid_token", error_description="signature_invalid"');
@@ -218,7 +218,7 @@ for (const adapter of [nodeHttp, expressAdapter, fastifyAdapter]) {
     });
 
     test('an attacker-chosen kid: key_not_found, and the kid label collapses to "unknown"; routes are templates', async () => {
-      const stranger = verifierKey('attacker-kid-0001');
+      const stranger = jwksKey('attacker-kid-0001');
       const r = await call('/orders/777', bearer(signToken(stranger, claimsAt(NOW))));
       assert.equal(r.status, 401);
       assert.match(r.headers.get('www-authenticate')!, /error_description="key_not_found"/);

@@ -10,10 +10,10 @@ import { createServer, type Server } from 'node:http';
 import express from 'express';
 import { Registry } from 'prom-client';
 import { createVerifier, jwtDoctorExpress, type Verifier } from '../../src/middleware/index.ts';
-import { AUD, ISS, NOW, claimsAt, closeServer, listen, signToken } from '../helpers/index.ts';
-import { memoryLogger, parseMetrics, sampleValue, startJwksServer, verifierKey, type JwksServer } from './helpers.ts';
+import { AUD, ISS, NOW, claimsAt, closeServer, listen, signToken, jwksKey } from '../helpers/index.ts';
+import { memoryLogger, parseMetrics, sampleValue, startJwksServer, type JwksServer } from './helpers.ts';
 
-const k1 = verifierKey('k1');
+const k1 = jwksKey('k1');
 let jwks: JwksServer;
 let server: Server;
 let base: string;

@@ -9,10 +9,10 @@ import assert from 'node:assert/strict';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { createVerifier, jwtDoctorFastify, type Verifier } from '../../src/middleware/index.ts';
-import { AUD, ISS, NOW, claimsAt, signToken } from '../helpers/index.ts';
-import { memoryLogger, parseMetrics, sampleValue, startJwksServer, verifierKey, type JwksServer } from './helpers.ts';
+import { AUD, ISS, NOW, claimsAt, signToken, jwksKey } from '../helpers/index.ts';
+import { memoryLogger, parseMetrics, sampleValue, startJwksServer, type JwksServer } from './helpers.ts';
 
-const k1 = verifierKey('k1');
+const k1 = jwksKey('k1');
 let jwks: JwksServer;
 let app: FastifyInstance;
 let base: string;
@@ -67,7 +67,7 @@ test('Fastify: RFC 6750 answers on the configured header, route scopes and opt-o
 });
 
 test('Fastify: route label from routeOptions.url; debug endpoint on its configured path', async () => {
-  await get('/orders/123456', { 'x-auth-token': signToken(verifierKey('k-evil'), claimsAt(NOW)) });
+  await get('/orders/123456', { 'x-auth-token': signToken(jwksKey('k-evil'), claimsAt(NOW)) });
   const s = parseMetrics(await (await get('/metrics')).text());
   assert.equal(sampleValue(s, 'jwt_auth_failures_total', { reason: 'key_not_found', route: '/orders/:id', kid: 'unknown' }), 1);
   assert.equal(sampleValue(s, 'jwt_auth_failures_total', { reason: 'insufficient_scope', route: '/admin', kid: 'k1' }), 1);

@@ -6,17 +6,9 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { LoggerLike } from '../../src/middleware/log.ts';
-import { closeServer, listen, makeKey, type AsymmetricTestKey } from '../helpers/index.ts';
+import { closeServer, listen, type AsymmetricTestKey } from '../helpers/index.ts';
 
 export { AUD, ISS, NOW, closeServer, listen } from '../helpers/index.ts';
-
-/**
- * An RS256 verifier key as a JWKS publishes it (kid, alg, use: sig), a
- * fresh pair each time: two kids never share a thumbprint.
- */
-export function verifierKey(kid: string): AsymmetricTestKey {
-  return makeKey('RS256', { kid, fresh: true, jwkAlg: true, use: 'sig' });
-}
 
 export interface JwksServer {
   url: string;

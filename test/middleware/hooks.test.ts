@@ -5,12 +5,12 @@ import { Writable } from 'node:stream';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import Fastify from 'fastify';
 import { createVerifier, jwtDoctorExpress, jwtDoctorFastify, withJwtAuth, type Verifier } from '../../src/middleware/index.ts';
-import { AUD, ISS, NOW, claimsAt, closeServer, listen, signToken } from '../helpers/index.ts';
-import { memoryLogger, verifierKey } from './helpers.ts';
+import { AUD, ISS, NOW, claimsAt, closeServer, listen, signToken, jwksKey } from '../helpers/index.ts';
+import { memoryLogger } from './helpers.ts';
 
 // Application errors in each adapter: a throwing handler or onRejected hook, Express's next(err), Fastify's
 // error handler and request.log. Optional auth and a rendering onRejected are shared cases (adapters.test.ts).
-const k1 = verifierKey('k1');
+const k1 = jwksKey('k1');
 let verifier: Verifier;
 const logger = memoryLogger();
 

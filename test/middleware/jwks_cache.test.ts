@@ -5,11 +5,11 @@ import { Registry } from 'prom-client';
 import { createVerifier, withJwtAuth, type VerifierOptions } from '../../src/middleware/index.ts';
 import { ttlFromHeaders } from '../../src/middleware/jwks_cache.ts';
 import type { Expectations } from '../../src/expectations.ts';
-import { AUD, ISS, NOW, claimsAt, closeServer, listen, signToken } from '../helpers/index.ts';
-import { memoryLogger, parseMetrics, sampleValue, startJwksServer, verifierKey, type JwksServer } from './helpers.ts';
+import { AUD, ISS, NOW, claimsAt, closeServer, listen, signToken, jwksKey } from '../helpers/index.ts';
+import { memoryLogger, parseMetrics, sampleValue, startJwksServer, type JwksServer } from './helpers.ts';
 
-const k1 = verifierKey('k1');
-const k2 = verifierKey('k2');
+const k1 = jwksKey('k1');
+const k2 = jwksKey('k2');
 
 function envFor(jwks: JwksServer): Expectations {
   return { name: 'staging', issuer: [ISS], audience: [AUD], algorithms: ['RS256'], keys: [{ jwksUri: jwks.url }] };
@@ -102,9 +102,9 @@ test('single flight: 100 concurrent requests with a new kid cause one fetch; the
   }
 });
 
-let cachedStranger: ReturnType<typeof verifierKey> | undefined;
+let cachedStranger: ReturnType<typeof jwksKey> | undefined;
 function strangerKey() {
-  return (cachedStranger ??= verifierKey('stranger'));
+  return (cachedStranger ??= jwksKey('stranger'));
 }
 
 test('JWKS answering 500: the stale set is served within the bound, then jwks_unreachable', async () => {
@@ -242,7 +242,7 @@ test('after a retirement, rejections naming the retired kid keep it as their lab
     await verifier.refreshKeys();
     const old = await verifyToken(verifier, signToken(k1, claimsAt(NOW)));
     assert.equal(!old.ok && old.reason, 'key_not_found');
-    const stray = await verifyToken(verifier, signToken(verifierKey('attacker-chosen'), claimsAt(NOW)));
+    const stray = await verifyToken(verifier, signToken(jwksKey('attacker-chosen'), claimsAt(NOW)));
     assert.equal(!stray.ok && stray.reason, 'key_not_found');
     const s = parseMetrics(await registry.metrics());
     assert.equal(sampleValue(s, 'jwt_auth_failures_total', { reason: 'key_not_found', kid: 'k1' }), 1);

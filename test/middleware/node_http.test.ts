@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { Registry } from 'prom-client';
 import { createVerifier, withJwtAuth, type Verifier } from '../../src/middleware/index.ts';
-import { AUD, ISS, NOW, claimsAt, closeServer, listen, signToken } from '../helpers/index.ts';
-import { memoryLogger, parseMetrics, sampleValue, verifierKey } from './helpers.ts';
+import { AUD, ISS, NOW, claimsAt, closeServer, listen, signToken, jwksKey } from '../helpers/index.ts';
+import { memoryLogger, parseMetrics, sampleValue } from './helpers.ts';
 
-const k1 = verifierKey('k1');
+const k1 = jwksKey('k1');
 let server: Server;
 let base: string;
 let verifier: Verifier;
