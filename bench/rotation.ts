@@ -4,17 +4,17 @@
  * debug endpoint holding 99 of them.
  *   node --import tsx bench/rotation.ts
  */
-import { makeKey, sendJson, serve } from '../test/rotation/helpers.ts';
+import { jwksKey, sendJson, serve } from '../test/helpers/index.ts';
 import { buildKeysReport } from '../src/rotation/keys_report.ts';
 import { loadKeyMaterial } from '../src/rotation/load_key_material.ts';
 import { readVerifierKeys } from '../src/rotation/read_verifier_keys.ts';
 import { checkRotation } from '../src/rotation/check_rotation.ts';
 import { jwkThumbprint } from '../src/keys/import.ts';
 
-const keys = Array.from({ length: 100 }, (_, i) => makeKey(`k${i}`, i % 2 ? 'ES256' : 'RS256'));
-const issuer = await serve((_q, r) => sendJson(r, { keys: keys.map((k) => k.jwk) }, { 'cache-control': 'max-age=600' }));
+const keys = Array.from({ length: 100 }, (_, i) => jwksKey(`k${i}`, i % 2 ? 'ES256' : 'RS256'));
+const issuer = await serve((_q, r) => sendJson(r, { keys: keys.map((k) => k.publicJwk) }, { 'cache-control': 'max-age=600' }));
 const dbg = await serve((_q, r) =>
-  sendJson(r, { schema: 'jwt-doctor/verifier-keys/v1', fetchedAt: new Date().toISOString(), cacheAgeSeconds: 10, ttlSeconds: 600, stale: false, keys: keys.slice(1).map((k) => ({ kid: k.kid, thumbprint: jwkThumbprint(k.jwk) })) }),
+  sendJson(r, { schema: 'jwt-doctor/verifier-keys/v1', fetchedAt: new Date().toISOString(), cacheAgeSeconds: 10, ttlSeconds: 600, stale: false, keys: keys.slice(1).map((k) => ({ kid: k.kid, thumbprint: jwkThumbprint(k.publicJwk) })) }),
 );
 const N = 50;
 const now = Date.now() / 1000;

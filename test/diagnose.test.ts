@@ -11,13 +11,12 @@ import { importJwk, importPem, importSecretText, type KeyRecord } from '../src/k
 import { rankResult, makeFinding, REASONS, type ReasonCode } from '../src/reasons.ts';
 import type { Expectations } from '../src/expectations.ts';
 import { b64url, claimsAt, makeKey, signJws, spkiPem, type TestKey } from './helpers/mint.ts';
+import { codes, NOW } from './helpers/index.ts';
 
-const NOW = 1_800_000_000;
 const ISS = 'https://auth.example.com';
 const src = { kind: 'jwk' as const };
 const rec = (k: TestKey, kid = k.kid): KeyRecord =>
   k.secret ? importSecretText(k.secret.toString('base64'), 'base64', { kind: 'secret', location: 'literal' }, kid !== undefined ? { kid } : {}) : importJwk({ ...k.publicJwk, ...(kid !== undefined ? { kid } : {}) }, src);
-const codes = (d: { findings: { code: string }[] }) => d.findings.map((f) => f.code);
 const find = (d: { findings: { code: string }[] }, code: ReasonCode) => d.findings.find((f) => f.code === code) as ReturnType<typeof makeFinding> | undefined;
 
 const rs = makeKey('RS256', { kid: 'rs-1' });

@@ -17,14 +17,13 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { REPO } from './helpers/cli.ts';
+import { EXAMPLES_NOW_ISO, REPO } from './helpers/index.ts';
 import { STRICT_CONSUMER_OPTIONS } from './helpers/strict_consumer.ts';
 
 const require = createRequire(import.meta.url);
 const TSC = require.resolve('typescript/bin/tsc');
 const PKG = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string; devDependencies: Record<string, string> };
 const RECORDER = pathToFileURL(join(REPO, 'test/helpers/record_modules.mjs')).href;
-const NOW = '2026-11-28T12:05:00Z';
 const INSTALL = ['--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'];
 
 let dir = '';
@@ -60,13 +59,13 @@ const contract = loadContract(join(root, 'examples/auth-contract.yaml'));
 const token = readFileSync(join(root, 'examples/tokens/local-login.jwt'), 'utf8').trim();
 const staging = contract.environments['staging'];
 if (staging === undefined) throw new Error('no staging environment');
-const d: Diagnosis = await diagnose(token, staging, { contract, now: Date.parse('${NOW}') / 1000 });
+const d: Diagnosis = await diagnose(token, staging, { contract, now: Date.parse('${EXAMPLES_NOW_ISO}') / 1000 });
 const reasons: ReasonCode[] = d.findings.map((f) => f.code);
 const decoded = decodeToken(token);
 // The building blocks: the same diagnosis from keys imported by hand, ranked by the registry.
 const jwks: unknown = JSON.parse(readFileSync(join(root, 'examples/keys/staging.jwks.json'), 'utf8'));
 const keys: KeyRecord[] = importJwks(jwks, { kind: 'jwks_file', location: 'staging.jwks.json' }).keys;
-const prepared = buildDiagnoser(staging, { keys }).diagnose(token, { now: Date.parse('${NOW}') / 1000 });
+const prepared = buildDiagnoser(staging, { keys }).diagnose(token, { now: Date.parse('${EXAMPLES_NOW_ISO}') / 1000 });
 const advanced = { result: prepared.result, signature: prepared.signature.status, ranked: rankResult(d.findings) };
 const probe: ((...a: Parameters<typeof probeApi>) => Promise<ProbeReport>) = probeApi;
 const rotation: ((...a: Parameters<typeof checkRotation>) => RotationCheckReport) = checkRotation;
@@ -81,7 +80,7 @@ import { Registry } from 'prom-client';
 const local = contract.environments['local'];
 if (local === undefined) throw new Error('no local environment');
 const registry = new Registry();
-const verifier = createVerifier(local, { contract, registry, logger: false, now: () => new Date('${NOW}') });
+const verifier = createVerifier(local, { contract, registry, logger: false, now: () => new Date('${EXAMPLES_NOW_ISO}') });
 const outcome: VerifyOutcome = await verifier.verify({ headers: { authorization: 'Bearer ' + token } });
 const metrics = await registry.metrics();
 verifier.close();
@@ -147,7 +146,7 @@ test('without the optional peers: a strict nodenext consumer of the root, advanc
 test('without the optional peers: npx jwt-doctor --version prints the package version, and diagnose runs', () => {
   assert.equal(npm(['exec', '--', 'jwt-doctor', '--version'], consumer).trim(), PKG.version);
   assert.equal(execFileSync('npx', ['jwt-doctor', '--version'], { cwd: consumer, encoding: 'utf8', env: { ...process.env, npm_config_yes: 'false' } }).trim(), PKG.version);
-  const r = spawnSync('npx', ['jwt-doctor', 'diagnose', 'node_modules/jwt-doctor/examples/tokens/local-login.jwt', '--contract', 'node_modules/jwt-doctor/examples/auth-contract.yaml', '--env', 'staging', '--now', NOW, '--format', 'json'], { cwd: consumer, encoding: 'utf8' });
+  const r = spawnSync('npx', ['jwt-doctor', 'diagnose', 'node_modules/jwt-doctor/examples/tokens/local-login.jwt', '--contract', 'node_modules/jwt-doctor/examples/auth-contract.yaml', '--env', 'staging', '--now', EXAMPLES_NOW_ISO, '--format', 'json'], { cwd: consumer, encoding: 'utf8' });
   assert.equal(r.status, 1, r.stderr);
   assert.equal((JSON.parse(r.stdout) as { result: string }).result, 'claim_mismatch');
 });
@@ -160,7 +159,7 @@ test('without prom-client: the middleware entry loads, verifies with registry: f
     const root = 'node_modules/jwt-doctor/';
     const contract = loadContract(root + 'examples/auth-contract.yaml');
     const token = readFileSync(root + 'examples/tokens/local-login.jwt', 'utf8').trim();
-    const options = { contract, logger: false, now: () => new Date('${NOW}') };
+    const options = { contract, logger: false, now: () => new Date('${EXAMPLES_NOW_ISO}') };
     const verifier = createVerifier(contract.environments.local, { ...options, registry: false });
     const outcome = await verifier.verify({ headers: { authorization: 'Bearer ' + token } });
     let missing;
@@ -173,13 +172,13 @@ test('without prom-client: the middleware entry loads, verifies with registry: f
 
 test('decode loads no YAML, schema, HTTP or metrics code; diagnose with a contract loads the YAML parser only', () => {
   const token = readFileSync(join(REPO, 'examples/tokens/local-login.jwt'), 'utf8').trim();
-  const decode = loadedBy(['decode', token, '--now', NOW]);
+  const decode = loadedBy(['decode', token, '--now', EXAMPLES_NOW_ISO]);
   assert.equal(decode.code, 0);
   for (const heavy of ['yaml', 'ajv', 'prom-client']) assert.ok(!decode.packages.includes(heavy), `decode loaded ${heavy}`);
   for (const http of ['http', 'https', 'http2', '_http_client', 'internal/deps/undici/undici']) assert.ok(!decode.builtins.includes(http), `decode loaded node:${http}`);
   // The recorder sees what it should: the contract path loads yaml and ajv.
   const contract = join(consumer, 'node_modules/jwt-doctor/examples/auth-contract.yaml');
-  const diagnose = loadedBy(['diagnose', token, '--contract', contract, '--env', 'staging', '--now', NOW]);
+  const diagnose = loadedBy(['diagnose', token, '--contract', contract, '--env', 'staging', '--now', EXAMPLES_NOW_ISO]);
   assert.equal(diagnose.code, 1);
   assert.ok(diagnose.packages.includes('yaml'), `diagnose loaded ${diagnose.packages.join(', ')}`);
   // The schema is compiled at build time (scripts/make-contract-validator.ts): no ajv at run time.

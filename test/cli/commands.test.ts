@@ -17,8 +17,8 @@ import { contractDiffCommand } from '../../src/cli/commands/contract.ts';
 import { COMMANDS } from '../../src/cli/main.ts';
 import { formatOption, timeoutOption } from '../../src/cli/flags.ts';
 import type { Output } from '../../src/cli/command.ts';
+import { EXAMPLES_NOW_ISO } from '../helpers/index.ts';
 
-const NOW = '2026-11-28T12:05:00Z';
 const TOKEN_FILE = join(REPO, 'examples/tokens/local-login.jwt');
 const CONTRACT = join(REPO, 'examples/auth-contract.yaml');
 
@@ -30,7 +30,7 @@ function buffer(): Output & { text: string } {
 
 test('decodeCommand: exit 0 and the UNVERIFIED decode as JSON; exit 1 for a malformed token', () => {
   const out = buffer();
-  assert.equal(decodeCommand(TOKEN_FILE, { format: 'json', now: NOW }, out), errors.EXIT.ok);
+  assert.equal(decodeCommand(TOKEN_FILE, { format: 'json', now: EXAMPLES_NOW_ISO }, out), errors.EXIT.ok);
   const j = JSON.parse(out.text);
   assert.equal(j.schema, 'jwt-doctor/decode/v1');
   assert.equal(j.verified, false);
@@ -42,16 +42,16 @@ test('decodeCommand: exit 0 and the UNVERIFIED decode as JSON; exit 1 for a malf
 
 test('diagnoseCommand: the seed case against staging is claim_mismatch, exit 1, as text and as JSON', async () => {
   const text = buffer();
-  assert.equal(await diagnoseCommand(TOKEN_FILE, { contract: CONTRACT, env: 'staging', now: NOW }, text), errors.EXIT.fail);
+  assert.equal(await diagnoseCommand(TOKEN_FILE, { contract: CONTRACT, env: 'staging', now: EXAMPLES_NOW_ISO }, text), errors.EXIT.fail);
   assert.deepEqual(text.text.split('\n').slice(0, SEED_LINES.length), [...SEED_LINES]);
   const json = buffer();
-  assert.equal(await diagnoseCommand(TOKEN_FILE, { contract: CONTRACT, env: 'staging', now: NOW, format: 'json' }, json), errors.EXIT.fail);
+  assert.equal(await diagnoseCommand(TOKEN_FILE, { contract: CONTRACT, env: 'staging', now: EXAMPLES_NOW_ISO, format: 'json' }, json), errors.EXIT.fail);
   assert.equal(JSON.parse(json.text).result, 'claim_mismatch');
 });
 
 test('matchCommand: exit 0 when the token is valid in some environment of the contract', async () => {
   const out = buffer();
-  const code = await matchCommand(TOKEN_FILE, { contract: CONTRACT, now: NOW, format: 'json' }, out);
+  const code = await matchCommand(TOKEN_FILE, { contract: CONTRACT, now: EXAMPLES_NOW_ISO, format: 'json' }, out);
   const r = JSON.parse(out.text);
   assert.ok(r.validIn.length > 0, out.text);
   assert.equal(code, errors.EXIT.ok);

@@ -2,7 +2,7 @@
  * The real CLI (src/cli/main.ts) with one more command, `crash`, whose
  * action throws an error jwt-doctor does not foresee (a TypeError with a
  * two-line message): the driver of the unexpected-error tests
- * (errors_cli.test.ts), run as a subprocess so the process exit code is real.
+ * (report_error.test.ts), run as a subprocess so the process exit code is real.
  */
 import { COMMANDS, main } from '../../src/cli/main.ts';
 import { formatOption } from '../../src/cli/flags.ts';

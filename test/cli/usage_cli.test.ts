@@ -4,10 +4,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, hasStackTrace, REPO, SEED_LINES } from '../helpers/cli.ts';
-import { b64url, claimsAt, makeKey, signJws } from '../helpers/mint.ts';
+import { DEMO_NOW } from '../../src/cli/commands/demo.ts';
+import { EXAMPLES_NOW_ISO, NOW, REPO, SEED_LINES, b64url, claimsAt, hasStackTrace, makeKey, runCli, signJws } from '../helpers/index.ts';
 
-const NOW_ISO = '2026-11-28T12:05:00Z';
 const dir = mkdtempSync(join(tmpdir(), 'jwt-doctor-usage-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -64,14 +63,14 @@ test('--help of every command shows Examples and exit codes', async () => {
 });
 
 test('decode: UNVERIFIED label, registered fields first, ISO + relative times; JSON; malformed exits 1', async () => {
-  const r = await runCli(['decode', 'examples/tokens/local-login.jwt', '--now', NOW_ISO]);
+  const r = await runCli(['decode', 'examples/tokens/local-login.jwt', '--now', EXAMPLES_NOW_ISO]);
   assert.equal(r.code, 0);
   const lines = r.stdout.split('\n');
   assert.match(lines[0]!, /UNVERIFIED/);
   assert.deepEqual(lines.slice(1, 10).map((l) => l.split(' = ')[0]), ['alg', 'kid', 'typ', 'iss', 'sub', 'aud', 'exp', 'iat', 'jti']);
   assert.ok(lines.includes('exp = 2026-11-28T13:00:00.000Z (expires in 55m)'));
   assert.ok(lines.includes('iat = 2026-11-28T12:00:00.000Z (5m ago)'));
-  const j = await runCli(['decode', 'examples/tokens/local-login.jwt', '--format', 'json', '--sanitize', '--now', NOW_ISO]);
+  const j = await runCli(['decode', 'examples/tokens/local-login.jwt', '--format', 'json', '--sanitize', '--now', EXAMPLES_NOW_ISO]);
   const d = JSON.parse(j.stdout);
   assert.equal(d.schema, 'jwt-doctor/decode/v1');
   assert.equal(d.verified, false);
@@ -87,18 +86,18 @@ test('decode: UNVERIFIED label, registered fields first, ISO + relative times; J
 });
 
 test('match: one row per environment, mintedBy, exit codes', async () => {
-  const r = await runCli(['match', 'examples/tokens/local-login.jwt', '--contract', 'examples/auth-contract.yaml', '--now', NOW_ISO]);
+  const r = await runCli(['match', 'examples/tokens/local-login.jwt', '--contract', 'examples/auth-contract.yaml', '--now', EXAMPLES_NOW_ISO]);
   assert.equal(r.code, 0);
   const rows = r.stdout.split('\n').slice(1, 4).map((l) => l.split(/\s+/)[0]);
   assert.deepEqual(rows, ['local', 'staging', 'prod']);
   assert.ok(r.stdout.includes('most_likely_minted_by = local'));
-  const j = await runCli(['match', 'examples/tokens/local-login.jwt', '--contract', 'examples/auth-contract.yaml', '--now', NOW_ISO, '--format', 'json', '--sanitize']);
+  const j = await runCli(['match', 'examples/tokens/local-login.jwt', '--contract', 'examples/auth-contract.yaml', '--now', EXAMPLES_NOW_ISO, '--format', 'json', '--sanitize']);
   const m = JSON.parse(j.stdout);
   assert.equal(m.schema, 'jwt-doctor/match/v1');
   assert.deepEqual(m.rows.map((x: { env: string }) => x.env), ['local', 'staging', 'prod']);
   assert.deepEqual(m.rows.find((x: { env: string }) => x.env === 'staging').failing, ['issuer_mismatch', 'audience_mismatch']);
   assert.match(m.diagnoses.staging.claims.sub, /^hash:/);
-  const none = await runCli(['match', signJws(makeKey('ES256'), claimsAt(1_800_000_000)), '--contract', 'examples/auth-contract.yaml', '--now', '1800000000']);
+  const none = await runCli(['match', signJws(makeKey('ES256'), claimsAt(NOW)), '--contract', 'examples/auth-contract.yaml', '--now', String(NOW)]);
   assert.equal(none.code, 1);
 });
 
@@ -110,6 +109,8 @@ test('npm start demo prints the diagnosis and the match table', async () => {
   assert.deepEqual(r.stdout.split('\n').slice(i, i + 6), SEED_LINES);
   assert.ok(r.stdout.includes('most_likely_minted_by'));
   assert.equal(/\u001b\[/.test(r.stdout), false);
+  // The tests that run examples/ tokens check at the demo's instant.
+  assert.equal(EXAMPLES_NOW_ISO, DEMO_NOW);
 });
 
 test('a reader that closes the pipe early (jwt-doctor --help | head) gets no EPIPE stack trace', async () => {

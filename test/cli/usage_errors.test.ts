@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { runCli, REPO } from '../helpers/cli.ts';
 import { assertUsage, NOW_ISO, SECRET, usage, usageFixtures } from '../helpers/usage.ts';
+import { EXAMPLES_NOW_ISO } from '../helpers/index.ts';
 
 const f = usageFixtures();
 const { token, contract, dir, inline } = f;
@@ -61,9 +62,9 @@ test('inline mode names no other environment: a contract in the folder is not us
   const cwd = join(REPO, 'examples');
   const closed = `${f.server.url}/no-such-jwks.json`;
   const runs = [
-    await runCli(['diagnose', 'tokens/local-login.jwt', '--jwks-url', closed, '--now', NOW_ISO, '--format', 'json'], { cwd }),
-    await runCli(['diagnose', 'tokens/local-hs256.jwt', '--secret', '@keys/local.secret', '--now', NOW_ISO, '--format', 'json'], { cwd }),
-    await runCli(['diagnose', 'tokens/local-login.jwt', '--iss', 'https://auth.example.com', '--jwks-url', closed, '--now', NOW_ISO, '--format', 'json'], { cwd }),
+    await runCli(['diagnose', 'tokens/local-login.jwt', '--jwks-url', closed, '--now', EXAMPLES_NOW_ISO, '--format', 'json'], { cwd }),
+    await runCli(['diagnose', 'tokens/local-hs256.jwt', '--secret', '@keys/local.secret', '--now', EXAMPLES_NOW_ISO, '--format', 'json'], { cwd }),
+    await runCli(['diagnose', 'tokens/local-login.jwt', '--iss', 'https://auth.example.com', '--jwks-url', closed, '--now', EXAMPLES_NOW_ISO, '--format', 'json'], { cwd }),
   ];
   for (const r of runs) {
     assert.equal(r.code, 1, r.stderr);
@@ -77,7 +78,7 @@ test('inline mode names no other environment: a contract in the folder is not us
   // The wrong encoding is still found, as an encoding problem of the secret given.
   assert.ok(JSON.parse(runs[1]!.stdout).findings.some((f: { code: string }) => f.code === 'secret_encoding_mismatch'));
   // With --env, the contract is used and provenance may name its other environments.
-  const withEnv = await runCli(['diagnose', 'tokens/local-login.jwt', '--env', 'prod', '--now', NOW_ISO, '--format', 'json'], { cwd });
+  const withEnv = await runCli(['diagnose', 'tokens/local-login.jwt', '--env', 'prod', '--now', EXAMPLES_NOW_ISO, '--format', 'json'], { cwd });
   assert.ok(JSON.parse(withEnv.stdout).findings.some((f: { code: string }) => f.code === 'key_from_other_environment'));
 });
 

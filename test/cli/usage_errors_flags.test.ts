@@ -13,7 +13,7 @@ const f = usageFixtures();
 const { token, contract } = f;
 
 test('--now: ISO 8601 with Z or an offset, or UNIX seconds; anything else exits 2 in every command', async () => {
-  const same: [string, number][] = [['2026-11-28T12:05:00Z', NOW], ['2026-11-28T13:05:00+01:00', NOW], ['2026-11-28T07:05:00-0500', NOW], [String(NOW), NOW], [`${NOW}.5`, NOW + 0.5]];
+  const same: [string, number][] = [['2027-01-15T08:00:00Z', NOW], ['2027-01-15T09:00:00+01:00', NOW], ['2027-01-15T03:00:00-0500', NOW], [String(NOW), NOW], [`${NOW}.5`, NOW + 0.5]];
   await inBatches(same.map(([now, expected]) => async () => {
     const r = await runCli(['diagnose', token, '--iss', 'https://auth.example.com', '--secret', SECRET, '--now', now, '--format', 'json']);
     assert.equal(r.code, 0, `${now}: ${r.stderr}`);

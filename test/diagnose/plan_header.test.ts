@@ -9,10 +9,10 @@ import { importJwk, importSecretText } from '../../src/keys/import.ts';
 import { getAlgorithm } from '../../src/keys/algorithms.ts';
 import { makeFinding } from '../../src/reasons.ts';
 import { makeKey } from '../helpers/mint.ts';
+import { codes } from '../helpers/index.ts';
 
 const rs = makeKey('RS256', { kid: 'rs-1' });
 const rsKey = importJwk({ ...rs.publicJwk, kid: 'rs-1' }, { kind: 'jwk' });
-const codes = (fs: readonly { code: string }[]) => fs.map((f) => f.code);
 
 test('an allowed alg with a matching kid: one candidate, pass report ready, no findings', () => {
   const plan = planHeader({ alg: 'RS256', kid: 'rs-1' }, planContext({ algorithms: ['RS256'] }, [rsKey], []));

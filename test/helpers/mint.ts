@@ -5,6 +5,7 @@
  * the differential test, not the minter).
  */
 import { createHmac, generateKeyPairSync, randomBytes, sign as cryptoSign, constants, type KeyObject } from 'node:crypto';
+import { NOW } from './clock.ts';
 
 export type JwsAlg = 'HS256' | 'HS384' | 'HS512' | 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA';
 export const ALL_ALGS: readonly JwsAlg[] = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
@@ -29,35 +30,76 @@ const HASH: Record<string, string> = { '256': 'sha256', '384': 'sha384', '512': 
 const CURVE: Record<string, string> = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' };
 
 // RSA generation costs ~50-200 ms: one 2048-bit pair per process is shared
-// by every RS*/PS* key unless a fresh one is asked for.
+// by every RS*/PS* key unless a fresh one (or another size) is asked for.
 let sharedRsa: { privateKey: KeyObject; publicKey: KeyObject } | undefined;
 
+/** The issuer and audience of claimsAt's standard claim set. */
+export const ISS = 'https://auth.example.com';
+export const AUD = 'api';
+
+/** An asymmetric test key: both halves and the public JWK are there. */
+export interface AsymmetricTestKey extends TestKey {
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  publicJwk: Record<string, unknown>;
+}
+
+export type AsymmetricAlg = Exclude<JwsAlg, 'HS256' | 'HS384' | 'HS512'>;
+
+export interface MakeKeyOptions {
+  kid?: string;
+  /** A distinct RSA pair instead of the shared one (a "wrong key", another environment's key, another thumbprint). */
+  fresh?: boolean;
+  /** HMAC: these secret bytes instead of random ones. */
+  secret?: Buffer;
+  /** Put `alg` in the public JWK (RFC 7517 section 4.4). */
+  jwkAlg?: boolean;
+  /** Put `use` in the public JWK (RFC 7517 section 4.2), e.g. 'sig'. */
+  use?: string;
+  /** RSA modulus bits (default 2048; another size is always a fresh pair). */
+  modulusLength?: number;
+}
+
+function rsaPair(options: MakeKeyOptions): { privateKey: KeyObject; publicKey: KeyObject } {
+  const modulusLength = options.modulusLength ?? 2048;
+  if (!options.fresh && modulusLength === 2048 && sharedRsa) return sharedRsa;
+  const pair = generateKeyPairSync('rsa', { modulusLength });
+  if (!options.fresh && modulusLength === 2048) sharedRsa = pair;
+  return pair;
+}
+
 /**
- * A key for `alg`. RSA is 2048-bit. Pass `fresh: true` for a distinct RSA
- * pair (a "wrong key" or another environment's key).
+ * A key for `alg`. RSA is 2048-bit and shared per process unless `fresh`.
  *
- * @example const k = makeKey('ES256', { kid: 'k1' }); signJws(k, { sub: 'a' })
+ * @example const k = makeKey('ES256', { kid: 'k1' }); signToken(k, claimsAt(NOW))
  */
-export function makeKey(alg: JwsAlg, options: { kid?: string; fresh?: boolean; secret?: Buffer; jwkAlg?: boolean } = {}): TestKey {
+export function makeKey(alg: AsymmetricAlg, options?: MakeKeyOptions): AsymmetricTestKey;
+export function makeKey(alg: JwsAlg, options?: MakeKeyOptions): TestKey;
+export function makeKey(alg: JwsAlg, options: MakeKeyOptions = {}): TestKey {
   const out: TestKey = { alg, ...(options.kid !== undefined ? { kid: options.kid } : {}) };
-  const meta = { ...(options.kid !== undefined ? { kid: options.kid } : {}), ...(options.jwkAlg ? { alg } : {}) };
+  const meta = { ...(options.kid !== undefined ? { kid: options.kid } : {}), ...(options.jwkAlg ? { alg } : {}), ...(options.use !== undefined ? { use: options.use } : {}) };
   if (alg.startsWith('HS')) {
     out.secret = options.secret ?? randomBytes(Number(alg.slice(2)) / 8);
     return out;
   }
   let pair: { privateKey: KeyObject; publicKey: KeyObject };
-  if (alg.startsWith('RS') || alg.startsWith('PS')) {
-    if (options.fresh || !sharedRsa) {
-      const p = generateKeyPairSync('rsa', { modulusLength: 2048 });
-      if (!options.fresh) sharedRsa = p;
-      pair = p;
-    } else pair = sharedRsa;
-  } else if (alg.startsWith('ES')) pair = generateKeyPairSync('ec', { namedCurve: CURVE[alg]! });
+  if (alg.startsWith('RS') || alg.startsWith('PS')) pair = rsaPair(options);
+  else if (alg.startsWith('ES')) pair = generateKeyPairSync('ec', { namedCurve: CURVE[alg]! });
   else pair = generateKeyPairSync('ed25519');
   out.privateKey = pair.privateKey;
   out.publicKey = pair.publicKey;
   out.publicJwk = { ...(pair.publicKey.export({ format: 'jwk' }) as Record<string, unknown>), ...meta };
   return out;
+}
+
+/**
+ * A key as an issuer's JWKS publishes it: kid, alg and use "sig" in the
+ * public JWK, and a fresh pair, so two kids never share a thumbprint.
+ *
+ * @example const k1 = jwksKey('k1'); startServer({ '/jwks.json': json(jwksOf(k1)) })
+ */
+export function jwksKey(kid: string, alg: 'RS256' | 'ES256' = 'RS256', options: { modulusLength?: number } = {}): AsymmetricTestKey & { kid: string } {
+  return { ...makeKey(alg, { kid, fresh: true, jwkAlg: true, use: 'sig', ...options }), kid };
 }
 
 /** The raw signature bytes over `signingInput` for `alg` with `key`. */
@@ -92,6 +134,16 @@ export function signJws(key: TestKey, payload: Record<string, unknown> | string,
   return `${input}.${signBytes(options.signAlg ?? key.alg, key, input).toString('base64url')}`;
 }
 
+/**
+ * A compact JWS of exactly `claims` (default: the standard claim set at
+ * NOW), header `{alg, typ: 'JWT', kid?}` merged with `header`.
+ *
+ * @example signToken(k1, claimsAt(NOW, { exp: NOW - 30 }), { kid: 'other' })
+ */
+export function signToken(key: TestKey, claims: Record<string, unknown> | string = claimsAt(NOW), header: Record<string, unknown> = {}): string {
+  return signJws(key, claims, { header });
+}
+
 /** An unsigned compact token from raw header/payload (objects or exact JSON text) and a signature segment. */
 export function rawToken(header: Record<string, unknown> | string, payload: Record<string, unknown> | string, signature = 'c2ln'): string {
   return `${b64url(header)}.${b64url(payload)}.${signature}`;
@@ -109,5 +161,5 @@ export function spkiPem(key: TestKey): string {
 
 /** A standard claim set around `now` (NumericDate seconds). */
 export function claimsAt(now: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { iss: 'https://auth.example.com', aud: 'api', sub: 'user-1', iat: now - 60, exp: now + 3600, ...extra };
+  return { iss: ISS, aud: AUD, sub: 'user-1', iat: now - 60, exp: now + 3600, ...extra };
 }

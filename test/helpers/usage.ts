@@ -13,8 +13,9 @@ import { runCli, hasStackTrace, type CliResult } from './cli.ts';
 import { claimsAt, makeKey, signJws } from './mint.ts';
 import { startServer, type TestServer } from './http_server.ts';
 
-export const NOW_ISO = '2026-11-28T12:05:00Z';
-export const NOW = Date.parse(NOW_ISO) / 1000;
+import { NOW, NOW_ISO } from './clock.ts';
+
+export { NOW, NOW_ISO };
 export const SECRET = 'usage-error-secret-0123456789abcdef';
 
 export interface UsageFixtures {

@@ -11,9 +11,8 @@ import Provider from 'oidc-provider';
 import { createDiagnoser } from '../../src/diagnose/create_diagnoser.ts';
 import { resolveKeySpec } from '../../src/keys/sources.ts';
 import { jwkThumbprint } from '../../src/keys/import.ts';
-import { claimsAt, makeKey, signJws } from '../helpers/mint.ts';
+import { NOW, claimsAt, makeKey, signJws } from '../helpers/index.ts';
 
-const NOW = Math.floor(Date.now() / 1000);
 const signer = makeKey('RS256', { kid: 'op-key-1' });
 let server: Server;
 let issuer: string;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { resolveKeys, resolveKeySpec } from '../../src/keys/sources.ts';
 import { jwkThumbprint } from '../../src/keys/import.ts';
 import { jwksOf, makeKey, spkiPem } from '../helpers/mint.ts';
+import { codes, NOW } from '../helpers/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'jwt-doctor-keys-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -67,7 +68,7 @@ test('a source that fails is a jwks_unreachable finding, never a throw', async (
   for (const c of cases) {
     const r = await resolveKeySpec(c.spec, { baseDir: dir, vars: {} });
     assert.equal(r.keys.length, 0, JSON.stringify(c.spec));
-    assert.deepEqual(r.findings.map((f) => f.code), ['jwks_unreachable'], JSON.stringify(c.spec));
+    assert.deepEqual(codes(r), ['jwks_unreachable'], JSON.stringify(c.spec));
     assert.equal(r.findings[0]!.detail!.source, c.kind);
     assert.equal(r.sources[0]!.ok, false);
   }
@@ -77,7 +78,7 @@ test('an unreachable key source surfaces as jwks_unreachable in the diagnosis (n
   const { createDiagnoser } = await import('../../src/diagnose/create_diagnoser.ts');
   const { signJws, claimsAt } = await import('../helpers/mint.ts');
   const d = await createDiagnoser({ keys: [{ jwksFile: join(dir, 'missing.json') }] });
-  const r = d.diagnose(signJws(ec, claimsAt(1_800_000_000)), { now: 1_800_000_000 });
+  const r = d.diagnose(signJws(ec, claimsAt(NOW)), { now: NOW });
   assert.equal(r.result, 'jwks_unreachable');
   assert.equal(r.signature.status, 'skipped');
 });

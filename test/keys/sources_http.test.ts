@@ -11,8 +11,8 @@ import { resolveKeySpec } from '../../src/keys/sources.ts';
 import { createDiagnoser } from '../../src/diagnose/create_diagnoser.ts';
 import { startServer, json, hang, type TestServer } from '../helpers/http_server.ts';
 import { claimsAt, jwksOf, makeKey, signJws } from '../helpers/mint.ts';
+import { codes, NOW } from '../helpers/index.ts';
 
-const NOW = 1_800_000_000;
 const key = makeKey('ES256', { kid: 'srv-1' });
 const big = JSON.stringify({ keys: [], pad: 'x'.repeat(4096) });
 let s: TestServer;
@@ -93,13 +93,13 @@ test('jwksUri: keys load; failures are jwks_unreachable with status / error in d
   ];
   for (const [path, error, status] of cases) {
     const r = await resolveKeySpec({ jwksUri: `${s.url}${path}`, timeoutMs: 300 }, { maxBytes: 1024 });
-    assert.deepEqual(r.findings.map((f) => f.code), ['jwks_unreachable'], path);
+    assert.deepEqual(codes(r), ['jwks_unreachable'], path);
     assert.equal(r.findings[0]!.detail!.error, error, path);
     if (status) assert.equal(r.findings[0]!.detail!.status, status, path);
     assert.equal(r.findings[0]!.detail!.location, `${s.url}${path}`);
   }
   const notJwks = await resolveKeySpec({ jwksUri: `${s.url}/not-a-jwks` });
-  assert.deepEqual(notJwks.findings.map((f) => f.code), ['jwks_unreachable']);
+  assert.deepEqual(codes(notJwks), ['jwks_unreachable']);
 });
 
 test('discovery: issuer -> openid-configuration -> jwks_uri chain; the issuer must be identical, trailing slash included', async () => {

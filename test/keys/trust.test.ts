@@ -15,8 +15,8 @@ import { resolveKeySpec } from '../../src/keys/sources.ts';
 import { inspectKeys } from '../../src/rotation/inspect_keys.ts';
 import type { KeyEntry } from '../../src/rotation/load_key_material.ts';
 import { createDiagnoser } from '../../src/diagnose/create_diagnoser.ts';
+import { NOW } from '../helpers/index.ts';
 
-const NOW = 1_800_000_000;
 const rsaJwk = (bits: number, extra: Record<string, unknown> = {}, publicExponent = 65537) => {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: bits, publicExponent });
   return { privateKey, pub: { ...(publicKey.export({ format: 'jwk' }) as Record<string, unknown>), ...extra }, priv: { ...(privateKey.export({ format: 'jwk' }) as Record<string, unknown>), ...extra } };

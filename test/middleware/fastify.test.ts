@@ -1,11 +1,18 @@
+/**
+ * Fastify only: the token from a contract-configured header, route
+ * config (scopes, opt-out), route labels from routeOptions.url, the debug
+ * endpoint on a configured path, CORS preflights. The cases every adapter
+ * shares run in adapters.test.ts.
+ */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { createVerifier, jwtDoctorFastify, type Verifier } from '../../src/middleware/index.ts';
-import { AUD, ISS, NOW, makeKey, memoryLogger, parseMetrics, sampleValue, signToken, startJwksServer, type JwksServer, type TestKey } from './helpers.ts';
+import { AUD, ISS, NOW, claimsAt, signToken, jwksKey } from '../helpers/index.ts';
+import { memoryLogger, parseMetrics, sampleValue, startJwksServer, type JwksServer } from './helpers.ts';
 
-let k1: TestKey;
+const k1 = jwksKey('k1');
 let jwks: JwksServer;
 let app: FastifyInstance;
 let base: string;
@@ -14,7 +21,6 @@ const registry = new Registry();
 const logger = memoryLogger();
 
 before(async () => {
-  k1 = makeKey('k1');
   jwks = await startJwksServer([k1]);
   verifier = createVerifier(
     { name: 'staging', issuer: [ISS], audience: [AUD], algorithms: ['RS256'], keys: [{ jwksUri: jwks.url }], tokenSource: { header: 'x-auth-token', scheme: null } },
@@ -36,31 +42,32 @@ after(async () => {
 });
 
 const get = (path: string, headers: Record<string, string> = {}) => fetch(base + path, { headers });
+const valid = (extra: Record<string, unknown> = {}) => signToken(k1, claimsAt(NOW, extra));
 
 test('Fastify: token from the contract-configured header, claims on request.auth', async () => {
-  const r = await get('/orders/7', { 'x-auth-token': signToken(k1) });
+  const r = await get('/orders/7', { 'x-auth-token': valid() });
   assert.equal(r.status, 200);
   assert.deepEqual(await r.json(), { sub: 'user-1', kid: 'k1' });
   // The default Authorization header is not where this environment reads tokens.
-  const wrong = await get('/orders/7', { authorization: `Bearer ${signToken(k1)}` });
+  const wrong = await get('/orders/7', { authorization: `Bearer ${valid()}` });
   assert.equal(wrong.status, 401);
   assert.equal(wrong.headers.get('www-authenticate'), 'Bearer realm="staging"');
 });
 
-test('Fastify: RFC 6750 answers and opt-out routes', async () => {
-  const bad = await get('/orders/7', { 'x-auth-token': signToken(k1, { exp: NOW - 1000, iat: NOW - 2000 }) });
+test('Fastify: RFC 6750 answers on the configured header, route scopes and opt-out routes', async () => {
+  const bad = await get('/orders/7', { 'x-auth-token': valid({ exp: NOW - 1000, iat: NOW - 2000 }) });
   assert.equal(bad.status, 401);
   assert.equal(bad.headers.get('www-authenticate'), 'Bearer realm="staging", error="invalid_token", error_description="token_expired"');
   assert.equal(((await bad.json()) as { error_description: string }).error_description, 'token_expired');
-  const quoted = await get('/orders/7', { 'x-auth-token': `"${signToken(k1)}"` });
+  const quoted = await get('/orders/7', { 'x-auth-token': `"${valid()}"` });
   assert.equal(quoted.status, 400);
-  const scope = await get('/admin', { 'x-auth-token': signToken(k1) });
+  const scope = await get('/admin', { 'x-auth-token': valid() });
   assert.equal(scope.status, 403);
   assert.equal((await get('/health')).status, 200);
 });
 
 test('Fastify: route label from routeOptions.url; debug endpoint on its configured path', async () => {
-  await get('/orders/123456', { 'x-auth-token': signToken(makeKey('k-evil')) });
+  await get('/orders/123456', { 'x-auth-token': signToken(jwksKey('k-evil'), claimsAt(NOW)) });
   const s = parseMetrics(await (await get('/metrics')).text());
   assert.equal(sampleValue(s, 'jwt_auth_failures_total', { reason: 'key_not_found', route: '/orders/:id', kid: 'unknown' }), 1);
   assert.equal(sampleValue(s, 'jwt_auth_failures_total', { reason: 'insufficient_scope', route: '/admin', kid: 'k1' }), 1);

@@ -1,40 +1,14 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+/**
+ * Middleware test helpers: a JWKS endpoint whose answers a test switches,
+ * a memory logger, and a Prometheus text parser. Keys, tokens, the clock
+ * and servers come from test/helpers/ (re-exported here for the middleware
+ * tests written against the old names).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { LoggerLike } from '../../src/middleware/log.ts';
+import { closeServer, listen, type AsymmetricTestKey } from '../helpers/index.ts';
 
-export const NOW = 1_800_000_000;
-export const ISS = 'https://auth.test.example.com';
-export const AUD = 'api-test';
-
-export interface TestKey {
-  kid: string;
-  privateKey: KeyObject;
-  jwk: Record<string, unknown>;
-}
-
-export function makeKey(kid: string): TestKey {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return { kid, privateKey, jwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' } };
-}
-
-const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-
-/** An RS256 token; claims default to a valid one at NOW. */
-export function signToken(key: TestKey, claims: Record<string, unknown> = {}, header: Record<string, unknown> = {}): string {
-  const input = `${b64({ alg: 'RS256', typ: 'JWT', kid: key.kid, ...header })}.${b64({ iss: ISS, aud: AUD, sub: 'user-1', iat: NOW - 60, exp: NOW + 3600, ...claims })}`;
-  return `${input}.${sign('sha256', Buffer.from(input), key.privateKey).toString('base64url')}`;
-}
-
-export async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-export async function closeServer(server: Server): Promise<void> {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-}
+export { AUD, ISS, NOW, closeServer, listen } from '../helpers/index.ts';
 
 export interface JwksServer {
   url: string;
@@ -49,8 +23,8 @@ export interface JwksServer {
 }
 
 /** A real JWKS endpoint on 127.0.0.1 whose answers a test switches (ok, 500, never answering, oversized). */
-export async function startJwksServer(keys: TestKey[]): Promise<JwksServer> {
-  const state = { hits: 0, keys: keys.map((k) => k.jwk), mode: 'ok' as JwksServer['mode'], cacheControl: undefined as string | undefined, delayMs: 0 };
+export async function startJwksServer(keys: AsymmetricTestKey[]): Promise<JwksServer> {
+  const state = { hits: 0, keys: keys.map((k) => k.publicJwk), mode: 'ok' as JwksServer['mode'], cacheControl: undefined as string | undefined, delayMs: 0 };
   const server = createServer((_req: IncomingMessage, res: ServerResponse) => {
     state.hits++;
     // No Date header: Date has one-second resolution, so a fetch that straddles a second boundary would

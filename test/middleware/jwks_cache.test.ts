@@ -5,10 +5,11 @@ import { Registry } from 'prom-client';
 import { createVerifier, withJwtAuth, type VerifierOptions } from '../../src/middleware/index.ts';
 import { ttlFromHeaders } from '../../src/middleware/jwks_cache.ts';
 import type { Expectations } from '../../src/expectations.ts';
-import { AUD, ISS, NOW, closeServer, listen, makeKey, memoryLogger, parseMetrics, sampleValue, signToken, startJwksServer, type JwksServer } from './helpers.ts';
+import { AUD, ISS, NOW, claimsAt, closeServer, listen, signToken, jwksKey } from '../helpers/index.ts';
+import { memoryLogger, parseMetrics, sampleValue, startJwksServer, type JwksServer } from './helpers.ts';
 
-const k1 = makeKey('k1');
-const k2 = makeKey('k2');
+const k1 = jwksKey('k1');
+const k2 = jwksKey('k2');
 
 function envFor(jwks: JwksServer): Expectations {
   return { name: 'staging', issuer: [ISS], audience: [AUD], algorithms: ['RS256'], keys: [{ jwksUri: jwks.url }] };
@@ -44,13 +45,13 @@ test('the Cache-Control of the real JWKS response sets the TTL; past it a reques
     assert.equal(jwks.hits, 1);
     assert.equal(verifier.keysSnapshot().ttlSeconds, 120);
     clock.t = NOW + 100;
-    assert.equal((await verifyToken(verifier, signToken(k1))).ok, true);
+    assert.equal((await verifyToken(verifier, signToken(k1, claimsAt(NOW)))).ok, true);
     await verifier.settled();
     assert.equal(jwks.hits, 1);
     clock.t = NOW + 121;
     assert.equal(verifier.keysSnapshot().stale, true);
     // Stale-while-revalidate: served from the cached set, refetched behind.
-    assert.equal((await verifyToken(verifier, signToken(k1))).ok, true);
+    assert.equal((await verifyToken(verifier, signToken(k1, claimsAt(NOW)))).ok, true);
     await verifier.settled();
     assert.equal(jwks.hits, 2);
     const snap = verifier.keysSnapshot();
@@ -71,9 +72,9 @@ test('single flight: 100 concurrent requests with a new kid cause one fetch; the
     await verifier.ready();
     assert.equal(jwks.hits, 1);
     clock.t = NOW + 31; // past the cooldown of the initial fetch
-    jwks.keys = [k1.jwk, k2.jwk]; // the issuer rotates: k2 is published
+    jwks.keys = [k1.publicJwk, k2.publicJwk]; // the issuer rotates: k2 is published
     jwks.delayMs = 300; // the refetch stays in flight while the 100 requests arrive
-    const token = signToken(k2);
+    const token = signToken(k2, claimsAt(NOW));
     const responses = await Promise.all(Array.from({ length: 100 }, () => fetch(base + '/', { headers: { authorization: `Bearer ${token}` } }).then(async (r) => ({ status: r.status, body: await r.text() }))));
     assert.deepEqual(new Set(responses.map((r) => r.status)), new Set([200]));
     assert.deepEqual(new Set(responses.map((r) => r.body)), new Set(['k2']));
@@ -82,13 +83,13 @@ test('single flight: 100 concurrent requests with a new kid cause one fetch; the
 
     // Within the cooldown, random kids do not reach the issuer.
     for (let i = 0; i < 20; i++) {
-      const r = await verifyToken(verifier, signToken(makeKeyCached(), {}, { kid: `random-${i}` }));
+      const r = await verifyToken(verifier, signToken(strangerKey(), claimsAt(NOW), { kid: `random-${i}` }));
       assert.equal(r.ok, false);
       assert.equal(!r.ok && r.reason, 'key_not_found');
     }
     assert.equal(jwks.hits, 2);
     clock.t = NOW + 62;
-    await verifyToken(verifier, signToken(makeKeyCached(), {}, { kid: 'random-again' }));
+    await verifyToken(verifier, signToken(strangerKey(), claimsAt(NOW), { kid: 'random-again' }));
     assert.equal(jwks.hits, 3);
     const s = parseMetrics(await registry.metrics());
     assert.equal(sampleValue(s, 'jwt_jwks_refresh_total', { result: 'success' }), 3);
@@ -101,9 +102,9 @@ test('single flight: 100 concurrent requests with a new kid cause one fetch; the
   }
 });
 
-let cachedStranger: ReturnType<typeof makeKey> | undefined;
-function makeKeyCached() {
-  return (cachedStranger ??= makeKey('stranger'));
+let cachedStranger: ReturnType<typeof jwksKey> | undefined;
+function strangerKey() {
+  return (cachedStranger ??= jwksKey('stranger'));
 }
 
 test('JWKS answering 500: the stale set is served within the bound, then jwks_unreachable', async () => {
@@ -113,7 +114,7 @@ test('JWKS answering 500: the stale set is served within the bound, then jwks_un
     await verifier.ready();
     jwks.mode = 'error500';
     clock.t = NOW + 601;
-    assert.equal((await verifyToken(verifier, signToken(k1))).ok, true);
+    assert.equal((await verifyToken(verifier, signToken(k1, claimsAt(NOW)))).ok, true);
     await verifier.settled();
     assert.equal(jwks.hits, 2);
     let snap = verifier.keysSnapshot();
@@ -124,7 +125,7 @@ test('JWKS answering 500: the stale set is served within the bound, then jwks_un
     assert.equal(sampleValue(s, 'jwt_jwks_cache_age_seconds', {}), 601);
 
     clock.t = NOW + 600 + 300 + 1; // past TTL + stale-if-error
-    const r = await verifyToken(verifier, signToken(k1));
+    const r = await verifyToken(verifier, signToken(k1, claimsAt(NOW)));
     assert.equal(r.ok, false);
     assert.equal(!r.ok && r.reason, 'jwks_unreachable');
     assert.equal(!r.ok && r.status, 401);
@@ -137,7 +138,7 @@ test('JWKS answering 500: the stale set is served within the bound, then jwks_un
     // The issuer recovers: the next request past the cooldown refetches and is served.
     jwks.mode = 'ok';
     clock.t += 31;
-    assert.equal((await verifyToken(verifier, signToken(k1))).ok, true);
+    assert.equal((await verifyToken(verifier, signToken(k1, claimsAt(NOW)))).ok, true);
   } finally {
     verifier.close();
     await jwks.close();
@@ -151,12 +152,12 @@ test('JWKS that never answers: the fetch times out and the stale set is served',
     await verifier.ready();
     jwks.mode = 'hang';
     clock.t = NOW + 601;
-    assert.equal((await verifyToken(verifier, signToken(k1))).ok, true);
+    assert.equal((await verifyToken(verifier, signToken(k1, claimsAt(NOW)))).ok, true);
     await verifier.settled();
     const s = parseMetrics(await registry.metrics());
     assert.equal(sampleValue(s, 'jwt_jwks_refresh_total', { result: 'error' }), 1);
     assert.equal(verifier.keysSnapshot().stale, true);
-    assert.equal((await verifyToken(verifier, signToken(k1))).ok, true);
+    assert.equal((await verifyToken(verifier, signToken(k1, claimsAt(NOW)))).ok, true);
   } finally {
     verifier.close();
     await jwks.close();
@@ -168,7 +169,7 @@ test('a JWKS body over the size cap is refused: jwks_unreachable, never a crash'
   jwks.mode = 'huge';
   const { verifier } = setup(jwks, { cache: { maxBytes: 16 * 1024 } });
   try {
-    const r = await verifyToken(verifier, signToken(k1));
+    const r = await verifyToken(verifier, signToken(k1, claimsAt(NOW)));
     assert.equal(r.ok, false);
     assert.equal(!r.ok && r.reason, 'jwks_unreachable');
     assert.deepEqual(verifier.keysSnapshot().keys, []);
@@ -182,7 +183,7 @@ test('an unreachable JWKS URL (connection refused) gives jwks_unreachable', asyn
   const jwks = await startJwksServer([k1]);
   await jwks.close();
   const { verifier } = setup(jwks);
-  const r = await verifyToken(verifier, signToken(k1));
+  const r = await verifyToken(verifier, signToken(k1, claimsAt(NOW)));
   assert.equal(!r.ok && r.reason, 'jwks_unreachable');
   verifier.close();
 });
@@ -192,14 +193,14 @@ test('OIDC discovery goes through the same cache: issuer + /.well-known/openid-c
   const server = createServer((req, res) => {
     hits++;
     if (req.url === '/.well-known/openid-configuration') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ issuer: base, jwks_uri: `${base}/keys` }));
-    if (req.url === '/keys') return void res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=900' }).end(JSON.stringify({ keys: [k1.jwk] }));
+    if (req.url === '/keys') return void res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=900' }).end(JSON.stringify({ keys: [k1.publicJwk] }));
     res.writeHead(404).end();
   });
   const base = await listen(server);
   const clock = { t: NOW };
   const verifier = createVerifier({ name: 'staging', issuer: [base], audience: [AUD], algorithms: ['RS256'], keys: [{ discovery: true }] }, { registry: false, logger: false, now: () => clock.t });
   try {
-    const r = await verifier.verify({ headers: { authorization: `Bearer ${signToken(k1, { iss: base })}` } });
+    const r = await verifier.verify({ headers: { authorization: `Bearer ${signToken(k1, claimsAt(NOW, { iss: base }))}` } });
     assert.equal(r.ok, true);
     assert.equal(hits, 2);
     const snap = verifier.keysSnapshot();
@@ -217,8 +218,8 @@ test('two verifiers (staging and prod) share one registry: one set of series, la
   const staging = createVerifier(envFor(jwks), { registry, logger: false, now: () => NOW });
   const prod = createVerifier({ ...envFor(jwks), name: 'prod', audience: ['api-prod'] }, { registry, logger: false, now: () => NOW });
   try {
-    assert.equal((await verifyToken(staging, signToken(k1))).ok, true);
-    const r = await verifyToken(prod, signToken(k1));
+    assert.equal((await verifyToken(staging, signToken(k1, claimsAt(NOW)))).ok, true);
+    const r = await verifyToken(prod, signToken(k1, claimsAt(NOW)));
     assert.equal(!r.ok && r.reason, 'audience_mismatch');
     const s = parseMetrics(await registry.metrics());
     assert.equal(sampleValue(s, 'jwt_auth_verified_total', { env: 'staging', kid: 'k1' }), 1);
@@ -235,13 +236,13 @@ test('after a retirement, rejections naming the retired kid keep it as their lab
   const jwks = await startJwksServer([k1, k2]);
   const { registry, verifier } = setup(jwks);
   try {
-    assert.equal((await verifyToken(verifier, signToken(k1))).ok, true);
+    assert.equal((await verifyToken(verifier, signToken(k1, claimsAt(NOW)))).ok, true);
     // The issuer retires k1; the verifier refreshes and no longer trusts it.
-    jwks.keys = [k2.jwk];
+    jwks.keys = [k2.publicJwk];
     await verifier.refreshKeys();
-    const old = await verifyToken(verifier, signToken(k1));
+    const old = await verifyToken(verifier, signToken(k1, claimsAt(NOW)));
     assert.equal(!old.ok && old.reason, 'key_not_found');
-    const stray = await verifyToken(verifier, signToken(makeKey('attacker-chosen')));
+    const stray = await verifyToken(verifier, signToken(jwksKey('attacker-chosen'), claimsAt(NOW)));
     assert.equal(!stray.ok && stray.reason, 'key_not_found');
     const s = parseMetrics(await registry.metrics());
     assert.equal(sampleValue(s, 'jwt_auth_failures_total', { reason: 'key_not_found', kid: 'k1' }), 1);
@@ -257,14 +258,14 @@ test('offloadSignatures: the thread-pool path accepts and rejects exactly like t
   const jwks = await startJwksServer([k1]);
   const { verifier } = setup(jwks, { offloadSignatures: true });
   try {
-    const good = signToken(k1);
+    const good = signToken(k1, claimsAt(NOW));
     assert.equal((await verifyToken(verifier, good)).ok, true);
     const [h, p, s] = good.split('.');
     const sig = Buffer.from(s!, 'base64url');
     sig[10] ^= 0xff;
     const bad = await verifyToken(verifier, `${h}.${p}.${sig.toString('base64url')}`);
     assert.equal(!bad.ok && bad.reason, 'signature_invalid');
-    const outcomes = await Promise.all(Array.from({ length: 30 }, (_, i) => verifyToken(verifier, signToken(k1, { jti: `j${i}` }))));
+    const outcomes = await Promise.all(Array.from({ length: 30 }, (_, i) => verifyToken(verifier, signToken(k1, claimsAt(NOW, { jti: `j${i}` })))));
     assert.ok(outcomes.every((o) => o.ok));
   } finally {
     verifier.close();

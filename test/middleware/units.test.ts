@@ -10,6 +10,7 @@ import { extractToken } from '../../src/middleware/extract_token.ts';
 import { DEFAULT_TOKEN_SOURCE, parseTokenSource, parseVerifierSection } from '../../src/contract/sections.ts';
 import { REASONS, type ReasonCode } from '../../src/reasons.ts';
 import { memoryLogger, parseMetrics, sampleValue } from './helpers.ts';
+import { NOW } from '../helpers/index.ts';
 
 const T = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln';
 const T2 = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJiIn0.c2ln';
@@ -86,10 +87,9 @@ test('a verifier from the bundled contract (static JWKS file) accepts a staging-
   const env = { ...contract.environments.staging!, issuer: ['https://auth.staging.example.com'], audience: ['web-staging'] };
   const registry = new Registry();
   const logger = memoryLogger();
-  const now = 1_800_000_000;
-  const verifier = createVerifier(env, { contract, registry, logger, now: () => new Date(now * 1000) });
+  const verifier = createVerifier(env, { contract, registry, logger, now: () => new Date(NOW * 1000) });
   const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  const input = `${b64({ alg: 'RS256', typ: 'JWT', kid: 'staging-2026-11' })}.${b64({ iss: 'https://auth.staging.example.com', aud: 'web-staging', sub: 'u1', iat: now - 5, exp: now + 600 })}`;
+  const input = `${b64({ alg: 'RS256', typ: 'JWT', kid: 'staging-2026-11' })}.${b64({ iss: 'https://auth.staging.example.com', aud: 'web-staging', sub: 'u1', iat: NOW - 5, exp: NOW + 600 })}`;
   const key = readFileSync(new URL('../../examples/keys/staging-signer.private.pem', import.meta.url));
   const token = `${input}.${createSign('RSA-SHA256').update(input).sign(key, 'base64url')}`;
   const r = await verifier.verify({ headers: { authorization: `Bearer ${token}` }, route: '/v1/me' });
@@ -99,7 +99,7 @@ test('a verifier from the bundled contract (static JWKS file) accepts a staging-
   assert.equal(sampleValue(parseMetrics(await registry.metrics()), 'jwt_auth_verified_total', { env: 'staging', kid: 'staging-2026-11' }), 1);
   verifier.close();
   // The same token against the as-shipped staging environment (copied from prod): the specific claim code.
-  const shipped = createVerifier(contract.environments.staging!, { contract, registry: false, logger, now: () => now });
+  const shipped = createVerifier(contract.environments.staging!, { contract, registry: false, logger, now: () => NOW });
   const s = await shipped.verify({ headers: { authorization: `Bearer ${token}` } });
   assert.equal(!s.ok && s.reason, 'issuer_mismatch');
 });

@@ -12,7 +12,7 @@ import { checkRotation } from '../../src/rotation/check_rotation.ts';
 import { loadKeyMaterial } from '../../src/rotation/load_key_material.ts';
 import { readVerifierKeys } from '../../src/rotation/read_verifier_keys.ts';
 import { startServer } from '../helpers/http_server.ts';
-import { makeKey } from '../rotation/helpers.ts';
+import { jwksKey } from '../helpers/index.ts';
 
 const AT = Date.parse('2026-11-28T12:00:00Z');
 const http = (t: number) => new Date(t).toUTCString();
@@ -61,12 +61,12 @@ test('a private cache: s-maxage is ignored; no-store / no-cache / Pragma are 0; 
 });
 
 test('one reader: the JWKS cache and rotation check agree on a real response with Age and Date', async () => {
-  const key = makeKey('k1');
+  const key = jwksKey('k1');
   const sentAt = Date.now() - 40_000;
   const server = await startServer({
     '/jwks.json': (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=300', age: '100', date: http(sentAt) });
-      res.end(JSON.stringify({ keys: [key.jwk] }));
+      res.end(JSON.stringify({ keys: [key.publicJwk] }));
     },
     '/debug': (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });

@@ -7,16 +7,23 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect, createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildDiagnoser, type Diagnoser } from '../../src/diagnose.ts';
 import { importSecretText } from '../../src/keys/import.ts';
 import { createEchoHandler } from '../../src/probe/echo_handler.ts';
+import { NOW } from '../helpers/clock.ts';
+import { closeServer, listen } from '../helpers/http_server.ts';
 
 export const SECRET = 'probe-test-secret-0123456789abcdef0123456789';
-export const NOW = 1_790_000_000;
+/**
+ * The instant the header dumps in fixtures/headers/ were minted around
+ * (iat = HEADERS_NOW - 10, exp = HEADERS_NOW + 600): the tests that
+ * diagnose them check at it. Derived from the suite's NOW.
+ */
+export const HEADERS_NOW = NOW - 10_000_000;
 
 /** HS256 compact JWS (RFC 7515 section 3.1). */
 export function mintHs256(payload: Record<string, unknown>, secret = SECRET): string {
@@ -40,18 +47,6 @@ export interface Running {
   url: string;
   port: number;
   close(): Promise<void>;
-}
-
-async function listen(server: Server): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return (server.address() as AddressInfo).port;
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
 }
 
 /**
@@ -80,8 +75,8 @@ export async function startApi(): Promise<Running> {
       res.writeHead(401, { 'www-authenticate': `Bearer realm="api", error="invalid_token", error_description="${code}"` }).end();
     });
   });
-  const port = await listen(server);
-  return { url: `http://127.0.0.1:${port}`, port, close: () => closeServer(server) };
+  const url = await listen(server);
+  return { url, port: Number(new URL(url).port), close: () => closeServer(server) };
 }
 
 /** A port nothing listens on (bound, then released). */

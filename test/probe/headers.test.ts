@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { checkHeaderDump, headerSettingsFor, parseHeaderDump } from '../../src/probe/headers.ts';
 import type { Diagnosis } from '../../src/diagnose.ts';
 import { runCli } from '../helpers/cli.ts';
-import { NOW, SECRET, mintHs256 } from './fixtures.ts';
+import { HEADERS_NOW, SECRET, mintHs256 } from './fixtures.ts';
 
-const token = mintHs256({ iss: 'https://auth.test', aud: 'web', sub: 'u', iat: NOW - 10, exp: NOW + 600 });
+const token = mintHs256({ iss: 'https://auth.test', aud: 'web', sub: 'u', iat: HEADERS_NOW - 10, exp: HEADERS_NOW + 600 });
 let dir: string;
 
 before(() => {
@@ -89,7 +89,7 @@ test('headerSettingsFor: api section first, then tokenSource, else Authorization
 test('diagnose --headers: token from the dump, hygiene findings merged and ranked first', async () => {
   const secret = join(dir, 'secret.txt');
   writeFileSync(secret, SECRET);
-  const base = ['diagnose', '--iss', 'https://auth.test', '--aud', 'web', '--secret', `@${secret}`, '--alg', 'HS256', '--now', String(NOW), '--format', 'json'];
+  const base = ['diagnose', '--iss', 'https://auth.test', '--aud', 'web', '--secret', `@${secret}`, '--alg', 'HS256', '--now', String(HEADERS_NOW), '--format', 'json'];
 
   const good = join(dir, 'good.txt');
   writeFileSync(good, `> GET /v1/me HTTP/1.1\n> Authorization: Bearer ${token}\n`);

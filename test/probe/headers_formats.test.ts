@@ -13,12 +13,13 @@ import { MAX_DUMP_CHARS, checkHeaderDump, parseHeaderDump } from '../../src/prob
 import { REASONS } from '../../src/reasons.ts';
 import type { Diagnosis } from '../../src/diagnose.ts';
 import { runCli } from '../helpers/cli.ts';
-import { NOW, SECRET, mintHs256 } from './fixtures.ts';
+import { HEADERS_NOW, SECRET, mintHs256 } from './fixtures.ts';
+import { codes } from '../helpers/index.ts';
 
 const FIXTURES = new URL('./fixtures/headers/', import.meta.url);
 const read = (name: string) => readFileSync(new URL(name, FIXTURES), 'utf8');
 /** The token every fixture carries (SOURCES.md). */
-const token = mintHs256({ iss: 'https://auth.test', aud: 'web', sub: 'u', iat: NOW - 10, exp: NOW + 600 });
+const token = mintHs256({ iss: 'https://auth.test', aud: 'web', sub: 'u', iat: HEADERS_NOW - 10, exp: HEADERS_NOW + 600 });
 
 const FORMATS: [file: string, format: string, queryParams: string[]][] = [
   ['curl_bash_chrome.sh', 'curl_command', ['page']],
@@ -80,13 +81,13 @@ test('command forms: clustered flags, curl -u, HTTPie bearer auth, empty "Name;"
 
 test('a recognised request without the header is header_missing; nothing recognisable is headers_unreadable (owner client)', () => {
   const missing = checkHeaderDump(parseHeaderDump(`curl 'https://api.example.com/v1/me' -H 'accept: */*'`));
-  assert.deepEqual(missing.findings.map((f) => f.code), ['header_missing']);
+  assert.deepEqual(codes(missing), ['header_missing']);
 
   for (const text of [read('unreadable.txt'), '', 'just some words', '{"count": 3}']) {
     const dump = parseHeaderDump(text);
     assert.equal(dump.format, 'unreadable', text);
     const h = checkHeaderDump(dump);
-    assert.deepEqual(h.findings.map((f) => f.code), ['headers_unreadable'], text);
+    assert.deepEqual(codes(h), ['headers_unreadable'], text);
     assert.equal(h.findings[0]!.owner, 'client');
     assert.equal(h.token, '');
   }
@@ -103,7 +104,7 @@ before(() => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('diagnose --headers: command, script and Windows forms diagnose valid; the unreadable one says so and blames no gateway', async () => {
-  const base = ['diagnose', '--iss', 'https://auth.test', '--aud', 'web', '--secret', `@${join(dir, 'secret.txt')}`, '--alg', 'HS256', '--now', String(NOW), '--format', 'json'];
+  const base = ['diagnose', '--iss', 'https://auth.test', '--aud', 'web', '--secret', `@${join(dir, 'secret.txt')}`, '--alg', 'HS256', '--now', String(HEADERS_NOW), '--format', 'json'];
   // A few end to end (each is a CLI process); every format is read in process above.
   for (const file of ['curl_cmd_firefox.cmd', 'fetch_firefox.js', 'powershell_chrome.ps1', 'httpie.sh']) {
     const r = await runCli([...base, '--headers', new URL(file, FIXTURES).pathname]);

@@ -16,16 +16,16 @@ import { formatDiagnosisMarkdown } from '../../src/report/markdown.ts';
 import { sanitizeDiagnosis, shortHash } from '../../src/report/sanitize.ts';
 import { describeInstant, formatDuration, parseInstant } from '../../src/report/format_time.ts';
 import { claimsAt, makeKey, signJws } from '../helpers/mint.ts';
+import { EXAMPLES_NOW } from '../helpers/index.ts';
 
 const ex = (p: string) => fileURLToPath(new URL(`../../examples/${p}`, import.meta.url));
-const SEED_NOW = Date.parse('2026-11-28T12:05:00Z') / 1000;
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[/;
 
 async function seedDiagnosis(): Promise<Diagnosis> {
   const contract = loadContract(ex('auth-contract.yaml'));
   const d = await createDiagnoser(contract.environments.staging!, { contract });
-  return d.diagnose(readFileSync(ex('tokens/local-login.jwt'), 'utf8'), { now: SEED_NOW });
+  return d.diagnose(readFileSync(ex('tokens/local-login.jwt'), 'utf8'), { now: EXAMPLES_NOW });
 }
 
 test('text: the seed case starts with exactly the six seed lines, in order', async () => {
@@ -67,7 +67,7 @@ test('JSON: the versioned object with findings, signature and clock', async () =
   assert.equal(d.signature.kid, 'staging-2026-11');
   assert.match(d.signature.thumbprint, /^[A-Za-z0-9_-]{43}$/);
   assert.equal(d.signature.source.kind, 'jwks_file');
-  assert.equal(d.clock.now, SEED_NOW);
+  assert.equal(d.clock.now, EXAMPLES_NOW);
   assert.equal(d.clock.tokenAgeSeconds, 300);
   assert.equal(d.clock.toleranceSeconds, 10);
   assert.equal(d.header.alg, 'RS256');
@@ -89,8 +89,8 @@ test('markdown: an incident note with the claim delta table', async () => {
 
 test('sanitize: identifying claims become short hashes; the rest is kept', async () => {
   const key = makeKey('ES256', { kid: 'k' });
-  const token = signJws(key, claimsAt(SEED_NOW, { sub: 'alice-42', email: 'alice@example.com', name: 'Alice Example', aud: 'x' }));
-  const d = (await createDiagnoser({ audience: ['api'], keys: [{ jwk: key.publicJwk! }] })).diagnose(token, { now: SEED_NOW });
+  const token = signJws(key, claimsAt(EXAMPLES_NOW, { sub: 'alice-42', email: 'alice@example.com', name: 'Alice Example', aud: 'x' }));
+  const d = (await createDiagnoser({ audience: ['api'], keys: [{ jwk: key.publicJwk! }] })).diagnose(token, { now: EXAMPLES_NOW });
   const s = sanitizeDiagnosis(d);
   assert.equal(s.claims!.sub, shortHash('alice-42'));
   assert.equal(s.claims!.email, shortHash('alice@example.com'));
@@ -117,10 +117,10 @@ test('no report, in any format, sanitized or not, carries the secret, its encodi
     },
   });
   const d = await createDiagnoser(contract.environments.staging!, { contract });
-  const tokens = [signJws(makeKey('HS256', { secret: raw }), claimsAt(SEED_NOW)), signJws(rs, claimsAt(SEED_NOW)), signJws(makeKey('HS256'), claimsAt(SEED_NOW))];
+  const tokens = [signJws(makeKey('HS256', { secret: raw }), claimsAt(EXAMPLES_NOW)), signJws(rs, claimsAt(EXAMPLES_NOW)), signJws(makeKey('HS256'), claimsAt(EXAMPLES_NOW))];
   const forbidden = [secretText, raw.toString('base64url'), raw.toString('hex'), privateJwk.d!, privateJwk.p!, privateJwk.q!, ...privatePem.split('\n').filter((l) => l.length > 20)];
   for (const token of tokens) {
-    const diag = d.diagnose(token, { now: SEED_NOW });
+    const diag = d.diagnose(token, { now: EXAMPLES_NOW });
     for (const r of [diag, sanitizeDiagnosis(diag)]) {
       for (const out of [JSON.stringify(r), formatDiagnosisText(r), formatDiagnosisMarkdown(r)]) {
         for (const f of forbidden) assert.equal(out.includes(f), false, `leaked ${f.slice(0, 8)}...`);
@@ -138,6 +138,6 @@ test('time formatting: durations, ISO + relative, --now parsing', () => {
   assert.match(describeInstant('exp', 2000, 1000), /expires in 16m 40s/);
   assert.match(describeInstant('nbf', 2000, 1000), /valid in/);
   assert.equal(parseInstant('1800000000'), 1800000000);
-  assert.equal(parseInstant('2026-11-28T12:05:00Z'), SEED_NOW);
+  assert.equal(parseInstant('2026-11-28T12:05:00Z'), EXAMPLES_NOW);
   assert.equal(parseInstant('yesterday'), undefined);
 });

@@ -5,20 +5,20 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildKeysReport } from '../../src/rotation/keys_report.ts';
-import { makeKey, NOW, runCli, sendJson, serve } from './helpers.ts';
+import { EXAMPLES_NOW, NOW, codes, jwksKey, runCli, sendJson, serve } from '../helpers/index.ts';
 
-const codes = (r: { findings: { code: string }[] }) => r.findings.map((f) => f.code).sort();
+const sortedCodes = (r: Parameters<typeof codes>[0]) => codes(r).sort();
 
 function badJwks() {
-  const good = makeKey('good');
-  const small = makeKey('small', 'RS256', 512);
-  const eOne = { ...makeKey('e-one').jwk, e: 'AQ' };
-  const ec = makeKey('ec', 'ES256').jwk;
+  const good = jwksKey('good');
+  const small = jwksKey('small', 'RS256', { modulusLength: 512 });
+  const eOne = { ...jwksKey('e-one').publicJwk, e: 'AQ' };
+  const ec = jwksKey('ec', 'ES256').publicJwk;
   const y = Buffer.from(String(ec.y), 'base64url');
   y[5]! ^= 1;
   const offCurve = { ...ec, kid: 'off-curve', y: y.toString('base64url') };
   const priv = { ...(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }) as Record<string, unknown>), kid: 'leaked', alg: 'RS256', use: 'sig' };
-  return { keys: [good.jwk, small.jwk, eOne, offCurve, { kty: 'XYZ', kid: 'weird' }, priv] };
+  return { keys: [good.publicJwk, small.publicJwk, eOne, offCurve, { kty: 'XYZ', kid: 'weird' }, priv] };
 }
 
 test('a JWKS served over HTTP with invalid keys gives coded findings, never a crash', async () => {
@@ -53,18 +53,18 @@ test('a JWKS served over HTTP with invalid keys gives coded findings, never a cr
 });
 
 test('kid, use and alg problems and algorithm fit', async () => {
-  const a = makeKey('same');
-  const b = makeKey('same');
-  const c = makeKey('x');
-  const d = makeKey('y');
-  const { kid: _k1, alg: _a1, use: _u1, ...noKid1 } = c.jwk;
-  const { kid: _k2, ...noKid2 } = d.jwk;
+  const a = jwksKey('same');
+  const b = jwksKey('same');
+  const c = jwksKey('x');
+  const d = jwksKey('y');
+  const { kid: _k1, alg: _a1, use: _u1, ...noKid1 } = c.publicJwk;
+  const { kid: _k2, ...noKid2 } = d.publicJwk;
   const dir = mkdtempSync(join(tmpdir(), 'jd-keys-'));
   try {
     const file = join(dir, 'jwks.json');
-    writeFileSync(file, JSON.stringify({ keys: [a.jwk, b.jwk, noKid1, noKid2, { kty: 'oct', k: Buffer.from('short-secret').toString('base64url'), kid: 'hs', alg: 'HS256' }] }));
+    writeFileSync(file, JSON.stringify({ keys: [a.publicJwk, b.publicJwk, noKid1, noKid2, { kty: 'oct', k: Buffer.from('short-secret').toString('base64url'), kid: 'hs', alg: 'HS256' }] }));
     const r = await buildKeysReport({ source: file, algorithms: ['ES256', 'HS256'], now: NOW });
-    assert.deepEqual([...new Set(codes(r))], ['duplicate_kid', 'hmac_secret_too_short', 'key_unusable', 'key_use_missing', 'kid_missing']);
+    assert.deepEqual([...new Set(sortedCodes(r))], ['duplicate_kid', 'hmac_secret_too_short', 'key_unusable', 'key_use_missing', 'kid_missing']);
     assert.equal(r.findings.find((f) => f.code === 'duplicate_kid')!.severity, 'error'); // two different keys
     const hs = r.keys.find((k) => k.kid === 'hs')!;
     assert.match(hs.fingerprint!, /^fp:[0-9a-f]{12}$/);
@@ -92,7 +92,7 @@ test('unreachable URL, non-JSON body and missing file are jwks_unreachable findi
   try {
     for (const source of [`${srv.url}/html`, `${deadUrl}/jwks.json`, '/nonexistent/jwks.json']) {
       const r = await buildKeysReport({ source, now: NOW, timeoutMs: 2000 });
-      assert.deepEqual(codes(r), ['jwks_unreachable'], source);
+      assert.deepEqual(sortedCodes(r), ['jwks_unreachable'], source);
       assert.equal(r.keys.length, 0);
       assert.equal(r.result, 'error');
     }
@@ -102,10 +102,10 @@ test('unreachable URL, non-JSON body and missing file are jwks_unreachable findi
 });
 
 test('an issuer URL is followed through OIDC discovery', async () => {
-  const key = makeKey('disc');
+  const key = jwksKey('disc');
   const srv = await serve((req, res) => {
     if (req.url === '/.well-known/openid-configuration') sendJson(res, { issuer: srv.url, jwks_uri: `${srv.url}/keys` });
-    else if (req.url === '/keys') sendJson(res, { keys: [key.jwk] });
+    else if (req.url === '/keys') sendJson(res, { keys: [key.publicJwk] });
     else {
       res.writeHead(404);
       res.end();
@@ -126,7 +126,7 @@ test('PEM files: public, private (reduced to public) and a hung server times out
   const dir = mkdtempSync(join(tmpdir(), 'jd-pem-'));
   const hung = await serve(() => undefined); // never answers
   try {
-    const k = makeKey('pem');
+    const k = jwksKey('pem');
     const pub = join(dir, 'pub.pem');
     const priv = join(dir, 'priv.pem');
     writeFileSync(pub, k.publicKey.export({ type: 'spki', format: 'pem' }) as string);
@@ -146,12 +146,13 @@ test('PEM files: public, private (reduced to public) and a hung server times out
 
 test('x5c certificate expiry is shown, and flagged once past', async () => {
   const file = new URL('./fixtures/x5c.jwks.json', import.meta.url).pathname;
-  const before = await buildKeysReport({ source: file, now: NOW });
+  // The fixture certificate is valid at the examples' instant (2026-11-28) and expired at NOW (2027-01-15).
+  const before = await buildKeysReport({ source: file, now: EXAMPLES_NOW });
   assert.equal(before.keys[0]!.certificateExpires, '2026-11-29T19:04:17.000Z');
-  assert.deepEqual(codes(before), []);
-  const after = await buildKeysReport({ source: file, now: Date.parse('2027-01-01T00:00:00Z') / 1000 });
-  assert.deepEqual(codes(after), ['certificate_expired']);
-  const pem = await buildKeysReport({ source: new URL('./fixtures/x5c-cert.pem', import.meta.url).pathname, now: NOW });
+  assert.deepEqual(sortedCodes(before), []);
+  const after = await buildKeysReport({ source: file, now: NOW });
+  assert.deepEqual(sortedCodes(after), ['certificate_expired']);
+  const pem = await buildKeysReport({ source: new URL('./fixtures/x5c-cert.pem', import.meta.url).pathname, now: EXAMPLES_NOW });
   assert.equal(pem.keys[0]!.certificateExpires, '2026-11-29T19:04:17.000Z');
   assert.equal(pem.keys[0]!.thumbprint, before.keys[0]!.thumbprint);
 });
@@ -159,19 +160,19 @@ test('x5c certificate expiry is shown, and flagged once past', async () => {
 test('CLI: keys --env checks against the environment, exit codes', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'jd-keys-cli-'));
   try {
-    const k = makeKey('rsa-1');
-    writeFileSync(join(dir, 'jwks.json'), JSON.stringify({ keys: [k.jwk] }));
+    const k = jwksKey('rsa-1');
+    writeFileSync(join(dir, 'jwks.json'), JSON.stringify({ keys: [k.publicJwk] }));
     writeFileSync(join(dir, 'c.yaml'), 'version: 1\nenvironments:\n  prod:\n    issuer: https://a\n    algorithms: [ES256]\n    keys: [{ jwksFile: jwks.json }]\n');
     const r = await runCli(['keys', '--env', 'prod', '--contract', join(dir, 'c.yaml'), '--format', 'json']);
-    assert.equal(r.status, 1, r.stderr);
+    assert.equal(r.code, 1, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.equal(out.env, 'prod');
     assert.deepEqual(out.findings.map((f: { code: string }) => f.code), ['key_unusable']);
     const ok = await runCli(['keys', join(dir, 'jwks.json')]);
-    assert.equal(ok.status, 0);
+    assert.equal(ok.code, 0);
     assert.match(ok.stdout, /result = ok/);
     const usage = await runCli(['keys']);
-    assert.equal(usage.status, 2);
+    assert.equal(usage.code, 2);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -185,7 +186,7 @@ test('a JWKS body over the size cap is refused', async () => {
   });
   try {
     const r = await buildKeysReport({ source: `${srv.url}/jwks.json`, now: NOW, timeoutMs: 2000 });
-    assert.deepEqual(codes(r), ['jwks_unreachable']);
+    assert.deepEqual(sortedCodes(r), ['jwks_unreachable']);
     assert.equal(r.findings[0]!.detail!.error, 'too_large');
   } finally {
     await srv.close();
@@ -198,12 +199,12 @@ test('an HMAC key (k) is a leak when served over HTTP, expected in a local verif
   const dir = mkdtempSync(join(tmpdir(), 'jd-oct-'));
   try {
     const served = await buildKeysReport({ source: `${srv.url}/jwks.json`, now: NOW, timeoutMs: 2000 });
-    assert.deepEqual(codes(served), ['private_key_published']);
+    assert.deepEqual(sortedCodes(served), ['private_key_published']);
     assert.deepEqual(served.findings[0]!.detail!.members, ['k']);
     assert.ok(!JSON.stringify(served).includes(oct.k));
     writeFileSync(join(dir, 'jwks.json'), JSON.stringify({ keys: [oct] }));
     const local = await buildKeysReport({ source: join(dir, 'jwks.json'), now: NOW });
-    assert.deepEqual(codes(local), []);
+    assert.deepEqual(sortedCodes(local), []);
   } finally {
     await srv.close();
     rmSync(dir, { recursive: true, force: true });

@@ -24,6 +24,7 @@ import { startServer, type TestServer } from '../helpers/http_server.ts';
 import { runCli, hasStackTrace } from '../helpers/cli.ts';
 import { runCliBatch } from './cli_batch_client.ts';
 import { buildCases, environments, makeKeyMaterial, NOW, type AdversarialCase, type EnvName } from './cases.ts';
+import { codes } from '../helpers/index.ts';
 
 const km = makeKeyMaterial();
 const envs = environments(km);
@@ -134,8 +135,8 @@ describe('diagnose (library)', () => {
     test(name, () => {
       const c = cases[i]!;
       const d = diagnosers[c.env].diagnose(c.token, { now: NOW });
-      assert.equal(d.result, c.code, JSON.stringify(d.findings.map((f) => f.code)));
-      for (const code of c.findings ?? []) assert.ok(d.findings.some((f) => f.code === code), `no ${code} finding: ${JSON.stringify(d.findings.map((f) => f.code))}`);
+      assert.equal(d.result, c.code, JSON.stringify(codes(d)));
+      for (const code of c.findings ?? []) assert.ok(d.findings.some((f) => f.code === code), `no ${code} finding: ${JSON.stringify(codes(d))}`);
       if (!c.signerMade) {
         assert.notEqual(d.result, 'valid');
         assert.notEqual(d.signature.status, 'pass', 'a forged token verified');

@@ -12,9 +12,10 @@ import { createHmac, createPrivateKey, generateKeyPairSync, sign as cryptoSign, 
 import { readFileSync } from 'node:fs';
 import { deflateRawSync } from 'node:zlib';
 import type { Expectations } from '../../src/expectations.ts';
+import { NOW } from '../helpers/clock.ts';
 
-/** The fixed check instant of every case. */
-export const NOW = 1_800_000_000;
+/** The fixed check instant of every case: the suite's clock. */
+export { NOW };
 export const ISS = 'https://auth.adversarial.example.com';
 export const AUD = 'api-adversarial';
 /** The HMAC secret of the `hs` environment (used by the redaction test too). */

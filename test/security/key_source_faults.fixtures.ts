@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, type CliResult } from '../helpers/cli.ts';
 import { startServer, json, hang, type Handler, type TestServer } from '../helpers/http_server.ts';
+import { NOW, NOW_ISO } from '../helpers/clock.ts';
 
-export const NOW = 1_800_000_000;
-export const NOW_ISO = new Date(NOW * 1000).toISOString();
+export { NOW, NOW_ISO };
 export const ISS = 'https://auth.faults.example.com';
 export const AUD = 'api-faults';
 // The CLI's fetch timeout (subprocesses start slowly on a loaded machine) and the middleware's (in process).

@@ -16,9 +16,8 @@ import { loadContract } from '../../src/contract/load.ts';
 import { matchEnvironments } from '../../src/match.ts';
 import type { ReasonCode } from '../../src/reasons.ts';
 import { b64url, claimsAt, makeKey, signBytes, signJws, type TestKey } from '../helpers/mint.ts';
+import { codes, NOW } from '../helpers/index.ts';
 
-const NOW = 1_800_000_000;
-const codes = (d: Diagnosis) => d.findings.map((f) => f.code);
 const find = (d: Diagnosis, code: ReasonCode) => d.findings.find((f) => f.code === code);
 const secretRecord = (k: TestKey, env?: string): KeyRecord =>
   importSecretText(k.secret!.toString('base64'), 'base64', { kind: 'secret', location: 'literal', ...(env ? { env } : {}) }, k.kid !== undefined ? { kid: k.kid } : {});

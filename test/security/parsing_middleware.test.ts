@@ -17,8 +17,8 @@ import { createJsonLineLogger } from '../../src/middleware/log.ts';
 import type { Expectations } from '../../src/expectations.ts';
 import { b64url, claimsAt, makeKey, signBytes, signJws, type TestKey } from '../helpers/mint.ts';
 import { closeServer, listen } from '../middleware/helpers.ts';
+import { NOW } from '../helpers/index.ts';
 
-const NOW = 1_800_000_000;
 const secretText = randomBytes(32).toString('hex');
 const key: TestKey = makeKey('HS256', { secret: Buffer.from(secretText, 'utf8') });
 const env: Expectations = { name: 'orders', issuer: ['https://auth.example.com'], audience: ['api'], algorithms: ['HS256'], keys: [{ secret: { value: secretText, encoding: 'utf8' } }] };

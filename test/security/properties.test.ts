@@ -18,8 +18,8 @@ import { buildDiagnoser, type Diagnosis } from '../../src/diagnose.ts';
 import { importSecretText } from '../../src/keys/import.ts';
 import { REASONS } from '../../src/reasons.ts';
 import { renderDiagnosis } from '../../src/cli/output.ts';
+import { NOW } from '../helpers/index.ts';
 
-const NOW = 1_800_000_000;
 const RUNS = Number(process.env.FC_RUNS ?? 300);
 const params = (): fc.Parameters<unknown> => ({ numRuns: RUNS, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) });
 const isCode = (c: string) => Object.hasOwn(REASONS, c);

@@ -21,6 +21,7 @@ import type { Diagnoser, Diagnosis } from '../../src/diagnose.ts';
 import { createDiagnoser } from '../../src/diagnose/create_diagnoser.ts';
 import { checkAlgorithm, selectKeys, verifierFor } from '../../src/checks/signature.ts';
 import { decodeBase64url } from '../../src/token/base64url.ts';
+import { codes, NOW } from '../helpers/index.ts';
 
 interface Vector { tcId: number; comment: string; jws: string; result: 'valid' | 'invalid' | 'acceptable'; flags: string[] }
 interface Group { comment: string; public?: Record<string, unknown>; private?: Record<string, unknown>; tests: Vector[] }
@@ -49,7 +50,7 @@ function shortSecretWarned(c: DivergenceContext): void {
   const key = (c.group.private as { keys: { k: string; kid: string; alg: string }[] }).keys[0]!;
   const input = `${Buffer.from(JSON.stringify({ alg: key.alg, kid: key.kid })).toString('base64url')}.${Buffer.from('{"sub":"a"}').toString('base64url')}`;
   const mac = createHmac(`sha${key.alg.slice(2)}`, Buffer.from(key.k, 'base64url')).update(input).digest('base64url');
-  const d = c.diagnoser.diagnose(`${input}.${mac}`, { now: 1_800_000_000 });
+  const d = c.diagnoser.diagnose(`${input}.${mac}`, { now: NOW });
   assert.equal(d.signature.status, 'pass');
   assert.ok(d.findings.some((f) => f.code === 'weak_key' && f.severity === 'warning'));
 }
@@ -93,20 +94,20 @@ function jwsFindings(d: Diagnosis) {
 
 /** Our JWS verdict: the diagnosis has no error outside the payload, and a trusted key verifies the signature. */
 function verdict(d: Diagnoser, token: string): { verified: boolean; codes: string[] } {
-  const diagnosis = d.diagnose(token, { now: 1_800_000_000 });
+  const diagnosis = d.diagnose(token, { now: NOW });
   // diagnose strips whitespace from a pasted token and says so (input.stripped): the string as presented was not a
   // compact JWS, and the middleware refuses it (header_malformed). For a verdict on the presented string, that is a rejection.
   if (diagnosis.input.stripped.length > 0) return { verified: false, codes: ['input.stripped'] };
   const errors = jwsFindings(diagnosis);
-  if (errors.length > 0) return { verified: false, codes: errors.map((f) => f.code) };
+  if (errors.length > 0) return { verified: false, codes: codes(errors) };
   if (diagnosis.result === 'valid' || diagnosis.signature.status === 'pass') return { verified: diagnosis.signature.status === 'pass', codes: [] };
   // Payload not a JSON object: the diagnoser skipped the signature; run the same layer it uses.
   const header = diagnosis.header;
   if (!header) return { verified: false, codes: ['no header'] };
   const alg = checkAlgorithm(header, new Set(diagnosis.expected.algorithms));
-  if (!alg.alg) return { verified: false, codes: alg.findings.map((f) => f.code) };
+  if (!alg.alg) return { verified: false, codes: codes(alg) };
   const sel = selectKeys(header, alg.alg, d.keys);
-  if (sel.findings.some((f) => f.severity === 'error')) return { verified: false, codes: sel.findings.map((f) => f.code) };
+  if (sel.findings.some((f) => f.severity === 'error')) return { verified: false, codes: codes(sel) };
   const [h, p, s] = token.split('.') as [string, string, string];
   const verify = verifierFor(alg.alg);
   const sig = decodeBase64url(s);
@@ -128,7 +129,7 @@ function runFile(name: string, file: VectorFile): void {
           const divergence = DIVERGENCES[id];
           if (divergence) {
             assert.notEqual(out.verified, v.result === 'valid', `${id} now matches the vector: drop the divergence`);
-            divergence.check({ diagnosis: d.diagnose(v.jws, { now: 1_800_000_000 }), codes: out.codes, diagnoser: d, group });
+            divergence.check({ diagnosis: d.diagnose(v.jws, { now: NOW }), codes: out.codes, diagnoser: d, group });
             return;
           }
           if (exception) {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { decodeToken, peekToken, DEFAULT_MAX_TOKEN_BYTES } from '../../src/token/decode.ts';
 import { base64urlProblem } from '../../src/token/base64url.ts';
 import { b64url, rawToken } from '../helpers/mint.ts';
+import { codes } from '../helpers/index.ts';
 
 const H = { alg: 'HS256', typ: 'JWT' };
 const P = { sub: 'a', exp: 2000000000 };
@@ -26,12 +27,12 @@ test('decodes a well-formed token: header, payload, signing input, signature byt
 test('segment counts: 5 is a JWE (token_encrypted); 1, 2, 4 and 6 are malformed_token naming the count', () => {
   const r5 = decodeToken('eyJhbGciOiJSU0EtT0FFUCJ9.a.b.c.d');
   assert.equal(r5.ok, false);
-  assert.deepEqual(r5.findings.map((f) => f.code), ['token_encrypted']);
+  assert.deepEqual(codes(r5), ['token_encrypted']);
   assert.equal(r5.findings[0]!.detail!.segments, 5);
   for (const [t, n] of [['abc', 1], ['a.b', 2], ['a.b.c.d', 4], ['a.b.c.d.e.f', 6]] as const) {
     const r = decodeToken(t);
     assert.equal(r.ok, false);
-    assert.deepEqual(r.findings.map((f) => f.code), ['malformed_token'], t);
+    assert.deepEqual(codes(r), ['malformed_token'], t);
     assert.equal(r.findings[0]!.detail!.segment, 'token');
     assert.equal(r.findings[0]!.detail!.segments, n);
   }

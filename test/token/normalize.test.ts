@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { normalizeTokenInput } from '../../src/token/normalize.ts';
 import { makeKey, signJws } from '../helpers/mint.ts';
+import { codes } from '../helpers/index.ts';
 
 const key = makeKey('HS256');
 const T = signJws(key, { sub: 'a' });
 const T2 = signJws(key, { sub: 'b' });
-const codes = (r: ReturnType<typeof normalizeTokenInput>) => r.findings.map((f) => f.code);
 const strippedDetails = (r: ReturnType<typeof normalizeTokenInput>) => r.findings.filter((f) => f.code === 'header_malformed' && f.severity === 'warning').map((f) => f.detail!.stripped);
 
 test('a bare token passes through without findings', () => {

@@ -5,17 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadContract } from '../../src/contract/load.ts';
 import { compareEnvironments, importSignerKey } from '../../src/rotation/compare_environments.ts';
-import { makeKey, runCli } from './helpers.ts';
+import { jwksKey, runCli, codes } from '../helpers/index.ts';
 
 const SECRET = 'c3VwZXItc2VjcmV0LXZhbHVlLXRoYXQtaXMtbG9uZy1lbm91Z2gtMTIzNDU2'; // base64 text
 
 function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'jd-drift-'));
-  const shared = makeKey('shared');
-  const stagingOnly = makeKey('staging-only');
-  const prodOnly = makeKey('prod-only', 'ES256');
-  writeFileSync(join(dir, 'staging.jwks.json'), JSON.stringify({ keys: [shared.jwk, stagingOnly.jwk] }));
-  writeFileSync(join(dir, 'prod.jwks.json'), JSON.stringify({ keys: [shared.jwk, prodOnly.jwk] }));
+  const shared = jwksKey('shared');
+  const stagingOnly = jwksKey('staging-only');
+  const prodOnly = jwksKey('prod-only', 'ES256');
+  writeFileSync(join(dir, 'staging.jwks.json'), JSON.stringify({ keys: [shared.publicJwk, stagingOnly.publicJwk] }));
+  writeFileSync(join(dir, 'prod.jwks.json'), JSON.stringify({ keys: [shared.publicJwk, prodOnly.publicJwk] }));
   writeFileSync(join(dir, 'signer.pem'), stagingOnly.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
   writeFileSync(
     join(dir, 'c.yaml'),
@@ -69,7 +69,7 @@ test('drift --signer-key: which environments trust the signer, secret encoding m
     const r = await compareEnvironments(contract, 'staging', 'prod', { signer, vars: { DRIFT_SECRET: SECRET } });
     const trust = Object.fromEntries(r.signer!.trust.map((t) => [t.env, t.trusted]));
     assert.deepEqual(trust, { local: false, staging: true, prod: false });
-    assert.deepEqual(r.findings.map((x) => x.code), ['signer_key_untrusted']);
+    assert.deepEqual(codes(r), ['signer_key_untrusted']);
     assert.equal(r.findings[0]!.detail!.env, 'prod');
 
     // The signer reads the secret as utf8; staging reads it as base64; local as utf8.
@@ -79,16 +79,16 @@ test('drift --signer-key: which environments trust the signer, secret encoding m
     assert.equal(t2.local!.trusted, true);
     assert.equal(t2.staging!.trusted, false);
     assert.equal(t2.staging!.trustedWithEncoding, 'base64');
-    assert.deepEqual(r2.findings.map((x) => x.code), ['secret_encoding_mismatch']);
+    assert.deepEqual(codes(r2), ['secret_encoding_mismatch']);
     assert.ok(!JSON.stringify(r2).includes(SECRET));
 
     // CLI: text output and exit code, secret from the environment, never printed.
-    const cli = await runCli(['drift', '--from', 'local', '--to', 'staging', '--contract', join(s.dir, 'c.yaml'), '--signer-secret', 'env:DRIFT_SECRET'], { DRIFT_SECRET: SECRET });
-    assert.equal(cli.status, 1, cli.stderr);
+    const cli = await runCli(['drift', '--from', 'local', '--to', 'staging', '--contract', join(s.dir, 'c.yaml'), '--signer-secret', 'env:DRIFT_SECRET'], { env: { DRIFT_SECRET: SECRET } });
+    assert.equal(cli.code, 1, cli.stderr);
     assert.match(cli.stdout, /read here as base64 and by the signer as utf8/);
     assert.ok(!cli.stdout.includes(SECRET) && !cli.stderr.includes(SECRET));
-    const bad = await runCli(['drift', '--from', 'local', '--to', 'nowhere', '--contract', join(s.dir, 'c.yaml')], { DRIFT_SECRET: SECRET });
-    assert.equal(bad.status, 2);
+    const bad = await runCli(['drift', '--from', 'local', '--to', 'nowhere', '--contract', join(s.dir, 'c.yaml')], { env: { DRIFT_SECRET: SECRET } });
+    assert.equal(bad.code, 2);
   } finally {
     rmSync(s.dir, { recursive: true, force: true });
   }

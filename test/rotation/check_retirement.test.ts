@@ -10,11 +10,11 @@ import { readVerifierKeys } from '../../src/rotation/read_verifier_keys.ts';
 import { checkRetirement } from '../../src/rotation/check_retirement.ts';
 import { countLogTraffic, sampleMetricsTraffic } from '../../src/rotation/measure_traffic.ts';
 import { parsePrometheusText, sumSamples } from '../../src/rotation/parse_prometheus_text.ts';
-import { makeKey, NOW, runCli, sendJson, serve, type TestKey } from './helpers.ts';
+import { jwksKey, NOW, runCli, sendJson, serve, type AsymmetricTestKey, codes } from '../helpers/index.ts';
 
 const noWait = async () => undefined;
 
-function debugBody(keys: TestKey[], fetchedAt: number) {
+function debugBody(keys: AsymmetricTestKey[], fetchedAt: number) {
   return {
     schema: 'jwt-doctor/verifier-keys/v1',
     env: 'staging',
@@ -23,12 +23,12 @@ function debugBody(keys: TestKey[], fetchedAt: number) {
     cacheAgeSeconds: NOW - fetchedAt,
     ttlSeconds: 600,
     stale: false,
-    keys: keys.map((k) => ({ kid: k.kid, kty: 'RSA', alg: 'RS256', thumbprint: jwkThumbprint(k.jwk) })),
+    keys: keys.map((k) => ({ kid: k.kid, kty: 'RSA', alg: 'RS256', thumbprint: jwkThumbprint(k.publicJwk) })),
   };
 }
 
 /** A verifier stand-in: debug endpoint plus a real prom-client registry on /metrics. */
-async function startVerifier(state: { cached: TestKey[]; fetchedAt: number; oldKidPerScrape: number }) {
+async function startVerifier(state: { cached: AsymmetricTestKey[]; fetchedAt: number; oldKidPerScrape: number }) {
   const registry = new Registry();
   const verified = new Counter({ name: 'jwt_auth_verified_total', help: 'verified tokens', labelNames: ['env', 'kid'], registers: [registry] });
   const failures = new Counter({ name: 'jwt_auth_failures_total', help: 'rejected tokens', labelNames: ['reason', 'env', 'kid', 'route'], registers: [registry] });
@@ -61,10 +61,10 @@ test('prometheus text parsing: labels, escapes, comments', () => {
 });
 
 test('retirement checklist: every item passes, then each fails with evidence', async () => {
-  const oldKey = makeKey('old');
-  const newKey = makeKey('new');
-  let published: TestKey[] = [newKey];
-  const issuer = await serve((_req, res) => sendJson(res, { keys: published.map((k) => k.jwk) }, { 'cache-control': 'max-age=300' }));
+  const oldKey = jwksKey('old');
+  const newKey = jwksKey('new');
+  let published: AsymmetricTestKey[] = [newKey];
+  const issuer = await serve((_req, res) => sendJson(res, { keys: published.map((k) => k.publicJwk) }, { 'cache-control': 'max-age=300' }));
   const state = { cached: [newKey], fetchedAt: NOW - 60, oldKidPerScrape: 0 };
   const verifier = await startVerifier(state);
   const run = async (extra: { unpublishedAt?: number; threshold?: number } = {}) => {
@@ -100,7 +100,7 @@ test('retirement checklist: every item passes, then each fails with evidence', a
     state.cached = [oldKey, newKey];
     state.fetchedAt = NOW - 500;
     r = await run({ unpublishedAt: NOW - 300 });
-    assert.deepEqual(r.findings.map((f) => f.code), ['rotation_key_still_published', 'rotation_key_still_trusted', 'rotation_cache_not_refreshed']);
+    assert.deepEqual(codes(r), ['rotation_key_still_published', 'rotation_key_still_trusted', 'rotation_cache_not_refreshed']);
     assert.deepEqual(r.items.map((i) => i.status), ['fail', 'fail', 'fail', 'pass']);
   } finally {
     await issuer.close();
@@ -109,8 +109,8 @@ test('retirement checklist: every item passes, then each fails with evidence', a
 });
 
 test('retirement: unreachable metrics and debug endpoint are unknown, never pass', async () => {
-  const newKey = makeKey('new');
-  const issuer = await serve((_req, res) => sendJson(res, { keys: [newKey.jwk] }));
+  const newKey = jwksKey('new');
+  const issuer = await serve((_req, res) => sendJson(res, { keys: [newKey.publicJwk] }));
   const gone = await serve(() => undefined);
   const dead = gone.url;
   await gone.close();
@@ -123,7 +123,7 @@ test('retirement: unreachable metrics and debug endpoint are unknown, never pass
     const r = checkRetirement({ kid: 'old', live, verifier: v, traffic, threshold: 0, now: NOW });
     assert.equal(r.passed, false);
     assert.deepEqual(r.items.map((i) => i.status), ['pass', 'unknown', 'unknown', 'unknown']);
-    assert.deepEqual(r.findings.map((f) => f.code), ['verifier_unreachable', 'verifier_unreachable']);
+    assert.deepEqual(codes(r), ['verifier_unreachable', 'verifier_unreachable']);
   } finally {
     await issuer.close();
   }
@@ -158,8 +158,8 @@ test('residual traffic from a JSON-lines log', () => {
 });
 
 test('CLI: rotation retire exit codes against the served metrics', async () => {
-  const newKey = makeKey('new');
-  const issuer = await serve((_req, res) => sendJson(res, { keys: [newKey.jwk] }));
+  const newKey = jwksKey('new');
+  const issuer = await serve((_req, res) => sendJson(res, { keys: [newKey.publicJwk] }));
   const state = { cached: [newKey], fetchedAt: NOW - 60, oldKidPerScrape: 0 };
   const verifier = await startVerifier(state);
   const dir = mkdtempSync(join(tmpdir(), 'jd-retire-'));
@@ -171,14 +171,14 @@ test('CLI: rotation retire exit codes against the served metrics', async () => {
     );
     const base = ['rotation', 'retire', '--env', 'staging', '--contract', contract, '--kid', 'old', '--now', new Date(NOW * 1000).toISOString(), '--interval', '0.05', '--format', 'json'];
     let r = await runCli(base);
-    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(JSON.parse(r.stdout).passed, true);
     state.oldKidPerScrape = 1;
     r = await runCli(base);
-    assert.equal(r.status, 1);
+    assert.equal(r.code, 1);
     assert.deepEqual(JSON.parse(r.stdout).findings.map((f: { code: string }) => f.code), ['rotation_residual_traffic']);
     r = await runCli(['rotation', 'retire', '--env', 'staging', '--contract', contract, '--kid', 'old', '--threshold', 'abc']);
-    assert.equal(r.status, 2);
+    assert.equal(r.code, 2);
   } finally {
     await issuer.close();
     await verifier.close();

@@ -5,11 +5,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildDiagnoser, type Diagnosis } from '../src/diagnose.ts';
-import { importJwk, importSecretText, type KeyRecord } from '../src/keys/import.ts';
-import { claimsAt, makeKey, signJws, type JwsAlg, type TestKey } from './helpers/mint.ts';
+import { buildDiagnoser, type Diagnosis } from '../../src/diagnose.ts';
+import { importJwk, importSecretText, type KeyRecord } from '../../src/keys/import.ts';
+import { claimsAt, makeKey, signJws, type JwsAlg, type TestKey } from '../helpers/mint.ts';
+import { codes, NOW } from '../helpers/index.ts';
 
-const NOW = 1_800_000_000;
 const ALGS: JwsAlg[] = ['HS256', 'RS256', 'PS256', 'ES256', 'ES512', 'EdDSA'];
 
 function doctorKey(k: TestKey): KeyRecord {
@@ -17,7 +17,7 @@ function doctorKey(k: TestKey): KeyRecord {
 }
 
 function summary(d: Diagnosis) {
-  return { result: d.result, signature: d.signature.status, kid: d.signature.kid, codes: d.findings.map((f) => f.code) };
+  return { result: d.result, signature: d.signature.status, kid: d.signature.kid, codes: codes(d) };
 }
 
 /** A valid token, one with a flipped signature bit, one with another audience. */

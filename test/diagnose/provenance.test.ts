@@ -6,13 +6,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { loadContract } from '../src/contract/load.ts';
-import { createContractDiagnosers, matchEnvironments } from '../src/match.ts';
-import { createDiagnoser } from '../src/diagnose/create_diagnoser.ts';
-import { jwkThumbprint, fingerprintSecret } from '../src/keys/import.ts';
-import { claimsAt, makeKey, signJws } from './helpers/mint.ts';
+import { loadContract } from '../../src/contract/load.ts';
+import { createContractDiagnosers, matchEnvironments } from '../../src/match.ts';
+import { createDiagnoser } from '../../src/diagnose/create_diagnoser.ts';
+import { jwkThumbprint, fingerprintSecret } from '../../src/keys/import.ts';
+import { claimsAt, makeKey, signJws } from '../helpers/mint.ts';
+import { codes, NOW } from '../helpers/index.ts';
 
-const NOW = 1_800_000_000;
 const stagingKey = makeKey('RS256', { kid: 'staging-1' });
 const prodKey = makeKey('ES256', { kid: 'prod-1' });
 
@@ -32,7 +32,7 @@ test('key_from_other_environment names the environment, kid and thumbprint', asy
   const d = ds.get('prod')!.diagnose(token, { now: NOW });
   assert.notEqual(d.result, 'valid');
   const f = d.findings.find((x) => x.code === 'key_from_other_environment')!;
-  assert.ok(f, JSON.stringify(d.findings.map((x) => x.code)));
+  assert.ok(f, JSON.stringify(codes(d)));
   assert.equal(f.detail!.env, 'staging');
   const k = f.detail!.key as Record<string, unknown>;
   assert.equal(k.kid, 'staging-1');

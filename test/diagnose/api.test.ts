@@ -3,13 +3,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadContract, diagnose, createDiagnoser, errors, DIAGNOSIS_SCHEMA } from '../src/index.ts';
+import { loadContract, diagnose, createDiagnoser, errors, DIAGNOSIS_SCHEMA } from '../../src/index.ts';
+import { EXAMPLES_NOW_ISO } from '../helpers/index.ts';
 
 const { ContractError } = errors;
 
-const contractPath = fileURLToPath(new URL('../examples/auth-contract.yaml', import.meta.url));
-const token = readFileSync(new URL('../examples/tokens/local-login.jwt', import.meta.url), 'utf8');
-const now = new Date('2026-11-28T12:05:00Z');
+const contractPath = fileURLToPath(new URL('../../examples/auth-contract.yaml', import.meta.url));
+const token = readFileSync(new URL('../../examples/tokens/local-login.jwt', import.meta.url), 'utf8');
+const now = new Date(EXAMPLES_NOW_ISO);
 
 test('loadContract(path) + diagnose(token, expectations, { now }) returns the JSON report object', async () => {
   const contract = loadContract(contractPath);

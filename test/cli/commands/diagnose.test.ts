@@ -7,18 +7,17 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, hasStackTrace, type CliResult, SEED_LINES } from '../helpers/cli.ts';
-import { claimsAt, jwksOf, makeKey, signJws, spkiPem } from '../helpers/mint.ts';
-import { startServer, json, hang, type TestServer } from '../helpers/http_server.ts';
+import { runCli, hasStackTrace, type CliResult, SEED_LINES } from '../../helpers/cli.ts';
+import { claimsAt, jwksOf, makeKey, signJws, spkiPem } from '../../helpers/mint.ts';
+import { startServer, json, hang, type TestServer } from '../../helpers/http_server.ts';
+import { codes, EXAMPLES_NOW_ISO, NOW, NOW_ISO } from '../../helpers/index.ts';
 
-const NOW_ISO = '2026-11-28T12:05:00Z';
-const NOW = Date.parse(NOW_ISO) / 1000;
-const SEED = ['diagnose', 'examples/tokens/local-login.jwt', '--contract', 'examples/auth-contract.yaml', '--env', 'staging', '--now', NOW_ISO];
+const SEED = ['diagnose', 'examples/tokens/local-login.jwt', '--contract', 'examples/auth-contract.yaml', '--env', 'staging', '--now', EXAMPLES_NOW_ISO];
 const dir = mkdtempSync(join(tmpdir(), 'jwt-doctor-cli-'));
 const ec = makeKey('ES256', { kid: 'cli-ec' });
 const rs = makeKey('RS256', { kid: 'cli-rs' });
-const certKey = readFileSync(new URL('../fixtures/keys/cert-signer.key.pem', import.meta.url), 'utf8');
-const certPath = new URL('../fixtures/keys/cert-signer.crt.pem', import.meta.url).pathname;
+const certKey = readFileSync(new URL('../../fixtures/keys/cert-signer.key.pem', import.meta.url), 'utf8');
+const certPath = new URL('../../fixtures/keys/cert-signer.crt.pem', import.meta.url).pathname;
 const { createPrivateKey, createPublicKey } = await import('node:crypto');
 const certSigner = { alg: 'ES256' as const, privateKey: createPrivateKey(certKey), publicKey: createPublicKey(certKey) };
 writeFileSync(join(dir, 'ec.jwk.json'), JSON.stringify(ec.publicJwk));
@@ -47,7 +46,7 @@ test('the seed case: exactly the six seed lines first, exit 1, no ANSI on a pipe
 });
 
 test('exit 0 for a valid token; --format json is the library object; markdown has the claim delta', async () => {
-  const ok = await runCli(['diagnose', 'examples/tokens/local-login.jwt', '--contract', 'examples/auth-contract.yaml', '--env', 'local', '--now', NOW_ISO, '--format', 'json']);
+  const ok = await runCli(['diagnose', 'examples/tokens/local-login.jwt', '--contract', 'examples/auth-contract.yaml', '--env', 'local', '--now', EXAMPLES_NOW_ISO, '--format', 'json']);
   assert.equal(ok.code, 0);
   const d = jsonOut(ok);
   assert.equal(d.schema, 'jwt-doctor/diagnosis/v1');
@@ -83,8 +82,8 @@ test('inline expectations: --iss (repeatable), --aud, --alg, --typ, --require, -
   assert.equal(ok.code, 0, ok.stdout);
   const bad = await runCli([...base, '--iss', 'https://a', '--aud', 'web', '--alg', 'ES256', '--typ', 'JWT', '--require', 'tenant', '--key', join(dir, 'ec.jwk.json'), '--now', String(NOW)]);
   assert.equal(bad.code, 1);
-  const codes = jsonOut(bad).findings.map((f) => f.code);
-  for (const c of ['issuer_mismatch', 'audience_mismatch', 'typ_mismatch', 'missing_claim']) assert.ok(codes.includes(c), c);
+  const found = codes(jsonOut(bad));
+  for (const c of ['issuer_mismatch', 'audience_mismatch', 'typ_mismatch', 'missing_claim']) assert.ok(found.includes(c), c);
   const notAllowed = await runCli([...base, '--alg', 'RS256', '--key', join(dir, 'set.jwks.json'), '--now', String(NOW)]);
   assert.equal(jsonOut(notAllowed).result, 'alg_not_allowed');
   const pem = await runCli(['diagnose', signJws(rs, claimsAt(NOW)), '--key', join(dir, 'rs.pem'), '--now', String(NOW), '--format', 'json']);
@@ -98,8 +97,8 @@ test('inline expectations: --iss (repeatable), --aud, --alg, --typ, --require, -
 test('inline time flags: --clock-tolerance and --max-age', async () => {
   const t = signJws(ec, claimsAt(NOW, { iat: NOW - 4000, exp: NOW - 20 }));
   const strict = await runCli(['diagnose', t, '--key', join(dir, 'ec.jwk.json'), '--now', String(NOW), '--max-age', '3600', '--format', 'json']);
-  const codes = jsonOut(strict).findings.map((f) => f.code);
-  assert.ok(codes.includes('token_expired') && codes.includes('token_too_old') && !codes.includes('clock_skew_suspected'));
+  const found = codes(jsonOut(strict));
+  assert.ok(found.includes('token_expired') && found.includes('token_too_old') && !found.includes('clock_skew_suspected'));
   const lenient = await runCli(['diagnose', t, '--key', join(dir, 'ec.jwk.json'), '--now', String(NOW), '--clock-tolerance', '500', '--format', 'json']);
   assert.equal(jsonOut(lenient).result, 'valid');
 });

@@ -1,14 +1,14 @@
 /** Near-miss hints (issue 2, requirement 6): assert detail.nearMiss values. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildDiagnoser } from '../src/diagnose.ts';
-import { importJwk } from '../src/keys/import.ts';
-import { issuerNearMiss } from '../src/checks/claims.ts';
-import { loadContract } from '../src/contract/load.ts';
-import { createContractDiagnosers } from '../src/match.ts';
-import { claimsAt, makeKey, signJws } from './helpers/mint.ts';
+import { buildDiagnoser } from '../../src/diagnose.ts';
+import { importJwk } from '../../src/keys/import.ts';
+import { issuerNearMiss } from '../../src/checks/claims.ts';
+import { loadContract } from '../../src/contract/load.ts';
+import { createContractDiagnosers } from '../../src/match.ts';
+import { claimsAt, makeKey, signJws } from '../helpers/mint.ts';
+import { NOW } from '../helpers/index.ts';
 
-const NOW = 1_800_000_000;
 const key = makeKey('ES256', { kid: 'k' });
 const keys = [importJwk(key.publicJwk, { kind: 'jwk' })];
 const issFinding = (expected: string, actual: string) => {

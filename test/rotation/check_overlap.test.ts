@@ -5,39 +5,39 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkOverlap } from '../../src/rotation/check_overlap.ts';
 import { loadKeyMaterial } from '../../src/rotation/load_key_material.ts';
-import { makeKey, NOW, runCli, sendJson, serve, signToken } from './helpers.ts';
+import { jwksKey, NOW, runCli, sendJson, serve, signToken, codes } from '../helpers/index.ts';
 
 const iso = (s: number) => new Date(s * 1000).toISOString();
 
 test('lifetime mode: earliest safe retirement = switch + lifetime + tolerance', async () => {
-  const oldKey = makeKey('old');
-  const newKey = makeKey('new');
-  const oldSet = await loadKeyMaterial({ jwk: { keys: [oldKey.jwk] } });
-  const newSet = await loadKeyMaterial({ jwk: { keys: [newKey.jwk] } });
+  const oldKey = jwksKey('old');
+  const newKey = jwksKey('new');
+  const oldSet = await loadKeyMaterial({ jwk: { keys: [oldKey.publicJwk] } });
+  const newSet = await loadKeyMaterial({ jwk: { keys: [newKey.publicJwk] } });
   const r = checkOverlap({ old: oldSet, new: newSet, lifetimeSeconds: 3600, clockToleranceSeconds: 30, switchedAt: NOW - 600, retireAt: NOW + 1800, now: NOW });
   assert.deepEqual(r.retiring.map((k) => k.kid), ['old']);
   assert.deepEqual(r.added.map((k) => k.kid), ['new']);
   assert.equal(r.earliestSafeRetirement, iso(NOW - 600 + 3600 + 30));
   assert.equal(r.safe, false);
   assert.equal(r.marginSeconds, -1230);
-  assert.deepEqual(r.findings.map((f) => f.code), ['rotation_overlap_short']);
+  assert.deepEqual(codes(r), ['rotation_overlap_short']);
   assert.equal(r.findings[0]!.detail!.shortBySeconds, 1230);
   const ok = checkOverlap({ old: oldSet, new: newSet, lifetimeSeconds: 3600, switchedAt: NOW - 600, retireAt: NOW + 3000, now: NOW });
   assert.equal(ok.safe, true);
   assert.equal(ok.result, 'ok');
   // Nothing retires when the new set keeps the old key.
-  const both = await loadKeyMaterial({ jwk: { keys: [oldKey.jwk, newKey.jwk] } });
+  const both = await loadKeyMaterial({ jwk: { keys: [oldKey.publicJwk, newKey.publicJwk] } });
   const keep = checkOverlap({ old: oldSet, new: both, lifetimeSeconds: 3600, retireAt: NOW, now: NOW });
   assert.equal(keep.safe, true);
   assert.deepEqual(keep.kept.map((k) => k.kid), ['old']);
 });
 
 test('tokens mode over HTTP sets: the latest live token signed by the old key decides', async () => {
-  const oldKey = makeKey('old');
-  const newKey = makeKey('new');
-  const stranger = makeKey('stranger');
+  const oldKey = jwksKey('old');
+  const newKey = jwksKey('new');
+  const stranger = jwksKey('stranger');
   let phase: 'old' | 'new' = 'old';
-  const issuer = await serve((req, res) => sendJson(res, { keys: (req.url === '/old' || phase === 'old' ? [oldKey] : [newKey]).map((k) => k.jwk) }, { 'cache-control': 'max-age=600' }));
+  const issuer = await serve((req, res) => sendJson(res, { keys: (req.url === '/old' || phase === 'old' ? [oldKey] : [newKey]).map((k) => k.publicJwk) }, { 'cache-control': 'max-age=600' }));
   const dir = mkdtempSync(join(tmpdir(), 'jd-overlap-'));
   try {
     phase = 'new';
@@ -57,18 +57,18 @@ test('tokens mode over HTTP sets: the latest live token signed by the old key de
     assert.equal(r.tokens!.expired, 1);
     assert.equal(r.tokens!.unreadable, 1);
     assert.equal(r.earliestSafeRetirement, iso(NOW + 2600));
-    assert.deepEqual(r.findings.map((f) => f.code).sort(), ['key_not_found', 'rotation_overlap_short']);
+    assert.deepEqual(codes(r).sort(), ['key_not_found', 'rotation_overlap_short']);
     assert.equal(r.safe, false);
 
     // The CLI reads the same from files, and never prints a token.
     const tokFile = join(dir, 'tokens.txt');
     writeFileSync(tokFile, tokens.join('\n'));
     const cli = await runCli(['rotation', 'overlap', '--old', `${issuer.url}/old`, '--new', `${issuer.url}/current`, '--tokens', tokFile, '--retire-at', iso(NOW + 3000), '--now', iso(NOW)]);
-    assert.equal(cli.status, 1, cli.stderr); // the stranger's live token has no key in either set
+    assert.equal(cli.code, 1, cli.stderr); // the stranger's live token has no key in either set
     assert.match(cli.stdout, /overlap = pass/);
     for (const t of tokens.slice(0, 5)) assert.ok(!cli.stdout.includes(t.split('.')[2]!), 'no token material in output');
     const usage = await runCli(['rotation', 'overlap', '--old', `${issuer.url}/old`, '--new', `${issuer.url}/current`]);
-    assert.equal(usage.status, 2);
+    assert.equal(usage.code, 2);
   } finally {
     await issuer.close();
     rmSync(dir, { recursive: true, force: true });
@@ -76,20 +76,20 @@ test('tokens mode over HTTP sets: the latest live token signed by the old key de
 });
 
 test('the verdict is a function of the plan: the same plan at 20:05 and at 20:51 gives the same answer', async () => {
-  const oldKey = makeKey('old');
-  const newKey = makeKey('new');
+  const oldKey = jwksKey('old');
+  const newKey = jwksKey('new');
   const dir = mkdtempSync(join(tmpdir(), 'jd-overlap-clock-'));
   try {
-    writeFileSync(join(dir, 'old.jwks.json'), JSON.stringify({ keys: [oldKey.jwk] }));
-    writeFileSync(join(dir, 'new.jwks.json'), JSON.stringify({ keys: [newKey.jwk] }));
+    writeFileSync(join(dir, 'old.jwks.json'), JSON.stringify({ keys: [oldKey.publicJwk] }));
+    writeFileSync(join(dir, 'new.jwks.json'), JSON.stringify({ keys: [newKey.publicJwk] }));
     // The plan: switch at 19:00, tokens live 3600 s, tolerance 10 s, retire at 20:30.
     // README formula: earliest safe retirement = 19:00 + 3600 + 10 = 20:00:10, so retiring at 20:30 is safe,
     // whether the check runs before the retirement (20:05) or after it (20:51).
     const plan = ['rotation', 'overlap', '--old', join(dir, 'old.jwks.json'), '--new', join(dir, 'new.jwks.json'), '--lifetime', '3600', '--clock-tolerance', '10', '--switched-at', '2026-11-28T19:00:00Z', '--retire-at', '2026-11-28T20:30:00Z', '--format', 'json'];
     const runs = await Promise.all(['2026-11-28T20:05:00Z', '2026-11-28T20:51:00Z'].map((now) => runCli([...plan, '--now', now])));
-    const [early, late] = runs.map((r) => ({ status: r.status, json: JSON.parse(r.stdout) as Record<string, unknown> }));
+    const [early, late] = runs.map((r) => ({ code: r.code, json: JSON.parse(r.stdout) as Record<string, unknown> }));
     for (const run of [early!, late!]) {
-      assert.equal(run.status, 0);
+      assert.equal(run.code, 0);
       assert.equal(run.json.safe, true);
       assert.equal(run.json.earliestSafeRetirement, '2026-11-28T20:00:10.000Z');
       assert.equal(run.json.marginSeconds, 1790);
@@ -103,7 +103,7 @@ test('the verdict is a function of the plan: the same plan at 20:05 and at 20:51
     const tooEarly = plan.map((a) => (a === '2026-11-28T20:30:00Z' ? '2026-11-28T19:40:00Z' : a));
     for (const now of ['2026-11-28T19:30:00Z', '2026-11-28T20:51:00Z']) {
       const r = await runCli([...tooEarly, '--now', now]);
-      assert.equal(r.status, 1, now);
+      assert.equal(r.code, 1, now);
       const json = JSON.parse(r.stdout) as { earliestSafeRetirement: string; findings: { code: string; detail: { shortBySeconds: number } }[] };
       assert.equal(json.earliestSafeRetirement, '2026-11-28T20:00:10.000Z');
       assert.deepEqual(json.findings.map((f) => [f.code, f.detail.shortBySeconds]), [['rotation_overlap_short', 1210]]);
@@ -114,10 +114,10 @@ test('the verdict is a function of the plan: the same plan at 20:05 and at 20:51
 });
 
 test('tokens mode: a token of the retiring key that has since expired still sets the earliest time', async () => {
-  const oldKey = makeKey('old');
-  const newKey = makeKey('new');
-  const oldSet = await loadKeyMaterial({ jwk: { keys: [oldKey.jwk] } });
-  const newSet = await loadKeyMaterial({ jwk: { keys: [newKey.jwk] } });
+  const oldKey = jwksKey('old');
+  const newKey = jwksKey('new');
+  const oldSet = await loadKeyMaterial({ jwk: { keys: [oldKey.publicJwk] } });
+  const newSet = await loadKeyMaterial({ jwk: { keys: [newKey.publicJwk] } });
   const tokens = [signToken(oldKey, { sub: 'a', iat: NOW - 600, exp: NOW + 3000 })];
   const plan = { old: oldSet, new: newSet, tokens, retireAt: NOW + 1200 };
   const before = checkOverlap({ ...plan, now: NOW });

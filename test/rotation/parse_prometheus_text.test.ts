@@ -15,7 +15,7 @@ import { parseExposition, sumSamples } from '../../src/rotation/parse_prometheus
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeKey, NOW, sendJson, serve } from './helpers.ts';
+import { jwksKey, NOW, sendJson, serve } from '../helpers/index.ts';
 
 const noWait = async () => undefined;
 
@@ -74,8 +74,8 @@ test('format details: timestamps, _created, ±Inf, quoted UTF-8 names, bad lines
 });
 
 test('rotation retire on an OpenMetrics verifier: residual traffic on exemplar lines fails; no series is unknown, never pass', async () => {
-  const newKey = makeKey('new');
-  const issuer = await serve((_req, res) => sendJson(res, { keys: [newKey.jwk] }));
+  const newKey = jwksKey('new');
+  const issuer = await serve((_req, res) => sendJson(res, { keys: [newKey.publicJwk] }));
   const m = openMetricsRegistry();
   let withSeries = true;
   const verifier = await serve(async (req, res) => {

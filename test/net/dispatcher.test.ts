@@ -14,7 +14,7 @@ import { proxyFor, proxySettings } from '../../src/net/dispatcher.ts';
 import { sendRequest } from '../../src/probe/send_request.ts';
 import { startServer, type TestServer } from '../helpers/http_server.ts';
 import { runCli } from '../helpers/cli.ts';
-import { makeKey, signToken } from '../rotation/helpers.ts';
+import { jwksKey, signToken } from '../helpers/index.ts';
 
 /** A forward proxy: absolute-form requests relayed, CONNECT tunnelled; `seen` lists each request line. */
 async function startProxy(): Promise<{ url: string; seen: string[]; close: () => Promise<void> }> {
@@ -149,8 +149,8 @@ test('proxyFor follows the same NO_PROXY rules as undici', () => {
 });
 
 test('CLI: diagnose fetches the JWKS through HTTPS_PROXY / HTTP_PROXY and exits normally', async () => {
-  const key = makeKey('k1');
-  const issuer = await startServer({ '/jwks.json': (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [key.jwk] })) });
+  const key = jwksKey('k1');
+  const issuer = await startServer({ '/jwks.json': (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [key.publicJwk] })) });
   try {
     const now = Math.floor(Date.now() / 1000);
     const token = signToken(key, { iss: 'https://issuer.test', aud: 'api', sub: 'u', iat: now - 5, exp: now + 300 });

@@ -13,6 +13,7 @@ import { clockFindings, compareTokenTimes, measureClockOffset, type ClockMeasure
 import type { ClockProbeReport } from '../../src/probe/format_probe.ts';
 import { runCli } from '../helpers/cli.ts';
 import { closedPort, mintHs256 } from './fixtures.ts';
+import { NOW, codes } from '../helpers/index.ts';
 
 const servers: Server[] = [];
 let ahead: string; // +42 s
@@ -69,7 +70,7 @@ test('no Date header, refused connection: no estimate, a reason, a transport_err
   const refused = await measureClockOffset(`http://127.0.0.1:${await closedPort()}/`, 'issuer', { samples: 3, timeoutMs: 2000 });
   assert.equal(refused.error?.error, 'refused');
   const f = clockFindings([none, refused], 5);
-  assert.deepEqual(f.map((x) => x.code), ['transport_error', 'transport_error']);
+  assert.deepEqual(codes(f), ['transport_error', 'transport_error']);
   assert.equal(f[0]!.detail!.clock, 'issuer');
 });
 
@@ -86,7 +87,7 @@ test('offset beyond tolerance: error when certain, warning when only the estimat
 });
 
 test("token times on each remote clock: iat 14 s ahead of the API's clock", () => {
-  const now = 1_790_000_000;
+  const now = NOW;
   // The API's clock is 20 s behind ours; the token was issued 6 s ago by our clock.
   const r = compareTokenTimes({ iat: now - 6, nbf: now - 6, exp: now + 300 }, [measured('api', -20), measured('issuer', 0)], { now, toleranceSeconds: 5 });
   const iatApi = r.times.find((t) => t.clock === 'api' && t.claim === 'iat')!;
@@ -95,7 +96,7 @@ test("token times on each remote clock: iat 14 s ahead of the API's clock", () =
   assert.equal(iatApi.remoteNow, now - 20);
   assert.deepEqual(r.findings.map((f) => [f.code, f.detail!.clock]), [['iat_in_future', 'api'], ['token_not_yet_valid', 'api']]);
   const expired = compareTokenTimes({ exp: now + 3 }, [measured('api', 10)], { now, toleranceSeconds: 5 });
-  assert.deepEqual(expired.findings.map((f) => f.code), ['token_expired']);
+  assert.deepEqual(codes(expired), ['token_expired']);
 });
 
 test('clock CLI: contract issuerBaseUrl and api.baseUrl, tolerance from the contract, token placed on each clock', async () => {

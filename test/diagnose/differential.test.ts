@@ -7,11 +7,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sign as cryptoSign } from 'node:crypto';
 import { compactVerify, jwtVerify } from 'jose';
-import { buildDiagnoser } from '../src/diagnose.ts';
-import { importJwk, importSecretText, type KeyRecord } from '../src/keys/import.ts';
-import { ALL_ALGS, b64url, claimsAt, makeKey, signBytes, signJws, type JwsAlg, type TestKey } from './helpers/mint.ts';
+import { buildDiagnoser } from '../../src/diagnose.ts';
+import { importJwk, importSecretText, type KeyRecord } from '../../src/keys/import.ts';
+import { ALL_ALGS, b64url, claimsAt, makeKey, signBytes, signJws, type JwsAlg, type TestKey } from '../helpers/mint.ts';
+import { NOW } from '../helpers/index.ts';
 
-const NOW = 1_800_000_000;
 const HASH: Record<string, string> = { '256': 'sha256', '384': 'sha384', '512': 'sha512' };
 
 function doctorKey(k: TestKey): KeyRecord {

@@ -5,11 +5,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import type { EchoReport } from '../../src/probe/echo_handler.ts';
-import { fingerprintToken } from '../../src/probe/fingerprint.ts';
-import { sendRequest } from '../../src/probe/send_request.ts';
-import { REPO, runCli } from '../helpers/cli.ts';
-import { webToken } from './fixtures.ts';
+import type { EchoReport } from '../../../src/probe/echo_handler.ts';
+import { fingerprintToken } from '../../../src/probe/fingerprint.ts';
+import { sendRequest } from '../../../src/probe/send_request.ts';
+import { REPO, runCli } from '../../helpers/cli.ts';
+import { webToken } from '../../probe/fixtures.ts';
 
 test('probe-server: listens, echoes fingerprints under any prefix, 404 elsewhere, exits 0 on SIGTERM', async () => {
   const child = spawn(process.execPath, ['--import', 'tsx', `${REPO}src/cli/main.ts`, 'probe-server', '--port', '0', '--header', 'x-auth-token'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { loadContract, ContractError } from '../../src/contract/load.ts';
 import { diffContracts, formatContractDiffMarkdown } from '../../src/rotation/diff_contracts.ts';
-import { runCli } from './helpers.ts';
+import { runCli } from '../helpers/index.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
@@ -50,11 +50,11 @@ test('contract diff: clients and refresh window, invalid policy is a contract er
 
 test('CLI: contract diff markdown, json and exit codes', async () => {
   const r = await runCli(['contract', 'diff', fixture('contract-v1.yaml'), fixture('contract-v2.yaml'), '--format', 'json']);
-  assert.equal(r.status, 1);
+  assert.equal(r.code, 1);
   assert.equal(JSON.parse(r.stdout).breaking, 6);
   const same = await runCli(['contract', 'diff', fixture('contract-v1.yaml'), fixture('contract-v1.yaml')]);
-  assert.equal(same.status, 0);
+  assert.equal(same.code, 0);
   const missing = await runCli(['contract', 'diff', fixture('nope.yaml'), fixture('contract-v1.yaml')]);
-  assert.equal(missing.status, 2);
+  assert.equal(missing.code, 2);
   assert.match(missing.stderr, /contract error/);
 });
