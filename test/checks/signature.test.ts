@@ -6,7 +6,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkAlgorithm, checkKeyReferences, findProvenance, MAX_CANDIDATE_KEYS, selectKeys, signatureReport, verifierFor, verifyWithKey, verifyWithKeyAsync } from '../../src/checks/signature.ts';
+import { checkAlgorithm, checkKeyReferences, MAX_CANDIDATE_KEYS, selectKeys, signatureReport, verifierFor, verifyWithKey, verifyWithKeyAsync } from '../../src/checks/signature.ts';
+import { findProvenance } from '../../src/forensics/apply_probes.ts';
 import { getAlgorithm, type AlgorithmEntry } from '../../src/keys/algorithms.ts';
 import { importJwk, importSecretText, type KeyRecord } from '../../src/keys/import.ts';
 import { decodeToken, type DecodedToken } from '../../src/token/decode.ts';
@@ -97,7 +98,10 @@ test('selectKeys: keys for encryption or without the verify operation never veri
   const enc = importJwk({ ...base.publicJwk, use: 'enc' }, { kind: 'jwk' });
   const signOnly = importJwk({ ...base.publicJwk, key_ops: ['sign'] }, { kind: 'jwk' });
   const verify = importJwk({ ...base.publicJwk, use: 'sig', key_ops: ['verify'] }, { kind: 'jwk' });
-  assert.deepEqual(codes(selectKeys({ kid: 'k' }, alg('RS256'), [enc, signOnly])), ['alg_not_allowed']);
+  // The kid names keys that exist but are excluded (issue 11: key_use_excluded): key_not_found says which member excluded them.
+  const excluded = selectKeys({ kid: 'k' }, alg('RS256'), [enc, signOnly]);
+  assert.deepEqual([codes(excluded), excluded.findings[0]!.owner, excluded.findings[0]!.detail!.reason], [['key_not_found'], 'signer', 'key_use_excluded']);
+  assert.deepEqual((excluded.findings[0]!.detail!.excludedKeys as { member: string }[]).map((k) => k.member), ['use', 'key_ops']);
   assert.deepEqual(selectKeys({ kid: 'k' }, alg('RS256'), [enc, signOnly, verify]).keys, [verify]);
 });
 
@@ -156,7 +160,8 @@ test('findProvenance: the trusted secret under another encoding, then another en
   assert.equal(mismatch!.code, 'secret_encoding_mismatch');
   assert.deepEqual([mismatch!.expected, mismatch!.actual], ['base64url', 'utf8']);
   assert.notEqual(mismatch!.detail!.fingerprint, trusted.fingerprint, 'the reading that verifies is another secret');
-  assert.deepEqual(mismatch!.detail, { verifiesAs: 'utf8', configuredEncoding: 'base64url', fingerprint: mismatch!.detail!.fingerprint, configuredFingerprint: trusted.fingerprint, location: 'JWT_SECRET' });
+  assert.equal(mismatch!.detail!.cause, 'secret_encoding');
+  assert.deepEqual({ ...mismatch!.detail, cause: undefined, evidence: undefined }, { cause: undefined, evidence: undefined, verifiesAs: 'utf8', configuredEncoding: 'base64url', fingerprint: mismatch!.detail!.fingerprint, configuredFingerprint: trusted.fingerprint, location: 'JWT_SECRET' });
 
   const es = makeKey('ES256', { kid: 'p1' });
   const esToken = decoded(signToken(es, claimsAt(NOW)));
@@ -164,7 +169,8 @@ test('findProvenance: the trusted secret under another encoding, then another en
   const found = findProvenance(esToken, esToken.header, [], [record(makeKey('ES256', { kid: 'p1' }), 'staging'), prod]);
   assert.deepEqual(codes(found), ['key_from_other_environment']);
   assert.equal(found[0]!.actual, 'prod');
-  assert.deepEqual(found[0]!.detail, { env: 'prod', key: { kty: 'EC', kid: 'p1', crv: 'P-256', thumbprint: prod.thumbprint, source: { kind: 'jwk', env: 'prod' } } });
+  assert.equal(found[0]!.detail!.cause, 'key_from_other_environment');
+  assert.deepEqual({ ...found[0]!.detail, cause: undefined, evidence: undefined }, { cause: undefined, evidence: undefined, env: 'prod', key: { kty: 'EC', kid: 'p1', crv: 'P-256', thumbprint: prod.thumbprint, source: { kind: 'jwk', env: 'prod' } } });
 });
 
 test('findProvenance: nothing for an unknown alg, another kid, or a spent budget', () => {

@@ -16,7 +16,13 @@ import { Registry } from 'prom-client';
 import { createVerifier, withJwtAuth, createRedisSetSource, createDenylistSource, type RevocationSource, type VerifierOptions } from '../../src/middleware/index.ts';
 import type { Expectations } from '../../src/expectations.ts';
 import { RedisClient } from '../../src/revocation/redis_client.ts';
-import { AUD, ISS, NOW, closeServer, listen, makeKey, memoryLogger, parseMetrics, sampleValue, signToken, type TestKey } from './helpers.ts';
+import { AUD, ISS, NOW, closeServer, listen, memoryLogger, parseMetrics, sampleValue } from './helpers.ts';
+import { claimsAt, jwksKey, signToken as signClaims, type AsymmetricTestKey } from '../helpers/index.ts';
+
+type TestKey = AsymmetricTestKey & { kid: string };
+const makeKey = (kid: string): TestKey => jwksKey(kid);
+/** The standard claims at NOW with `claims` over them. */
+const signToken = (key: TestKey, claims: Record<string, unknown> = {}): string => signClaims(key, claimsAt(NOW, claims));
 import { freePort, startRedis, type RunningRedis } from '../helpers/redis_server.ts';
 
 let key: TestKey;
@@ -28,7 +34,7 @@ const dir = mkdtempSync(join(tmpdir(), 'jwt-doctor-mw-revocation-'));
 
 before(async () => {
   key = makeKey('k1');
-  env = { name: 'staging', issuer: [ISS], audience: [AUD], algorithms: ['RS256'], keys: [{ jwk: key.jwk }] };
+  env = { name: 'staging', issuer: [ISS], audience: [AUD], algorithms: ['RS256'], keys: [{ jwk: key.publicJwk }] };
   redis = await startRedis();
   const admin = new RedisClient({ host: '127.0.0.1', port: redis.port });
   await admin.command(['SADD', 'revoked-jtis', 'jti-stolen']);

@@ -10,7 +10,13 @@ import { createServer, type Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { createVerifier, jwtDoctorExpress, type ExpressAuthOptions, type Verifier } from '../../src/middleware/index.ts';
 import type { Expectations } from '../../src/expectations.ts';
-import { AUD, ISS, NOW, closeServer, listen, makeKey, signToken, startJwksServer, type JwksServer } from './helpers.ts';
+import { AUD, ISS, NOW, closeServer, listen, startJwksServer, type JwksServer } from './helpers.ts';
+import { claimsAt, jwksKey, signToken as signClaims, type AsymmetricTestKey } from '../helpers/index.ts';
+
+type TestKey = AsymmetricTestKey & { kid: string };
+const makeKey = (kid: string): TestKey => jwksKey(kid);
+/** The standard claims at NOW with `claims` over them. */
+const signToken = (key: TestKey, claims: Record<string, unknown> = {}): string => signClaims(key, claimsAt(NOW, claims));
 
 const k1 = makeKey('k1');
 const cleanup: { servers: Server[]; jwks: JwksServer[]; verifiers: Verifier[] } = { servers: [], jwks: [], verifiers: [] };

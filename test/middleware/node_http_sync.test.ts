@@ -11,7 +11,13 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createVerifier, withJwtAuth, type NodeHttpAuthOptions, type Verifier, type MaybeAuthenticatedRequest } from '../../src/middleware/index.ts';
 import type { Expectations } from '../../src/expectations.ts';
-import { AUD, ISS, NOW, closeServer, listen, makeKey, memoryLogger, signToken, startJwksServer, type JwksServer } from './helpers.ts';
+import { AUD, ISS, NOW, closeServer, listen, memoryLogger, startJwksServer, type JwksServer } from './helpers.ts';
+import { claimsAt, jwksKey, signToken as signClaims, type AsymmetricTestKey } from '../helpers/index.ts';
+
+type TestKey = AsymmetricTestKey & { kid: string };
+const makeKey = (kid: string): TestKey => jwksKey(kid);
+/** The standard claims at NOW with `claims` over them. */
+const signToken = (key: TestKey, claims: Record<string, unknown> = {}): string => signClaims(key, claimsAt(NOW, claims));
 
 const k1 = makeKey('k1');
 const k2 = makeKey('k2');
@@ -106,7 +112,7 @@ test('offloadSignatures false, keys not loaded yet: the first request waits for 
 
 test('offloadSignatures false, a new kid after a rotation: refetched on the asynchronous path, then accepted', async () => {
   const s = await serve({ offloadSignatures: false });
-  s.jwks.keys = [k1.jwk, k2.jwk];
+  s.jwks.keys = [k1.publicJwk, k2.publicJwk];
   const hits = s.jwks.hits;
   const r = await s.call(bearer(signToken(k2)));
   assert.equal(r.status, 200);
