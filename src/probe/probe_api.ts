@@ -24,19 +24,21 @@ export interface RouteResult {
   method: string;
   path: string;
   expectStatus: number;
-  status?: number;
-  latencyMs?: number;
+  // Optional fields may hold undefined: a row is built with every key in
+  // reading order, and JSON leaves the undefined ones out.
+  status?: number | undefined;
+  latencyMs?: number | undefined;
   outcome: RouteOutcome;
   /** The reason code for this row (absent when accepted as expected). */
-  code?: ReasonCode;
+  code?: ReasonCode | undefined;
   /** Does the route behave as the contract says (status === expectStatus)? */
   ok: boolean;
   wwwAuthenticate: Challenge[];
-  rejection?: RejectionReason;
+  rejection?: RejectionReason | undefined;
   header: HeaderFate;
-  echoPath?: string;
+  echoPath?: string | undefined;
   redirects: Redirect[];
-  transport?: { error: TransportErrorKind; code?: string; message: string; elapsedMs: number; target: 'route' | 'echo' };
+  transport?: { error: TransportErrorKind; code?: string; message: string; elapsedMs: number; target: 'route' | 'echo' } | undefined;
   findings: Finding[];
 }
 

@@ -10,7 +10,8 @@ export interface DumpHeader {
 export interface CommandRequest {
   format: 'curl_command' | 'curl_cmd' | 'httpie' | 'powershell' | 'fetch';
   headers: DumpHeader[];
-  url?: string;
+  /** Undefined when the command names no URL. */
+  url?: string | undefined;
   /** Query parameters given apart from the URL (HTTPie `name==value`). */
   queryParams: string[];
 }
