@@ -37,7 +37,7 @@ export interface Diagnosis {
   clock: ClockReport;
   /** What the verifier expects, as compared (for the claim delta). */
   expected: { issuer?: string[]; audience?: string[]; algorithms: string[]; typ?: string; requiredClaims?: string[] };
-  input: { length: number; stripped: string[] };
+  input: { length: number; stripped: readonly string[] };
   owners?: Owners | undefined;
   keySources?: SourceReport[] | undefined;
 }
@@ -298,7 +298,7 @@ function signatureOutcome(core: Core, p: Pending, verified: number): SignatureRe
 }
 
 const NO_CALL_OPTIONS: DiagnoseCallOptions = Object.freeze({});
-const NOTHING_STRIPPED: string[] = Object.freeze([]) as unknown as string[];
+const NOTHING_STRIPPED: readonly string[] = Object.freeze([]);
 const SKIPPED: SignatureReport = Object.freeze(signatureReport('skipped', undefined, undefined, 0)) as SignatureReport;
 
 /** A diagnosis between decoding and the signature check. */
