@@ -109,7 +109,7 @@ test('npm start demo prints the diagnosis and the match table', async () => {
   assert.ok(i > 0);
   assert.deepEqual(r.stdout.split('\n').slice(i, i + 6), SEED_LINES);
   assert.ok(r.stdout.includes('most_likely_minted_by'));
-  assert.equal(/\u001b\[/.test(r.stdout), false);
+  assert.equal(r.stdout.includes('\u001b['), false);
 });
 
 test('a reader that closes the pipe early (jwt-doctor --help | head) gets no EPIPE stack trace', async () => {
