@@ -24,6 +24,6 @@ declare module 'autocannon' {
     '2xx': number;
     duration: number;
   }
-  function autocannon(opts: Options): Promise<Result> & { stop(): void };
+  function autocannon(opts: Options): Promise<Result> & { stop(): void; on(event: 'response', listener: () => void): void };
   export default autocannon;
 }

@@ -39,6 +39,12 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 npx tsc --noEmit -p .
+# ESLint (eslint.config.js): typescript-eslint's recommended rules, functions of
+# src/ under 80 lines, the layering of test/architecture.test.ts per directory.
+npm run --silent lint
+# Prettier (.prettierrc.json; generated files and fixtures in .prettierignore):
+# `npm run format` rewrites what this check reports.
+npm run --silent format:check
 files=(test/**/*.test.ts)
 if [ ${#files[@]} -eq 0 ]; then echo "no test files" >&2; exit 1; fi
 # The timeout bounds each test file: test/package.test.ts (npm pack, two

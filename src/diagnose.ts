@@ -27,18 +27,20 @@ export const DIAGNOSIS_SCHEMA = 'jwt-doctor/diagnosis/v1';
 export interface Diagnosis {
   schema: typeof DIAGNOSIS_SCHEMA;
   result: 'valid' | ReasonCode;
-  env?: string;
+  // Optional fields may hold undefined: the diagnoser builds one literal with
+  // every field (one object shape on the hot path), and JSON omits undefined.
+  env?: string | undefined;
   findings: Finding[];
   /** Unverified header and claims (absent when they do not decode). */
-  header?: JsonObject;
-  claims?: JsonObject;
+  header?: JsonObject | undefined;
+  claims?: JsonObject | undefined;
   signature: SignatureReport;
   clock: ClockReport;
   /** What the verifier expects, as compared (for the claim delta). */
   expected: { issuer?: string[]; audience?: string[]; algorithms: string[]; typ?: string; requiredClaims?: string[] };
-  input: { length: number; stripped: string[] };
-  owners?: Owners;
-  keySources?: SourceReport[];
+  input: { length: number; stripped: readonly string[] };
+  owners?: Owners | undefined;
+  keySources?: SourceReport[] | undefined;
 }
 
 export interface PreparedKeys {
@@ -325,7 +327,7 @@ function explainRefusedToken(core: Core, p: Pending): void {
 }
 
 const NO_CALL_OPTIONS: DiagnoseCallOptions = Object.freeze({});
-const NOTHING_STRIPPED: string[] = Object.freeze([]) as unknown as string[];
+const NOTHING_STRIPPED: readonly string[] = Object.freeze([]);
 const SKIPPED: SignatureReport = Object.freeze(signatureReport('skipped', undefined, undefined, 0)) as SignatureReport;
 
 /** A diagnosis between decoding and the signature check. */

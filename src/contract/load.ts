@@ -38,7 +38,7 @@ const yaml = (): typeof import('yaml') => requireDependency(YAML_MODULE) as type
 
 // The schema (schema.ts) is compiled by ajv at build time
 // (scripts/make-contract-validator.ts): no ajv and no schema compilation at run time.
-const validateContract = generatedValidator as unknown as ((doc: unknown) => boolean) & { errors?: ErrorObject[] | null };
+const validateContract: ((doc: unknown) => boolean) & { errors?: ErrorObject[] | null } = generatedValidator;
 function validate(doc: unknown): ErrorObject[] {
   return validateContract(doc) ? [] : (validateContract.errors ?? []);
 }

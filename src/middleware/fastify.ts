@@ -79,5 +79,4 @@ export function jwtDoctorFastify(fastify: FastifyInstance, opts: FastifyAuthOpti
   done();
 }
 // Not encapsulated: the hook applies to the routes of the registering scope (fastify-plugin's convention).
-(jwtDoctorFastify as unknown as Record<symbol, unknown>)[Symbol.for('skip-override')] = true;
-(jwtDoctorFastify as unknown as Record<symbol, unknown>)[Symbol.for('fastify.display-name')] = 'jwt-doctor';
+Object.assign(jwtDoctorFastify, { [Symbol.for('skip-override')]: true, [Symbol.for('fastify.display-name')]: 'jwt-doctor' });

@@ -81,7 +81,7 @@ export function untrustedLabel(value: unknown, max = 64): string | null {
   return s.length > max ? s.slice(0, max) + '...' : s;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:\-]{1,128}$/;
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The caller's `x-request-id` when it is a sane identifier, else a fresh UUID. */
 export function requestIdOf(headerValue: string | string[] | undefined): string {

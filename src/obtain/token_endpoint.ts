@@ -71,10 +71,13 @@ function unreachable(at: Record<string, string>, error: string, message: string,
   return { ok: false, latencyMs, finding: makeFinding('token_endpoint_unreachable', { claim: 'token_endpoint', actual: error, detail: { ...at, error, message, ...(status !== undefined ? { status } : {}), elapsedMs: latencyMs } }) };
 }
 
+/** C0 controls and DEL as spaces: the server's text goes into a terminal line. */
+const stripControls = (text: string): string => Array.from(text, (c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? ' ' : c)).join('');
+
 /** RFC 6749 section 5.2: error, error_description. The description is the server's text: bounded, and any secret sent is cut out. */
 function rejected(at: Record<string, string>, status: number, doc: Record<string, unknown> | undefined, sent: (string | undefined)[], latencyMs: number): TokenEndpointResult {
   const oauthError = typeof doc?.error === 'string' ? doc.error.slice(0, 64) : null;
-  let description = typeof doc?.error_description === 'string' ? doc.error_description.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 200) : undefined;
+  let description = typeof doc?.error_description === 'string' ? stripControls(doc.error_description).slice(0, 200) : undefined;
   for (const s of sent) if (s && description !== undefined) description = description.split(s).join('[redacted]');
   const hint = oauthError === 'invalid_grant' ? 'The refresh token (or code) is expired, revoked or was issued to another client: obtain a new one.' : undefined;
   return {

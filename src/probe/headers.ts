@@ -191,7 +191,8 @@ function valueProblems(value: string, scheme: string | null): { problem: string;
     out.push(findCompactToken(v) === v ? { problem: 'missing_scheme', severity: 'error', detail: { expected: scheme } } : { problem: 'no_credentials', severity: 'error', detail: { expected: scheme } });
     return out;
   }
-  const [, word, space, rest] = m as unknown as [string, string, string, string];
+  // The three groups are not optional: they always match (the defaults only satisfy the type).
+  const [, word = '', space = '', rest = ''] = m;
   if (word.toLowerCase() !== scheme.toLowerCase()) out.push({ problem: 'wrong_scheme', severity: 'error', detail: { expected: scheme, found: word.slice(0, 32) } });
   // RFC 9110 section 11.1: the scheme is case-insensitive; some verifiers compare bytes anyway.
   else if (word !== scheme) out.push({ problem: 'scheme_case', severity: 'info', detail: { expected: scheme, found: word } });

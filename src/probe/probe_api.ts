@@ -24,19 +24,21 @@ export interface RouteResult {
   method: string;
   path: string;
   expectStatus: number;
-  status?: number;
-  latencyMs?: number;
+  // Optional fields may hold undefined: a row is built with every key in
+  // reading order, and JSON leaves the undefined ones out.
+  status?: number | undefined;
+  latencyMs?: number | undefined;
   outcome: RouteOutcome;
   /** The reason code for this row (absent when accepted as expected). */
-  code?: ReasonCode;
+  code?: ReasonCode | undefined;
   /** Does the route behave as the contract says (status === expectStatus)? */
   ok: boolean;
   wwwAuthenticate: Challenge[];
-  rejection?: RejectionReason;
+  rejection?: RejectionReason | undefined;
   header: HeaderFate;
-  echoPath?: string;
+  echoPath?: string | undefined;
   redirects: Redirect[];
-  transport?: { error: TransportErrorKind; code?: string; message: string; elapsedMs: number; target: 'route' | 'echo' };
+  transport?: { error: TransportErrorKind; code?: string; message: string; elapsedMs: number; target: 'route' | 'echo' } | undefined;
   findings: Finding[];
 }
 
@@ -172,61 +174,80 @@ async function probeRoute(api: ApiConfig, route: ApiRoute, token: string, option
   // Keys in reading order; undefined ones are left out of the JSON.
   const result: RouteResult = { route: name, method: route.method, path: route.path, expectStatus: route.expectStatus, status: undefined, latencyMs: undefined, outcome: 'accepted', code: undefined, ok: false, header, echoPath: undefined, wwwAuthenticate: [], rejection: undefined, redirects: main.redirects, transport: undefined, findings: [] };
   if (echoPath !== undefined) result.echoPath = echoPath;
-  const at = { route: name };
-  if ('failure' in main) {
-    const f = main.failure;
-    result.outcome = 'transport_error';
-    result.code = 'transport_error';
-    result.latencyMs = f.elapsedMs;
-    result.transport = { error: f.error, message: f.message, elapsedMs: f.elapsedMs, target: 'route', ...(f.code !== undefined ? { code: f.code } : {}) };
-    result.findings.push(makeFinding('transport_error', { detail: { ...at, error: f.error, ...(f.code !== undefined ? { code: f.code } : {}), url: redactUrl(f.url), timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS } }));
-    return result;
-  }
-  if ('blocked' in main) {
-    result.outcome = 'redirect_blocked';
-    result.code = 'redirect_blocked';
-    result.status = main.blocked.status;
-    result.redirects = [...main.redirects, main.blocked];
-    result.findings.push(makeFinding('redirect_blocked', { detail: { ...at, status: main.blocked.status, location: main.blocked.location } }));
-    return result;
-  }
-  const a = main.answer;
+  if ('failure' in main) return transportFailed(result, main.failure, options);
+  if ('blocked' in main) return redirectBlocked(result, main.blocked, main.redirects);
+  answered(result, main.answer);
+  settleExpectation(result, main.answer.status);
+  return result;
+}
+
+/** The route could not be reached: a transport_error row (timeout, refused, TLS, ...). */
+function transportFailed(result: RouteResult, f: HttpFailure, options: ProbeOptions): RouteResult {
+  result.outcome = 'transport_error';
+  result.code = 'transport_error';
+  result.latencyMs = f.elapsedMs;
+  result.transport = { error: f.error, message: f.message, elapsedMs: f.elapsedMs, target: 'route', ...(f.code !== undefined ? { code: f.code } : {}) };
+  result.findings.push(makeFinding('transport_error', { detail: { route: result.route, error: f.error, ...(f.code !== undefined ? { code: f.code } : {}), url: redactUrl(f.url), timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS } }));
+  return result;
+}
+
+/** A redirect the probe refused to follow (cross-origin, downgrade, too many). */
+function redirectBlocked(result: RouteResult, blocked: Redirect, redirects: Redirect[]): RouteResult {
+  result.outcome = 'redirect_blocked';
+  result.code = 'redirect_blocked';
+  result.status = blocked.status;
+  result.redirects = [...redirects, blocked];
+  result.findings.push(makeFinding('redirect_blocked', { detail: { route: result.route, status: blocked.status, location: blocked.location } }));
+  return result;
+}
+
+/** The route answered: its outcome from the status, the challenge and the header's fate. */
+function answered(result: RouteResult, a: HttpAnswer): void {
   result.status = a.status;
   result.latencyMs = a.rttMs;
   result.wwwAuthenticate = parseWwwAuthenticate(a.headersDistinct['www-authenticate']);
-  result.ok = a.status === route.expectStatus;
-  const headerFinding = fateFinding(header, name);
+  result.ok = a.status === result.expectStatus;
+  const headerFinding = fateFinding(result.header, result.route);
   if (a.status >= 200 && a.status < 300) {
     result.outcome = 'accepted';
     // Accepted although the header did not arrive as sent: the route does not read it.
     if (headerFinding) result.findings.push({ ...headerFinding, severity: 'warning' });
   } else if (a.status === 401 || a.status === 403) {
-    const rejection = mapRejection(result.wwwAuthenticate, a.body);
-    result.rejection = rejection;
-    if (header.status === 'missing' || header.status === 'modified') {
-      result.outcome = header.status === 'missing' ? 'header_missing' : 'header_modified';
-      result.code = result.outcome;
-      result.findings.push(headerFinding!);
-    } else if (header.status === 'unknown' && rejection.code === 'header_missing') {
-      // No echo proof: RFC 6750 section 3.1 says a challenge without an error code means no credentials were seen.
-      result.outcome = 'header_missing';
-      result.code = 'header_missing';
-      result.findings.push(makeFinding('header_missing', { detail: { ...at, proof: 'www_authenticate', status: a.status } }));
-    } else {
-      result.outcome = 'rejected';
-      result.code = rejection.code ?? 'token_rejected';
-      result.findings.push(makeFinding(result.code, { detail: { ...at, status: a.status, source: rejection.source, ...(rejection.error !== undefined ? { error: rejection.error } : {}), ...(header.status === 'intact' ? { headerArrived: 'intact' } : {}) } }));
-    }
+    rejected(result, a, headerFinding);
   } else {
     result.outcome = 'unexpected_status';
     result.code = 'route_unexpected_status';
     if (headerFinding) result.findings.push(headerFinding);
   }
+}
+
+/** A 401 or 403: the header lost on the way, or the token rejected (and why, from the challenge). */
+function rejected(result: RouteResult, a: HttpAnswer, headerFinding: Finding | undefined): void {
+  const { header } = result;
+  const rejection = mapRejection(result.wwwAuthenticate, a.body);
+  result.rejection = rejection;
+  if (header.status === 'missing' || header.status === 'modified') {
+    result.outcome = header.status === 'missing' ? 'header_missing' : 'header_modified';
+    result.code = result.outcome;
+    result.findings.push(headerFinding!);
+  } else if (header.status === 'unknown' && rejection.code === 'header_missing') {
+    // No echo proof: RFC 6750 section 3.1 says a challenge without an error code means no credentials were seen.
+    result.outcome = 'header_missing';
+    result.code = 'header_missing';
+    result.findings.push(makeFinding('header_missing', { detail: { route: result.route, proof: 'www_authenticate', status: a.status } }));
+  } else {
+    result.outcome = 'rejected';
+    result.code = rejection.code ?? 'token_rejected';
+    result.findings.push(makeFinding(result.code, { detail: { route: result.route, status: a.status, source: rejection.source, ...(rejection.error !== undefined ? { error: rejection.error } : {}), ...(header.status === 'intact' ? { headerArrived: 'intact' } : {}) } }));
+  }
+}
+
+/** The row against the contract's expectStatus: an expected answer keeps its facts as info, an unexpected one says so. */
+function settleExpectation(result: RouteResult, status: number): void {
   if (!result.ok && result.outcome === 'accepted') result.code = 'route_unexpected_status';
   // The contract expects this answer (a route that must reject the token): keep the facts, not as errors.
   if (result.ok) result.findings = result.findings.map((f) => ({ ...f, severity: f.severity === 'error' ? 'info' : f.severity }));
-  if (!result.ok && (result.outcome === 'accepted' || result.outcome === 'unexpected_status')) result.findings.push(makeFinding('route_unexpected_status', { expected: route.expectStatus, actual: a.status, detail: { ...at, outcome: result.outcome } }));
-  return result;
+  if (!result.ok && (result.outcome === 'accepted' || result.outcome === 'unexpected_status')) result.findings.push(makeFinding('route_unexpected_status', { expected: result.expectStatus, actual: status, detail: { route: result.route, outcome: result.outcome } }));
 }
 
 function echoFate(api: ApiConfig, token: string, echo: Followed | undefined): HeaderFate {

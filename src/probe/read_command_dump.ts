@@ -10,7 +10,8 @@ export interface DumpHeader {
 export interface CommandRequest {
   format: 'curl_command' | 'curl_cmd' | 'httpie' | 'powershell' | 'fetch';
   headers: DumpHeader[];
-  url?: string;
+  /** Undefined when the command names no URL. */
+  url?: string | undefined;
   /** Query parameters given apart from the URL (HTTPie `name==value`). */
   queryParams: string[];
 }
@@ -128,7 +129,10 @@ function crtWords(line: string): string[] {
     const c = line[i]!;
     if (c === '\\') {
       let n = 0;
-      while (line[i] === '\\') (n++, i++);
+      while (line[i] === '\\') {
+        n++;
+        i++;
+      }
       if (line[i] === '"') {
         cur += '\\'.repeat(n >> 1);
         if (n % 2) cur += '"';
@@ -139,8 +143,10 @@ function crtWords(line: string): string[] {
       }
       inWord = true;
     } else if (c === '"') {
-      if (quoted && line[i + 1] === '"') (cur += '"', i++);
-      else quoted = !quoted;
+      if (quoted && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else quoted = !quoted;
       inWord = true;
     } else if (!quoted && /\s/.test(c)) {
       if (inWord) out.push(cur);

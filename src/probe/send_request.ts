@@ -1,4 +1,4 @@
-import { request as httpRequest, type IncomingHttpHeaders, type RequestOptions } from 'node:http';
+import { request as httpRequest, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
@@ -79,9 +79,9 @@ export function sendRequest(url: string, options: SendOptions = {}): Promise<Htt
       resolve(r);
     };
     const fail = (error: TransportErrorKind, message: string, code?: string) => finish({ ok: false, url, error, message, elapsedMs: elapsed(), ...(code !== undefined ? { code } : {}) });
-    const sentAt = clock();
+    const x: Exchange = { url, sentAt: clock(), clock, elapsed, finish, fail };
     const send = parsed.protocol === 'https:' ? httpsRequest : httpRequest;
-    let req: ReturnType<typeof httpRequest>;
+    let req: ClientRequest;
     try {
       const base: RequestOptions = { method: options.method ?? 'GET', headers: { 'user-agent': 'jwt-doctor-probe', ...options.headers }, agent: false };
       const proxy = proxyFor(parsed);
@@ -96,33 +96,47 @@ export function sendRequest(url: string, options: SendOptions = {}): Promise<Htt
       req.destroy();
     }, timeoutMs);
     req.on('error', (e: NodeJS.ErrnoException) => fail(classifyTransportError(e.code, e.message), e.message, e.code));
-    req.on('response', (res) => {
-      const answeredAt = clock();
-      const rttMs = elapsed();
-      const distinct: Record<string, string[]> = {};
-      for (const [k, v] of Object.entries(res.headersDistinct)) if (v) distinct[k] = v;
-      if (options.headersOnly) {
-        finish({ ok: true, url, status: res.statusCode ?? 0, headers: res.headers, headersDistinct: distinct, body: '', sentAt, answeredAt, rttMs, elapsedMs: rttMs });
-        res.destroy();
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > maxBytes) {
-          fail('too_large', `body exceeds the ${maxBytes}-byte cap`);
-          req.destroy();
-          return;
-        }
-        chunks.push(c);
-      });
-      res.on('error', (e: NodeJS.ErrnoException) => fail(classifyTransportError(e.code, e.message), e.message, e.code));
-      res.on('end', () => {
-        finish({ ok: true, url, status: res.statusCode ?? 0, headers: res.headers, headersDistinct: distinct, body: Buffer.concat(chunks).toString('utf8'), sentAt, answeredAt, rttMs, elapsedMs: elapsed() });
-      });
-    });
+    req.on('response', (res) => readAnswer(res, req, x, options.headersOnly === true, maxBytes));
     req.end();
+  });
+}
+
+/** One request in flight: it settles once, with an answer or a failure. */
+interface Exchange {
+  url: string;
+  sentAt: number;
+  clock: () => number;
+  elapsed: () => number;
+  finish: (r: HttpResult) => void;
+  fail: (error: TransportErrorKind, message: string, code?: string) => void;
+}
+
+/** The answer: status and headers at once, then the body up to `maxBytes` (unless only the headers are wanted). */
+function readAnswer(res: IncomingMessage, req: ClientRequest, x: Exchange, headersOnly: boolean, maxBytes: number): void {
+  const { url, sentAt } = x;
+  const answeredAt = x.clock();
+  const rttMs = x.elapsed();
+  const distinct: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(res.headersDistinct)) if (v) distinct[k] = v;
+  if (headersOnly) {
+    x.finish({ ok: true, url, status: res.statusCode ?? 0, headers: res.headers, headersDistinct: distinct, body: '', sentAt, answeredAt, rttMs, elapsedMs: rttMs });
+    res.destroy();
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  res.on('data', (c: Buffer) => {
+    size += c.length;
+    if (size > maxBytes) {
+      x.fail('too_large', `body exceeds the ${maxBytes}-byte cap`);
+      req.destroy();
+      return;
+    }
+    chunks.push(c);
+  });
+  res.on('error', (e: NodeJS.ErrnoException) => x.fail(classifyTransportError(e.code, e.message), e.message, e.code));
+  res.on('end', () => {
+    x.finish({ ok: true, url, status: res.statusCode ?? 0, headers: res.headers, headersDistinct: distinct, body: Buffer.concat(chunks).toString('utf8'), sentAt, answeredAt, rttMs, elapsedMs: x.elapsed() });
   });
 }
 

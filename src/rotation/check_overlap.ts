@@ -111,42 +111,9 @@ export function checkOverlap(input: CheckOverlapInput): OverlapReport {
   };
 
   if (input.tokens) {
-    const byKid: NonNullable<OverlapReport['tokens']>['byKid'] = {};
-    let unreadable = 0;
-    let expired = 0;
-    let live = 0;
-    input.tokens.forEach((line, index) => {
-      const { token } = normalizeTokenInput(line);
-      const peek = token ? peekToken(token) : { findings: [] };
-      const kid = peek.header?.kid;
-      const exp = peek.payload?.exp;
-      if (!peek.header || typeof exp !== 'number') {
-        unreadable++;
-        return;
-      }
-      const k: SetKey = typeof kid === 'string' ? { kid } : {};
-      const inOld = k.kid !== undefined && oldKeys.some((o) => o.kid === k.kid);
-      const inNew = k.kid !== undefined && newKeys.some((n) => n.kid === k.kid);
-      const set = inOld && inNew ? 'both' : inOld ? 'old' : inNew ? 'new' : 'none';
-      // The plan's constraint counts every token the retiring key signed, expired or not, so
-      // the verdict does not depend on when the check runs (an exp in the past constrains nothing
-      // that matters: the earliest time is then in the past too).
-      if (set === 'old') earliest = Math.max(earliest ?? -Infinity, exp + tol);
-      // RFC 7519 section 4.1.4: rejected when now >= exp (+ tolerance); such a token needs no key.
-      if (now >= exp + tol) {
-        expired++;
-        return;
-      }
-      live++;
-      const name = k.kid ?? '(no kid)';
-      const row = (byKid[name] ??= { live: 0, set });
-      row.live++;
-      if (row.latestExp === undefined || Date.parse(row.latestExp) / 1000 < exp) row.latestExp = iso(exp);
-      if (set === 'none') {
-        findings.push(makeFinding('key_not_found', { severity: k.kid === undefined ? 'warning' : 'error', claim: 'header.kid', actual: k.kid ?? null, detail: { index, ...(k.kid !== undefined ? { kid: k.kid } : { reason: 'no_kid' }), exp: iso(exp) } }));
-      }
-    });
-    report.tokens = { total: input.tokens.length, unreadable, expired, live, byKid };
+    const read = readTokens(input.tokens, oldKeys, newKeys, tol, now, findings);
+    report.tokens = read.summary;
+    earliest = read.earliest;
   } else if (input.lifetimeSeconds !== undefined) {
     report.lifetimeSeconds = input.lifetimeSeconds;
     const switchedAt = input.switchedAt ?? now;
@@ -158,6 +125,51 @@ export function checkOverlap(input: CheckOverlapInput): OverlapReport {
   judgeRetirement(report, input, retiring, findings, earliest);
   report.result = worstSeverity(findings);
   return report;
+}
+
+/**
+ * The token list of a `tokens` check: per kid, how many are live and until
+ * when; `earliest` is the latest exp (+ tolerance) of a token only the
+ * retiring keys verify. Pushes key_not_found for a live token no set trusts.
+ */
+function readTokens(tokens: readonly string[], oldKeys: SetKey[], newKeys: SetKey[], tol: number, now: number, findings: Finding[]): { summary: NonNullable<OverlapReport['tokens']>; earliest: number | undefined } {
+  const byKid: NonNullable<OverlapReport['tokens']>['byKid'] = {};
+  let earliest: number | undefined;
+  let unreadable = 0;
+  let expired = 0;
+  let live = 0;
+  tokens.forEach((line, index) => {
+    const { token } = normalizeTokenInput(line);
+    const peek = token ? peekToken(token) : { findings: [] };
+    const kid = peek.header?.kid;
+    const exp = peek.payload?.exp;
+    if (!peek.header || typeof exp !== 'number') {
+      unreadable++;
+      return;
+    }
+    const k: SetKey = typeof kid === 'string' ? { kid } : {};
+    const inOld = k.kid !== undefined && oldKeys.some((o) => o.kid === k.kid);
+    const inNew = k.kid !== undefined && newKeys.some((n) => n.kid === k.kid);
+    const set = inOld && inNew ? 'both' : inOld ? 'old' : inNew ? 'new' : 'none';
+    // The plan's constraint counts every token the retiring key signed, expired or not, so
+    // the verdict does not depend on when the check runs (an exp in the past constrains nothing
+    // that matters: the earliest time is then in the past too).
+    if (set === 'old') earliest = Math.max(earliest ?? -Infinity, exp + tol);
+    // RFC 7519 section 4.1.4: rejected when now >= exp (+ tolerance); such a token needs no key.
+    if (now >= exp + tol) {
+      expired++;
+      return;
+    }
+    live++;
+    const name = k.kid ?? '(no kid)';
+    const row = (byKid[name] ??= { live: 0, set });
+    row.live++;
+    if (row.latestExp === undefined || Date.parse(row.latestExp) / 1000 < exp) row.latestExp = iso(exp);
+    if (set === 'none') {
+      findings.push(makeFinding('key_not_found', { severity: k.kid === undefined ? 'warning' : 'error', claim: 'header.kid', actual: k.kid ?? null, detail: { index, ...(k.kid !== undefined ? { kid: k.kid } : { reason: 'no_kid' }), exp: iso(exp) } }));
+    }
+  });
+  return { summary: { total: tokens.length, unreadable, expired, live, byKid }, earliest };
 }
 
 /** Fills the times and the verdict: `now` only tells what has already happened. */

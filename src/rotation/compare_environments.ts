@@ -131,8 +131,19 @@ export interface CompareOptions {
  * @example const r = await compareEnvironments(contract, 'staging', 'prod'); r.keys.onlyFrom
  */
 export async function compareEnvironments(contract: Contract, from: string, to: string, options: CompareOptions = {}): Promise<DriftReport> {
-  const a = contract.environments[from]!;
-  const b = contract.environments[to]!;
+  const fields = compareFields(contract.environments[from]!, contract.environments[to]!);
+  const resolveEnv = (e: Expectations) => resolveKeys(e.keys ?? [], keyContextFor(e, { baseDir: contract.baseDir, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}), ...(options.vars ? { vars: options.vars } : {}) }));
+  const names = Object.keys(contract.environments);
+  const resolved = new Map(await Promise.all(names.map(async (n) => [n, await resolveEnv(contract.environments[n]!)] as const)));
+  const findings: Finding[] = [...resolved.get(from)!.findings, ...resolved.get(to)!.findings];
+  const keys = compareKeys(resolved.get(from)!.keys, resolved.get(to)!.keys);
+  const report: DriftReport = { schema: DRIFT_SCHEMA, from, to, fields, keys, findings, differences: fields.filter((f) => !f.same).length + keys.onlyFrom.length + keys.onlyTo.length };
+  if (options.signer) report.signer = signerTrust(contract, resolved, options.signer, [from, to], findings);
+  return report;
+}
+
+/** The settings of two environments, field by field. */
+function compareFields(a: Expectations, b: Expectations): DriftField[] {
   const fields: DriftField[] = [];
   const field = (name: string, x: unknown, y: unknown) => fields.push({ field: name, from: x ?? null, to: y ?? null, same: equal(x, y) });
   field('issuer', a.issuer, b.issuer);
@@ -144,45 +155,44 @@ export async function compareEnvironments(contract: Contract, from: string, to: 
   field('requiredClaims', a.requiredClaims, b.requiredClaims);
   field('claims', a.claims, b.claims);
   field('keySources', (a.keys ?? []).map(describeKeySpec), (b.keys ?? []).map(describeKeySpec));
+  return fields;
+}
 
-  const resolveEnv = (e: Expectations) => resolveKeys(e.keys ?? [], keyContextFor(e, { baseDir: contract.baseDir, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}), ...(options.vars ? { vars: options.vars } : {}) }));
-  const names = Object.keys(contract.environments);
-  const resolved = new Map(await Promise.all(names.map(async (n) => [n, await resolveEnv(contract.environments[n]!)] as const)));
-  const findings: Finding[] = [...resolved.get(from)!.findings, ...resolved.get(to)!.findings];
-  const ka = resolved.get(from)!.keys.filter(idOf);
-  const kb = resolved.get(to)!.keys.filter(idOf);
+/** Key identity on both sides: trusted by both, only by `from`, only by `to` (one row per identity). */
+function compareKeys(from: KeyRecord[], to: KeyRecord[]): DriftReport['keys'] {
+  const ka = from.filter(idOf);
+  const kb = to.filter(idOf);
   const idsB = new Set(kb.map(idOf));
   const idsA = new Set(ka.map(idOf));
   const dedupe = (ks: KeyRecord[]) => [...new Map(ks.map((k) => [idOf(k)!, trusted(k)])).values()];
-  const keys = { both: dedupe(ka.filter((k) => idsB.has(idOf(k)))), onlyFrom: dedupe(ka.filter((k) => !idsB.has(idOf(k)))), onlyTo: dedupe(kb.filter((k) => !idsA.has(idOf(k)))) };
+  return { both: dedupe(ka.filter((k) => idsB.has(idOf(k)))), onlyFrom: dedupe(ka.filter((k) => !idsB.has(idOf(k)))), onlyTo: dedupe(kb.filter((k) => !idsA.has(idOf(k)))) };
+}
 
-  const report: DriftReport = { schema: DRIFT_SCHEMA, from, to, fields, keys, findings, differences: fields.filter((f) => !f.same).length + keys.onlyFrom.length + keys.onlyTo.length };
-
-  if (options.signer) {
-    const s = options.signer;
-    const sid = idOf(s)!;
-    const alternates = alternateSecretReadings(s);
-    const trust: SignerTrust[] = [];
-    for (const n of names) {
-      const env = contract.environments[n]!;
-      const envKeys = resolved.get(n)!.keys;
-      const match = envKeys.find((k) => idOf(k) === sid);
-      const algs = env.algorithms ?? s.algorithms;
-      const row: SignerTrust = { env: n, trusted: Boolean(match), algorithmAllowed: s.algorithms.some((x) => algs.includes(x)) };
-      if (match?.kid !== undefined) row.matchedKid = match.kid;
-      if (!match) {
-        // The same secret text read under another encoding (RFC 7518 section 3.2 keys are bytes, not text).
-        // An environment that reads the text raw, whitespace included, still holds the same text (src/keys/import.ts otherWhitespaceReading).
-        const alt = alternates.find((r) => envKeys.some((k) => k.fingerprint !== undefined && (k.fingerprint === r.fingerprint || otherWhitespaceReading(k)?.fingerprint === r.fingerprint)));
-        if (alt?.source.encoding) row.trustedWithEncoding = alt.source.encoding;
-      }
-      trust.push(row);
-      if ((n === from || n === to) && !(row.trusted && row.algorithmAllowed)) {
-        const code = row.trustedWithEncoding ? 'secret_encoding_mismatch' : 'signer_key_untrusted';
-        findings.push(makeFinding(code, { severity: 'warning', claim: 'keys', detail: { env: n, signer: sid, ...(s.kid !== undefined ? { kid: s.kid } : {}), trusted: row.trusted, algorithmAllowed: row.algorithmAllowed, ...(row.trustedWithEncoding ? { signerEncoding: s.source.encoding, verifierEncoding: row.trustedWithEncoding } : {}) } }));
-      }
+/**
+ * Which environments' verifiers trust the signer's key (and allow an
+ * algorithm it produces); pushes a warning for each of `compared` that does not.
+ */
+function signerTrust(contract: Contract, resolved: Map<string, { keys: KeyRecord[] }>, s: KeyRecord, compared: readonly string[], findings: Finding[]): NonNullable<DriftReport['signer']> {
+  const sid = idOf(s)!;
+  const alternates = alternateSecretReadings(s);
+  const trust: SignerTrust[] = [];
+  for (const [n, env] of Object.entries(contract.environments)) {
+    const envKeys = resolved.get(n)!.keys;
+    const match = envKeys.find((k) => idOf(k) === sid);
+    const algs = env.algorithms ?? s.algorithms;
+    const row: SignerTrust = { env: n, trusted: Boolean(match), algorithmAllowed: s.algorithms.some((x) => algs.includes(x)) };
+    if (match?.kid !== undefined) row.matchedKid = match.kid;
+    if (!match) {
+      // The same secret text read under another encoding (RFC 7518 section 3.2 keys are bytes, not text).
+      // An environment that reads the text raw, whitespace included, still holds the same text (src/keys/import.ts otherWhitespaceReading).
+      const alt = alternates.find((r) => envKeys.some((k) => k.fingerprint !== undefined && (k.fingerprint === r.fingerprint || otherWhitespaceReading(k)?.fingerprint === r.fingerprint)));
+      if (alt?.source.encoding) row.trustedWithEncoding = alt.source.encoding;
     }
-    report.signer = { identity: sid, kty: s.kty, ...(s.kid !== undefined ? { kid: s.kid } : {}), algorithms: s.algorithms, ...(s.source.encoding ? { encoding: s.source.encoding } : {}), trust };
+    trust.push(row);
+    if (compared.includes(n) && !(row.trusted && row.algorithmAllowed)) {
+      const code = row.trustedWithEncoding ? 'secret_encoding_mismatch' : 'signer_key_untrusted';
+      findings.push(makeFinding(code, { severity: 'warning', claim: 'keys', detail: { env: n, signer: sid, ...(s.kid !== undefined ? { kid: s.kid } : {}), trusted: row.trusted, algorithmAllowed: row.algorithmAllowed, ...(row.trustedWithEncoding ? { signerEncoding: s.source.encoding, verifierEncoding: row.trustedWithEncoding } : {}) } }));
+    }
   }
-  return report;
+  return { identity: sid, kty: s.kty, ...(s.kid !== undefined ? { kid: s.kid } : {}), algorithms: s.algorithms, ...(s.source.encoding ? { encoding: s.source.encoding } : {}), trust };
 }

@@ -17,12 +17,12 @@ export interface DecodedToken {
   length: number;
 }
 
-export type DecodeSuccess = { ok: true; token: DecodedToken; findings: Finding[] };
+export type DecodeSuccess = { ok: true; token: DecodedToken; findings: readonly Finding[] };
 export type DecodeResult = DecodeSuccess | { ok: false; findings: Finding[]; header?: JsonObject; payload?: JsonObject };
 
 /** A result object for DecodeOptions.into. */
 export function reusableDecodeResult(): DecodeSuccess {
-  return { ok: true, token: { header: {}, payload: {}, signingInput: '', signature: Buffer.alloc(0), length: 0 }, findings: Object.freeze([]) as unknown as Finding[] };
+  return { ok: true, token: { header: {}, payload: {}, signingInput: '', signature: Buffer.alloc(0), length: 0 }, findings: NO_FINDINGS };
 }
 
 export interface DecodeOptions {
@@ -130,7 +130,7 @@ export function decodeToken(token: string, options: DecodeOptions = {}): DecodeR
   return decodeFully(token, max, options);
 }
 
-const NO_FINDINGS: Finding[] = Object.freeze([]) as unknown as Finding[];
+const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
 
 /**
  * The prepared diagnoser's hot path: a token whose header segment was seen
@@ -274,10 +274,10 @@ function checkHeader(header: JsonObject): Finding[] {
 }
 
 /** Decode only the parts that parse, for display: never throws. */
-export function peekToken(token: string, options: DecodeOptions = {}): { header?: JsonObject; payload?: JsonObject; findings: Finding[] } {
+export function peekToken(token: string, options: DecodeOptions = {}): { header?: JsonObject; payload?: JsonObject; findings: readonly Finding[] } {
   const r = decodeToken(token, options);
   if (r.ok) return { header: r.token.header, payload: r.token.payload, findings: r.findings };
-  const out: { header?: JsonObject; payload?: JsonObject; findings: Finding[] } = { findings: r.findings };
+  const out: { header?: JsonObject; payload?: JsonObject; findings: readonly Finding[] } = { findings: r.findings };
   if (r.header) out.header = r.header;
   if (r.payload) out.payload = r.payload;
   return out;

@@ -4,8 +4,8 @@ export interface NormalizedInput {
   /** The bare compact token, or '' when none was found. */
   token: string;
   /** What was removed, in order ('authorization_prefix', 'quotes', ...). */
-  stripped: string[];
-  findings: Finding[];
+  stripped: readonly string[];
+  findings: readonly Finding[];
 }
 
 const QUOTES = new Set(['"', "'", '`']);
@@ -17,8 +17,8 @@ function bareInput(token: string): NormalizedInput {
   return { token, stripped: NONE_STRIPPED, findings: NO_FINDINGS };
 }
 
-const NONE_STRIPPED: string[] = Object.freeze([]) as unknown as string[];
-const NO_FINDINGS: Finding[] = Object.freeze([]) as unknown as Finding[];
+const NONE_STRIPPED: readonly string[] = Object.freeze([]);
+const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
 
 /**
  * A bare compact JWS: three dot-separated runs of the base64url alphabet

@@ -48,7 +48,8 @@ export function parseStrictJson(text: string): JsonParse {
     return { ok: false, problem: `not valid JSON (${(e as Error).message.split('\n')[0]})` };
   }
   if (countMembers(value) !== countNamesInText(text)) {
-    return { ok: false, problem: 'duplicate member name', member: findDuplicate(text) };
+    const member = findDuplicate(text);
+    return { ok: false, problem: 'duplicate member name', ...(member !== undefined ? { member } : {}) };
   }
   return { ok: true, value };
 }

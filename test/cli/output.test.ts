@@ -27,18 +27,18 @@ test('useColor: TTY without NO_COLOR only', () => {
   const d = buildDiagnoser({}, { keys: [] }).diagnose('', { now: 0 });
   withEnv(true, { NO_COLOR: undefined, TERM: 'xterm' }, () => {
     assert.equal(useColor(), true);
-    assert.match(renderDiagnosis(d, 'text', false), /\u001b\[/);
+    assert.ok(renderDiagnosis(d, 'text', false).includes('\u001b['));
   });
   withEnv(true, { NO_COLOR: '1', TERM: 'xterm' }, () => assert.equal(useColor(), false));
   withEnv(true, { NO_COLOR: '', TERM: 'xterm' }, () => assert.equal(useColor(), false));
   withEnv(true, { NO_COLOR: undefined, TERM: 'dumb' }, () => assert.equal(useColor(), false));
   withEnv(false, { NO_COLOR: undefined, TERM: 'xterm' }, () => {
     assert.equal(useColor(), false);
-    assert.doesNotMatch(renderDiagnosis(d, 'text', false), /\u001b\[/);
+    assert.ok(!renderDiagnosis(d, 'text', false).includes('\u001b['));
   });
   // JSON and markdown never carry colour.
   withEnv(true, { NO_COLOR: undefined, TERM: 'xterm' }, () => {
-    assert.doesNotMatch(renderDiagnosis(d, 'json', false), /\u001b\[/);
-    assert.doesNotMatch(renderDiagnosis(d, 'markdown', false), /\u001b\[/);
+    assert.ok(!renderDiagnosis(d, 'json', false).includes('\u001b['));
+    assert.ok(!renderDiagnosis(d, 'markdown', false).includes('\u001b['));
   });
 });

@@ -108,7 +108,7 @@ test('npm start demo prints the diagnosis and the match table', async () => {
   assert.ok(i > 0);
   assert.deepEqual(r.stdout.split('\n').slice(i, i + 6), SEED_LINES);
   assert.ok(r.stdout.includes('most_likely_minted_by'));
-  assert.equal(/\u001b\[/.test(r.stdout), false);
+  assert.equal(r.stdout.includes('\u001b['), false);
   // The tests that run examples/ tokens check at the demo's instant.
   assert.equal(EXAMPLES_NOW_ISO, DEMO_NOW);
 });

@@ -25,7 +25,7 @@ function tokensFor(key: TestKey): string[] {
   const good = signJws(key, claimsAt(NOW, { iss: 'https://auth.example.com', aud: 'api' }));
   const [h, p, s] = good.split('.');
   const sig = Buffer.from(s!, 'base64url');
-  sig[0] ^= 1;
+  sig[0]! ^= 1;
   const tampered = `${h}.${p}.${sig.toString('base64url')}`;
   const otherAud = signJws(key, claimsAt(NOW, { iss: 'https://auth.example.com', aud: 'web' }));
   return [good, tampered, otherAud];

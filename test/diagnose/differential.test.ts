@@ -29,7 +29,7 @@ function tamper(kind: string, token: string, key: TestKey, other: TestKey): stri
     case 'valid':
       return token;
     case 'flipped_signature_bit': {
-      sig[sig.length >> 1] ^= 0x10;
+      sig[sig.length >> 1]! ^= 0x10;
       return `${h}.${p}.${sig.toString('base64url')}`;
     }
     case 'changed_payload':

@@ -53,7 +53,7 @@ test('audience near misses: delimited string, client id vs API identifier, case 
 });
 
 test('typ near miss: at+jwt vs JWT in both directions', () => {
-  for (const [expected, actual] of [['at+jwt', 'JWT'], ['JWT', 'at+jwt'], ['application/at+jwt', 'jwt']]) {
+  for (const [expected, actual] of [['at+jwt', 'JWT'], ['JWT', 'at+jwt'], ['application/at+jwt', 'jwt']] as const) {
     const d = buildDiagnoser({ typ: expected }, { keys }).diagnose(signJws(key, claimsAt(NOW), { header: { typ: actual } }), { now: NOW });
     assert.equal(d.findings.find((f) => f.code === 'typ_mismatch')!.detail!.nearMiss, 'at+jwt_vs_jwt', `${expected} vs ${actual}`);
   }

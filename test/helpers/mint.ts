@@ -12,7 +12,8 @@ export const ALL_ALGS: readonly JwsAlg[] = ['HS256', 'HS384', 'HS512', 'RS256', 
 
 export interface TestKey {
   alg: JwsAlg;
-  kid?: string;
+  /** Undefined (or absent): the header carries no kid. */
+  kid?: string | undefined;
   /** Asymmetric: the signing key. */
   privateKey?: KeyObject;
   /** Asymmetric: the verification key. */

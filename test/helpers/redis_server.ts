@@ -74,7 +74,7 @@ export async function startRedis(options: { password?: string } = {}): Promise<R
     await waitForRedis(port, () => child.exitCode !== null, 10_000);
   } catch (e) {
     await close();
-    throw new Error(`${(e as Error).message}\n${stderr}`);
+    throw new Error(`${(e as Error).message}\n${stderr}`, { cause: e });
   }
   return { port, url: `redis://127.0.0.1:${port}`, close };
 }

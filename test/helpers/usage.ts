@@ -56,12 +56,24 @@ export function usageFixtures(): UsageFixtures {
       '',
     ].join('\n'),
   );
-  const f = { dir, token, tokenFile, contract, server: undefined as unknown as TestServer, inline: ['--iss', 'https://auth.example.com', '--aud', 'api', '--alg', 'HS256', '--now', NOW_ISO] };
+  let server: TestServer | undefined;
+  const f = {
+    dir,
+    token,
+    tokenFile,
+    contract,
+    /** The loopback server, started in `before`: read it inside a test. */
+    get server(): TestServer {
+      if (server === undefined) throw new Error('the usage fixture server starts in before(): read f.server inside a test');
+      return server;
+    },
+    inline: ['--iss', 'https://auth.example.com', '--aud', 'api', '--alg', 'HS256', '--now', NOW_ISO],
+  };
   test.before(async () => {
-    f.server = await startServer({ '/ok': (_req, res) => void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok') });
+    server = await startServer({ '/ok': (_req, res) => void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok') });
   });
   test.after(async () => {
-    await f.server.close();
+    await server?.close();
     rmSync(dir, { recursive: true, force: true });
   });
   return f;

@@ -43,7 +43,7 @@ const ROUTES = ['/admin', '/feed', '/problem'];
 const nodeHttp: Adapter = {
   name: 'node:http',
   async start(verifier) {
-    const route = (req: { url?: string }) => (req.url?.startsWith('/orders/') ? '/orders/:id' : ROUTES.find((r) => r === req.url));
+    const route = (req: { url?: string | undefined }) => (req.url?.startsWith('/orders/') ? '/orders/:id' : ROUTES.find((r) => r === req.url));
     const send = (req: { auth: AuthContext | null }, res: import('node:http').ServerResponse) => void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer(req.auth)));
     const strict = withJwtAuth(verifier, send, { route, scopes: (_req, r) => (r === '/admin' ? ['admin:write'] : undefined) });
     const optional = withJwtAuth(verifier, send, { route, credentialsRequired: false });

@@ -262,7 +262,7 @@ test('offloadSignatures: the thread-pool path accepts and rejects exactly like t
     assert.equal((await verifyToken(verifier, good)).ok, true);
     const [h, p, s] = good.split('.');
     const sig = Buffer.from(s!, 'base64url');
-    sig[10] ^= 0xff;
+    sig[10]! ^= 0xff;
     const bad = await verifyToken(verifier, `${h}.${p}.${sig.toString('base64url')}`);
     assert.equal(!bad.ok && bad.reason, 'signature_invalid');
     const outcomes = await Promise.all(Array.from({ length: 30 }, (_, i) => verifyToken(verifier, signToken(k1, claimsAt(NOW, { jti: `j${i}` })))));

@@ -38,12 +38,16 @@ test('token extraction: Authorization Bearer, strict', () => {
   assert.deepEqual(x(`bearer ${T}`), { ok: true, token: T });
   assert.equal((x(undefined) as { code: string }).code, 'header_missing');
   assert.equal((x('') as { code: string }).code, 'header_missing');
-  const bad = (v: string) => x(v) as unknown as { code: string; detail: { problem: string } };
-  assert.deepEqual([bad(T).code, bad(T).detail.problem], ['header_malformed', 'scheme_missing']);
-  assert.deepEqual([bad('Basic abc').code, bad('Basic abc').detail.problem], ['header_malformed', 'scheme']);
-  assert.deepEqual([bad('Bearer').code, bad('Bearer').detail.problem], ['header_malformed', 'token_missing']);
-  assert.deepEqual([bad(`Bearer Bearer ${T}`).code, bad(`Bearer Bearer ${T}`).detail.problem], ['header_malformed', 'doubled_scheme']);
-  assert.deepEqual([bad(`Bearer "${T}"`).code, bad(`Bearer "${T}"`).detail.problem], ['header_malformed', 'quotes']);
+  const bad = (v: string) => {
+    const r = x(v);
+    assert.ok(!r.ok, v);
+    return { code: r.code, problem: r.detail.problem };
+  };
+  assert.deepEqual([bad(T).code, bad(T).problem], ['header_malformed', 'scheme_missing']);
+  assert.deepEqual([bad('Basic abc').code, bad('Basic abc').problem], ['header_malformed', 'scheme']);
+  assert.deepEqual([bad('Bearer').code, bad('Bearer').problem], ['header_malformed', 'token_missing']);
+  assert.deepEqual([bad(`Bearer Bearer ${T}`).code, bad(`Bearer Bearer ${T}`).problem], ['header_malformed', 'doubled_scheme']);
+  assert.deepEqual([bad(`Bearer "${T}"`).code, bad(`Bearer "${T}"`).problem], ['header_malformed', 'quotes']);
   assert.equal(bad(`Bearer ${T}, Bearer ${T2}`).code, 'multiple_tokens');
   assert.equal(bad(`Bearer ${T} ${T2}`).code, 'multiple_tokens');
   assert.equal((x(`Bearer ${T}`, ['Authorization', `Bearer ${T}`, 'authorization', `Bearer ${T2}`]) as { code: string }).code, 'multiple_tokens');

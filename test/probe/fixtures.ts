@@ -169,7 +169,7 @@ export async function startNginx(apiPort: number): Promise<Running> {
   } catch (e) {
     const log = existsSync(join(dir, 'error.log')) ? readFileSync(join(dir, 'error.log'), 'utf8') : '';
     await stop();
-    throw new Error(`${(e as Error).message}\n${stderr}\n${log}`);
+    throw new Error(`${(e as Error).message}\n${stderr}\n${log}`, { cause: e });
   }
   return { url: `http://127.0.0.1:${port}`, port, close: stop };
 }

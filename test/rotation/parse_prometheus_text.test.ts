@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, type OpenMetricsContentType } from 'prom-client';
 import { checkRetirement } from '../../src/rotation/check_retirement.ts';
 import { loadKeyMaterial } from '../../src/rotation/load_key_material.ts';
 import { readVerifierKeys } from '../../src/rotation/read_verifier_keys.ts';
@@ -21,9 +21,10 @@ const noWait = async () => undefined;
 
 /** A prom-client registry as the middleware builds it, in OpenMetrics with exemplars. */
 function openMetricsRegistry() {
-  // prom-client's .d.ts declares no constructor argument and types exemplar labels as the metric's own
-  // label names; its JavaScript takes both (lib/registry.js, lib/counter.js): the casts are for the types only.
-  const registry = new (Registry as unknown as new (contentType: string) => Registry)(Registry.OPENMETRICS_CONTENT_TYPE);
+  // prom-client's .d.ts types exemplar labels as the metric's own label names; its JavaScript takes
+  // any (lib/counter.js): the `as never` casts below are for the types only.
+  const registry = new Registry<OpenMetricsContentType>();
+  registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   const verified = new Counter({ name: 'jwt_auth_verified_total', help: 'verified "tokens"\\ by kid', labelNames: ['env', 'kid'], registers: [registry], enableExemplars: true });
   const failures = new Counter({ name: 'jwt_auth_failures_total', help: 'rejected tokens', labelNames: ['reason', 'env', 'kid'], registers: [registry], enableExemplars: true });
   const latency = new Histogram({ name: 'jwt_auth_seconds', help: 'verify time', labelNames: ['kid'], buckets: [0.001, 0.01], registers: [registry], enableExemplars: true });

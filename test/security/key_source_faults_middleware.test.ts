@@ -45,7 +45,7 @@ interface Harness {
 }
 
 /** A verifier behind a real node:http server, keyed by a JWKS URL whose answer the test switches. */
-async function harness(keys: Expectations['keys']): Promise<Harness> {
+async function harness(keys: NonNullable<Expectations['keys']>): Promise<Harness> {
   const clock = { t: NOW };
   const registry = new Registry();
   // HS256 allowed on purpose: the trust rules, not the algorithm list, must stop a published oct key.

@@ -27,7 +27,7 @@ function verifies(v: Vector, token = v.token): boolean {
 function flipLastSignatureChar(token: string): string {
   const i = token.lastIndexOf('.');
   const sig = Buffer.from(token.slice(i + 1), 'base64url');
-  sig[0] ^= 1;
+  sig[0]! ^= 1;
   return token.slice(0, i + 1) + sig.toString('base64url');
 }
 

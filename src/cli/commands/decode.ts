@@ -38,7 +38,7 @@ export interface DecodeOptions {
 interface Decoded {
   header: Record<string, unknown> | undefined;
   claims: Record<string, unknown> | undefined;
-  stripped: string[];
+  stripped: readonly string[];
   length: number;
   findings: Finding[];
 }
