@@ -55,7 +55,15 @@ const CORE_FILES = [
 
 export default defineConfig(
   {
-    ignores: ['dist/', 'docs/', 'api/', 'node_modules/', 'bench/.out/', 'src/contract/validate_contract.generated.ts', 'test/probe/fixtures/'],
+    ignores: [
+      'dist/',
+      'docs/',
+      'api/',
+      'node_modules/',
+      'bench/.out/',
+      'src/contract/validate_contract.generated.ts',
+      'test/probe/fixtures/',
+    ],
   },
   js.configs.recommended,
   tseslint.configs.recommended,
@@ -67,7 +75,10 @@ export default defineConfig(
       // settle function clears) cannot be const: the closure may run first.
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       // `_name` marks a parameter or binding kept for its position or shape (the compiler's noUnused* agree).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
+      ],
     },
   },
   {

@@ -38,7 +38,12 @@ function makeSetup(alg: Setup['alg']): Setup {
     privateKey = publicKey;
     key = importSecretText(secret.toString('base64'), 'base64', { kind: 'secret', location: 'bench' }, { kid: 'k1' });
   } else {
-    const pair = alg === 'RS256' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('ed25519');
+    const pair =
+      alg === 'RS256'
+        ? generateKeyPairSync('rsa', { modulusLength: 2048 })
+        : alg === 'ES256'
+          ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+          : generateKeyPairSync('ed25519');
     privateKey = pair.privateKey;
     publicKey = pair.publicKey;
     key = importJwk({ ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg }, { kind: 'jwks_file', location: 'bench' });
@@ -164,7 +169,15 @@ export async function runCoreBench(options: { rounds?: number; ms?: number; algs
     // The ratio is the median of per-round ratios: raw and jwt-doctor run
     // back to back in each round, so slow drifts of the machine cancel out.
     const ratios = r.raw.map((raw, i) => r.doctor[i]! / raw);
-    const row = { alg, raw: median(r.raw), doctor: median(r.doctor), jose: median(r.jose), fastJwt: median(r.fast), ratio: median(ratios), target: alg === 'HS256' ? 0.5 : 0.9 };
+    const row = {
+      alg,
+      raw: median(r.raw),
+      doctor: median(r.doctor),
+      jose: median(r.jose),
+      fastJwt: median(r.fast),
+      ratio: median(ratios),
+      target: alg === 'HS256' ? 0.5 : 0.9,
+    };
     rows.push(row);
   }
   return rows;
@@ -178,7 +191,11 @@ export async function runCoreBenchIsolated(): Promise<CoreBenchRow[]> {
   const { spawnSync } = await import('node:child_process');
   const rows: CoreBenchRow[] = [];
   for (const alg of CORE_ALGS) {
-    const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, '--core-alg', alg], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
+    const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, '--core-alg', alg], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 1 << 20,
+    });
     const line = r.stdout.split('\n').find((l) => l.startsWith('{"alg"'));
     if (r.status !== 0 || !line) throw new Error(`core bench for ${alg} failed (exit ${r.status})`);
     rows.push(JSON.parse(line) as CoreBenchRow);
@@ -197,7 +214,9 @@ export function formatCoreBench(rows: CoreBenchRow[]): string {
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of rows) {
-    out.push(`| ${r.alg} | ${k(r.raw)} | ${k(r.doctor)} | ${r.ratio.toFixed(3)}x | ${r.target}x ${r.ratio >= r.target ? 'met' : 'NOT met'} | ${k(r.jose)} | ${k(r.fastJwt)} | ${(r.doctor / r.jose).toFixed(2)}x | ${(r.doctor / r.fastJwt).toFixed(2)}x |`);
+    out.push(
+      `| ${r.alg} | ${k(r.raw)} | ${k(r.doctor)} | ${r.ratio.toFixed(3)}x | ${r.target}x ${r.ratio >= r.target ? 'met' : 'NOT met'} | ${k(r.jose)} | ${k(r.fastJwt)} | ${(r.doctor / r.jose).toFixed(2)}x | ${(r.doctor / r.fastJwt).toFixed(2)}x |`,
+    );
   }
   return out.join('\n') + '\n';
 }

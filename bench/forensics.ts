@@ -16,7 +16,11 @@ import type { Finding } from '../src/reasons.ts';
 const NOW = 1_800_000_000;
 const TOKENS = 200;
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-const std = (t: string) => t.split('.').map((s) => Buffer.from(s, 'base64url').toString('base64')).join('.');
+const std = (t: string) =>
+  t
+    .split('.')
+    .map((s) => Buffer.from(s, 'base64url').toString('base64'))
+    .join('.');
 
 interface Kind {
   name: string;
@@ -30,8 +34,13 @@ function kinds(): { keys: KeyRecord[]; kinds: Kind[] } {
   const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const secret = randomBytes(32);
   const jwk = (k: KeyObject, kid: string) => importJwk({ ...k.export({ format: 'jwk' }), kid }, { kind: 'jwks_file', location: 'bench' });
-  const keys = [jwk(ec.publicKey, 'ec-1'), jwk(rsa.publicKey, 'rsa-1'), importSecretText(secret.toString('base64'), 'base64', { kind: 'secret', location: 'bench', encoding: 'base64' }, { kid: 'hs-1' })];
-  const input = (alg: string, kid: string, i: number) => `${b64({ alg, typ: 'JWT', kid })}.${b64({ sub: `user-${i}`, iat: NOW - 60, exp: NOW + 3600 })}`;
+  const keys = [
+    jwk(ec.publicKey, 'ec-1'),
+    jwk(rsa.publicKey, 'rsa-1'),
+    importSecretText(secret.toString('base64'), 'base64', { kind: 'secret', location: 'bench', encoding: 'base64' }, { kid: 'hs-1' }),
+  ];
+  const input = (alg: string, kid: string, i: number) =>
+    `${b64({ alg, typ: 'JWT', kid })}.${b64({ sub: `user-${i}`, iat: NOW - 60, exp: NOW + 3600 })}`;
   const signed = (alg: string, kid: string, i: number, signer: (data: Buffer) => Buffer) => {
     const s = input(alg, kid, i);
     return `${s}.${signer(Buffer.from(s)).toString('base64url')}`;
@@ -41,11 +50,27 @@ function kinds(): { keys: KeyRecord[]; kinds: Kind[] } {
     keys,
     kinds: [
       { name: 'valid RS256 (control: never reaches the probes)', make: rs256 },
-      { name: 'ES256, DER signature (ecdsa_der_encoding)', make: (i) => signed('ES256', 'ec-1', i, (d) => sign('sha256', d, ec.privateKey)) },
-      { name: 'ES256, another key (no cause: every probe runs)', make: (i) => signed('ES256', 'ec-1', i, (d) => sign('sha256', d, { key: strangerEc.privateKey, dsaEncoding: 'ieee-p1363' })) },
-      { name: 'RS256 header, PSS signature (rsa_padding_mismatch)', make: (i) => signed('RS256', 'rsa-1', i, (d) => sign('sha256', d, { key: rsa.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING })) },
-      { name: 'RS256 header, SHA-512 signature (hash_mismatch)', make: (i) => signed('RS256', 'rsa-1', i, (d) => sign('sha512', d, rsa.privateKey)) },
-      { name: 'HS256 header, HMAC-SHA512 (hash_mismatch)', make: (i) => signed('HS256', 'hs-1', i, (d) => createHmac('sha512', secret).update(d).digest()) },
+      {
+        name: 'ES256, DER signature (ecdsa_der_encoding)',
+        make: (i) => signed('ES256', 'ec-1', i, (d) => sign('sha256', d, ec.privateKey)),
+      },
+      {
+        name: 'ES256, another key (no cause: every probe runs)',
+        make: (i) => signed('ES256', 'ec-1', i, (d) => sign('sha256', d, { key: strangerEc.privateKey, dsaEncoding: 'ieee-p1363' })),
+      },
+      {
+        name: 'RS256 header, PSS signature (rsa_padding_mismatch)',
+        make: (i) =>
+          signed('RS256', 'rsa-1', i, (d) => sign('sha256', d, { key: rsa.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING })),
+      },
+      {
+        name: 'RS256 header, SHA-512 signature (hash_mismatch)',
+        make: (i) => signed('RS256', 'rsa-1', i, (d) => sign('sha512', d, rsa.privateKey)),
+      },
+      {
+        name: 'HS256 header, HMAC-SHA512 (hash_mismatch)',
+        make: (i) => signed('HS256', 'hs-1', i, (d) => createHmac('sha512', secret).update(d).digest()),
+      },
       { name: 'RS256 cut by 22 characters (signature_truncated)', make: (i) => rs256(i).slice(0, -22) },
       { name: 'RS256 re-encoded to standard base64 (token_reencoded)', make: (i) => std(rs256(i)) },
     ],
@@ -89,7 +114,10 @@ export function runForensicsBench(options: { quick?: boolean } = {}): ForensicsB
 
 export function formatForensicsBench(rows: ForensicsBenchRow[]): string {
   const out = ['| token | without forensics (µs/token) | with forensics (µs/token) | extra | detail.cause |', '|---|---:|---:|---:|---|'];
-  for (const r of rows) out.push(`| ${r.kind} | ${r.withoutUs.toFixed(1)} | ${r.withUs.toFixed(1)} | ${(r.withUs - r.withoutUs).toFixed(1)} | \`${r.cause}\` |`);
+  for (const r of rows)
+    out.push(
+      `| ${r.kind} | ${r.withoutUs.toFixed(1)} | ${r.withUs.toFixed(1)} | ${(r.withUs - r.withoutUs).toFixed(1)} | \`${r.cause}\` |`,
+    );
   return out.join('\n') + '\n';
 }
 

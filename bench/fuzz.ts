@@ -54,12 +54,17 @@ function prng(seed: number): () => number {
 
 const b64 = (s: string | Buffer) => Buffer.from(s as string).toString('base64url');
 
-interface Signer { alg: string; kid: string; sign(input: string): string }
+interface Signer {
+  alg: string;
+  kid: string;
+  sign(input: string): string;
+}
 
 function signers(): { list: Signer[]; jwks: Record<string, unknown>[] } {
   const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const asym = (key: KeyObject, hash: string, ecdsa: boolean) => (input: string) => cryptoSign(hash, Buffer.from(input), ecdsa ? { key, dsaEncoding: 'ieee-p1363' } : key).toString('base64url');
+  const asym = (key: KeyObject, hash: string, ecdsa: boolean) => (input: string) =>
+    cryptoSign(hash, Buffer.from(input), ecdsa ? { key, dsaEncoding: 'ieee-p1363' } : key).toString('base64url');
   return {
     list: [
       { alg: 'HS256', kid: 'hs', sign: (input) => createHmac('sha256', SECRET).update(input).digest('base64url') },
@@ -79,7 +84,10 @@ const INSERTS = ['.', '=', '+', '/', '-', '_', ' ', '\t', '\n', 'A', '"', '\u00e
 
 /** JSON-level mutations of a decoded segment's text. */
 const JSON_MUTATIONS: ((text: string, r: Rand) => string | Buffer)[] = [
-  (t, r) => { const i = Math.floor(r() * t.length); return t.slice(0, i) + t.slice(i + 1); },
+  (t, r) => {
+    const i = Math.floor(r() * t.length);
+    return t.slice(0, i) + t.slice(i + 1);
+  },
   (t) => t.replace(/\{/, '{"sub":"admin",'),
   (t) => t.replace(/\}$/, ',"__proto__":{"isAdmin":true}}'),
   (t) => t.replace(/\}$/, ',"constructor":{"prototype":{"x":1}}}'),
@@ -104,7 +112,10 @@ const JSON_MUTATIONS: ((text: string, r: Rand) => string | Buffer)[] = [
   () => '42',
 ];
 
-interface Mutant { token: string; signedInputs: string[] }
+interface Mutant {
+  token: string;
+  signedInputs: string[];
+}
 
 /** One mutation step of `token`; re-signing adds the signed input to the legitimate set. */
 function mutate(m: Mutant, r: Rand, signer: Signer): Mutant {
@@ -137,7 +148,14 @@ function mutate(m: Mutant, r: Rand, signer: Signer): Mutant {
     const seg = Math.floor(r() * Math.min(3, parts.length));
     const p = [...parts];
     const s = p[seg] ?? '';
-    p[seg] = kind === 0 ? s.replace(/-/g, '+').replace(/_/g, '/') : kind === 1 ? s + '=' : kind === 2 ? s.replace(/(.{10})/, '$1 ') : s.slice(0, -1) + pick(r, ['A', 'B', 'Q', 'g', 'w', '/']);
+    p[seg] =
+      kind === 0
+        ? s.replace(/-/g, '+').replace(/_/g, '/')
+        : kind === 1
+          ? s + '='
+          : kind === 2
+            ? s.replace(/(.{10})/, '$1 ')
+            : s.slice(0, -1) + pick(r, ['A', 'B', 'Q', 'g', 'w', '/']);
     return { ...m, token: p.join('.') };
   }
   if (op === 4 && parts.length === 3) {
@@ -159,14 +177,29 @@ function mutate(m: Mutant, r: Rand, signer: Signer): Mutant {
   return { ...m, token: p.join('.') };
 }
 
-interface Failure { i: number; kind: string; detail: string; token: string }
+interface Failure {
+  i: number;
+  kind: string;
+  detail: string;
+  token: string;
+}
 
 async function main(): Promise<void> {
   const { count, seed } = parseArgs(process.argv.slice(2));
   const r = prng(seed);
   const { list, jwks } = signers();
-  const env: Expectations = { name: 'fuzz', issuer: ['https://issuer.example'], audience: ['api'], algorithms: ['HS256', 'ES256', 'RS256'], requiredClaims: ['sub', 'exp'], keys: [{ secret: { value: SECRET }, kid: 'hs' }, { jwk: { keys: jwks } }] };
-  const keys = [importSecretText(SECRET, 'utf8', { kind: 'secret', location: 'literal' }, { kid: 'hs' }), ...jwks.map((j) => importJwk(j, { kind: 'jwk' }))];
+  const env: Expectations = {
+    name: 'fuzz',
+    issuer: ['https://issuer.example'],
+    audience: ['api'],
+    algorithms: ['HS256', 'ES256', 'RS256'],
+    requiredClaims: ['sub', 'exp'],
+    keys: [{ secret: { value: SECRET }, kid: 'hs' }, { jwk: { keys: jwks } }],
+  };
+  const keys = [
+    importSecretText(SECRET, 'utf8', { kind: 'secret', location: 'literal' }, { kid: 'hs' }),
+    ...jwks.map((j) => importJwk(j, { kind: 'jwk' })),
+  ];
   const diagnoser = buildDiagnoser(env, { keys });
   let logLines = 0;
   const badLog: string[] = [];
@@ -191,7 +224,9 @@ async function main(): Promise<void> {
     const input = `${b64(JSON.stringify({ alg: s.alg, kid: s.kid, typ: 'JWT' }))}.${b64(JSON.stringify({ iss: 'https://issuer.example', aud: 'api', sub: 'user-1', iat: NOW - 60, exp: NOW + 3600 }))}`;
     return { signer: s, token: `${input}.${s.sign(input)}`, input };
   });
-  for (const b of bases) if (diagnoser.diagnose(b.token, { now: NOW }).result !== 'valid') throw new Error(`base token ${b.signer.alg} is not valid: the harness is broken`);
+  for (const b of bases)
+    if (diagnoser.diagnose(b.token, { now: NOW }).result !== 'valid')
+      throw new Error(`base token ${b.signer.alg} is not valid: the harness is broken`);
 
   const failures: Failure[] = [];
   let failureCount = 0;
@@ -200,7 +235,13 @@ async function main(): Promise<void> {
   let resigned = 0;
   const fail = (i: number, kind: string, detail: string, token: string) => {
     failureCount++;
-    if (failures.length < 20) failures.push({ i, kind, detail: detail.slice(0, 300), token: token.length > 300 ? `${token.slice(0, 300)}... (${token.length} chars)` : token });
+    if (failures.length < 20)
+      failures.push({
+        i,
+        kind,
+        detail: detail.slice(0, 300),
+        token: token.length > 300 ? `${token.slice(0, 300)}... (${token.length} chars)` : token,
+      });
   };
   const isCode = (c: string) => Object.hasOwn(REASONS, c);
   const started = process.hrtime.bigint();
@@ -253,8 +294,28 @@ async function main(): Promise<void> {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   verifier.close();
   const top = [...results.entries()].sort((a, b) => b[1] - a[1]);
-  console.log(JSON.stringify({ schema: 'jwt-doctor/fuzz/v1', count, seed, seconds: Math.round(seconds * 10) / 10, perSecond: Math.round(count / seconds), resigned, accepted, rejectionLogLines: logLines, failures: failureCount, results: Object.fromEntries(top), firstFailures: failures }, null, 2));
-  console.log(`\nfuzz: ${count} mutations, seed ${seed}, ${seconds.toFixed(1)} s, ${failureCount} failures (${accepted} legitimately re-signed mutants accepted)`);
+  console.log(
+    JSON.stringify(
+      {
+        schema: 'jwt-doctor/fuzz/v1',
+        count,
+        seed,
+        seconds: Math.round(seconds * 10) / 10,
+        perSecond: Math.round(count / seconds),
+        resigned,
+        accepted,
+        rejectionLogLines: logLines,
+        failures: failureCount,
+        results: Object.fromEntries(top),
+        firstFailures: failures,
+      },
+      null,
+      2,
+    ),
+  );
+  console.log(
+    `\nfuzz: ${count} mutations, seed ${seed}, ${seconds.toFixed(1)} s, ${failureCount} failures (${accepted} legitimately re-signed mutants accepted)`,
+  );
   console.log(`rerun: npm run fuzz -- --count ${count} --seed ${seed}`);
   if (failureCount > 0) process.exitCode = 1;
 }

@@ -42,7 +42,10 @@ const keyObject = createPublicKey(cfg.publicPem);
 
 async function doctor(offloadSignatures?: boolean) {
   // Metrics on a real registry, logs off (valid tokens are not logged anyway); offload as configured or by default.
-  const v = createVerifier({ name: 'bench', issuer: [cfg.iss], audience: [cfg.aud], algorithms, keys: [{ jwk: cfg.jwk }] }, { registry: new Registry(), logger: false, ...(offloadSignatures !== undefined ? { offloadSignatures } : {}) });
+  const v = createVerifier(
+    { name: 'bench', issuer: [cfg.iss], audience: [cfg.aud], algorithms, keys: [{ jwk: cfg.jwk }] },
+    { registry: new Registry(), logger: false, ...(offloadSignatures !== undefined ? { offloadSignatures } : {}) },
+  );
   await v.ready();
   return v;
 }
@@ -51,7 +54,8 @@ const ejwt = () => expressjwt({ secret: keyObject, algorithms: algorithms as nev
 async function nodeServer() {
   const ok = (_req: IncomingMessage, res: ServerResponse) => void res.writeHead(200, { 'content-type': 'application/json' }).end(body);
   if (auth === 'none') return createServer(ok);
-  if (auth === 'jwt-doctor' || auth === 'jwt-doctor-sync') return createServer(withJwtAuth(await doctor(auth === 'jwt-doctor-sync' ? false : undefined), ok, { route: () => '/orders/:id' }));
+  if (auth === 'jwt-doctor' || auth === 'jwt-doctor-sync')
+    return createServer(withJwtAuth(await doctor(auth === 'jwt-doctor-sync' ? false : undefined), ok, { route: () => '/orders/:id' }));
   if (auth === 'jose') {
     const key = await importJWK(cfg.jwk as never, cfg.alg);
     return createServer((req, res) => {

@@ -117,12 +117,16 @@ async function perTokenCost(quick: boolean) {
   const expectations = { name: 'bench', issuer: [ISS], audience: [AUD], algorithms: ['RS256'], clockToleranceSeconds: 5 };
   const diagnoser = buildDiagnoser(expectations, { keys: [importJwk(jwk, { kind: 'jwk' })] });
   // The synchronous path: this measures the per-token CPU cost, one token at a time (no thread hop).
-  const verifier = createVerifier({ ...expectations, keys: [{ jwk }] }, { registry: new Registry(), logger: false, now: () => now, offloadSignatures: false });
+  const verifier = createVerifier(
+    { ...expectations, keys: [{ jwk }] },
+    { registry: new Registry(), logger: false, now: () => now, offloadSignatures: false },
+  );
   await verifier.ready();
   const headers = tokens.map((t) => ({ authorization: `Bearer ${t}` }));
   for (let i = 0; i < 20; i++) {
     if (diagnoser.diagnose(tokens[i]!, { now }).result !== 'valid') throw new Error('bench token not valid for the diagnoser');
-    if (!(await verifier.verify({ headers: headers[i]!, route: '/orders/:id' })).ok) throw new Error('bench token not valid for the verifier');
+    if (!(await verifier.verify({ headers: headers[i]!, route: '/orders/:id' })).ok)
+      throw new Error('bench token not valid for the verifier');
   }
   // Paired batches (1000 tokens each, diagnoser then verifier, alternating):
   // on a shared machine, load changes between seconds, not between two
@@ -179,7 +183,10 @@ function memoryAfterGc(c: Child): Promise<{ rss: number; heapUsed: number }> {
 }
 
 async function startServer(config: BenchServerConfig): Promise<Child> {
-  const args = ['--expose-gc', ...(existsSync(COMPILED_SERVER) ? [COMPILED_SERVER] : ['--import', 'tsx', join(ROOT, 'bench/middleware-server.ts')])];
+  const args = [
+    '--expose-gc',
+    ...(existsSync(COMPILED_SERVER) ? [COMPILED_SERVER] : ['--import', 'tsx', join(ROOT, 'bench/middleware-server.ts')]),
+  ];
   const proc = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, JWT_BENCH_CONFIG: JSON.stringify(config) },
@@ -241,13 +248,16 @@ const CONTENDERS: Contender[] = [
 ];
 
 // JWT_BENCH_ONLY=node-jwt-doctor,node-jose,... runs a subset (development on a busy machine); default all.
-const ONLY = process.env.JWT_BENCH_ONLY?.split(',').map((x) => x.trim()).filter(Boolean);
+const ONLY = process.env.JWT_BENCH_ONLY?.split(',')
+  .map((x) => x.trim())
+  .filter(Boolean);
 const selected = () => CONTENDERS.filter((c) => !ONLY || ONLY.includes(variantOf(c)));
 
 const variantOf = (c: Contender) => `${c.framework === 'node:http' ? 'node' : c.framework}-${c.auth}`;
 
 function keysFor(alg: 'RS256' | 'ES256') {
-  const { privateKey, publicKey } = alg === 'RS256' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const { privateKey, publicKey } =
+    alg === 'RS256' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg };
   const publicPem = publicKey.export({ format: 'pem', type: 'spki' }) as string;
   const now = Math.floor(Date.now() / 1000);
@@ -257,7 +267,11 @@ function keysFor(alg: 'RS256' | 'ES256') {
 }
 
 /** Every contender's server up at once (idle ones cost nothing), checked: a valid token 200, none 401. */
-async function startContenders(list: Contender[], alg: 'RS256' | 'ES256', keys: ReturnType<typeof keysFor>): Promise<Map<Contender, Child>> {
+async function startContenders(
+  list: Contender[],
+  alg: 'RS256' | 'ES256',
+  keys: ReturnType<typeof keysFor>,
+): Promise<Map<Contender, Child>> {
   const children = new Map<Contender, Child>();
   for (const c of list) {
     const child = await startServer({ variant: variantOf(c), alg, jwk: keys.jwk, publicPem: keys.publicPem, iss: ISS, aud: AUD });
@@ -294,12 +308,23 @@ function cpuSeconds(pid: number, tid?: number): number {
 const CLOCK_TICKS = 100;
 
 /** Rounds of every contender in turn; each round starts at another contender, so drift spreads evenly. */
-async function measureRounds(list: Contender[], alg: 'RS256' | 'ES256', rounds: number, duration: number): Promise<Map<Contender, Samples>> {
+async function measureRounds(
+  list: Contender[],
+  alg: 'RS256' | 'ES256',
+  rounds: number,
+  duration: number,
+): Promise<Map<Contender, Samples>> {
   const keys = keysFor(alg);
   const children = await startContenders(list, alg, keys);
   const results = new Map<Contender, Samples>(list.map((c) => [c, { rps: [], p99: [], cpuUs: [], loopCpuUs: [], non2xx: 0, errors: 0 }]));
   try {
-    const shoot = (c: Contender, seconds: number) => autocannon({ url: `http://127.0.0.1:${children.get(c)!.port}/orders/42`, connections: 32, duration: seconds, headers: { authorization: `Bearer ${keys.token}` } });
+    const shoot = (c: Contender, seconds: number) =>
+      autocannon({
+        url: `http://127.0.0.1:${children.get(c)!.port}/orders/42`,
+        connections: 32,
+        duration: seconds,
+        headers: { authorization: `Bearer ${keys.token}` },
+      });
     for (const c of list) await shoot(c, 1); // warm-up (JIT)
     for (let r = 0; r < rounds; r++) {
       for (let k = 0; k < list.length; k++) {
@@ -348,9 +373,24 @@ async function httpBench(quick: boolean, log: (s: string) => void) {
     const results = await measureRounds(list, alg, rounds, duration);
     for (const c of list) {
       const acc = results.get(c)!;
-      const row: HttpRow = { alg, framework: c.framework, auth: c.auth, requestsPerSec: median(acc.rps), minRequestsPerSec: Math.min(...acc.rps), maxRequestsPerSec: Math.max(...acc.rps), rounds: acc.rps, latencyP99Ms: median(acc.p99), serverCpuUsPerRequest: median(acc.cpuUs), eventLoopCpuUsPerRequest: median(acc.loopCpuUs), non2xx: acc.non2xx, errors: acc.errors };
+      const row: HttpRow = {
+        alg,
+        framework: c.framework,
+        auth: c.auth,
+        requestsPerSec: median(acc.rps),
+        minRequestsPerSec: Math.min(...acc.rps),
+        maxRequestsPerSec: Math.max(...acc.rps),
+        rounds: acc.rps,
+        latencyP99Ms: median(acc.p99),
+        serverCpuUsPerRequest: median(acc.cpuUs),
+        eventLoopCpuUsPerRequest: median(acc.loopCpuUs),
+        non2xx: acc.non2xx,
+        errors: acc.errors,
+      };
       rows.push(row);
-      log(`| ${alg} | ${row.framework} | ${row.auth} | ${fmt(row.requestsPerSec)} | ${fmt(row.minRequestsPerSec)}-${fmt(row.maxRequestsPerSec)} | ${row.latencyP99Ms} | ${fmt(row.serverCpuUsPerRequest)} | ${fmt(row.eventLoopCpuUsPerRequest)} | ${row.non2xx} | ${row.errors} |\n`);
+      log(
+        `| ${alg} | ${row.framework} | ${row.auth} | ${fmt(row.requestsPerSec)} | ${fmt(row.minRequestsPerSec)}-${fmt(row.maxRequestsPerSec)} | ${row.latencyP99Ms} | ${fmt(row.serverCpuUsPerRequest)} | ${fmt(row.eventLoopCpuUsPerRequest)} | ${row.non2xx} | ${row.errors} |\n`,
+      );
     }
     lead.push(...leadOf(alg, results));
   }
@@ -373,9 +413,15 @@ async function rssInProcess(calls: number) {
   const registry = new Registry();
   let logged = 0;
   // A logger that serializes every record (the cost a real one pays) and drops it.
-  const logger: LoggerLike = { warn: (o) => void (logged += JSON.stringify(o).length), info: (o) => void (logged += JSON.stringify(o).length) };
+  const logger: LoggerLike = {
+    warn: (o) => void (logged += JSON.stringify(o).length),
+    info: (o) => void (logged += JSON.stringify(o).length),
+  };
   // Synchronous path, so 1M sequential calls take seconds, not a thread hop each; the HTTP RSS run below uses the defaults.
-  const verifier = createVerifier({ name: 'bench', issuer: [ISS], audience: [AUD], algorithms: ['RS256'], keys: [{ jwk }] }, { registry, logger, now: () => now, offloadSignatures: false });
+  const verifier = createVerifier(
+    { name: 'bench', issuer: [ISS], audience: [AUD], algorithms: ['RS256'], keys: [{ jwk }] },
+    { registry, logger, now: () => now, offloadSignatures: false },
+  );
   await verifier.ready();
   const sig = tokens[0]!.split('.')[2]!;
   const body = tokens[0]!.split('.')[1]!;
@@ -408,11 +454,22 @@ async function rssHttp(requests: number, cfg: { jwk: Record<string, unknown>; pu
   const sample = async () => {
     const rss = rssOf(child.proc.pid!);
     const m = await memoryAfterGc(child);
-    out.push({ seconds: Math.round((performance.now() - start) / 100) / 10, requests: done, rssMiB: mib(rss), rssAfterGcMiB: mib(m.rss), heapUsedAfterGcMiB: mib(m.heapUsed) });
+    out.push({
+      seconds: Math.round((performance.now() - start) / 100) / 10,
+      requests: done,
+      rssMiB: mib(rss),
+      rssAfterGcMiB: mib(m.rss),
+      heapUsedAfterGcMiB: mib(m.heapUsed),
+    });
   };
   try {
     await sample();
-    const run = autocannon({ url: `http://127.0.0.1:${child.port}/orders/42`, connections: 32, amount: requests, headers: { authorization: `Bearer ${cfg.token}` } });
+    const run = autocannon({
+      url: `http://127.0.0.1:${child.port}/orders/42`,
+      connections: 32,
+      amount: requests,
+      headers: { authorization: `Bearer ${cfg.token}` },
+    });
     run.on('response', () => void done++);
     const timer = setInterval(() => void sample(), 5000);
     await run;
@@ -440,33 +497,60 @@ export async function runMiddlewareBench(options: MiddlewareBenchOptions = {}): 
   log('### Per-token cost: verifier request path vs the prepared diagnoser\n\n');
   const perToken = await perTokenCost(quick);
   log('| prepared diagnoser `diagnose()` (ops/s) | verifier `verify()` request path (ops/s) | ratio | target |\n|---:|---:|---:|---|\n');
-  log(`| ${Math.round(perToken.diagnoserOpsPerSec).toLocaleString('en-US')} | ${Math.round(perToken.verifierOpsPerSec).toLocaleString('en-US')} | ${perToken.ratio.toFixed(3)} | >= 0.90 ${perToken.ratio >= 0.9 ? 'met' : 'NOT met'} |\n\n`);
-  log(`1000 distinct RS256 (2048-bit) tokens, single thread; ${perToken.pairs} pairs of back-to-back batches (diagnoser, then verifier), medians; ratio = median of per-pair time(diagnoser) / time(verifier). The verifier path includes reading the header, the diagnosis, the metrics counter and building \`req.auth\`.\n\n`);
+  log(
+    `| ${Math.round(perToken.diagnoserOpsPerSec).toLocaleString('en-US')} | ${Math.round(perToken.verifierOpsPerSec).toLocaleString('en-US')} | ${perToken.ratio.toFixed(3)} | >= 0.90 ${perToken.ratio >= 0.9 ? 'met' : 'NOT met'} |\n\n`,
+  );
+  log(
+    `1000 distinct RS256 (2048-bit) tokens, single thread; ${perToken.pairs} pairs of back-to-back batches (diagnoser, then verifier), medians; ratio = median of per-pair time(diagnoser) / time(verifier). The verifier path includes reading the header, the diagnosis, the metrics counter and building \`req.auth\`.\n\n`,
+  );
 
   log(`### Requests/s under autocannon (127.0.0.1, 32 connections), each peer at its best\n\n`);
-  log('| alg | framework | auth | req/s (median) | spread (min-max of rounds) | p99 ms | server CPU µs/req | event-loop CPU µs/req | non-2xx | errors |\n|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n');
+  log(
+    '| alg | framework | auth | req/s (median) | spread (min-max of rounds) | p99 ms | server CPU µs/req | event-loop CPU µs/req | non-2xx | errors |\n|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n',
+  );
   const http = await httpBench(quick, log);
-  log(`\n${http.rounds} rounds of ${http.duration} s per contender after a 1 s warm-up; the contenders alternate within each round (each round starts at another one), so load drift on the machine spreads over all of them. Every server runs in its own child process (compiled like the package), autocannon in the parent. jwt-doctor rows use the defaults (offloadSignatures on when os.availableParallelism() > 1: ${availableParallelism()} here); jwt-doctor-sync is \`offloadSignatures: false\`. Peers: jose 6 \`jwtVerify\` with an imported key, one call per request and never awaited one at a time (32 connections keep up to 32 verifications in flight); express-jwt 8 (jsonwebtoken) given a \`KeyObject\` (with a PEM string it re-imports the key per request); fast-jwt 6 given the PEM (it accepts only a string or Buffer; node:crypto caches nothing, fast-jwt's result cache off); @fastify/jwt 10 (fast-jwt) in an onRequest hook. One token reused for every request (no verifier caches results). CPU columns: the server process's CPU time (user + system, /proc) per request served, all threads and the event-loop thread alone (medians of rounds); unlike req/s they hardly depend on what else runs on the machine, and the event-loop figure bounds a server's req/s (at most 1e6 / that value on one loop).\n\n`);
+  log(
+    `\n${http.rounds} rounds of ${http.duration} s per contender after a 1 s warm-up; the contenders alternate within each round (each round starts at another one), so load drift on the machine spreads over all of them. Every server runs in its own child process (compiled like the package), autocannon in the parent. jwt-doctor rows use the defaults (offloadSignatures on when os.availableParallelism() > 1: ${availableParallelism()} here); jwt-doctor-sync is \`offloadSignatures: false\`. Peers: jose 6 \`jwtVerify\` with an imported key, one call per request and never awaited one at a time (32 connections keep up to 32 verifications in flight); express-jwt 8 (jsonwebtoken) given a \`KeyObject\` (with a PEM string it re-imports the key per request); fast-jwt 6 given the PEM (it accepts only a string or Buffer; node:crypto caches nothing, fast-jwt's result cache off); @fastify/jwt 10 (fast-jwt) in an onRequest hook. One token reused for every request (no verifier caches results). CPU columns: the server process's CPU time (user + system, /proc) per request served, all threads and the event-loop thread alone (medians of rounds); unlike req/s they hardly depend on what else runs on the machine, and the event-loop figure bounds a server's req/s (at most 1e6 / that value on one loop).\n\n`,
+  );
   log('### jwt-doctor against the best peer of the same framework\n\n');
   log('| alg | framework | best peer | jwt-doctor / best peer (median of rounds) | spread | target |\n|---|---|---|---:|---:|---|\n');
-  for (const l of http.lead) log(`| ${l.alg} | ${l.framework} | ${l.bestPeer} | ${l.ratio.toFixed(2)}x | ${l.minRatio.toFixed(2)}-${l.maxRatio.toFixed(2)}x | ${l.framework === 'node:http' ? `>= 1.2x ${l.ratio >= 1.2 ? 'met' : 'NOT met'}` : '-'} |\n`);
-  log('\nRatio per round: jwt-doctor req/s over the highest peer req/s of that same round; the table gives the median over rounds and the lowest and highest round.\n\n');
+  for (const l of http.lead)
+    log(
+      `| ${l.alg} | ${l.framework} | ${l.bestPeer} | ${l.ratio.toFixed(2)}x | ${l.minRatio.toFixed(2)}-${l.maxRatio.toFixed(2)}x | ${l.framework === 'node:http' ? `>= 1.2x ${l.ratio >= 1.2 ? 'met' : 'NOT met'}` : '-'} |\n`,
+    );
+  log(
+    '\nRatio per round: jwt-doctor req/s over the highest peer req/s of that same round; the table gives the median over rounds and the lowest and highest round.\n\n',
+  );
 
   const calls = quick ? 100_000 : 1_000_000;
   log(`### RSS over ${calls.toLocaleString('en-US')} verifier calls (in process; 1 in 10 with a never-seen kid)\n\n`);
   const inProc = await rssInProcess(calls);
   log('| calls | RSS MiB | RSS after full GC MiB | heap used after GC MiB |\n|---:|---:|---:|---:|\n');
   for (const s of inProc.samples) log(`| ${s.calls.toLocaleString('en-US')} | ${s.rssMiB} | ${s.rssAfterGcMiB} | ${s.heapUsedMiB} |\n`);
-  log(`\nMetric series in the registry afterwards: ${inProc.series} (the ${(calls / 10).toLocaleString('en-US')} distinct attacker kids collapsed into kid="unknown").\n\n`);
+  log(
+    `\nMetric series in the registry afterwards: ${inProc.series} (the ${(calls / 10).toLocaleString('en-US')} distinct attacker kids collapsed into kid="unknown").\n\n`,
+  );
 
   const httpRequests = quick ? 20_000 : 1_000_000;
   log(`### RSS of a node:http server with the middleware over ${httpRequests.toLocaleString('en-US')} real requests\n\n`);
   const rh = await rssHttp(httpRequests, http);
   log('| seconds | requests done | server RSS MiB | RSS after full GC MiB | heap used after GC MiB |\n|---:|---:|---:|---:|---:|\n');
-  for (const s of rh) log(`| ${s.seconds} | ${s.requests.toLocaleString('en-US')} | ${s.rssMiB} | ${s.rssAfterGcMiB} | ${s.heapUsedAfterGcMiB} |\n`);
+  for (const s of rh)
+    log(`| ${s.seconds} | ${s.requests.toLocaleString('en-US')} | ${s.rssMiB} | ${s.rssAfterGcMiB} | ${s.heapUsedAfterGcMiB} |\n`);
   const loadEnd = loadavg().map((x) => Math.round(x * 100) / 100);
   log(`\nLoad average at the end: ${loadEnd.join(' ')}\n`);
-  return { machine: machine(), date, loadAverage: { start: loadStart, end: loadEnd }, perToken, http: http.rows, lead: http.lead, rssInProcess: inProc.samples, rssHttp: rh, httpRssRequests: httpRequests, seriesAfterRss: inProc.series };
+  return {
+    machine: machine(),
+    date,
+    loadAverage: { start: loadStart, end: loadEnd },
+    perToken,
+    http: http.rows,
+    lead: http.lead,
+    rssInProcess: inProc.samples,
+    rssHttp: rh,
+    httpRssRequests: httpRequests,
+    seriesAfterRss: inProc.series,
+  };
 }
 
 if (process.argv[1] && /bench[\\/]middleware\.ts$/.test(process.argv[1])) {
@@ -480,7 +564,10 @@ if (process.argv[1] && /bench[\\/]middleware\.ts$/.test(process.argv[1])) {
     }) as typeof process.stdout.write;
     await runMiddlewareBench({ quick });
     process.stdout.write = orig;
-    writeFileSync(join(ROOT, 'bench/middleware-results.md'), `# Middleware benchmark results\n\nReproduce: \`node --import tsx bench/middleware.ts --write\`\n\n${text}`);
+    writeFileSync(
+      join(ROOT, 'bench/middleware-results.md'),
+      `# Middleware benchmark results\n\nReproduce: \`node --import tsx bench/middleware.ts --write\`\n\n${text}`,
+    );
   } else {
     await runMiddlewareBench({ quick });
   }

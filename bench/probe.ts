@@ -30,14 +30,28 @@ async function clockAccuracy(): Promise<void> {
   }
   s.close();
   const abs = errs.map(Math.abs).sort((a, b) => a - b);
-  console.log(JSON.stringify({ bench: 'clock offset vs a +42 s server', runs: errs.length, insideReportedUncertainty: inside, maxAbsErrorSeconds: +abs.at(-1)!.toFixed(3), medianAbsErrorSeconds: +abs[Math.floor(abs.length / 2)]!.toFixed(3), maxUncertaintySeconds: +Math.max(...uncs).toFixed(3) }));
+  console.log(
+    JSON.stringify({
+      bench: 'clock offset vs a +42 s server',
+      runs: errs.length,
+      insideReportedUncertainty: inside,
+      maxAbsErrorSeconds: +abs.at(-1)!.toFixed(3),
+      medianAbsErrorSeconds: +abs[Math.floor(abs.length / 2)]!.toFixed(3),
+      maxUncertaintySeconds: +Math.max(...uncs).toFixed(3),
+    }),
+  );
 }
 
 async function probeCost(): Promise<void> {
   const api = await startApi();
   const ngx = await startNginx(api.port);
   try {
-    const routes = ['/ok/v1/me', '/ok/v1/orders', '/strip/v1/me', '/move/v1/me', '/rescheme/v1/me', '/cut/v1/me'].map((path) => ({ path, method: 'GET', expectStatus: 200, echo: true }));
+    const routes = ['/ok/v1/me', '/ok/v1/orders', '/strip/v1/me', '/move/v1/me', '/rescheme/v1/me', '/cut/v1/me'].map((path) => ({
+      path,
+      method: 'GET',
+      expectStatus: 200,
+      echo: true,
+    }));
     const cfg = { baseUrl: ngx.url, routes, header: 'authorization', scheme: 'Bearer' as const, echoPath: '/.well-known/jwt-doctor/echo' };
     const token = webToken();
     for (const concurrency of [1, 4]) {
@@ -48,7 +62,15 @@ async function probeCost(): Promise<void> {
         times.push(performance.now() - t);
       }
       times.sort((a, b) => a - b);
-      console.log(JSON.stringify({ bench: 'probe 6 routes (12 requests) through nginx', concurrency, runs: 30, medianMs: +times[15]!.toFixed(1), p90Ms: +times[27]!.toFixed(1) }));
+      console.log(
+        JSON.stringify({
+          bench: 'probe 6 routes (12 requests) through nginx',
+          concurrency,
+          runs: 30,
+          medianMs: +times[15]!.toFixed(1),
+          p90Ms: +times[27]!.toFixed(1),
+        }),
+      );
     }
   } finally {
     await ngx.close();

@@ -14,14 +14,29 @@ import { jwkThumbprint } from '../src/keys/import.ts';
 const keys = Array.from({ length: 100 }, (_, i) => jwksKey(`k${i}`, i % 2 ? 'ES256' : 'RS256'));
 const issuer = await serve((_q, r) => sendJson(r, { keys: keys.map((k) => k.publicJwk) }, { 'cache-control': 'max-age=600' }));
 const dbg = await serve((_q, r) =>
-  sendJson(r, { schema: 'jwt-doctor/verifier-keys/v1', fetchedAt: new Date().toISOString(), cacheAgeSeconds: 10, ttlSeconds: 600, stale: false, keys: keys.slice(1).map((k) => ({ kid: k.kid, thumbprint: jwkThumbprint(k.publicJwk) })) }),
+  sendJson(r, {
+    schema: 'jwt-doctor/verifier-keys/v1',
+    fetchedAt: new Date().toISOString(),
+    cacheAgeSeconds: 10,
+    ttlSeconds: 600,
+    stale: false,
+    keys: keys.slice(1).map((k) => ({ kid: k.kid, thumbprint: jwkThumbprint(k.publicJwk) })),
+  }),
 );
 const N = 50;
 const now = Date.now() / 1000;
 try {
   for (const [name, fn] of [
     ['keys: fetch + inspect a 100-key JWKS', () => buildKeysReport({ source: `${issuer.url}/jwks.json`, now })],
-    ['rotation check: 100 live keys vs the debug endpoint', async () => checkRotation({ live: await loadKeyMaterial({ jwksUri: `${issuer.url}/jwks.json` }), verifier: await readVerifierKeys({ debugUrl: dbg.url }), now })],
+    [
+      'rotation check: 100 live keys vs the debug endpoint',
+      async () =>
+        checkRotation({
+          live: await loadKeyMaterial({ jwksUri: `${issuer.url}/jwks.json` }),
+          verifier: await readVerifierKeys({ debugUrl: dbg.url }),
+          now,
+        }),
+    ],
   ] as const) {
     for (let i = 0; i < 5; i++) await fn();
     const t: number[] = [];

@@ -55,7 +55,20 @@ function contenders(): Contender[] {
     },
     {
       name: 'jwt-doctor diagnose TOKEN --key examples/keys/staging.jwks.json (inline, no contract)',
-      args: cli('diagnose', token, '--key', 'examples/keys/staging.jwks.json', '--iss', 'https://auth.staging.example.com', '--aud', 'web-staging', '--alg', 'RS256', '--now', NOW),
+      args: cli(
+        'diagnose',
+        token,
+        '--key',
+        'examples/keys/staging.jwks.json',
+        '--iss',
+        'https://auth.staging.example.com',
+        '--aud',
+        'web-staging',
+        '--alg',
+        'RS256',
+        '--now',
+        NOW,
+      ),
       exit: 0,
     },
   ];
@@ -75,7 +88,11 @@ const quantile = (sorted: number[], q: number): number => {
   const lo = Math.floor(i);
   return sorted[lo]! + (sorted[Math.ceil(i)]! - sorted[lo]!) * (i - lo);
 };
-const median = (xs: number[]): number => quantile([...xs].sort((a, b) => a - b), 0.5);
+const median = (xs: number[]): number =>
+  quantile(
+    [...xs].sort((a, b) => a - b),
+    0.5,
+  );
 
 /** Runs every contender once per round, rotating the order, and summarizes. */
 export function runStartupBench(rounds = 20): StartupRow[] {
@@ -92,17 +109,27 @@ export function runStartupBench(rounds = 20): StartupRow[] {
   const base = times[0]!;
   return list.map((c, i) => {
     const sorted = [...times[i]!].sort((a, b) => a - b);
-    return { name: c.name, medianMs: quantile(sorted, 0.5), p25Ms: quantile(sorted, 0.25), p75Ms: quantile(sorted, 0.75), ratio: median(times[i]!.map((t, r) => t / base[r]!)) };
+    return {
+      name: c.name,
+      medianMs: quantile(sorted, 0.5),
+      p25Ms: quantile(sorted, 0.25),
+      p75Ms: quantile(sorted, 0.75),
+      ratio: median(times[i]!.map((t, r) => t / base[r]!)),
+    };
   });
 }
 
 export function formatStartupBench(rows: StartupRow[], rounds: number): string {
   const lines = [
-    `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}. ${rounds} rounds (after ${WARMUP_ROUNDS} warm-up rounds), contenders alternating; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end.`,
+    `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}. ${rounds} rounds (after ${WARMUP_ROUNDS} warm-up rounds), contenders alternating; load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} at the end.`,
     '',
     '| command | median ms | p25-p75 ms | vs `node -e 0` (median of per-round ratios) |',
     '|---|---:|---:|---:|',
-    ...rows.map((r) => `| \`${r.name}\` | ${r.medianMs.toFixed(1)} | ${r.p25Ms.toFixed(1)}-${r.p75Ms.toFixed(1)} | ${r.ratio.toFixed(2)}x |`),
+    ...rows.map(
+      (r) => `| \`${r.name}\` | ${r.medianMs.toFixed(1)} | ${r.p25Ms.toFixed(1)}-${r.p75Ms.toFixed(1)} | ${r.ratio.toFixed(2)}x |`,
+    ),
   ];
   return lines.join('\n') + '\n';
 }

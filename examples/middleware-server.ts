@@ -25,9 +25,14 @@ const verifier = createVerifier(contract.environments.staging!, {
 });
 
 const server = createServer(
-  withJwtAuth(verifier, (req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sub: req.auth.claims.sub, kid: req.auth.kid })), {
-    route: (req) => (req.url?.startsWith('/v1/orders/') ? '/v1/orders/:id' : undefined),
-  }),
+  withJwtAuth(
+    verifier,
+    (req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sub: req.auth.claims.sub, kid: req.auth.kid })),
+    {
+      route: (req) => (req.url?.startsWith('/v1/orders/') ? '/v1/orders/:id' : undefined),
+    },
+  ),
 );
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -51,12 +56,22 @@ async function show(title: string, path: string, headers: Record<string, string>
 await show('valid token', '/v1/orders/981', { authorization: `Bearer ${mint({ iss: 'https://auth.example.com', aud: 'web-prod' })}` });
 await show('no token', '/v1/orders/981');
 await show('wrong scheme', '/v1/orders/981', { authorization: 'Token abc' });
-await show('token minted for the staging issuer (the bundled drift)', '/v1/orders/981', { authorization: `Bearer ${mint({ iss: 'https://auth.staging.example.com', aud: 'web-staging' })}`, 'x-request-id': 'req-7f3a' });
-await show('expired 15 s ago', '/v1/orders/981', { authorization: `Bearer ${mint({ iss: 'https://auth.example.com', aud: 'web-prod', iat: now - 615, exp: now - 15 })}` });
+await show('token minted for the staging issuer (the bundled drift)', '/v1/orders/981', {
+  authorization: `Bearer ${mint({ iss: 'https://auth.staging.example.com', aud: 'web-staging' })}`,
+  'x-request-id': 'req-7f3a',
+});
+await show('expired 15 s ago', '/v1/orders/981', {
+  authorization: `Bearer ${mint({ iss: 'https://auth.example.com', aud: 'web-prod', iat: now - 615, exp: now - 15 })}`,
+});
 await show('debug endpoint', '/.well-known/jwt-doctor/keys');
 const metrics = await (await fetch(base + '/metrics')).text();
 console.log('--- metrics (jwt_auth_* series)');
-console.log(metrics.split('\n').filter((l) => /^jwt_auth_/.test(l)).join('\n'));
+console.log(
+  metrics
+    .split('\n')
+    .filter((l) => /^jwt_auth_/.test(l))
+    .join('\n'),
+);
 verifier.close();
 server.closeAllConnections();
 server.close();

@@ -41,7 +41,10 @@ const PRINTER = ts.createPrinter({ removeComments: true, newLine: ts.NewLineKind
 
 /** The public entries: package.json "exports" whose `types` is a declaration emitted from src/. */
 export function publicEntries(root = ROOT): { entry: string; source: string; file: string }[] {
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; exports: Record<string, string | { types?: string }> };
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    name: string;
+    exports: Record<string, string | { types?: string }>;
+  };
   return Object.entries(pkg.exports).flatMap(([subpath, target]) => {
     const types = typeof target === 'string' ? undefined : target.types;
     const m = types?.match(/^\.\/dist\/types\/(.+)\.d\.ts$/);
@@ -64,13 +67,18 @@ function emitDeclarations(root: string): { program: ts.Program; declarations: Ma
   const declarations = new Map<string, string>();
   const emit = program.emit(undefined, (fileName, text) => declarations.set(resolve(fileName), text), undefined, true);
   const errors = emit.diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error);
-  if (errors.length > 0) throw new Error(ts.formatDiagnostics(errors, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => '\n' }));
+  if (errors.length > 0)
+    throw new Error(
+      ts.formatDiagnostics(errors, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => '\n' }),
+    );
   return { program, declarations, outDir: resolve(config.options.outDir!), rootDir: resolve(config.options.rootDir!) };
 }
 
 /** Whether an export is type-only (`export type { X }`, `export { type X }`): a class so exported is a type to its importer. */
 function isTypeOnlyExport(symbol: ts.Symbol): boolean {
-  return (symbol.declarations ?? []).some((d) => (ts.isExportSpecifier(d) && (d.isTypeOnly || d.parent.parent.isTypeOnly)) || (ts.isNamespaceExport(d) && d.parent.isTypeOnly));
+  return (symbol.declarations ?? []).some(
+    (d) => (ts.isExportSpecifier(d) && (d.isTypeOnly || d.parent.parent.isTypeOnly)) || (ts.isNamespaceExport(d) && d.parent.isTypeOnly),
+  );
 }
 
 function kindOf(node: ts.Statement): ExportKind {
@@ -93,14 +101,21 @@ function printDeclaration(node: ts.Statement, sf: ts.SourceFile): string {
   if (ts.isVariableStatement(node)) {
     const [decl] = node.declarationList.declarations;
     // Nested objects (REASONS: titles, hints) as member names; flat ones (METRIC_NAMES) in full.
-    if (decl?.type && ts.isTypeLiteralNode(decl.type) && decl.type.members.some((m) => ts.isPropertySignature(m) && m.type !== undefined && ts.isTypeLiteralNode(m.type))) {
+    if (
+      decl?.type &&
+      ts.isTypeLiteralNode(decl.type) &&
+      decl.type.members.some((m) => ts.isPropertySignature(m) && m.type !== undefined && ts.isTypeLiteralNode(m.type))
+    ) {
       const members = decl.type.members.map((m) => (m.name ? m.name.getText(sf) : '...'));
       const keyword = node.declarationList.flags & ts.NodeFlags.Const ? 'const' : 'let';
       return `${keyword} ${decl.name.getText(sf)}: { ${members.join('; ')} };`;
     }
   }
   const text = PRINTER.printNode(ts.EmitHint.Unspecified, node, sf);
-  return text.replace(/^export /, '').replace(/^declare /, '').replace(/^default /, '');
+  return text
+    .replace(/^export /, '')
+    .replace(/^declare /, '')
+    .replace(/^default /, '');
 }
 
 interface DeclarationIndex {
@@ -115,7 +130,8 @@ function indexDeclarations(declarations: Map<string, string>, outDir: string, ro
     let sf = parsed.get(path);
     if (sf === undefined) {
       const text = declarations.get(path);
-      if (text === undefined) throw new Error(`tsc emitted no declarations for ${relative(ROOT, srcFile)} (is its entry in tsconfig.build.json "files"?)`);
+      if (text === undefined)
+        throw new Error(`tsc emitted no declarations for ${relative(ROOT, srcFile)} (is its entry in tsconfig.build.json "files"?)`);
       sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true);
       parsed.set(path, sf);
     }
@@ -138,16 +154,30 @@ function collectExports(checker: ts.TypeChecker, index: DeclarationIndex, module
     if (ts.isSourceFile(decl)) {
       // `export * as errors from './errors.ts'`: a namespace of the module's exports.
       const members = collectExports(checker, index, target, `${name}.`);
-      return [{ name, kind: isTypeOnlyExport(symbol) ? 'type' : 'namespace', text: `namespace ${name} { ${members.map((m) => m.name.slice(name.length + 1)).join(', ')} }` }, ...members];
+      return [
+        {
+          name,
+          kind: isTypeOnlyExport(symbol) ? 'type' : 'namespace',
+          text: `namespace ${name} { ${members.map((m) => m.name.slice(name.length + 1)).join(', ')} }`,
+        },
+        ...members,
+      ];
     }
     const statements = index.find(decl.getSourceFile().fileName, target.name);
-    if (statements === undefined) throw new Error(`${name}: no emitted declaration of ${target.name} in ${relative(ROOT, decl.getSourceFile().fileName)}`);
+    if (statements === undefined)
+      throw new Error(`${name}: no emitted declaration of ${target.name} in ${relative(ROOT, decl.getSourceFile().fileName)}`);
     const sf = statements[0]!.getSourceFile();
     const kinds = statements.map(kindOf);
     // A class merged with an interface, or a function with a namespace: the value's kind names it.
     const valueKind = kinds.find((k) => k !== 'type') ?? 'type';
     const renamed = target.name !== symbol.name ? `// exported as ${symbol.name}\n` : '';
-    return [{ name, kind: isTypeOnlyExport(symbol) ? 'type' : valueKind, text: renamed + statements.map((s) => printDeclaration(s, sf)).join('\n') }];
+    return [
+      {
+        name,
+        kind: isTypeOnlyExport(symbol) ? 'type' : valueKind,
+        text: renamed + statements.map((s) => printDeclaration(s, sf)).join('\n'),
+      },
+    ];
   });
 }
 
@@ -195,7 +225,9 @@ export function staleReportFiles(reports: readonly EntryReport[], root = ROOT): 
   const dir = join(root, 'api');
   if (!existsSync(dir)) return [];
   const wanted = new Set(reports.map((r) => r.file));
-  return readdirSync(dir).filter((f) => f.endsWith('.api.md') && !wanted.has(`api/${f}`)).map((f) => `api/${f}`);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.api.md') && !wanted.has(`api/${f}`))
+    .map((f) => `api/${f}`);
 }
 
 /** The report files that differ from what the code produces. */
@@ -214,13 +246,18 @@ function main(argv: string[]): number {
     mkdirSync(join(ROOT, 'api'), { recursive: true });
     for (const stale of staleReportFiles(reports)) rmSync(join(ROOT, stale));
     for (const r of reports) writeFileSync(join(ROOT, r.file), renderReport(r));
-    process.stdout.write(`api/ written: ${reports.map((r) => `${r.entry} (${r.exports.filter(isValue).length} values, ${r.exports.length} names)`).join(', ')}\n`);
+    process.stdout.write(
+      `api/ written: ${reports.map((r) => `${r.entry} (${r.exports.filter(isValue).length} values, ${r.exports.length} names)`).join(', ')}\n`,
+    );
     return 0;
   }
   const changed = changedReportFiles(reports);
   if (changed.length === 0) return 0;
-  process.stderr.write(`The public API differs from the report in ${changed.join(', ')}: review the change, then run node --import tsx scripts/api-report.ts --write\n`);
+  process.stderr.write(
+    `The public API differs from the report in ${changed.join(', ')}: review the change, then run node --import tsx scripts/api-report.ts --write\n`,
+  );
   return 1;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = main(process.argv.slice(2));
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href)
+  process.exitCode = main(process.argv.slice(2));

@@ -50,7 +50,8 @@ export function typeOf(s: Schema): string {
 }
 
 function need(path: string, s: Schema): string {
-  if (!s.description) throw new Error(`src/contract/schema.ts: the field ${path} has no description: add one (docs/contract.md is generated from them)`);
+  if (!s.description)
+    throw new Error(`src/contract/schema.ts: the field ${path} has no description: add one (docs/contract.md is generated from them)`);
   return s.description.replace(/\|/g, '\\|');
 }
 
@@ -96,6 +97,11 @@ export const SCHEMA_URL = 'https://unpkg.com/jwt-doctor/schema/auth-contract.sch
  * keywords this schema keeps to, and the one YAML language servers support fully.
  */
 export function contractJsonSchema(): string {
-  const doc = { $schema: 'http://json-schema.org/draft-07/schema#', $id: SCHEMA_URL, title: 'jwt-doctor auth contract (auth-contract.yaml)', ...contractSchema };
+  const doc = {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: SCHEMA_URL,
+    title: 'jwt-doctor auth contract (auth-contract.yaml)',
+    ...contractSchema,
+  };
   return JSON.stringify(doc, null, 2) + '\n';
 }

@@ -48,36 +48,160 @@ export const OUTPUTS: Record<string, OutputSpec> = {
   decode: { argv: ['decode', 'examples/tokens/local-login.jwt', ...NOW] },
   'diagnose-staging': { argv: ['diagnose', 'examples/tokens/local-login.jwt', ...C, '--env', 'staging', ...NOW] },
   'diagnose-encoding': { argv: ['diagnose', 'examples/tokens/local-hs256.jwt', ...C, '--env', 'local', ...NOW] },
-  'diagnose-json': { argv: ['diagnose', 'examples/tokens/local-login.jwt', ...C, '--env', 'staging', ...NOW, '--format', 'json', '--sanitize'] },
-  'diagnose-markdown': { argv: ['diagnose', 'examples/tokens/local-login.jwt', ...C, '--env', 'prod', '--now', '2026-11-28T13:00:04Z', '--format', 'markdown', '--sanitize'] },
-  'diagnose-inline': { argv: ['diagnose', 'examples/tokens/local-login.jwt', '--iss', 'https://auth.staging.example.com/', '--aud', 'web', '--key', 'examples/keys/staging.jwks.json', '--typ', 'at+jwt', ...NOW] },
+  'diagnose-json': {
+    argv: ['diagnose', 'examples/tokens/local-login.jwt', ...C, '--env', 'staging', ...NOW, '--format', 'json', '--sanitize'],
+  },
+  'diagnose-markdown': {
+    argv: [
+      'diagnose',
+      'examples/tokens/local-login.jwt',
+      ...C,
+      '--env',
+      'prod',
+      '--now',
+      '2026-11-28T13:00:04Z',
+      '--format',
+      'markdown',
+      '--sanitize',
+    ],
+  },
+  'diagnose-inline': {
+    argv: [
+      'diagnose',
+      'examples/tokens/local-login.jwt',
+      '--iss',
+      'https://auth.staging.example.com/',
+      '--aud',
+      'web',
+      '--key',
+      'examples/keys/staging.jwks.json',
+      '--typ',
+      'at+jwt',
+      ...NOW,
+    ],
+  },
   match: { argv: ['match', 'examples/tokens/local-login.jwt', ...C, ...NOW] },
   'keys-file': { argv: ['keys', STAGING_SET], cwd: 'examples' },
   'keys-env': { argv: ['keys', '--env', 'local', '--contract', 'auth-contract.yaml'], cwd: 'examples' },
   'keys-x5c': { argv: ['keys', 'test/rotation/fixtures/x5c.jwks.json', '--now', '2026-11-28T12:05:00Z'] },
   'rotation-overlap-files': {
-    argv: ['rotation', 'overlap', '--old', STAGING_SET, '--new', 'keys/prod.jwks.json', '--lifetime', '3600', '--clock-tolerance', '10', '--switched-at', '2026-11-28T18:30:00Z', '--retire-at', '2026-11-28T19:00:00Z', '--now', '2026-11-28T18:45:00Z'],
+    argv: [
+      'rotation',
+      'overlap',
+      '--old',
+      STAGING_SET,
+      '--new',
+      'keys/prod.jwks.json',
+      '--lifetime',
+      '3600',
+      '--clock-tolerance',
+      '10',
+      '--switched-at',
+      '2026-11-28T18:30:00Z',
+      '--retire-at',
+      '2026-11-28T19:00:00Z',
+      '--now',
+      '2026-11-28T18:45:00Z',
+    ],
     cwd: 'examples',
   },
   drift: { argv: ['drift', '--from', 'staging', '--to', 'prod', '--contract', 'auth-contract.yaml'], cwd: 'examples' },
   'drift-signer-secret': {
-    argv: ['drift', '--from', 'local', '--to', 'staging', '--contract', 'auth-contract.yaml', '--signer-secret', '@keys/local.secret', '--signer-secret-encoding', 'base64'],
+    argv: [
+      'drift',
+      '--from',
+      'local',
+      '--to',
+      'staging',
+      '--contract',
+      'auth-contract.yaml',
+      '--signer-secret',
+      '@keys/local.secret',
+      '--signer-secret-encoding',
+      'base64',
+    ],
     cwd: 'examples',
   },
   'drift-json': {
-    argv: ['drift', '--from', 'local', '--to', 'staging', '--contract', 'auth-contract.yaml', '--signer-key', 'keys/staging-signer.private.pem', '--format', 'json'],
+    argv: [
+      'drift',
+      '--from',
+      'local',
+      '--to',
+      'staging',
+      '--contract',
+      'auth-contract.yaml',
+      '--signer-key',
+      'keys/staging-signer.private.pem',
+      '--format',
+      'json',
+    ],
     cwd: 'examples',
   },
   'contract-diff': { argv: ['contract', 'diff', 'test/rotation/fixtures/contract-v1.yaml', 'test/rotation/fixtures/contract-v2.yaml'] },
-  'policy-token': { argv: ['policy', '--env', 'staging', '--contract', 'auth-contract.yaml', '../tokens/local-login.jwt', '--now', '2026-11-28T12:56:00Z'], cwd: 'examples/policy' },
-  'policy-keys': { argv: ['policy', '--env', 'staging', '--contract', 'auth-contract.yaml', '--now', '2026-09-01T00:00:00Z'], cwd: 'examples/policy' },
-  'policy-markdown': { argv: ['policy', '--env', 'staging', '--contract', 'auth-contract.yaml', '../tokens/local-login.jwt', '--now', '2026-11-28T12:40:00Z', '--format', 'markdown'], cwd: 'examples/policy' },
+  'policy-token': {
+    argv: ['policy', '--env', 'staging', '--contract', 'auth-contract.yaml', '../tokens/local-login.jwt', '--now', '2026-11-28T12:56:00Z'],
+    cwd: 'examples/policy',
+  },
+  'policy-keys': {
+    argv: ['policy', '--env', 'staging', '--contract', 'auth-contract.yaml', '--now', '2026-09-01T00:00:00Z'],
+    cwd: 'examples/policy',
+  },
+  'policy-markdown': {
+    argv: [
+      'policy',
+      '--env',
+      'staging',
+      '--contract',
+      'auth-contract.yaml',
+      '../tokens/local-login.jwt',
+      '--now',
+      '2026-11-28T12:40:00Z',
+      '--format',
+      'markdown',
+    ],
+    cwd: 'examples/policy',
+  },
   'mint-json': {
-    argv: ['mint', '--contract', 'auth-contract.yaml', '--env', 'staging', '--signer-key', 'keys/staging-signer.private.pem', '--kid', 'staging-2026-11', '--now', '2026-11-28T12:05:00Z', '--jti', '7d1c4f2e', '--format', 'json'],
+    argv: [
+      'mint',
+      '--contract',
+      'auth-contract.yaml',
+      '--env',
+      'staging',
+      '--signer-key',
+      'keys/staging-signer.private.pem',
+      '--kid',
+      'staging-2026-11',
+      '--now',
+      '2026-11-28T12:05:00Z',
+      '--jti',
+      '7d1c4f2e',
+      '--format',
+      'json',
+    ],
     cwd: 'examples',
   },
   'mint-fault': {
-    argv: ['mint', '--contract', 'auth-contract.yaml', '--env', 'staging', '--signer-key', 'keys/staging-signer.private.pem', '--kid', 'staging-2026-11', '--now', '2026-11-28T12:05:00Z', '--jti', '7d1c4f2e', '--fault', 'issuer_mismatch', '--format', 'json'],
+    argv: [
+      'mint',
+      '--contract',
+      'auth-contract.yaml',
+      '--env',
+      'staging',
+      '--signer-key',
+      'keys/staging-signer.private.pem',
+      '--kid',
+      'staging-2026-11',
+      '--now',
+      '2026-11-28T12:05:00Z',
+      '--jti',
+      '7d1c4f2e',
+      '--fault',
+      'issuer_mismatch',
+      '--format',
+      'json',
+    ],
     cwd: 'examples',
   },
 };
@@ -125,7 +249,13 @@ function spawnCli(argv: string[], cwd: string): Promise<Run> {
     execFile(
       process.execPath,
       ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...argv],
-      { cwd: join(root, cwd), encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }, timeout: 120_000, maxBuffer: 16 << 20 },
+      {
+        cwd: join(root, cwd),
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+        timeout: 120_000,
+        maxBuffer: 16 << 20,
+      },
       (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 99) : 0, stdout, stderr }),
     );
   });
@@ -136,7 +266,8 @@ async function renderOutput(name: string): Promise<string> {
   const spec = OUTPUTS[name];
   if (!spec) throw new Error(`a doc names an unknown output block "${name}" (scripts/docs.ts OUTPUTS)`);
   const r = await runCli(spec.argv, spec.cwd);
-  if (r.code !== 0 && r.code !== 1) throw new Error(`output block "${name}": jwt-doctor ${spec.argv.join(' ')} exited ${r.code}: ${r.stderr.trim()}`);
+  if (r.code !== 0 && r.code !== 1)
+    throw new Error(`output block "${name}": jwt-doctor ${spec.argv.join(' ')} exited ${r.code}: ${r.stderr.trim()}`);
   const exit = r.code === 0 ? '' : `(exit ${r.code})\n`;
   return `\`\`\`console\n$ jwt-doctor ${spec.argv.join(' ')}\n${r.stdout.trimEnd()}\n${exit}\`\`\`\n`;
 }
@@ -165,12 +296,19 @@ export function parseCommandList(help: string): { name: string; summary: string 
 /** Every command and its subcommands, read from the CLI's own help (so new commands appear by themselves). */
 export async function listCommands(): Promise<{ name: string; summary: string; subcommands: string[] }[]> {
   const top = parseCommandList((await runCli(['--help'])).stdout);
-  return Promise.all(top.map(async ({ name, summary }) => ({ name, summary, subcommands: parseCommandList((await runCli([name, '--help'])).stdout).map((s) => s.name) })));
+  return Promise.all(
+    top.map(async ({ name, summary }) => ({
+      name,
+      summary,
+      subcommands: parseCommandList((await runCli([name, '--help'])).stdout).map((s) => s.name),
+    })),
+  );
 }
 
 function commandIndex(commands: { name: string; summary: string }[], fromDir: string): string {
   const rows = ['| command | what it does |', '|---|---|'];
-  for (const c of commands) rows.push(`| [\`${c.name}\`](${relative(fromDir, join(root, 'docs/cli', `${c.name}.md`))}) | ${c.summary.replace(/\|/g, '\\|')} |`);
+  for (const c of commands)
+    rows.push(`| [\`${c.name}\`](${relative(fromDir, join(root, 'docs/cli', `${c.name}.md`))}) | ${c.summary.replace(/\|/g, '\\|')} |`);
   return rows.join('\n') + '\n';
 }
 
@@ -190,7 +328,10 @@ export async function renderMarkdown(text: string, file: string, commands: { nam
     commands: () => commandIndex(commands, join(root, file, '..')),
   };
   for (const [name, render] of Object.entries(simple)) {
-    out = out.replace(new RegExp(`(<!-- begin:${name} -->\\n)[\\s\\S]*?(<!-- end:${name} -->)`, 'g'), (_m, open: string, close: string) => `${open}${render()}${close}`);
+    out = out.replace(
+      new RegExp(`(<!-- begin:${name} -->\\n)[\\s\\S]*?(<!-- end:${name} -->)`, 'g'),
+      (_m, open: string, close: string) => `${open}${render()}${close}`,
+    );
   }
   return out;
 }
@@ -237,7 +378,11 @@ export async function renderAll(): Promise<Rendered[]> {
     }),
   ]);
   const schemaPath = join(root, SCHEMA_FILE);
-  rendered.push({ file: SCHEMA_FILE, current: existsSync(schemaPath) ? readFileSync(schemaPath, 'utf8') : undefined, next: contractJsonSchema() });
+  rendered.push({
+    file: SCHEMA_FILE,
+    current: existsSync(schemaPath) ? readFileSync(schemaPath, 'utf8') : undefined,
+    next: contractJsonSchema(),
+  });
   return rendered;
 }
 

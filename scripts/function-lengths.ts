@@ -30,7 +30,8 @@ function sourceFiles(dir: string): string[] {
 }
 
 function nameOf(node: ts.Node): string {
-  if ((ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isFunctionExpression(node)) && node.name) return node.name.getText();
+  if ((ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isFunctionExpression(node)) && node.name)
+    return node.name.getText();
   const parent = node.parent;
   if (parent && ts.isVariableDeclaration(parent)) return parent.name.getText();
   if (parent && ts.isPropertyAssignment(parent)) return parent.name.getText();
@@ -43,7 +44,13 @@ export function functionLengths(dir = join(root, 'src')): FunctionLength[] {
   for (const path of sourceFiles(dir)) {
     const sf = ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.ES2022, true);
     const visit = (node: ts.Node): void => {
-      if (ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isArrowFunction(node) || ts.isFunctionExpression(node) || ts.isConstructorDeclaration(node)) {
+      if (
+        ts.isFunctionDeclaration(node) ||
+        ts.isMethodDeclaration(node) ||
+        ts.isArrowFunction(node) ||
+        ts.isFunctionExpression(node) ||
+        ts.isConstructorDeclaration(node)
+      ) {
         if (node.body) {
           const start = sf.getLineAndCharacterOfPosition(node.getStart(sf)).line;
           const end = sf.getLineAndCharacterOfPosition(node.body.getEnd()).line;
@@ -64,5 +71,7 @@ if (process.argv[1] && /function-lengths\.ts$/.test(process.argv[1])) {
   const over = process.argv.includes('--all') ? all : all.filter((f) => f.lines > max);
   for (const f of over) process.stdout.write(`${String(f.lines).padStart(4)}  ${f.file}:${f.line}  ${f.name}\n`);
   const sorted = all.map((f) => f.lines).sort((a, b) => a - b);
-  process.stdout.write(`${all.length} functions; median ${sorted[Math.floor(sorted.length / 2)]} lines; ${all.filter((f) => f.lines > max).length} over ${max}\n`);
+  process.stdout.write(
+    `${all.length} functions; median ${sorted[Math.floor(sorted.length / 2)]} lines; ${all.filter((f) => f.lines > max).length} over ${max}\n`,
+  );
 }

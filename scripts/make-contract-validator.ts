@@ -36,13 +36,19 @@ const UCS2LENGTH = `function ucs2length(str) {
 function withoutDescriptions(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(withoutDescriptions);
   if (schema === null || typeof schema !== 'object') return schema;
-  return Object.fromEntries(Object.entries(schema).filter(([k, v]) => !(k === 'description' && typeof v === 'string')).map(([k, v]) => [k, withoutDescriptions(v)]));
+  return Object.fromEntries(
+    Object.entries(schema)
+      .filter(([k, v]) => !(k === 'description' && typeof v === 'string'))
+      .map(([k, v]) => [k, withoutDescriptions(v)]),
+  );
 }
 
 /** The generated module's text, deterministic for a given schema and ajv version. */
 export function renderContractValidator(): string {
   const ajv = new Ajv({ allErrors: true, strict: false, code: { source: true, esm: true } });
-  const code = standaloneCode.default(ajv, ajv.compile(withoutDescriptions(contractSchema) as typeof contractSchema)).replace(/^"use strict";/, '');
+  const code = standaloneCode
+    .default(ajv, ajv.compile(withoutDescriptions(contractSchema) as typeof contractSchema))
+    .replace(/^"use strict";/, '');
   const helper = /require\("ajv\/dist\/runtime\/ucs2length"\)\.default/g;
   const body = code.replace(helper, 'ucs2length');
   if (body.includes('require(')) throw new Error('the standalone validator needs another ajv runtime helper: inline it here');
@@ -61,7 +67,9 @@ if (process.argv[1] !== undefined && /make-contract-validator\.ts$/.test(process
   if (process.argv.includes('--check')) {
     const current = readFileSync(VALIDATOR_FILE, 'utf8');
     if (current !== text) {
-      process.stderr.write('src/contract/validate_contract.generated.ts is stale: run node --import tsx scripts/make-contract-validator.ts\n');
+      process.stderr.write(
+        'src/contract/validate_contract.generated.ts is stale: run node --import tsx scripts/make-contract-validator.ts\n',
+      );
       process.exitCode = 1;
     }
   } else {

@@ -27,7 +27,16 @@ function mintRs(payload: object) {
   const input = `${b64(header)}.${b64(payload)}`;
   return `${input}.${sign('sha256', Buffer.from(input), createPrivateKey(staging.privateKey.export({ format: 'pem', type: 'pkcs8' }))).toString('base64url')}`;
 }
-const claims = { iss: 'https://auth.staging.example.com', sub: 'user-1234', aud: 'web-staging', azp: 'web', scope: 'openid orders:read', iat, exp: iat + 3600, jti: 'a3f1c2e4-example' };
+const claims = {
+  iss: 'https://auth.staging.example.com',
+  sub: 'user-1234',
+  aud: 'web-staging',
+  azp: 'web',
+  scope: 'openid orders:read',
+  iat,
+  exp: iat + 3600,
+  jti: 'a3f1c2e4-example',
+};
 write('tokens/local-login.jwt', mintRs(claims) + '\n');
 // An HS256 token signed with the local secret read as base64 (the signer's reading).
 const hsInput = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ ...claims, iss: 'http://localhost:4000', aud: 'web-local' })}`;

@@ -9,9 +9,14 @@ import { FORENSIC_CAUSES } from '../src/forensics/causes.ts';
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 
 export function reasonTable(): string {
-  const rows = ['| code | category | severity | owner | HTTP | RFC 6750 error | meaning | fix direction |', '|---|---|---|---|---|---|---|---|'];
+  const rows = [
+    '| code | category | severity | owner | HTTP | RFC 6750 error | meaning | fix direction |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
   for (const [code, r] of Object.entries(REASONS)) {
-    rows.push(`| \`${code}\` | ${r.category} | ${r.severity} | ${r.owner} | ${r.status} | ${r.rfc6750 ?? '-'} | ${cell(r.title)} | ${cell(r.hint)} |`);
+    rows.push(
+      `| \`${code}\` | ${r.category} | ${r.severity} | ${r.owner} | ${r.status} | ${r.rfc6750 ?? '-'} | ${cell(r.title)} | ${cell(r.hint)} |`,
+    );
   }
   return rows.join('\n') + '\n';
 }
@@ -20,7 +25,9 @@ export function reasonTable(): string {
 export function categoryOrder(): string {
   const rows = ['| rank | category | codes |', '|---|---|---|'];
   CATEGORY_ORDER.forEach((category, i) => {
-    const codes = Object.entries(REASONS).filter(([, r]) => r.category === category).map(([code]) => `\`${code}\``);
+    const codes = Object.entries(REASONS)
+      .filter(([, r]) => r.category === category)
+      .map(([code]) => `\`${code}\``);
     rows.push(`| ${i + 1} | ${category} | ${codes.join(', ') || '-'} |`);
   });
   return rows.join('\n') + '\n';

@@ -25,7 +25,20 @@ export { peekToken, type DecodeOptions, type JsonObject } from './token/decode.t
 export { parseStrictJson, type JsonParse } from './token/strict_json.ts';
 // Keys: the algorithm table (alg -> key type, hash, verify parameters), import, resolution.
 export { ALGORITHMS, getAlgorithm, algorithmsForKey, type AlgorithmEntry } from './keys/algorithms.ts';
-export { importJwk, importJwks, importPem, importSecretText, jwkThumbprint, fingerprintSecret, describeKey, type KeyRecord, type KeySourceInfo, type SecretEncoding, type SecretReading, type SecretTextOptions } from './keys/import.ts';
+export {
+  importJwk,
+  importJwks,
+  importPem,
+  importSecretText,
+  jwkThumbprint,
+  fingerprintSecret,
+  describeKey,
+  type KeyRecord,
+  type KeySourceInfo,
+  type SecretEncoding,
+  type SecretReading,
+  type SecretTextOptions,
+} from './keys/import.ts';
 export { resolveKeys, resolveKeySpec, type KeySpec, type ResolveContext, type ResolvedKeys, type SourceReport } from './keys/sources.ts';
 // The bounded HTTP client (timeout, size cap, redirect policy) key sources use.
 export { fetchJson, type FetchResult, type FetchOptions, type FetchFailure, type RedirectPolicy } from './net/fetch_json.ts';

@@ -10,7 +10,15 @@
 import { makeFinding, rankResult, type Finding, type ReasonCode } from './reasons.ts';
 import type { Expectations, Owners } from './expectations.ts';
 import { normalizeTokenInput, type NormalizedInput } from './token/normalize.ts';
-import { decodeToken, HeaderCache, reusableDecodeResult, type DecodedToken, type DecodeOptions, type DecodeResult, type JsonObject } from './token/decode.ts';
+import {
+  decodeToken,
+  HeaderCache,
+  reusableDecodeResult,
+  type DecodedToken,
+  type DecodeOptions,
+  type DecodeResult,
+  type JsonObject,
+} from './token/decode.ts';
 import { isAlgNone } from './keys/algorithms.ts';
 import type { KeyRecord } from './keys/import.ts';
 import type { SourceReport } from './keys/source_report.ts';
@@ -188,7 +196,8 @@ function diagnoseSync(core: Core, raw: string, options: DiagnoseCallOptions): Di
 async function diagnoseOffloaded(core: Core, raw: string, options: DiagnoseCallOptions): Promise<Diagnosis> {
   const p = begin(core, raw, options);
   const candidates = p.plan?.candidates;
-  if (!p.token || !p.plan?.alg || !candidates || candidates.length === 0 || p.plan.alg.kty === 'oct') return complete(core, p, firstVerifying(p));
+  if (!p.token || !p.plan?.alg || !candidates || candidates.length === 0 || p.plan.alg.kty === 'oct')
+    return complete(core, p, firstVerifying(p));
   // The decoded signature may live in scratch space that the next token
   // reuses while this one waits for the thread pool: keep a copy.
   p.token = { ...p.token, signature: Buffer.from(p.token.signature) };
@@ -300,7 +309,16 @@ function signatureOutcome(core: Core, p: Pending, verified: number): SignatureRe
   if (plan.alg && plan.candidates.length > 0) {
     signature = verified >= 0 ? plan.passReports[verified]! : plan.failReport;
     if (verified < 0) {
-      findings.push(makeFinding('signature_invalid', { claim: 'signature', detail: { alg: plan.alg.name, candidates: plan.candidates.length, ...(typeof header.kid === 'string' ? { kid: header.kid } : {}) } }));
+      findings.push(
+        makeFinding('signature_invalid', {
+          claim: 'signature',
+          detail: {
+            alg: plan.alg.name,
+            candidates: plan.candidates.length,
+            ...(typeof header.kid === 'string' ? { kid: header.kid } : {}),
+          },
+        }),
+      );
       append(findings, plan.sourceFindings);
     } else {
       const weak = plan.weak[verified];
@@ -311,7 +329,11 @@ function signatureOutcome(core: Core, p: Pending, verified: number): SignatureRe
     }
   }
   if ((core.provenance || core.forensics) && signature.status !== 'pass' && !isAlgNone(header.alg)) {
-    explainFailedSignature(findings, { token, header, trusted: core.keys, others: core.otherKeys, excluded: core.excludedKeys }, { format: core.forensics, secretAndKey: core.provenance });
+    explainFailedSignature(
+      findings,
+      { token, header, trusted: core.keys, others: core.otherKeys, excluded: core.excludedKeys },
+      { format: core.forensics, secretAndKey: core.provenance },
+    );
   }
   return signature;
 }

@@ -52,7 +52,8 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
  * - `ERR_UNEXPECTED`: anything else (the base class, and how the CLI reports
  *   an error that is not a JwtDoctorError). Exit 70.
  */
-export type ErrorCode = 'ERR_USAGE' | 'ERR_CONTRACT_INVALID' | 'ERR_KEY_IMPORT' | 'ERR_NETWORK' | 'ERR_PRODUCTION_REFUSED' | 'ERR_UNEXPECTED';
+export type ErrorCode =
+  'ERR_USAGE' | 'ERR_CONTRACT_INVALID' | 'ERR_KEY_IMPORT' | 'ERR_NETWORK' | 'ERR_PRODUCTION_REFUSED' | 'ERR_UNEXPECTED';
 
 /** The base class: every error jwt-doctor throws on purpose is one of its subclasses. */
 export class JwtDoctorError extends Error {
@@ -148,6 +149,8 @@ export class ProductionRefusedError extends JwtDoctorError {
     /** What was refused (`mint`, `drill`). */
     readonly action: string,
   ) {
-    super(`environment ${env} is marked production: true; ${action} refuses it (tokens minted there are real credentials): pass --i-know if that is really meant`);
+    super(
+      `environment ${env} is marked production: true; ${action} refuses it (tokens minted there are real credentials): pass --i-know if that is really meant`,
+    );
   }
 }

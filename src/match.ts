@@ -17,12 +17,29 @@ export async function createContractDiagnosers(contract: Contract, options: Load
   const names = Object.keys(contract.environments);
   const load = { baseDir: contract.baseDir, ...options };
   const loaded = new Map<string, ResolvedKeys>();
-  await Promise.all(names.map(async (name) => loaded.set(name, await resolveKeys(contract.environments[name]!.keys ?? [], keyContextFor({ ...contract.environments[name]!, name }, load)))));
+  await Promise.all(
+    names.map(async (name) =>
+      loaded.set(
+        name,
+        await resolveKeys(contract.environments[name]!.keys ?? [], keyContextFor({ ...contract.environments[name]!, name }, load)),
+      ),
+    ),
+  );
   const out = new Map<string, Diagnoser>();
   for (const name of names) {
     const own = loaded.get(name)!;
     const otherKeys = names.filter((n) => n !== name).flatMap((n) => loaded.get(n)!.keys);
-    out.set(name, buildDiagnoser(contract.environments[name]!, { keys: own.keys, findings: own.findings, sources: own.sources, ...(own.excluded ? { excludedKeys: own.excluded } : {}), otherKeys, otherEnvironments: otherEnvironmentsOf(contract, name) }));
+    out.set(
+      name,
+      buildDiagnoser(contract.environments[name]!, {
+        keys: own.keys,
+        findings: own.findings,
+        sources: own.sources,
+        ...(own.excluded ? { excludedKeys: own.excluded } : {}),
+        otherKeys,
+        otherEnvironments: otherEnvironmentsOf(contract, name),
+      }),
+    );
   }
   return out;
 }
@@ -53,7 +70,11 @@ export interface MatchReport {
  *
  * @example (await matchEnvironments(token, loadContract('auth-contract.yaml'))).mintedBy
  */
-export async function matchEnvironments(token: string, contract: Contract, options: LoadOptions & { now?: Date | number } = {}): Promise<MatchReport> {
+export async function matchEnvironments(
+  token: string,
+  contract: Contract,
+  options: LoadOptions & { now?: Date | number } = {},
+): Promise<MatchReport> {
   const diagnosers = await createContractDiagnosers(contract, options);
   const rows: MatchRow[] = [];
   const diagnoses: Record<string, Diagnosis> = {};
@@ -62,11 +83,20 @@ export async function matchEnvironments(token: string, contract: Contract, optio
     diagnoses[env] = diag;
     const failing = [...new Set(diag.findings.filter((f) => f.severity === 'error').map((f) => f.code))];
     const has = (code: ReasonCode) => failing.includes(code);
-    const score = (diag.signature.status === 'pass' ? 100 : 0) + (diag.expected.issuer && !has('issuer_mismatch') ? 10 : 0) + (diag.expected.audience && !has('audience_mismatch') ? 5 : 0) + (diag.result === 'valid' ? 1 : 0);
+    const score =
+      (diag.signature.status === 'pass' ? 100 : 0) +
+      (diag.expected.issuer && !has('issuer_mismatch') ? 10 : 0) +
+      (diag.expected.audience && !has('audience_mismatch') ? 5 : 0) +
+      (diag.result === 'valid' ? 1 : 0);
     rows.push({ env, result: diag.result, failing, signature: diag.signature.status, score });
   }
   const best = [...rows].sort((a, b) => b.score - a.score)[0];
-  const report: MatchReport = { schema: 'jwt-doctor/match/v1', rows, validIn: rows.filter((r) => r.result === 'valid').map((r) => r.env), diagnoses };
+  const report: MatchReport = {
+    schema: 'jwt-doctor/match/v1',
+    rows,
+    validIn: rows.filter((r) => r.result === 'valid').map((r) => r.env),
+    diagnoses,
+  };
   if (best && best.score > 0) report.mintedBy = best.env;
   return report;
 }

@@ -19,7 +19,10 @@ const entry = (name: string): EntryReport => {
   assert.ok(r, `no entry ${name} in package.json exports`);
   return r;
 };
-const values = (name: string): string[] => entry(name).exports.filter((e) => e.kind !== 'type').map((e) => e.name);
+const values = (name: string): string[] =>
+  entry(name)
+    .exports.filter((e) => e.kind !== 'type')
+    .map((e) => e.name);
 const names = (name: string): string[] => entry(name).exports.map((e) => e.name);
 
 before(() => {
@@ -40,7 +43,9 @@ test('api/*.api.md is what the code exports: a change to the public API is revie
     const want = r ? renderReport(r).split('\n') : [];
     const have = current.split('\n');
     const at = want.findIndex((line, i) => line !== have[i]);
-    assert.fail(`${file} is stale or unknown${r ? `; first difference at line ${at + 1}:\n  report: ${have[at] ?? '(end)'}\n  code:   ${want[at] ?? '(end)'}` : ''}\nReview the API change, then run: node --import tsx scripts/api-report.ts --write`);
+    assert.fail(
+      `${file} is stale or unknown${r ? `; first difference at line ${at + 1}:\n  report: ${have[at] ?? '(end)'}\n  code:   ${want[at] ?? '(end)'}` : ''}\nReview the API change, then run: node --import tsx scripts/api-report.ts --write`,
+    );
   }
   assert.deepEqual(changed, []);
 });
@@ -62,10 +67,33 @@ test('the report reads the emitted declarations: kinds and signatures of known n
 test('the root entry is the task-level API: about 20 values, the building blocks are not among them', () => {
   const root = values('jwt-doctor');
   assert.ok(root.length >= 15 && root.length <= 25, `the root exports ${root.length} values: ${root.join(', ')}`);
-  for (const task of ['loadContract', 'createDiagnoser', 'diagnose', 'matchEnvironments', 'decodeToken', 'REASONS', 'formatDiagnosisText', 'formatDiagnosisJson', 'formatDiagnosisMarkdown', 'sanitizeDiagnosis', 'DEFAULT_MAX_TOKEN_BYTES', 'MAX_JSON_DEPTH']) {
+  for (const task of [
+    'loadContract',
+    'createDiagnoser',
+    'diagnose',
+    'matchEnvironments',
+    'decodeToken',
+    'REASONS',
+    'formatDiagnosisText',
+    'formatDiagnosisJson',
+    'formatDiagnosisMarkdown',
+    'sanitizeDiagnosis',
+    'DEFAULT_MAX_TOKEN_BYTES',
+    'MAX_JSON_DEPTH',
+  ]) {
     assert.ok(root.includes(task), `the root does not export ${task}`);
   }
-  for (const block of ['fetchJson', 'makeFinding', 'rankResult', 'buildDiagnoser', 'importJwk', 'importJwks', 'resolveKeys', 'normalizeTokenInput', 'ALGORITHMS']) {
+  for (const block of [
+    'fetchJson',
+    'makeFinding',
+    'rankResult',
+    'buildDiagnoser',
+    'importJwk',
+    'importJwks',
+    'resolveKeys',
+    'normalizeTokenInput',
+    'ALGORITHMS',
+  ]) {
     assert.ok(!root.includes(block), `${block} is a building block: jwt-doctor/advanced, not the root`);
     assert.ok(values('jwt-doctor/advanced').includes(block), `jwt-doctor/advanced does not export ${block}`);
   }
@@ -73,31 +101,77 @@ test('the root entry is the task-level API: about 20 values, the building blocks
 
 test('the tiers do not overlap: no value is exported by both the root and jwt-doctor/advanced', () => {
   const root = new Set(values('jwt-doctor'));
-  assert.deepEqual(values('jwt-doctor/advanced').filter((n) => root.has(n)), []);
+  assert.deepEqual(
+    values('jwt-doctor/advanced').filter((n) => root.has(n)),
+    [],
+  );
 });
 
-test('the front-end entries keep their task-level functions and no longer export the verifier\'s and probe\'s parts', () => {
+test("the front-end entries keep their task-level functions and no longer export the verifier's and probe's parts", () => {
   const middleware = names('jwt-doctor/middleware');
-  for (const name of ['createVerifier', 'withJwtAuth', 'jwtDoctorExpress', 'jwtDoctorFastify', 'createJsonLineLogger', 'createSignerMetrics', 'VerifierOptions', 'Rejection']) assert.ok(middleware.includes(name), `middleware lost ${name}`);
-  for (const name of ['JwksCache', 'extractToken', 'challengeFor', 'answerSpecialPath', 'rejectionReason']) assert.ok(!middleware.includes(name), `middleware still exports ${name}`);
+  for (const name of [
+    'createVerifier',
+    'withJwtAuth',
+    'jwtDoctorExpress',
+    'jwtDoctorFastify',
+    'createJsonLineLogger',
+    'createSignerMetrics',
+    'VerifierOptions',
+    'Rejection',
+  ])
+    assert.ok(middleware.includes(name), `middleware lost ${name}`);
+  for (const name of ['JwksCache', 'extractToken', 'challengeFor', 'answerSpecialPath', 'rejectionReason'])
+    assert.ok(!middleware.includes(name), `middleware still exports ${name}`);
   const probe = names('jwt-doctor/probe');
-  for (const name of ['probeApi', 'createEchoHandler', 'measureClockOffset', 'parseWwwAuthenticate', 'parseHeaderDump', 'checkHeaderDump', 'readApiConfig']) assert.ok(probe.includes(name), `probe lost ${name}`);
-  for (const name of ['sendRequest', 'fingerprintToken', 'mapVerifierMessage']) assert.ok(!probe.includes(name), `probe still exports ${name}`);
+  for (const name of [
+    'probeApi',
+    'createEchoHandler',
+    'measureClockOffset',
+    'parseWwwAuthenticate',
+    'parseHeaderDump',
+    'checkHeaderDump',
+    'readApiConfig',
+  ])
+    assert.ok(probe.includes(name), `probe lost ${name}`);
+  for (const name of ['sendRequest', 'fingerprintToken', 'mapVerifierMessage'])
+    assert.ok(!probe.includes(name), `probe still exports ${name}`);
   const rotation = names('jwt-doctor/rotation');
-  for (const name of ['checkRotation', 'checkOverlap', 'checkRetirement', 'loadKeyMaterials', 'readVerifierKeys', 'compareEnvironments', 'diffContracts']) assert.ok(rotation.includes(name), `rotation lost ${name}`);
+  for (const name of [
+    'checkRotation',
+    'checkOverlap',
+    'checkRetirement',
+    'loadKeyMaterials',
+    'readVerifierKeys',
+    'compareEnvironments',
+    'diffContracts',
+  ])
+    assert.ok(rotation.includes(name), `rotation lost ${name}`);
 });
 
 test('every entry of package.json "exports" is built by scripts/build.mjs and declared by tsconfig.build.json', () => {
   const build = readFileSync(join(REPO, 'scripts/build.mjs'), 'utf8');
-  const tsconfig = ts.parseConfigFileTextToJson('tsconfig.build.json', readFileSync(join(REPO, 'tsconfig.build.json'), 'utf8')).config as { files: string[] };
-  const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { exports: Record<string, string | { types: string; default: string }> };
+  const tsconfig = ts.parseConfigFileTextToJson('tsconfig.build.json', readFileSync(join(REPO, 'tsconfig.build.json'), 'utf8')).config as {
+    files: string[];
+  };
+  const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
+    exports: Record<string, string | { types: string; default: string }>;
+  };
   for (const e of publicEntries()) {
     assert.ok(tsconfig.files.includes(e.source), `tsconfig.build.json "files" lacks ${e.source}`);
     const subpath = e.entry === 'jwt-doctor' ? '.' : `./${e.entry.slice('jwt-doctor/'.length)}`;
     const target = pkg.exports[subpath];
     assert.ok(typeof target === 'object', `exports ${subpath} has no conditions`);
     const bundle = target.default.match(/^\.\/dist\/(.+)\.js$/)?.[1];
-    assert.ok(bundle && new RegExp(`\\b${bundle}: '${e.source}'`).test(build), `scripts/build.mjs has no entry point ${bundle}: '${e.source}'`);
+    assert.ok(
+      bundle && new RegExp(`\\b${bundle}: '${e.source}'`).test(build),
+      `scripts/build.mjs has no entry point ${bundle}: '${e.source}'`,
+    );
   }
-  assert.deepEqual(reports.map((r) => r.entry).sort(), ['jwt-doctor', 'jwt-doctor/advanced', 'jwt-doctor/middleware', 'jwt-doctor/probe', 'jwt-doctor/rotation']);
+  assert.deepEqual(reports.map((r) => r.entry).sort(), [
+    'jwt-doctor',
+    'jwt-doctor/advanced',
+    'jwt-doctor/middleware',
+    'jwt-doctor/probe',
+    'jwt-doctor/rotation',
+  ]);
 });

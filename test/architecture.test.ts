@@ -58,16 +58,23 @@ function isTypeOnly(node: ts.ImportDeclaration | ts.ExportDeclaration): boolean 
   if (clause.phaseModifier === ts.SyntaxKind.TypeKeyword) return true;
   if (clause.name !== undefined) return false;
   const bindings = clause.namedBindings;
-  return bindings !== undefined && ts.isNamedImports(bindings) && bindings.elements.length > 0 && bindings.elements.every((e) => e.isTypeOnly);
+  return (
+    bindings !== undefined && ts.isNamedImports(bindings) && bindings.elements.length > 0 && bindings.elements.every((e) => e.isTypeOnly)
+  );
 }
 
 /** The imports of one file: static, re-exports, `import()` (a type position `typeof import('x')` is type-only). */
 function importsOf(file: string): Edge[] {
   const sf = ts.createSourceFile(file, readFileSync(join(REPO, file), 'utf8'), ts.ScriptTarget.Latest, true);
   const edges: Edge[] = [];
-  const add = (specifier: string, typeOnly: boolean) => edges.push({ target: specifier.startsWith('.') ? resolveRelative(file, specifier) : bare(specifier), typeOnly });
+  const add = (specifier: string, typeOnly: boolean) =>
+    edges.push({ target: specifier.startsWith('.') ? resolveRelative(file, specifier) : bare(specifier), typeOnly });
   const visit = (node: ts.Node): void => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
       add(node.moduleSpecifier.text, isTypeOnly(node));
     } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
       const [arg] = node.arguments;
@@ -110,9 +117,30 @@ function findPath(start: string, isBad: (target: string) => boolean, runtimeOnly
 }
 
 /** The pure core of DESIGN.md: no I/O, no clock, no front end. */
-const CORE = [/^src\/token\//, /^src\/checks\//, /^src\/keys\/(algorithms|import|trust|roca)\.ts$/, /^src\/reasons\.ts$/, /^src\/report\//, /^src\/diagnose\.ts$/, /^src\/diagnose\/plan_header\.ts$/];
+const CORE = [
+  /^src\/token\//,
+  /^src\/checks\//,
+  /^src\/keys\/(algorithms|import|trust|roca)\.ts$/,
+  /^src\/reasons\.ts$/,
+  /^src\/report\//,
+  /^src\/diagnose\.ts$/,
+  /^src\/diagnose\/plan_header\.ts$/,
+];
 /** Modules that do I/O: file system, sockets, HTTP (built-ins and undici), and our own I/O edges. */
-const IO_BUILTINS = new Set(['fs', 'fs/promises', 'http', 'https', 'http2', 'net', 'tls', 'dgram', 'dns', 'dns/promises', 'child_process', 'undici']);
+const IO_BUILTINS = new Set([
+  'fs',
+  'fs/promises',
+  'http',
+  'https',
+  'http2',
+  'net',
+  'tls',
+  'dgram',
+  'dns',
+  'dns/promises',
+  'child_process',
+  'undici',
+]);
 const isIo = (target: string): boolean => IO_BUILTINS.has(target) || target.startsWith('src/net/') || target === 'src/keys/sources.ts';
 /** The front ends (DESIGN.md): each its own folder; triage/, check/ and web/ are planned. */
 const FRONT_END = /^src\/(cli|middleware|probe|rotation|triage|check|web)\//;
@@ -121,12 +149,31 @@ const isCli = (target: string): boolean => target.startsWith('src/cli/');
 const show = (path: string[]): string => path.join(' -> ');
 
 test('the import graph is read: every core area has files, and the I/O edges are seen where they are', () => {
-  for (const area of CORE) assert.ok(FILES.some((f) => area.test(f)), `no file in src/ matches ${area}: update CORE in this test`);
+  for (const area of CORE)
+    assert.ok(
+      FILES.some((f) => area.test(f)),
+      `no file in src/ matches ${area}: update CORE in this test`,
+    );
   // Positive controls: a checker that saw no import would pass every test below.
-  assert.deepEqual(findPath('src/keys/sources.ts', (t) => t === 'fs', true), ['src/keys/sources.ts', 'fs']);
-  assert.deepEqual(findPath('src/net/dispatcher.ts', (t) => t === 'undici', true), ['src/net/dispatcher.ts', 'undici'], 'a dynamic import() is a runtime import');
-  assert.equal(findPath('src/expectations.ts', isIo, true), undefined, 'src/expectations.ts imports keys/sources.ts for a type only: no I/O at run time');
-  assert.notEqual(findPath('src/expectations.ts', isIo, false), undefined, 'following type imports too, expectations.ts reaches keys/sources.ts');
+  assert.deepEqual(
+    findPath('src/keys/sources.ts', (t) => t === 'fs', true),
+    ['src/keys/sources.ts', 'fs'],
+  );
+  assert.deepEqual(
+    findPath('src/net/dispatcher.ts', (t) => t === 'undici', true),
+    ['src/net/dispatcher.ts', 'undici'],
+    'a dynamic import() is a runtime import',
+  );
+  assert.equal(
+    findPath('src/expectations.ts', isIo, true),
+    undefined,
+    'src/expectations.ts imports keys/sources.ts for a type only: no I/O at run time',
+  );
+  assert.notEqual(
+    findPath('src/expectations.ts', isIo, false),
+    undefined,
+    'following type imports too, expectations.ts reaches keys/sources.ts',
+  );
 });
 
 for (const file of FILES.filter((f) => CORE.some((area) => area.test(f)))) {

@@ -16,8 +16,11 @@ import { codes, NOW } from './helpers/index.ts';
 const ISS = 'https://auth.example.com';
 const src = { kind: 'jwk' as const };
 const rec = (k: TestKey, kid = k.kid): KeyRecord =>
-  k.secret ? importSecretText(k.secret.toString('base64'), 'base64', { kind: 'secret', location: 'literal' }, kid !== undefined ? { kid } : {}) : importJwk({ ...k.publicJwk, ...(kid !== undefined ? { kid } : {}) }, src);
-const find = (d: { findings: { code: string }[] }, code: ReasonCode) => d.findings.find((f) => f.code === code) as ReturnType<typeof makeFinding> | undefined;
+  k.secret
+    ? importSecretText(k.secret.toString('base64'), 'base64', { kind: 'secret', location: 'literal' }, kid !== undefined ? { kid } : {})
+    : importJwk({ ...k.publicJwk, ...(kid !== undefined ? { kid } : {}) }, src);
+const find = (d: { findings: { code: string }[] }, code: ReasonCode) =>
+  d.findings.find((f) => f.code === code) as ReturnType<typeof makeFinding> | undefined;
 
 const rs = makeKey('RS256', { kid: 'rs-1' });
 const es = makeKey('ES256', { kid: 'es-1' });
@@ -40,10 +43,30 @@ test('a good token is valid; the report has the versioned shape', () => {
 
 test('every check runs: a token with many faults reports all of them', () => {
   const other = makeKey('RS256', { kid: 'rs-1', fresh: true }); // same kid, wrong key
-  const token = signJws(other, { iss: `${ISS}/`, aud: 'web', iat: NOW - 7200, exp: NOW - 3600, scope: 'read' }, { header: { typ: 'at+jwt' } });
-  const exp: Expectations = { issuer: [ISS], audience: ['api'], typ: 'JWT', requiredClaims: ['sub'], claims: { scope: { includes: 'write' } }, maxTokenAgeSeconds: 600 };
+  const token = signJws(
+    other,
+    { iss: `${ISS}/`, aud: 'web', iat: NOW - 7200, exp: NOW - 3600, scope: 'read' },
+    { header: { typ: 'at+jwt' } },
+  );
+  const exp: Expectations = {
+    issuer: [ISS],
+    audience: ['api'],
+    typ: 'JWT',
+    requiredClaims: ['sub'],
+    claims: { scope: { includes: 'write' } },
+    maxTokenAgeSeconds: 600,
+  };
   const d = buildDiagnoser(exp, { keys: [rec(rs)] }).diagnose(token, { now: NOW });
-  for (const c of ['signature_invalid', 'token_expired', 'token_too_old', 'issuer_mismatch', 'audience_mismatch', 'typ_mismatch', 'missing_claim', 'claim_mismatch'] as const) {
+  for (const c of [
+    'signature_invalid',
+    'token_expired',
+    'token_too_old',
+    'issuer_mismatch',
+    'audience_mismatch',
+    'typ_mismatch',
+    'missing_claim',
+    'claim_mismatch',
+  ] as const) {
     assert.ok(codes(d).includes(c), c);
   }
   assert.equal(d.result, 'signature_invalid');
@@ -164,7 +187,9 @@ test('kid-less keys serve any token whose alg fits; kid selects among keys with 
 
 test('jku, x5u, jwk and x5c in the header are never used: an embedded jwk that would verify is ignored', () => {
   const attacker = makeKey('ES256', { kid: 'es-1', fresh: true });
-  const token = signJws(attacker, claimsAt(NOW), { header: { jwk: attacker.publicJwk, jku: 'http://127.0.0.1:9/jwks', x5u: 'http://127.0.0.1:9/x5u', x5c: ['MIIB'] } });
+  const token = signJws(attacker, claimsAt(NOW), {
+    header: { jwk: attacker.publicJwk, jku: 'http://127.0.0.1:9/jwks', x5u: 'http://127.0.0.1:9/x5u', x5c: ['MIIB'] },
+  });
   const d = buildDiagnoser({}, { keys: [rec(es)] }).diagnose(token, { now: NOW });
   assert.equal(d.result, 'signature_invalid');
   assert.equal(d.signature.status, 'fail');
@@ -212,7 +237,8 @@ test('audience: any-of, token aud as array or string', () => {
 
 test('typ: case-insensitive, "application/" optional; at+jwt vs JWT is a mismatch', () => {
   const d = buildDiagnoser({ typ: 'at+jwt' }, { keys: [rec(es)] });
-  for (const typ of ['at+jwt', 'AT+JWT', 'application/at+jwt']) assert.equal(d.diagnose(signJws(es, claimsAt(NOW), { header: { typ } }), { now: NOW }).result, 'valid', typ);
+  for (const typ of ['at+jwt', 'AT+JWT', 'application/at+jwt'])
+    assert.equal(d.diagnose(signJws(es, claimsAt(NOW), { header: { typ } }), { now: NOW }).result, 'valid', typ);
   const miss = d.diagnose(signJws(es, claimsAt(NOW), { header: { typ: 'JWT' } }), { now: NOW });
   const f = find(miss, 'typ_mismatch')!;
   assert.equal(f.claim, 'header.typ');
@@ -223,14 +249,23 @@ test('typ: case-insensitive, "application/" optional; at+jwt vs JWT is a mismatc
 });
 
 test('required claims and expected claim values (azp equals, scope includes, oneOf)', () => {
-  const exp: Expectations = { requiredClaims: ['sub', 'tenant'], claims: { azp: 'web', scope: { includes: ['orders:read', 'openid'] }, tier: { oneOf: ['gold', 'silver'] } } };
+  const exp: Expectations = {
+    requiredClaims: ['sub', 'tenant'],
+    claims: { azp: 'web', scope: { includes: ['orders:read', 'openid'] }, tier: { oneOf: ['gold', 'silver'] } },
+  };
   const d = buildDiagnoser(exp, { keys: [rec(es)] });
   const ok = d.diagnose(signJws(es, claimsAt(NOW, { tenant: 't1', azp: 'web', scope: 'openid orders:read', tier: 'gold' })), { now: NOW });
   assert.equal(ok.result, 'valid');
-  const scopeArray = d.diagnose(signJws(es, claimsAt(NOW, { tenant: 't1', azp: 'web', scope: ['openid', 'orders:read'], tier: 'silver' })), { now: NOW });
+  const scopeArray = d.diagnose(
+    signJws(es, claimsAt(NOW, { tenant: 't1', azp: 'web', scope: ['openid', 'orders:read'], tier: 'silver' })),
+    { now: NOW },
+  );
   assert.equal(scopeArray.result, 'valid');
   const bad = d.diagnose(signJws(es, claimsAt(NOW, { sub: undefined, azp: 'mobile', scope: 'openid', tier: 'bronze' })), { now: NOW });
-  const missing = bad.findings.filter((f) => f.code === 'missing_claim').map((f) => f.claim).sort();
+  const missing = bad.findings
+    .filter((f) => f.code === 'missing_claim')
+    .map((f) => f.claim)
+    .sort();
   assert.deepEqual(missing, ['sub', 'tenant']);
   const mism = bad.findings.filter((f) => f.code === 'claim_mismatch');
   assert.deepEqual(mism.map((f) => f.claim).sort(), ['azp', 'scope', 'tier']);
@@ -285,7 +320,10 @@ test('clock_skew_suspected carries the exact offset; plain expiry and far-off fa
   assert.equal(find(expired, 'clock_skew_suspected'), undefined);
   assert.equal(expired.clock.suspectedSkewSeconds, undefined);
   assert.equal(expired.result, 'token_expired');
-  const measured = buildDiagnoser({ clockToleranceSeconds: 10, clockOffsetSeconds: -45 }, { keys: [rec(es)] }).diagnose(signJws(es, claimsAt(NOW, { iat: NOW - 3630, exp: NOW - 30 })), { now: NOW });
+  const measured = buildDiagnoser({ clockToleranceSeconds: 10, clockOffsetSeconds: -45 }, { keys: [rec(es)] }).diagnose(
+    signJws(es, claimsAt(NOW, { iat: NOW - 3630, exp: NOW - 30 })),
+    { now: NOW },
+  );
   const s1 = find(measured, 'clock_skew_suspected')!;
   assert.equal(s1.detail!.offsetSeconds, -45);
   assert.equal(s1.detail!.direction, 'verifier_ahead');
@@ -305,7 +343,10 @@ test('clock_skew_suspected carries the exact offset; plain expiry and far-off fa
 
 test('token age is always reported at the check instant (valid, failing, no time checks)', () => {
   const d = buildDiagnoser({}, { keys: [rec(es)] });
-  for (const [claims, age] of [[claimsAt(NOW, { iat: NOW - 300 }), 300], [claimsAt(NOW, { iat: NOW - 10, exp: NOW - 5 }), 10]] as const) {
+  for (const [claims, age] of [
+    [claimsAt(NOW, { iat: NOW - 300 }), 300],
+    [claimsAt(NOW, { iat: NOW - 10, exp: NOW - 5 }), 10],
+  ] as const) {
     const r = d.diagnose(signJws(es, claims), { now: NOW });
     assert.equal(r.clock.tokenAgeSeconds, age);
     assert.equal(r.clock.now, NOW);
@@ -319,7 +360,10 @@ test('input normalization findings flow into the diagnosis', () => {
   const t = signJws(es, claimsAt(NOW));
   const d = buildDiagnoser({}, { keys: [rec(es)] }).diagnose(`Authorization: "Bearer Bearer ${t}"`, { now: NOW });
   assert.equal(d.result, 'valid');
-  assert.deepEqual(d.findings.filter((f) => f.code === 'header_malformed').map((f) => f.detail!.stripped), ['quotes', 'doubled_bearer']);
+  assert.deepEqual(
+    d.findings.filter((f) => f.code === 'header_malformed').map((f) => f.detail!.stripped),
+    ['quotes', 'doubled_bearer'],
+  );
   assert.ok(d.input.stripped.includes('quotes'));
   const two = buildDiagnoser({}, { keys: [rec(es)] }).diagnose(`${t} ${t}`, { now: NOW });
   assert.equal(two.result, 'multiple_tokens');

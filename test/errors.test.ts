@@ -18,9 +18,19 @@ const { JwtDoctorError, UsageError, ContractError, KeyImportError, NetworkError,
 
 const CASES = [
   { make: () => new UsageError('bad flag'), cls: UsageError, code: 'ERR_USAGE', exitCode: 2 },
-  { make: () => new ContractError('c.yaml', 'environments.prod.issuer', 'a string', '42'), cls: ContractError, code: 'ERR_CONTRACT_INVALID', exitCode: 2 },
+  {
+    make: () => new ContractError('c.yaml', 'environments.prod.issuer', 'a string', '42'),
+    cls: ContractError,
+    code: 'ERR_CONTRACT_INVALID',
+    exitCode: 2,
+  },
   { make: () => new KeyImportError('JWK lacks "n"'), cls: KeyImportError, code: 'ERR_KEY_IMPORT', exitCode: 2 },
-  { make: () => new NetworkError('no answer', 'https://auth.example.com/jwks.json', 'timeout'), cls: NetworkError, code: 'ERR_NETWORK', exitCode: 1 },
+  {
+    make: () => new NetworkError('no answer', 'https://auth.example.com/jwks.json', 'timeout'),
+    cls: NetworkError,
+    code: 'ERR_NETWORK',
+    exitCode: 1,
+  },
   { make: () => new JwtDoctorError('unforeseen'), cls: JwtDoctorError, code: 'ERR_UNEXPECTED', exitCode: 70 },
 ] as const;
 
@@ -60,9 +70,18 @@ test('the classes the modules throw are the hierarchy (old import paths included
   assert.equal(KeyImportErrorFromImport, KeyImportError);
   assert.equal(UsageErrorFromCli, UsageError);
   // importJwk throws the exported KeyImportError (it was never exported before).
-  assert.throws(() => importJwk({ kty: 'RSA', e: 'AQAB' }, { kind: 'jwk' }), (e: unknown) => e instanceof KeyImportError && e.code === 'ERR_KEY_IMPORT' && e.exitCode === 2);
-  assert.throws(() => loadContract({ environments: { prod: { issuer: 42 } } }), (e: unknown) => e instanceof ContractError && e.code === 'ERR_CONTRACT_INVALID' && e.path === 'environments.prod.issuer');
-  assert.throws(() => resolveExpectations({ now: 'yesterday' }), (e: unknown) => e instanceof UsageError && e.code === 'ERR_USAGE' && e.exitCode === 2);
+  assert.throws(
+    () => importJwk({ kty: 'RSA', e: 'AQAB' }, { kind: 'jwk' }),
+    (e: unknown) => e instanceof KeyImportError && e.code === 'ERR_KEY_IMPORT' && e.exitCode === 2,
+  );
+  assert.throws(
+    () => loadContract({ environments: { prod: { issuer: 42 } } }),
+    (e: unknown) => e instanceof ContractError && e.code === 'ERR_CONTRACT_INVALID' && e.path === 'environments.prod.issuer',
+  );
+  assert.throws(
+    () => resolveExpectations({ now: 'yesterday' }),
+    (e: unknown) => e instanceof UsageError && e.code === 'ERR_USAGE' && e.exitCode === 2,
+  );
 });
 
 test('every error code is documented with its exit code in docs/cli-input.md', () => {

@@ -88,10 +88,16 @@ console.log(JSON.stringify({ verified: outcome.ok, counted: metrics.includes('jw
 `;
 
 /** The version of a dev dependency as installed here, so the consumer's install hits the npm cache. */
-const installedVersion = (name: string): string => (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
+const installedVersion = (name: string): string =>
+  (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
 
 function npm(args: string[], cwd: string): string {
-  return execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_yes: 'false', npm_config_update_notifier: 'false' } });
+  return execFileSync('npm', args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, npm_config_yes: 'false', npm_config_update_notifier: 'false' },
+  });
 }
 
 function compileAndRun(source: string): unknown[] {
@@ -99,14 +105,21 @@ function compileAndRun(source: string): unknown[] {
   const tsc = spawnSync(process.execPath, [TSC, '-p', '.'], { cwd: consumer, encoding: 'utf8' });
   assert.equal(tsc.status, 0, `the strict nodenext consumer does not compile:\n${tsc.stdout}${tsc.stderr}`);
   const out = execFileSync(process.execPath, ['out/main.js'], { cwd: consumer, encoding: 'utf8' });
-  return out.trim().split('\n').map((l) => JSON.parse(l) as unknown);
+  return out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as unknown);
 }
 
 /** Runs the installed CLI (node_modules/jwt-doctor/dist/cli.js) and lists the npm packages (yaml: the package's bundled copy too) and built-ins it loaded. */
 function loadedBy(args: string[]): { code: number | null; packages: string[]; builtins: string[] } {
   const log = join(dir, `modules-${args[0]}.json`);
   const cli = join(consumer, 'node_modules/jwt-doctor/dist/cli.js');
-  const r = spawnSync(process.execPath, ['--import', RECORDER, cli, ...args], { cwd: consumer, encoding: 'utf8', env: { ...process.env, JWT_DOCTOR_MODULE_LOG: log } });
+  const r = spawnSync(process.execPath, ['--import', RECORDER, cli, ...args], {
+    cwd: consumer,
+    encoding: 'utf8',
+    env: { ...process.env, JWT_DOCTOR_MODULE_LOG: log },
+  });
   const loaded = JSON.parse(readFileSync(log, 'utf8')) as { files: string[]; packages: string[]; builtins: string[] };
   const bundledYaml = loaded.files.some((f) => f.endsWith('/jwt-doctor/dist/vendor/yaml.cjs'));
   return { code: r.status, packages: [...loaded.packages, ...(bundledYaml ? ['yaml'] : [])], builtins: loaded.builtins };
@@ -116,7 +129,10 @@ before(() => {
   dir = mkdtempSync(join(tmpdir(), 'jwt-doctor-pack-'));
   // npm pack runs "prepare" (scripts/build.mjs): dist/ and dist/types as published.
   npm(['pack', '--pack-destination', dir, '--loglevel=error'], REPO);
-  tarball = join(dir, readdirSync(dir).find((f) => f.endsWith('.tgz'))!);
+  tarball = join(
+    dir,
+    readdirSync(dir).find((f) => f.endsWith('.tgz'))!,
+  );
   consumer = join(dir, 'consumer');
   mkdirSync(consumer);
   writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
@@ -129,24 +145,71 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('the tarball ships the built package, not the sources or the dev tooling', () => {
   const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n');
-  for (const f of ['package/dist/cli.js', 'package/dist/index.js', 'package/dist/types/index.d.ts', 'package/dist/advanced.js', 'package/dist/types/advanced.d.ts', 'package/dist/types/middleware/index.d.ts', 'package/LICENSE', 'package/README.md', 'package/dist/vendor/yaml.cjs', 'package/dist/vendor/yaml.LICENSE', 'package/examples/auth-contract.yaml']) {
+  for (const f of [
+    'package/dist/cli.js',
+    'package/dist/index.js',
+    'package/dist/types/index.d.ts',
+    'package/dist/advanced.js',
+    'package/dist/types/advanced.d.ts',
+    'package/dist/types/middleware/index.d.ts',
+    'package/LICENSE',
+    'package/README.md',
+    'package/dist/vendor/yaml.cjs',
+    'package/dist/vendor/yaml.LICENSE',
+    'package/examples/auth-contract.yaml',
+  ]) {
     assert.ok(files.includes(f), `${f} is missing from the tarball`);
   }
-  assert.deepEqual(files.filter((f) => f.startsWith('package/src/') || f.startsWith('package/test/')), []);
+  assert.deepEqual(
+    files.filter((f) => f.startsWith('package/src/') || f.startsWith('package/test/')),
+    [],
+  );
   const installed = readdirSync(join(consumer, 'node_modules'));
-  for (const devOnly of ['tsx', 'esbuild', 'ajv', 'yaml', 'prom-client', 'express', 'fastify']) assert.ok(!installed.includes(devOnly), `${devOnly} was installed with the package`);
+  for (const devOnly of ['tsx', 'esbuild', 'ajv', 'yaml', 'prom-client', 'express', 'fastify'])
+    assert.ok(!installed.includes(devOnly), `${devOnly} was installed with the package`);
 });
 
 test('without the optional peers: a strict nodenext consumer of the root, advanced, probe and rotation entries compiles and runs', () => {
   assert.deepEqual(compileAndRun(CORE_CONSUMER), [
-    { result: 'claim_mismatch', signature: 'pass', reasons: ['issuer_mismatch', 'audience_mismatch'], decodes: true, probe: 'function', rotation: 'function', advanced: ADVANCED },
+    {
+      result: 'claim_mismatch',
+      signature: 'pass',
+      reasons: ['issuer_mismatch', 'audience_mismatch'],
+      decodes: true,
+      probe: 'function',
+      rotation: 'function',
+      advanced: ADVANCED,
+    },
   ]);
 });
 
 test('without the optional peers: npx jwt-doctor --version prints the package version, and diagnose runs', () => {
   assert.equal(npm(['exec', '--', 'jwt-doctor', '--version'], consumer).trim(), PKG.version);
-  assert.equal(execFileSync('npx', ['jwt-doctor', '--version'], { cwd: consumer, encoding: 'utf8', env: { ...process.env, npm_config_yes: 'false' } }).trim(), PKG.version);
-  const r = spawnSync('npx', ['jwt-doctor', 'diagnose', 'node_modules/jwt-doctor/examples/tokens/local-login.jwt', '--contract', 'node_modules/jwt-doctor/examples/auth-contract.yaml', '--env', 'staging', '--now', EXAMPLES_NOW_ISO, '--format', 'json'], { cwd: consumer, encoding: 'utf8' });
+  assert.equal(
+    execFileSync('npx', ['jwt-doctor', '--version'], {
+      cwd: consumer,
+      encoding: 'utf8',
+      env: { ...process.env, npm_config_yes: 'false' },
+    }).trim(),
+    PKG.version,
+  );
+  const r = spawnSync(
+    'npx',
+    [
+      'jwt-doctor',
+      'diagnose',
+      'node_modules/jwt-doctor/examples/tokens/local-login.jwt',
+      '--contract',
+      'node_modules/jwt-doctor/examples/auth-contract.yaml',
+      '--env',
+      'staging',
+      '--now',
+      EXAMPLES_NOW_ISO,
+      '--format',
+      'json',
+    ],
+    { cwd: consumer, encoding: 'utf8' },
+  );
   assert.equal(r.status, 1, r.stderr);
   assert.equal((JSON.parse(r.stdout) as { result: string }).result, 'claim_mismatch');
 });
@@ -175,7 +238,8 @@ test('decode loads no YAML, schema, HTTP or metrics code; diagnose with a contra
   const decode = loadedBy(['decode', token, '--now', EXAMPLES_NOW_ISO]);
   assert.equal(decode.code, 0);
   for (const heavy of ['yaml', 'ajv', 'prom-client']) assert.ok(!decode.packages.includes(heavy), `decode loaded ${heavy}`);
-  for (const http of ['http', 'https', 'http2', '_http_client', 'internal/deps/undici/undici']) assert.ok(!decode.builtins.includes(http), `decode loaded node:${http}`);
+  for (const http of ['http', 'https', 'http2', '_http_client', 'internal/deps/undici/undici'])
+    assert.ok(!decode.builtins.includes(http), `decode loaded node:${http}`);
   // The recorder sees what it should: the contract path loads yaml and ajv.
   const contract = join(consumer, 'node_modules/jwt-doctor/examples/auth-contract.yaml');
   const diagnose = loadedBy(['diagnose', token, '--contract', contract, '--env', 'staging', '--now', EXAMPLES_NOW_ISO]);
@@ -189,6 +253,14 @@ test('with the optional peers installed: every entry, the middleware included, c
   const peers = ['prom-client', 'express', 'fastify', '@types/express'].map((p) => `${p}@${installedVersion(p)}`);
   npm(['install', ...peers, ...INSTALL], consumer);
   const [core, full] = compileAndRun(FULL_CONSUMER);
-  assert.deepEqual(core, { result: 'claim_mismatch', signature: 'pass', reasons: ['issuer_mismatch', 'audience_mismatch'], decodes: true, probe: 'function', rotation: 'function', advanced: ADVANCED });
+  assert.deepEqual(core, {
+    result: 'claim_mismatch',
+    signature: 'pass',
+    reasons: ['issuer_mismatch', 'audience_mismatch'],
+    decodes: true,
+    probe: 'function',
+    rotation: 'function',
+    advanced: ADVANCED,
+  });
   assert.deepEqual(full, { verified: true, counted: true, adapters: ['function', 'function', 'function'] });
 });

@@ -35,7 +35,10 @@ before(() => {
   const pkgDir = join(dir, 'node_modules/jwt-doctor');
   mkdirSync(pkgDir, { recursive: true });
   const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { name: string; version: string; exports: unknown };
-  writeFileSync(join(pkgDir, 'package.json'), JSON.stringify({ name: pkg.name, version: pkg.version, type: 'module', exports: pkg.exports }));
+  writeFileSync(
+    join(pkgDir, 'package.json'),
+    JSON.stringify({ name: pkg.name, version: pkg.version, type: 'module', exports: pkg.exports }),
+  );
   const emit = tsc(['-p', join(REPO, 'tsconfig.build.json'), '--outDir', join(pkgDir, 'dist/types')], REPO);
   assert.ok(emit.ok, `tsc -p tsconfig.build.json failed:\n${emit.out}`);
   errorsExported = /^export \* as errors from /m.test(readFileSync(join(pkgDir, 'dist/types/index.d.ts'), 'utf8'));

@@ -42,7 +42,9 @@ const NEAR_MISS_HINTS: Record<string, string> = {
 };
 
 function otherEnvFor(kind: 'issuer' | 'audience', values: unknown[], ctx: ClaimContext): string[] {
-  return (ctx.otherEnvironments ?? []).filter((e) => values.some((v) => typeof v === 'string' && (e[kind] ?? []).includes(v))).map((e) => e.name);
+  return (ctx.otherEnvironments ?? [])
+    .filter((e) => values.some((v) => typeof v === 'string' && (e[kind] ?? []).includes(v)))
+    .map((e) => e.name);
 }
 
 export function checkIssuer(payload: JsonObject, exp: Expectations, ctx: ClaimContext = {}): readonly Finding[] {
@@ -86,12 +88,20 @@ export function checkAudience(payload: JsonObject, exp: Expectations, ctx: Claim
   const clientIds = [payload.azp, payload.client_id].filter((v): v is string => typeof v === 'string');
   if (values.some((v) => clientIds.includes(v as string))) {
     detail.nearMiss = 'client_id';
-    hint ??= "aud holds the client id (azp/client_id): request the token for the API's identifier (the resource/audience parameter), not the client.";
+    hint ??=
+      "aud holds the client id (azp/client_id): request the token for the API's identifier (the resource/audience parameter), not the client.";
   } else if (exp.audience.some((a) => clientIds.includes(a))) {
     detail.nearMiss = 'expected_client_id';
     hint ??= "The verifier expects the client id as audience; the token names the API identifier. Align the verifier's audience.";
   }
-  if (!detail.nearMiss && values.some((v) => typeof v === 'string' && exp.audience!.some((a) => a.toLowerCase() === v.toLowerCase() || a.replace(/\/+$/, '') === v.replace(/\/+$/, '')))) {
+  if (
+    !detail.nearMiss &&
+    values.some(
+      (v) =>
+        typeof v === 'string' &&
+        exp.audience!.some((a) => a.toLowerCase() === v.toLowerCase() || a.replace(/\/+$/, '') === v.replace(/\/+$/, '')),
+    )
+  ) {
     detail.nearMiss = 'case_or_slash';
     hint ??= 'An audience differs only by case or trailing slash: aud is compared exactly.';
   }
@@ -113,7 +123,8 @@ export function checkTyp(header: JsonObject, exp: Expectations): readonly Findin
   const pair = [normalizeTyp(exp.typ), typeof typ === 'string' ? normalizeTyp(typ) : ''].sort().join('|');
   if (pair === 'at+jwt|jwt') {
     detail.nearMiss = 'at+jwt_vs_jwt';
-    hint = 'RFC 9068 access tokens carry typ "at+jwt"; ID tokens and generic JWTs "JWT". Is the client sending an ID token as an access token, or is the verifier pinned to the wrong typ?';
+    hint =
+      'RFC 9068 access tokens carry typ "at+jwt"; ID tokens and generic JWTs "JWT". Is the client sending an ID token as an access token, or is the verifier pinned to the wrong typ?';
   }
   return [makeFinding('typ_mismatch', { claim: 'header.typ', expected: exp.typ, actual: typ ?? null, detail, ...(hint ? { hint } : {}) })];
 }

@@ -31,7 +31,9 @@ export type SignatureVerifier = (key: KeyRecord, signingInput: string, signature
 
 /** crypto.verify needs bytes: write the signing input into reused scratch space (it keeps no reference). */
 function signingBytes(signingInput: string): Buffer {
-  return signingInput.length <= DATA_SCRATCH.length ? scratchView(DATA_VIEWS, DATA_SCRATCH, DATA_SCRATCH.write(signingInput, 'latin1')) : Buffer.from(signingInput, 'latin1');
+  return signingInput.length <= DATA_SCRATCH.length
+    ? scratchView(DATA_VIEWS, DATA_SCRATCH, DATA_SCRATCH.write(signingInput, 'latin1'))
+    : Buffer.from(signingInput, 'latin1');
 }
 const DATA_VIEWS = new Map<number, Buffer>();
 
@@ -142,7 +144,9 @@ export function checkAlgorithm(header: JsonObject, allowed: ReadonlySet<string>)
   const alg = getAlgorithm(raw);
   if (!alg || !allowed.has(alg.name)) {
     return {
-      findings: [makeFinding('alg_not_allowed', { claim: 'header.alg', expected: [...allowed], actual: raw, detail: { known: alg !== undefined } })],
+      findings: [
+        makeFinding('alg_not_allowed', { claim: 'header.alg', expected: [...allowed], actual: raw, detail: { known: alg !== undefined } }),
+      ],
     };
   }
   return { findings: [], alg };
@@ -171,7 +175,12 @@ export { MAX_CANDIDATE_KEYS };
  * a source published for another use (`use: "enc"`): they never verify,
  * and a token that names one hears why (reason `key_use_excluded`).
  */
-export function selectKeys(header: JsonObject, alg: AlgorithmEntry, keys: readonly KeyRecord[], excluded: readonly KeyRecord[] = []): KeySelection {
+export function selectKeys(
+  header: JsonObject,
+  alg: AlgorithmEntry,
+  keys: readonly KeyRecord[],
+  excluded: readonly KeyRecord[] = [],
+): KeySelection {
   const sel = selectAllKeys(header, alg, keys, excluded);
   if (sel.keys.length <= MAX_CANDIDATE_KEYS) return sel;
   const kid = typeof header.kid === 'string' ? header.kid : undefined;
@@ -182,7 +191,14 @@ export function selectKeys(header: JsonObject, alg: AlgorithmEntry, keys: readon
         claim: 'header.kid',
         actual: kid ?? null,
         hint: `Give every key a kid and have the signer put it in the token header: at most ${MAX_CANDIDATE_KEYS} keys are tried per token, and ${sel.keys.length} match.`,
-        detail: { alg: alg.name, reason: 'too_many_candidates', candidates: sel.keys.length, maxCandidates: MAX_CANDIDATE_KEYS, trustedKeys: keys.length, ...(kid === undefined ? { tokenHasKid: false } : { kid }) },
+        detail: {
+          alg: alg.name,
+          reason: 'too_many_candidates',
+          candidates: sel.keys.length,
+          maxCandidates: MAX_CANDIDATE_KEYS,
+          trustedKeys: keys.length,
+          ...(kid === undefined ? { tokenHasKid: false } : { kid }),
+        },
       }),
     ],
   };
@@ -201,7 +217,10 @@ function selectAllKeys(header: JsonObject, alg: AlgorithmEntry, keys: readonly K
     if (byKid.length > 0) return { keys: [], findings: [keyTypeMismatch(alg, byKid, kid)] };
     const kidless = keys.filter((k) => k.kid === undefined && fitsAlg(k, name));
     if (kidless.length > 0) return { keys: kidless, findings: [] };
-    const barredElsewhere = excludedFor(alg, excluded.filter((k) => k.kid === kid));
+    const barredElsewhere = excludedFor(
+      alg,
+      excluded.filter((k) => k.kid === kid),
+    );
     if (barredElsewhere.length > 0) return { keys: [], findings: [keyUseExcluded(kid, alg, barredElsewhere, keys)] };
     return { keys: [], findings: [keyNotFound(kid, alg, keys)] };
   }
@@ -273,7 +292,8 @@ function allowedValue(member: KeyExclusion['member'], alg: AlgorithmEntry): stri
 export function keyUseHint(kid: string | undefined, e: KeyExclusion, alg: AlgorithmEntry): string {
   const name = kid !== undefined ? `The key with kid ${kid}` : 'The key of this type';
   const said = `${name} is published with ${e.member} ${JSON.stringify(e.value)}`;
-  if (e.member === 'alg') return `${said} and the token says ${alg.name}: sign with ${String(e.value)}, or publish the key with alg ${alg.name} (RFC 8725 section 3.1: one alg per key).`;
+  if (e.member === 'alg')
+    return `${said} and the token says ${alg.name}: sign with ${String(e.value)}, or publish the key with alg ${alg.name} (RFC 8725 section 3.1: one alg per key).`;
   const fix = e.member === 'use' ? 'use "sig" (or no use)' : 'key_ops ["verify"] (or no key_ops)';
   return `${said}, so it never verifies signatures (RFC 7517 section 4.${e.member === 'use' ? 2 : 3}): publish the signing key with ${fix}, or sign with the key published for signatures.`;
 }
@@ -303,11 +323,16 @@ function keyUseExcluded(kid: string | undefined, alg: AlgorithmEntry, barred: re
 
 /** A key by identity only: kid, thumbprint or fingerprint. */
 export function keyIdentity(k: KeyRecord): Record<string, unknown> {
-  return { ...(k.kid !== undefined ? { kid: k.kid } : {}), ...(k.thumbprint !== undefined ? { thumbprint: k.thumbprint } : {}), ...(k.fingerprint !== undefined ? { fingerprint: k.fingerprint } : {}) };
+  return {
+    ...(k.kid !== undefined ? { kid: k.kid } : {}),
+    ...(k.thumbprint !== undefined ? { thumbprint: k.thumbprint } : {}),
+    ...(k.fingerprint !== undefined ? { fingerprint: k.fingerprint } : {}),
+  };
 }
 
 /** No trusted key at all: nothing was configured (or every source was empty), which is not the signer's kid problem. */
-const NO_TRUSTED_KEY_HINT = 'No key is trusted: no key source gave a key. List the keys in the contract (keys:), or pass --key, --jwks-url or --secret.';
+const NO_TRUSTED_KEY_HINT =
+  'No key is trusted: no key source gave a key. List the keys in the contract (keys:), or pass --key, --jwks-url or --secret.';
 
 function keyNotFound(kid: string | undefined, alg: AlgorithmEntry, keys: readonly KeyRecord[]): Finding {
   const kids = [...new Set(keys.map((k) => k.kid).filter((k) => k !== undefined))];
@@ -316,12 +341,22 @@ function keyNotFound(kid: string | undefined, alg: AlgorithmEntry, keys: readonl
     // An empty list would read "expected , found kid": say nothing rather than nothing-as-a-value.
     ...(kids.length > 0 ? { expected: kids } : {}),
     ...(kid !== undefined || keys.length > 0 ? { actual: kid ?? null } : {}),
-    detail: { alg: alg.name, trustedKeys: keys.length, ...(kid === undefined ? { tokenHasKid: false } : {}), ...(keys.length === 0 ? { reason: 'no_trusted_keys' } : {}) },
+    detail: {
+      alg: alg.name,
+      trustedKeys: keys.length,
+      ...(kid === undefined ? { tokenHasKid: false } : {}),
+      ...(keys.length === 0 ? { reason: 'no_trusted_keys' } : {}),
+    },
     ...(keys.length === 0 ? { hint: NO_TRUSTED_KEY_HINT } : {}),
   });
 }
 
-export function signatureReport(status: SignatureReport['status'], alg: AlgorithmEntry | undefined, key: KeyRecord | undefined, candidates: number): SignatureReport {
+export function signatureReport(
+  status: SignatureReport['status'],
+  alg: AlgorithmEntry | undefined,
+  key: KeyRecord | undefined,
+  candidates: number,
+): SignatureReport {
   const r: SignatureReport = { status, candidates };
   if (alg) r.alg = alg.name;
   if (key) {

@@ -34,13 +34,29 @@ const round = (n: number) => (Math.abs(n) < 1e15 ? Math.round(n * 1000) / 1000 :
  * offset: seconds by which the signer's clock would run ahead of the
  * verifier's (negative: behind) for this failure to be pure skew.
  */
-function pushSkew(findings: Finding[], clock: ClockReport, offset: number, claim: string, because: string, tol: number, window: number, age: number | undefined): void {
+function pushSkew(
+  findings: Finding[],
+  clock: ClockReport,
+  offset: number,
+  claim: string,
+  because: string,
+  tol: number,
+  window: number,
+  age: number | undefined,
+): void {
   clock.suspectedSkewSeconds = round(offset);
   findings.push(
     makeFinding('clock_skew_suspected', {
       claim,
       actual: round(offset),
-      detail: { offsetSeconds: round(offset), direction: offset > 0 ? 'signer_ahead' : 'verifier_ahead', toleranceSeconds: tol, windowSeconds: window, because, ...(age !== undefined ? { tokenAgeSeconds: age } : {}) },
+      detail: {
+        offsetSeconds: round(offset),
+        direction: offset > 0 ? 'signer_ahead' : 'verifier_ahead',
+        toleranceSeconds: tol,
+        windowSeconds: window,
+        because,
+        ...(age !== undefined ? { tokenAgeSeconds: age } : {}),
+      },
     }),
   );
 }
@@ -76,7 +92,8 @@ export function isoSecond(now: number): string {
 export function checkTimesInto(findings: Finding[], payload: JsonObject, exp: Expectations, now: number): ClockReport {
   const tol = exp.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS;
   const window = exp.skewWindowSeconds ?? DEFAULT_SKEW_WINDOW_SECONDS;
-  const measured = typeof exp.clockOffsetSeconds === 'number' && Number.isFinite(exp.clockOffsetSeconds) ? exp.clockOffsetSeconds : undefined;
+  const measured =
+    typeof exp.clockOffsetSeconds === 'number' && Number.isFinite(exp.clockOffsetSeconds) ? exp.clockOffsetSeconds : undefined;
   const clock: ClockReport = { now, nowIso: isoSecond(now), toleranceSeconds: tol };
   const e = typeof payload.exp === 'number' ? payload.exp : undefined;
   const nbf = typeof payload.nbf === 'number' ? payload.nbf : undefined;
@@ -88,20 +105,48 @@ export function checkTimesInto(findings: Finding[], payload: JsonObject, exp: Ex
   const age = clock.tokenAgeSeconds;
   if (e !== undefined && now >= e + tol) {
     const over = now - e; // seconds past exp
-    findings.push(makeFinding('token_expired', { claim: 'exp', expected: `now < exp + ${tol}s`, actual: e, detail: { secondsPastExp: round(over), toleranceSeconds: tol, ...(age !== undefined ? { tokenAgeSeconds: age } : {}), ...(clock.lifetimeSeconds !== undefined ? { lifetimeSeconds: clock.lifetimeSeconds } : {}) } }));
+    findings.push(
+      makeFinding('token_expired', {
+        claim: 'exp',
+        expected: `now < exp + ${tol}s`,
+        actual: e,
+        detail: {
+          secondsPastExp: round(over),
+          toleranceSeconds: tol,
+          ...(age !== undefined ? { tokenAgeSeconds: age } : {}),
+          ...(clock.lifetimeSeconds !== undefined ? { lifetimeSeconds: clock.lifetimeSeconds } : {}),
+        },
+      }),
+    );
     // Only a measured offset can blame a clock for an expiry: read on the signer's clock
     // (now + offset), the token would still be valid.
-    if (measured !== undefined && Math.abs(measured) > tol && now + measured < e + tol) pushSkew(findings, clock, measured, 'exp', 'measured clock offset explains the expiry', tol, window, age);
+    if (measured !== undefined && Math.abs(measured) > tol && now + measured < e + tol)
+      pushSkew(findings, clock, measured, 'exp', 'measured clock offset explains the expiry', tol, window, age);
   }
   if (nbf !== undefined && now < nbf - tol) {
     const ahead = nbf - now;
-    findings.push(makeFinding('token_not_yet_valid', { claim: 'nbf', expected: `nbf <= now + ${tol}s`, actual: nbf, detail: { secondsUntilValid: round(ahead), toleranceSeconds: tol } }));
+    findings.push(
+      makeFinding('token_not_yet_valid', {
+        claim: 'nbf',
+        expected: `nbf <= now + ${tol}s`,
+        actual: nbf,
+        detail: { secondsUntilValid: round(ahead), toleranceSeconds: tol },
+      }),
+    );
     if (ahead - tol <= window) pushSkew(findings, clock, ahead, 'nbf', 'nbf in the future: the signer clock runs ahead', tol, window, age);
   }
   if (iat !== undefined && iat > now + tol) {
     const ahead = iat - now;
-    findings.push(makeFinding('iat_in_future', { claim: 'iat', expected: `iat <= now + ${tol}s`, actual: iat, detail: { secondsAhead: round(ahead), toleranceSeconds: tol } }));
-    if (clock.suspectedSkewSeconds === undefined && ahead - tol <= window) pushSkew(findings, clock, ahead, 'iat', 'iat in the future: the signer clock runs ahead', tol, window, age);
+    findings.push(
+      makeFinding('iat_in_future', {
+        claim: 'iat',
+        expected: `iat <= now + ${tol}s`,
+        actual: iat,
+        detail: { secondsAhead: round(ahead), toleranceSeconds: tol },
+      }),
+    );
+    if (clock.suspectedSkewSeconds === undefined && ahead - tol <= window)
+      pushSkew(findings, clock, ahead, 'iat', 'iat in the future: the signer clock runs ahead', tol, window, age);
   }
   checkMaxAge(findings, exp.maxTokenAgeSeconds, iat, tol, now);
   return clock;
@@ -113,6 +158,13 @@ function checkMaxAge(findings: Finding[], max: number | undefined, iat: number |
     findings.push(makeFinding('missing_claim', { claim: 'iat', actual: null, detail: { because: 'maxTokenAgeSeconds' } }));
   } else if (now - iat > max + tol) {
     const over = now - iat - max;
-    findings.push(makeFinding('token_too_old', { claim: 'iat', expected: max, actual: round(now - iat), detail: { tokenAgeSeconds: round(now - iat), maxTokenAgeSeconds: max, secondsOver: round(over), toleranceSeconds: tol } }));
+    findings.push(
+      makeFinding('token_too_old', {
+        claim: 'iat',
+        expected: max,
+        actual: round(now - iat),
+        detail: { tokenAgeSeconds: round(now - iat), maxTokenAgeSeconds: max, secondsOver: round(over), toleranceSeconds: tol },
+      }),
+    );
   }
 }

@@ -28,7 +28,8 @@ import {
 import type { SecretEncoding } from '../keys/import.ts';
 
 const collectAlg = (v: string, prev: string[] = []) => {
-  if (!ALGORITHM_NAMES.includes(v)) throw new InvalidArgumentError(`unknown algorithm "${v}" (none is never allowed); use one of ${ALGORITHM_NAMES.join(', ')}`);
+  if (!ALGORITHM_NAMES.includes(v))
+    throw new InvalidArgumentError(`unknown algorithm "${v}" (none is never allowed); use one of ${ALGORITHM_NAMES.join(', ')}`);
   return [...prev, v];
 };
 
@@ -48,7 +49,10 @@ export function addExpectationOptions(cmd: Command): Command {
     .addOption(jwksUrlOption('JWKS URL to fetch keys from'))
     .option('--secret <value>', 'HMAC secret: VALUE, @FILE or env:NAME')
     .addOption(secretEncodingOption('--secret-encoding', 'how to read --secret'))
-    .option('--secret-trim', 'read --secret trimmed of whitespace at its ends, as a verifier that trims does (default: raw, newline included)')
+    .option(
+      '--secret-trim',
+      'read --secret trimmed of whitespace at its ends, as a verifier that trims does (default: raw, newline included)',
+    )
     .addOption(timeoutOption(`timeout for every network fetch in ms (${TIMEOUT_RANGE})`))
     .addOption(maxTokenBytesOption('token size cap in bytes (default 16384)'))
     .addOption(nowOption(`evaluate at this instant: ${INSTANT_FORMS}`));
@@ -132,12 +136,27 @@ export function resolveExpectations(flags: ExpectationFlags): ResolvedExpectatio
   const maxAge = parseNumberFlag('--max-age', flags.maxAge, { unit: 'seconds' });
   if (maxAge !== undefined) e.maxTokenAgeSeconds = maxAge;
   if (flags.maxTokenBytes !== undefined) e.maxTokenBytes = parsePositiveInt('--max-token-bytes', flags.maxTokenBytes, 16);
-  const out: ResolvedExpectations = { expectations: e, ...(useContract ? { contract } : {}), ...(now !== undefined ? { now } : {}), timeoutMs };
+  const out: ResolvedExpectations = {
+    expectations: e,
+    ...(useContract ? { contract } : {}),
+    ...(now !== undefined ? { now } : {}),
+    timeoutMs,
+  };
   if (inlineKeys) {
     const keys: { flag: string; spec: KeySpec }[] = [];
-    for (const k of flags.key ?? []) keys.push({ flag: `--key ${k}`, spec: /\.(pem|crt|cer)$/i.test(k) || readHead(k).includes('-----BEGIN') ? { pem: k } : { jwk: k } });
+    for (const k of flags.key ?? [])
+      keys.push({ flag: `--key ${k}`, spec: /\.(pem|crt|cer)$/i.test(k) || readHead(k).includes('-----BEGIN') ? { pem: k } : { jwk: k } });
     if (flags.jwksUrl !== undefined) keys.push({ flag: '--jwks-url', spec: { jwksUri: parseUrlFlag('--jwks-url', flags.jwksUrl)! } });
-    if (flags.secret !== undefined) keys.push({ flag: secretFlagName(flags.secret), spec: { secret: { ...secretSpec(flags.secret, flags.secretEncoding as SecretEncoding), ...(flags.secretTrim === true ? { trim: true } : {}) } } });
+    if (flags.secret !== undefined)
+      keys.push({
+        flag: secretFlagName(flags.secret),
+        spec: {
+          secret: {
+            ...secretSpec(flags.secret, flags.secretEncoding as SecretEncoding),
+            ...(flags.secretTrim === true ? { trim: true } : {}),
+          },
+        },
+      });
     e.keys = keys.map((k) => k.spec);
     out.inlineKeys = keys;
   }

@@ -84,7 +84,8 @@ export function parseTimeout(v: string | undefined, flag = '--timeout'): number 
 export function parseInstantFlag(flag: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = parseInstant(v);
-  if (n === undefined) throw new UsageError(`${flag} expects ISO 8601 with an offset or Z (2026-11-30T20:05:00Z) or UNIX seconds, got "${v}"`);
+  if (n === undefined)
+    throw new UsageError(`${flag} expects ISO 8601 with an offset or Z (2026-11-30T20:05:00Z) or UNIX seconds, got "${v}"`);
   return n;
 }
 
@@ -176,7 +177,9 @@ export function tokenOption(): Option {
 }
 
 /** `--sanitize`: keep what an incident note needs (report/sanitize.ts). */
-export function sanitizeOption(description = 'keep only what an incident note needs: identifying claims hashed, no token, no secret'): Option {
+export function sanitizeOption(
+  description = 'keep only what an incident note needs: identifying claims hashed, no token, no secret',
+): Option {
   return new Option('--sanitize', description);
 }
 

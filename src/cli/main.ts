@@ -17,20 +17,44 @@ import { commanderErrorWriter, handleError, readErrorOutput, type ErrorOutput } 
  */
 export const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   decode: { summary: 'decode a token without trusting it (header, claims, times)', load: () => import('./commands/decode.ts') },
-  diagnose: { summary: 'check a token against an environment: claim delta, reason codes, fixes', load: () => import('./commands/diagnose.ts') },
+  diagnose: {
+    summary: 'check a token against an environment: claim delta, reason codes, fixes',
+    load: () => import('./commands/diagnose.ts'),
+  },
   match: { summary: 'evaluate a token against every environment of the contract', load: () => import('./commands/match.ts') },
   demo: { summary: 'run diagnose and match on the bundled example (npm start)', load: () => import('./commands/demo.ts') },
-  probe: { summary: 'send one token to every API route: status, reason, header fate through the gateway, route drift', load: () => import('./commands/probe.ts') },
-  'probe-server': { summary: 'serve the echo handler: which auth headers arrive (fingerprints, never tokens)', load: () => import('./commands/probe-server.ts') },
-  clock: { summary: "offset of the issuer's and API's clocks (HTTP Date) against the contract tolerance", load: () => import('./commands/clock.ts') },
+  probe: {
+    summary: 'send one token to every API route: status, reason, header fate through the gateway, route drift',
+    load: () => import('./commands/probe.ts'),
+  },
+  'probe-server': {
+    summary: 'serve the echo handler: which auth headers arrive (fingerprints, never tokens)',
+    load: () => import('./commands/probe-server.ts'),
+  },
+  clock: {
+    summary: "offset of the issuer's and API's clocks (HTTP Date) against the contract tolerance",
+    load: () => import('./commands/clock.ts'),
+  },
   keys: { summary: 'inspect a key set (JWKS URL, issuer, file, environment): rows and warnings', load: () => import('./commands/keys.ts') },
   rotation: { summary: 'key rotation: check caches, prove overlap, retirement checklist', load: () => import('./commands/rotation.ts') },
   drift: { summary: 'two environments side by side, including which keys each trusts', load: () => import('./commands/drift.ts') },
-  drill: { summary: 'quarterly auth drills against a target verifier: rotation, clock skew, header stripping, forged-token attacks', load: () => import('./commands/drill.ts') },
+  drill: {
+    summary: 'quarterly auth drills against a target verifier: rotation, clock skew, header stripping, forged-token attacks',
+    load: () => import('./commands/drill.ts'),
+  },
   contract: { summary: 'contract tools: diff two contracts into rollout notes', load: () => import('./commands/contract.ts') },
-  policy: { summary: 'an environment against its lifecycle policy: lifetime, refresh window, tolerance, key age, revocation', load: () => import('./commands/policy.ts') },
-  mint: { summary: "mint a token as an environment's signer would, valid or with exactly one fault", load: () => import('./commands/mint.ts') },
-  token: { summary: "obtain a fresh token from the environment's token source (client_credentials, refresh_token, command, static, mint)", load: () => import('./commands/token.ts') },
+  policy: {
+    summary: 'an environment against its lifecycle policy: lifetime, refresh window, tolerance, key age, revocation',
+    load: () => import('./commands/policy.ts'),
+  },
+  mint: {
+    summary: "mint a token as an environment's signer would, valid or with exactly one fault",
+    load: () => import('./commands/mint.ts'),
+  },
+  token: {
+    summary: "obtain a fresh token from the environment's token source (client_credentials, refresh_token, command, static, mint)",
+    load: () => import('./commands/token.ts'),
+  },
 };
 
 export const EXAMPLES = `

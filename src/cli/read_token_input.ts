@@ -50,7 +50,8 @@ export function readTokenInput(input: TokenInput): string {
   if (tokenFile !== undefined) return tokenFile === '-' ? readStdin() : readTokenFile(tokenFile, '--token-file');
   if (arg === undefined) throw new UsageError(`give the token as ${argName}, "-" to read stdin, or --token-file FILE`);
   if (arg === '-') return readStdin();
-  if (arg.trim() === '') throw new UsageError(`${argName} is empty (an unset shell variable?): pass the token, "-" for stdin, or --token-file FILE`);
+  if (arg.trim() === '')
+    throw new UsageError(`${argName} is empty (an unset shell variable?): pass the token, "-" for stdin, or --token-file FILE`);
   const text = arg.trim();
   if (BARE_JWS.test(text)) return arg;
   // `diagnose examples/tokens/local-login.jwt`: a path to a file holding the token.
@@ -69,7 +70,8 @@ function readStdin(): string {
   } catch (e) {
     throw new UsageError(`cannot read the token from stdin: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  if (text.trim() === '') throw new UsageError('stdin is empty: pipe the token in (echo "$TOKEN" | jwt-doctor ... -), or pass it as an argument');
+  if (text.trim() === '')
+    throw new UsageError('stdin is empty: pipe the token in (echo "$TOKEN" | jwt-doctor ... -), or pass it as an argument');
   return text;
 }
 
@@ -79,7 +81,14 @@ function readTokenFile(path: string, what: string): string {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (code ?? (e as Error).message);
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (code ?? (e as Error).message);
     throw new UsageError(`cannot read ${what} ${path}: ${why}`);
   }
   if (text.trim() === '') throw new UsageError(`${what} ${path} is empty: it should hold the token`);

@@ -61,7 +61,12 @@ export function handleError(e: unknown, output: ErrorOutput = { json: false, deb
 export function errorReport(e: unknown, debug = false): ErrorReport {
   const known = e instanceof JwtDoctorError ? e : undefined;
   const code: ErrorCode = known?.code ?? 'ERR_UNEXPECTED';
-  const report: ErrorReport = { schema: ERROR_SCHEMA, code, message: oneLine(e instanceof Error ? e.message : String(e)), exitCode: known?.exitCode ?? EXIT.software };
+  const report: ErrorReport = {
+    schema: ERROR_SCHEMA,
+    code,
+    message: oneLine(e instanceof Error ? e.message : String(e)),
+    exitCode: known?.exitCode ?? EXIT.software,
+  };
   const detail = errorDetail(e);
   if (detail) report.detail = detail;
   if (debug && e instanceof Error && e.stack) report.stack = e.stack;
@@ -75,7 +80,8 @@ function errorDetail(e: unknown): Record<string, string> | undefined {
 }
 
 function formatErrorText(r: ErrorReport): string {
-  const hint = r.code === 'ERR_UNEXPECTED' && r.stack === undefined ? ' (a defect in jwt-doctor: rerun with --debug for the stack trace)' : '';
+  const hint =
+    r.code === 'ERR_UNEXPECTED' && r.stack === undefined ? ' (a defect in jwt-doctor: rerun with --debug for the stack trace)' : '';
   const line = `jwt-doctor: ${TEXT_PREFIX[r.code] ?? ''}${r.message}${hint}\n`;
   return r.stack === undefined ? line : `${line}${r.stack}\n`;
 }

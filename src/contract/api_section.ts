@@ -62,15 +62,24 @@ export function readApiConfig(contract: Contract, env: string): ApiConfig {
   if (api === undefined) fail(file, env, 'api', 'an api section: { baseUrl, routes: [{ path }] }', undefined);
   if (api === null || typeof api !== 'object' || Array.isArray(api)) fail(file, env, 'api', 'an object', api);
   const known = new Set(['baseUrl', 'routes', 'header', 'scheme', 'echoPath']);
-  for (const k of Object.keys(api)) if (!known.has(k) && !k.startsWith('x-')) throw new ContractError(file, `environments.${env}.api.${k}`, 'a known field: baseUrl, routes, header, scheme, echoPath', `unknown field "${k}"`);
+  for (const k of Object.keys(api))
+    if (!known.has(k) && !k.startsWith('x-'))
+      throw new ContractError(
+        file,
+        `environments.${env}.api.${k}`,
+        'a known field: baseUrl, routes, header, scheme, echoPath',
+        `unknown field "${k}"`,
+      );
   if (!isHttpUrl(api.baseUrl)) fail(file, env, 'api.baseUrl', 'an http(s) URL', api.baseUrl);
   const header = api.header ?? DEFAULT_AUTH_HEADER;
   if (typeof header !== 'string' || !TOKEN.test(header)) fail(file, env, 'api.header', 'a header name (e.g. authorization)', api.header);
   const scheme = api.scheme === undefined ? DEFAULT_AUTH_SCHEME : api.scheme;
-  if (scheme !== null && (typeof scheme !== 'string' || !TOKEN.test(scheme))) fail(file, env, 'api.scheme', 'an auth scheme (e.g. Bearer) or null for a bare token', api.scheme);
+  if (scheme !== null && (typeof scheme !== 'string' || !TOKEN.test(scheme)))
+    fail(file, env, 'api.scheme', 'an auth scheme (e.g. Bearer) or null for a bare token', api.scheme);
   const echoPath = api.echoPath ?? DEFAULT_ECHO_PATH;
   if (typeof echoPath !== 'string' || !echoPath.startsWith('/')) fail(file, env, 'api.echoPath', 'a path starting with /', api.echoPath);
-  if (!Array.isArray(api.routes) || api.routes.length === 0) fail(file, env, 'api.routes', 'a non-empty list of routes: [{ path, method?, expectStatus? }]', api.routes);
+  if (!Array.isArray(api.routes) || api.routes.length === 0)
+    fail(file, env, 'api.routes', 'a non-empty list of routes: [{ path, method?, expectStatus? }]', api.routes);
   const routes = api.routes.map((r: unknown, i: number) => readRoute(file, env, `api.routes[${i}]`, r));
   return { baseUrl: api.baseUrl, routes, header: header.toLowerCase(), scheme, echoPath };
 }
@@ -79,13 +88,23 @@ function readRoute(file: string, env: string, at: string, r: unknown): ApiRoute 
   if (typeof r === 'string') r = { path: r };
   if (r === null || typeof r !== 'object' || Array.isArray(r)) fail(file, env, at, 'a route object { path, method?, expectStatus? }', r);
   const o = r as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (!['path', 'method', 'expectStatus', 'echoPath', 'echo'].includes(k)) throw new ContractError(file, `environments.${env}.${at}.${k}`, 'a known field: path, method, expectStatus, echoPath, echo', `unknown field "${k}"`);
+  for (const k of Object.keys(o))
+    if (!['path', 'method', 'expectStatus', 'echoPath', 'echo'].includes(k))
+      throw new ContractError(
+        file,
+        `environments.${env}.${at}.${k}`,
+        'a known field: path, method, expectStatus, echoPath, echo',
+        `unknown field "${k}"`,
+      );
   if (typeof o.path !== 'string' || !o.path.startsWith('/')) fail(file, env, `${at}.path`, 'a path starting with /', o.path);
   const method = o.method ?? 'GET';
-  if (typeof method !== 'string' || !METHODS.includes(method.toUpperCase())) fail(file, env, `${at}.method`, `one of ${METHODS.join(', ')}`, o.method);
+  if (typeof method !== 'string' || !METHODS.includes(method.toUpperCase()))
+    fail(file, env, `${at}.method`, `one of ${METHODS.join(', ')}`, o.method);
   const expectStatus = o.expectStatus ?? DEFAULT_EXPECT_STATUS;
-  if (typeof expectStatus !== 'number' || !Number.isInteger(expectStatus) || expectStatus < 100 || expectStatus > 599) fail(file, env, `${at}.expectStatus`, 'an HTTP status (100-599)', o.expectStatus);
-  if (o.echoPath !== undefined && (typeof o.echoPath !== 'string' || !o.echoPath.startsWith('/'))) fail(file, env, `${at}.echoPath`, 'a path starting with /', o.echoPath);
+  if (typeof expectStatus !== 'number' || !Number.isInteger(expectStatus) || expectStatus < 100 || expectStatus > 599)
+    fail(file, env, `${at}.expectStatus`, 'an HTTP status (100-599)', o.expectStatus);
+  if (o.echoPath !== undefined && (typeof o.echoPath !== 'string' || !o.echoPath.startsWith('/')))
+    fail(file, env, `${at}.echoPath`, 'a path starting with /', o.echoPath);
   if (o.echo !== undefined && typeof o.echo !== 'boolean') fail(file, env, `${at}.echo`, 'true or false', o.echo);
   const route: ApiRoute = { path: o.path, method: method.toUpperCase(), expectStatus, echo: o.echo !== false };
   if (typeof o.echoPath === 'string') route.echoPath = o.echoPath;

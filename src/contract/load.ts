@@ -77,7 +77,12 @@ export function loadContract(pathOrObject: string | Record<string, unknown>, opt
     if (parsed.errors.length > 0) {
       const err = parsed.errors[0]!;
       const line = err.linePos?.[0];
-      throw new ContractError(file, line ? `line ${line.line}, column ${line.col}` : '', 'valid YAML or JSON', err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''));
+      throw new ContractError(
+        file,
+        line ? `line ${line.line}, column ${line.col}` : '',
+        'valid YAML or JSON',
+        err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
+      );
     }
     doc = parsed.toJS();
   } else {
@@ -105,7 +110,11 @@ export function loadContract(pathOrObject: string | Record<string, unknown>, opt
  *
  * @example assertSecretVariablesSet(contract, 'local') // throws ContractError when JWT_SECRET is unset
  */
-export function assertSecretVariablesSet(contract: Contract, envName: string, vars: Record<string, string | undefined> = process.env): void {
+export function assertSecretVariablesSet(
+  contract: Contract,
+  envName: string,
+  vars: Record<string, string | undefined> = process.env,
+): void {
   const raw = contract.raw as { defaults?: { keys?: unknown }; environments?: Record<string, { keys?: unknown }> };
   const own = raw.environments?.[envName]?.keys;
   const [keys, base] = own !== undefined ? [own, `environments.${envName}.keys`] : [raw.defaults?.keys, 'defaults.keys'];
@@ -116,7 +125,12 @@ export function assertSecretVariablesSet(contract: Contract, envName: string, va
     if (typeof name !== 'string') return;
     const value = vars[name];
     if (value !== undefined && value !== '') return;
-    throw new ContractError(contract.path ?? '(object)', `${base}[${i}].secret.env`, `environment variable ${name} to be set (it holds the HMAC secret of environment ${envName})`, value === '' ? 'it is empty' : 'it is not set');
+    throw new ContractError(
+      contract.path ?? '(object)',
+      `${base}[${i}].secret.env`,
+      `environment variable ${name} to be set (it holds the HMAC secret of environment ${envName})`,
+      value === '' ? 'it is empty' : 'it is not set',
+    );
   });
 }
 
@@ -153,13 +167,22 @@ function substitute(v: unknown, path: string, file: string, vars: Record<string,
 
 /** The most specific error: the deepest path, preferring non-oneOf noise. */
 function pickError(errors: ErrorObject[]): ErrorObject {
-  const score = (e: ErrorObject) => e.instancePath.split('/').length * 10 - (['oneOf', 'anyOf', 'if'].includes(e.keyword) ? 5 : 0) + (e.keyword === 'additionalProperties' ? 3 : 0);
+  const score = (e: ErrorObject) =>
+    e.instancePath.split('/').length * 10 -
+    (['oneOf', 'anyOf', 'if'].includes(e.keyword) ? 5 : 0) +
+    (e.keyword === 'additionalProperties' ? 3 : 0);
   return [...errors].sort((a, b) => score(b) - score(a))[0]!;
 }
 
 function toContractError(file: string, e: ErrorObject, doc: unknown): ContractError {
-  const segments = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-  let path = segments.map((s) => (/^\d+$/.test(s) ? `[${s}]` : `.${s}`)).join('').replace(/^\./, '');
+  const segments = e.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let path = segments
+    .map((s) => (/^\d+$/.test(s) ? `[${s}]` : `.${s}`))
+    .join('')
+    .replace(/^\./, '');
   let found: unknown = doc;
   for (const s of segments) found = (found as Record<string, unknown> | undefined)?.[s];
   const p = e.params as Record<string, unknown>;
@@ -167,9 +190,19 @@ function toContractError(file: string, e: ErrorObject, doc: unknown): ContractEr
   switch (e.keyword) {
     case 'additionalProperties':
       path = path ? `${path}.${String(p.additionalProperty)}` : String(p.additionalProperty);
-      return new ContractError(file, path, 'a known field (see the contract reference in README)', `unknown field "${String(p.additionalProperty)}"`);
+      return new ContractError(
+        file,
+        path,
+        'a known field (see the contract reference in README)',
+        `unknown field "${String(p.additionalProperty)}"`,
+      );
     case 'required':
-      return new ContractError(file, path ? `${path}.${String(p.missingProperty)}` : String(p.missingProperty), 'this field', 'it is missing');
+      return new ContractError(
+        file,
+        path ? `${path}.${String(p.missingProperty)}` : String(p.missingProperty),
+        'this field',
+        'it is missing',
+      );
     case 'enum':
       expected = `one of ${(p.allowedValues as unknown[]).map((x) => JSON.stringify(x)).join(', ')}`;
       break;
@@ -191,7 +224,10 @@ function toContractError(file: string, e: ErrorObject, doc: unknown): ContractEr
   }
   // Never echo secret material back in an error.
   // A URL with credentials in it (redis://:password@host) is secret material wherever it appears.
-  const secretish = /secret|value|password|token|static|privateKey|\bk\b|\.d$/i.test(path) || (found !== null && typeof found === 'object' && 'secret' in (found as object)) || (typeof found === 'string' && /:\/\/[^/@\s]*@/.test(found));
+  const secretish =
+    /secret|value|password|token|static|privateKey|\bk\b|\.d$/i.test(path) ||
+    (found !== null && typeof found === 'object' && 'secret' in (found as object)) ||
+    (typeof found === 'string' && /:\/\/[^/@\s]*@/.test(found));
   return new ContractError(file, path, expected, secretish ? '(a value not shown: it may hold a secret)' : describe(found));
 }
 
@@ -200,10 +236,12 @@ const SECRET_REF = /(clientSecret|\.token|\.static|signer\.secret|signer\.privat
 const SECRET_REF_EXPECTED = '{ env: VAR } or { file: PATH } (a variable or a file holding it, never the value itself)';
 
 function oneOfExpected(path: string): string {
-  if (/\.keys\[\d+\]/.test(path) || path.endsWith('keys')) return 'one key source: jwksFile, jwksUri, discovery, pem, jwk or secret (with its own options only)';
+  if (/\.keys\[\d+\]/.test(path) || path.endsWith('keys'))
+    return 'one key source: jwksFile, jwksUri, discovery, pem, jwk or secret (with its own options only)';
   if (SECRET_REF.test(path)) return SECRET_REF_EXPECTED;
   if (path.endsWith('signer')) return 'either privateKey or secret (one of them), each { env: VAR } or { file: PATH }, with kid and alg';
-  if (path.endsWith('obtain')) return 'one token source: clientCredentials, refreshToken, command, static or mint (with its own options only)';
+  if (path.endsWith('obtain'))
+    return 'one token source: clientCredentials, refreshToken, command, static or mint (with its own options only)';
   if (path.endsWith('obtain.mint')) return 'true, or { fault, lifetimeSeconds, claims }';
   return 'a string or a list of strings';
 }

@@ -65,14 +65,16 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 export function parsePolicySection(o: Record<string, unknown>, file: string, env: string): PolicySection {
   const fail: Fail = (field, expected, found) => new ContractError(file, `environments.${env}.policy.${field}`, expected, show(found));
   for (const k of Object.keys(o)) {
-    if (!KNOWN.includes(k) && !k.startsWith('x-')) throw new ContractError(file, `environments.${env}.policy.${k}`, `a known field (${KNOWN.join(', ')})`, `unknown field "${k}"`);
+    if (!KNOWN.includes(k) && !k.startsWith('x-'))
+      throw new ContractError(file, `environments.${env}.policy.${k}`, `a known field (${KNOWN.join(', ')})`, `unknown field "${k}"`);
   }
   const out: PolicySection = {};
   for (const [field, unit] of DURATIONS) {
     const v = o[field];
     if (v === undefined) continue;
     const seconds = parseDuration(v, unit);
-    if (seconds === undefined) throw fail(field, `a duration: a number >= 0 (${unit === 1 ? 'seconds' : 'days'}) or a string such as "15m", "1h", "90d"`, v);
+    if (seconds === undefined)
+      throw fail(field, `a duration: a number >= 0 (${unit === 1 ? 'seconds' : 'days'}) or a string such as "15m", "1h", "90d"`, v);
     (out as Record<string, number>)[field] = seconds / unit;
   }
   if (o.keyPublished !== undefined) out.keyPublished = parseKeyPublished(o.keyPublished, fail);
@@ -86,7 +88,8 @@ function parseKeyPublished(v: unknown, fail: Fail): Record<string, number> {
   for (const [kid, when] of Object.entries(v)) {
     // YAML reads an unquoted 2026-10-01T00:00:00Z as a string; a bare number is UNIX seconds.
     const at = typeof when === 'number' ? when : typeof when === 'string' ? parseInstant(when) : undefined;
-    if (at === undefined || !Number.isFinite(at)) throw fail(`keyPublished.${kid}`, 'a date: ISO 8601 with Z or an offset, or UNIX seconds', when);
+    if (at === undefined || !Number.isFinite(at))
+      throw fail(`keyPublished.${kid}`, 'a date: ISO 8601 with Z or an offset, or UNIX seconds', when);
     out[kid] = at;
   }
   return out;
@@ -95,12 +98,23 @@ function parseKeyPublished(v: unknown, fail: Fail): Record<string, number> {
 /** `revocation`: a kind alone (declared, no source), or one source object. */
 function parseRevocation(v: unknown, fail: Fail): Pick<PolicySection, 'revocation' | 'revocationSource'> {
   if (typeof v === 'string') {
-    if (!(KINDS as readonly string[]).includes(v)) throw fail('revocation', `one of ${KINDS.map((k) => JSON.stringify(k)).join(', ')}, or a source { denylist | redis | introspection }`, v);
+    if (!(KINDS as readonly string[]).includes(v))
+      throw fail(
+        'revocation',
+        `one of ${KINDS.map((k) => JSON.stringify(k)).join(', ')}, or a source { denylist | redis | introspection }`,
+        v,
+      );
     return { revocation: v as RevocationKind };
   }
-  if (!isObject(v)) throw fail('revocation', 'a source: { denylist: FILE }, { redis: { url, key } } or { introspection: { endpoint, clientId, clientSecret } }', v);
+  if (!isObject(v))
+    throw fail(
+      'revocation',
+      'a source: { denylist: FILE }, { redis: { url, key } } or { introspection: { endpoint, clientId, clientSecret } }',
+      v,
+    );
   const kinds = Object.keys(v).filter((k) => !k.startsWith('x-'));
-  if (kinds.length !== 1 || !['denylist', 'redis', 'introspection'].includes(kinds[0]!)) throw fail('revocation', 'exactly one of denylist, redis, introspection', kinds);
+  if (kinds.length !== 1 || !['denylist', 'redis', 'introspection'].includes(kinds[0]!))
+    throw fail('revocation', 'exactly one of denylist, redis, introspection', kinds);
   const kind = kinds[0]!;
   const inner = v[kind];
   if (kind === 'denylist') {
@@ -108,14 +122,18 @@ function parseRevocation(v: unknown, fail: Fail): Pick<PolicySection, 'revocatio
     return { revocation: 'denylist', revocationSource: { kind: 'denylist', file: inner } };
   }
   if (!isObject(inner)) throw fail(`revocation.${kind}`, 'an object', inner);
-  return kind === 'redis' ? { revocation: 'redis', revocationSource: parseRedis(inner, fail) } : { revocation: 'introspection', revocationSource: parseIntrospection(inner, fail) };
+  return kind === 'redis'
+    ? { revocation: 'redis', revocationSource: parseRedis(inner, fail) }
+    : { revocation: 'introspection', revocationSource: parseIntrospection(inner, fail) };
 }
 
 function parseRedis(o: Record<string, unknown>, fail: Fail): RevocationConfig {
   only(o, ['url', 'key', 'password', 'timeoutMs'], 'revocation.redis', fail);
   const url = o.url;
-  if (typeof url !== 'string' || !/^redis:\/\/[^/@]+(\/\d+)?$/.test(url)) throw fail('revocation.redis.url', 'redis://HOST:PORT[/DB] (no credentials in the URL: use password: { env | file })', url);
-  if (typeof o.key !== 'string' || o.key === '') throw fail('revocation.redis.key', 'the name of the Redis set holding revoked jti values', o.key);
+  if (typeof url !== 'string' || !/^redis:\/\/[^/@]+(\/\d+)?$/.test(url))
+    throw fail('revocation.redis.url', 'redis://HOST:PORT[/DB] (no credentials in the URL: use password: { env | file })', url);
+  if (typeof o.key !== 'string' || o.key === '')
+    throw fail('revocation.redis.key', 'the name of the Redis set holding revoked jti values', o.key);
   const out: RevocationConfig = { kind: 'redis', url, key: o.key, ...timeout(o, 'revocation.redis', fail) };
   if (o.password !== undefined) out.password = secretRef(o.password, 'revocation.redis.password', fail);
   return out;
@@ -123,19 +141,29 @@ function parseRedis(o: Record<string, unknown>, fail: Fail): RevocationConfig {
 
 function parseIntrospection(o: Record<string, unknown>, fail: Fail): RevocationConfig {
   only(o, ['endpoint', 'clientId', 'clientSecret', 'timeoutMs'], 'revocation.introspection', fail);
-  if (typeof o.endpoint !== 'string' || !/^https?:\/\/./.test(o.endpoint)) throw fail('revocation.introspection.endpoint', 'the RFC 7662 introspection endpoint URL', o.endpoint);
-  if (typeof o.clientId !== 'string' || o.clientId === '') throw fail('revocation.introspection.clientId', 'the client id the verifier authenticates with', o.clientId);
+  if (typeof o.endpoint !== 'string' || !/^https?:\/\/./.test(o.endpoint))
+    throw fail('revocation.introspection.endpoint', 'the RFC 7662 introspection endpoint URL', o.endpoint);
+  if (typeof o.clientId !== 'string' || o.clientId === '')
+    throw fail('revocation.introspection.clientId', 'the client id the verifier authenticates with', o.clientId);
   const clientSecret = secretRef(o.clientSecret, 'revocation.introspection.clientSecret', fail);
-  return { kind: 'introspection', endpoint: o.endpoint, clientId: o.clientId, clientSecret, ...timeout(o, 'revocation.introspection', fail) };
+  return {
+    kind: 'introspection',
+    endpoint: o.endpoint,
+    clientId: o.clientId,
+    clientSecret,
+    ...timeout(o, 'revocation.introspection', fail),
+  };
 }
 
 function only(o: Record<string, unknown>, fields: string[], at: string, fail: Fail): void {
-  for (const k of Object.keys(o)) if (!fields.includes(k)) throw fail(`${at}.${k}`, `a known field (${fields.join(', ')})`, `unknown field "${k}"`);
+  for (const k of Object.keys(o))
+    if (!fields.includes(k)) throw fail(`${at}.${k}`, `a known field (${fields.join(', ')})`, `unknown field "${k}"`);
 }
 
 function timeout(o: Record<string, unknown>, at: string, fail: Fail): { timeoutMs?: number } {
   if (o.timeoutMs === undefined) return {};
-  if (typeof o.timeoutMs !== 'number' || !Number.isInteger(o.timeoutMs) || o.timeoutMs < 1) throw fail(`${at}.timeoutMs`, 'an integer >= 1 (milliseconds)', o.timeoutMs);
+  if (typeof o.timeoutMs !== 'number' || !Number.isInteger(o.timeoutMs) || o.timeoutMs < 1)
+    throw fail(`${at}.timeoutMs`, 'an integer >= 1 (milliseconds)', o.timeoutMs);
   return { timeoutMs: o.timeoutMs };
 }
 

@@ -9,5 +9,6 @@ import type { Contract } from './load.ts';
  * @example assertNotProduction(contract, 'prod', { allow: flags.iKnow === true, action: 'mint' })
  */
 export function assertNotProduction(contract: Contract, envName: string, options: { allow?: boolean; action: string }): void {
-  if (contract.environments[envName]?.production === true && options.allow !== true) throw new ProductionRefusedError(envName, options.action);
+  if (contract.environments[envName]?.production === true && options.allow !== true)
+    throw new ProductionRefusedError(envName, options.action);
 }

@@ -10,17 +10,22 @@
 import { ALGORITHM_NAMES } from '../keys/algorithms.ts';
 import { MINTABLE_FAULT_CODES } from '../mint/faults.ts';
 
-const stringOrList = { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 }] };
+const stringOrList = {
+  anyOf: [
+    { type: 'string', minLength: 1 },
+    { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+  ],
+};
 const seconds = { type: 'number', minimum: 0 };
 const timeoutMs = { type: 'integer', minimum: 1, description: 'fetch timeout in ms (default 5000)' };
 const encoding = { enum: ['utf8', 'base64', 'base64url', 'hex'], description: 'how the secret text becomes key bytes (default utf8)' };
 const owners = {
   type: 'object',
-  description: 'teams shown next to each finding\'s owner role (top level, or per environment to override it)',
+  description: "teams shown next to each finding's owner role (top level, or per environment to override it)",
   additionalProperties: false,
   properties: {
     signer: { type: 'string', description: 'team that mints the tokens (identity provider)' },
-    verifier: { type: 'string', description: 'team that runs the API\'s verifier' },
+    verifier: { type: 'string', description: "team that runs the API's verifier" },
     secrets: { type: 'string', description: 'team that manages keys and secrets' },
     gateway: { type: 'string', description: 'team that runs the proxies and gateways in front of the API' },
     client: { type: 'string', description: 'team that writes the client sending the token' },
@@ -29,25 +34,58 @@ const owners = {
 
 // Key URLs follow no redirect by default (as jose's remote JWKS); a source may opt into
 // same-origin ones. There is no value for another origin (docs/security.md).
-const redirects = { enum: ['none', 'same-origin'], description: 'redirects followed: none (default), or same-origin (at most 5 hops; never another origin, never https to http)' };
+const redirects = {
+  enum: ['none', 'same-origin'],
+  description: 'redirects followed: none (default), or same-origin (at most 5 hops; never another origin, never https to http)',
+};
 
 const keySpec = {
   type: 'object',
   description: 'one key source',
   oneOf: [
-    { required: ['jwksFile'], properties: { jwksFile: { type: 'string', minLength: 1, description: 'JWK Set file, relative to the contract\'s folder' } }, additionalProperties: false },
-    { required: ['jwksUri'], properties: { jwksUri: { type: 'string', pattern: '^https?://', description: 'JWK Set URL' }, timeoutMs, redirects }, additionalProperties: false },
+    {
+      required: ['jwksFile'],
+      properties: { jwksFile: { type: 'string', minLength: 1, description: "JWK Set file, relative to the contract's folder" } },
+      additionalProperties: false,
+    },
+    {
+      required: ['jwksUri'],
+      properties: { jwksUri: { type: 'string', pattern: '^https?://', description: 'JWK Set URL' }, timeoutMs, redirects },
+      additionalProperties: false,
+    },
     {
       required: ['discovery'],
-      properties: { discovery: { anyOf: [{ type: 'string', pattern: '^https?://' }, { const: true }], description: 'OpenID Connect discovery: the issuer URL, or true for the environment\'s first issuer; the document must name that issuer exactly' }, timeoutMs, redirects },
+      properties: {
+        discovery: {
+          anyOf: [{ type: 'string', pattern: '^https?://' }, { const: true }],
+          description:
+            "OpenID Connect discovery: the issuer URL, or true for the environment's first issuer; the document must name that issuer exactly",
+        },
+        timeoutMs,
+        redirects,
+      },
       additionalProperties: false,
     },
     {
       required: ['pem'],
-      properties: { pem: { type: 'string', minLength: 1, description: 'PEM public key (SPKI, PKCS#1) or X.509 certificate: a file, or the PEM text inline' }, kid: { type: 'string', description: 'kid the key answers to (default: any token whose alg fits)' }, alg: { type: 'string', description: 'the one algorithm this key verifies' } },
+      properties: {
+        pem: {
+          type: 'string',
+          minLength: 1,
+          description: 'PEM public key (SPKI, PKCS#1) or X.509 certificate: a file, or the PEM text inline',
+        },
+        kid: { type: 'string', description: 'kid the key answers to (default: any token whose alg fits)' },
+        alg: { type: 'string', description: 'the one algorithm this key verifies' },
+      },
       additionalProperties: false,
     },
-    { required: ['jwk'], properties: { jwk: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'object' }], description: 'one public JWK: a file, or the object inline' } }, additionalProperties: false },
+    {
+      required: ['jwk'],
+      properties: {
+        jwk: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'object' }], description: 'one public JWK: a file, or the object inline' },
+      },
+      additionalProperties: false,
+    },
     {
       required: ['secret'],
       properties: {
@@ -64,7 +102,11 @@ const keySpec = {
                 env: { type: 'string', minLength: 1, description: 'environment variable holding the secret (unset: a usage error)' },
                 file: { type: 'string', minLength: 1, description: 'file holding the secret' },
                 encoding,
-                trim: { type: 'boolean', description: 'read a utf8 secret trimmed of whitespace at its ends, as a verifier that trims does (default false: raw, as stored, newline included; docs/security.md "Secret readings")' },
+                trim: {
+                  type: 'boolean',
+                  description:
+                    'read a utf8 secret trimmed of whitespace at its ends, as a verifier that trims does (default false: raw, as stored, newline included; docs/security.md "Secret readings")',
+                },
               },
             },
           ],
@@ -89,15 +131,44 @@ const secretRef = (what: string, extra: Record<string, unknown> = {}) => ({
   type: 'object',
   description: `where to read ${what}: { env: VAR } or { file: PATH } (never the value itself)`,
   oneOf: [
-    { required: ['env'], properties: { env: { type: 'string', minLength: 1, description: 'environment variable holding it (unset or empty: a contract error)' }, ...extra }, additionalProperties: false },
-    { required: ['file'], properties: { file: { type: 'string', minLength: 1, description: 'file holding it, relative to the contract\'s folder (one trailing newline is dropped)' }, ...extra }, additionalProperties: false },
+    {
+      required: ['env'],
+      properties: {
+        env: { type: 'string', minLength: 1, description: 'environment variable holding it (unset or empty: a contract error)' },
+        ...extra,
+      },
+      additionalProperties: false,
+    },
+    {
+      required: ['file'],
+      properties: {
+        file: {
+          type: 'string',
+          minLength: 1,
+          description: "file holding it, relative to the contract's folder (one trailing newline is dropped)",
+        },
+        ...extra,
+      },
+      additionalProperties: false,
+    },
   ],
 });
 const revocationSource = {
   description: 'where revoked tokens are looked up (token_revoked): a kind alone ("none", or declared without a source), or one source',
   anyOf: [
     { enum: ['none', 'introspection', 'denylist', 'redis'] },
-    { type: 'object', required: ['denylist'], additionalProperties: false, properties: { denylist: { type: 'string', minLength: 1, description: 'deny-list file: one jti per line, "sub SUBJECT before DATE" lines, # comments (docs/revocation.md)' } } },
+    {
+      type: 'object',
+      required: ['denylist'],
+      additionalProperties: false,
+      properties: {
+        denylist: {
+          type: 'string',
+          minLength: 1,
+          description: 'deny-list file: one jti per line, "sub SUBJECT before DATE" lines, # comments (docs/revocation.md)',
+        },
+      },
+    },
     {
       type: 'object',
       required: ['redis'],
@@ -108,7 +179,12 @@ const revocationSource = {
           required: ['url', 'key'],
           additionalProperties: false,
           description: 'a Redis set of revoked jti values shared by a fleet of verifiers (SISMEMBER)',
-          properties: { url: { type: 'string', pattern: '^redis://[^/@]+(/\\d+)?$', description: 'redis://HOST:PORT[/DB], no credentials' }, key: { type: 'string', minLength: 1, description: 'the set\'s key' }, password: secretRef('the Redis password'), timeoutMs },
+          properties: {
+            url: { type: 'string', pattern: '^redis://[^/@]+(/\\d+)?$', description: 'redis://HOST:PORT[/DB], no credentials' },
+            key: { type: 'string', minLength: 1, description: "the set's key" },
+            password: secretRef('the Redis password'),
+            timeoutMs,
+          },
         },
       },
     },
@@ -122,7 +198,12 @@ const revocationSource = {
           required: ['endpoint', 'clientId', 'clientSecret'],
           additionalProperties: false,
           description: 'RFC 7662 token introspection: active false means revoked',
-          properties: { endpoint: { type: 'string', pattern: '^https?://', description: 'the introspection endpoint' }, clientId: { type: 'string', minLength: 1, description: 'client id (HTTP Basic, RFC 7662 section 2.1)' }, clientSecret: secretRef('the introspection client secret'), timeoutMs },
+          properties: {
+            endpoint: { type: 'string', pattern: '^https?://', description: 'the introspection endpoint' },
+            clientId: { type: 'string', minLength: 1, description: 'client id (HTTP Basic, RFC 7662 section 2.1)' },
+            clientSecret: secretRef('the introspection client secret'),
+            timeoutMs,
+          },
         },
       },
     },
@@ -130,7 +211,8 @@ const revocationSource = {
 };
 const policy = {
   type: 'object',
-  description: 'token lifecycle policy: lifetime, refresh window, clock tolerance, key age and rollover, revocation (jwt-doctor policy; docs/cli/policy.md)',
+  description:
+    'token lifecycle policy: lifetime, refresh window, clock tolerance, key age and rollover, revocation (jwt-doctor policy; docs/cli/policy.md)',
   additionalProperties: false,
   patternProperties: { '^x-': { description: 'extension field, ignored' } },
   properties: {
@@ -140,7 +222,12 @@ const policy = {
     maxClockToleranceSeconds: duration('seconds', 'the most clock tolerance a verifier may allow (clock_tolerance_exceeds_policy)'),
     keyMaxAgeDays: duration('days', 'no trusted key may be older (key_too_old)'),
     keyRolloverDays: duration('days', 'a new key is published at least this often (key_rotation_overdue)'),
-    keyPublished: { type: 'object', additionalProperties: { type: ['string', 'number'] }, description: 'kid -> publication date (ISO 8601 with offset, or UNIX seconds): the key age when the key set carries no iat or certificate' },
+    keyPublished: {
+      type: 'object',
+      additionalProperties: { type: ['string', 'number'] },
+      description:
+        'kid -> publication date (ISO 8601 with offset, or UNIX seconds): the key age when the key set carries no iat or certificate',
+    },
     revocation: revocationSource,
   },
 };
@@ -148,9 +235,24 @@ const policy = {
 const claimExpectation = {
   anyOf: [
     { type: ['string', 'number', 'boolean'], description: 'exactly this value' },
-    { type: 'object', required: ['equals'], properties: { equals: { description: 'deep equality with this JSON value' } }, additionalProperties: false },
-    { type: 'object', required: ['oneOf'], properties: { oneOf: { type: 'array', description: 'one of these values' } }, additionalProperties: false },
-    { type: 'object', required: ['includes'], properties: { includes: { ...stringOrList, description: 'a space-delimited string or an array containing all of these (scope)' } }, additionalProperties: false },
+    {
+      type: 'object',
+      required: ['equals'],
+      properties: { equals: { description: 'deep equality with this JSON value' } },
+      additionalProperties: false,
+    },
+    {
+      type: 'object',
+      required: ['oneOf'],
+      properties: { oneOf: { type: 'array', description: 'one of these values' } },
+      additionalProperties: false,
+    },
+    {
+      type: 'object',
+      required: ['includes'],
+      properties: { includes: { ...stringOrList, description: 'a space-delimited string or an array containing all of these (scope)' } },
+      additionalProperties: false,
+    },
   ],
 };
 
@@ -172,7 +274,7 @@ const signerSchema = {
   properties: {
     privateKey: secretRef('the private key: PEM (PKCS#8, PKCS#1, SEC1) or a private JWK'),
     secret: secretRef('the HMAC secret', { encoding }),
-    kid: { type: 'string', minLength: 1, description: 'kid put in the header (default: the private JWK\'s kid, else none)' },
+    kid: { type: 'string', minLength: 1, description: "kid put in the header (default: the private JWK's kid, else none)" },
     alg: { enum: ALGORITHM_NAMES, description: "algorithm (default: the environment's first algorithm that fits the key)" },
   },
 };
@@ -181,7 +283,10 @@ const signerSchema = {
 const oauthClient = {
   clientId: { type: 'string', minLength: 1, description: 'client_id' },
   clientSecret: secretRef('the client secret'),
-  authMethod: { enum: ['client_secret_basic', 'client_secret_post'], description: 'how the secret is sent (default client_secret_basic, RFC 6749 section 2.3.1)' },
+  authMethod: {
+    enum: ['client_secret_basic', 'client_secret_post'],
+    description: 'how the secret is sent (default client_secret_basic, RFC 6749 section 2.3.1)',
+  },
   scope: { type: 'string', minLength: 1, description: 'scope parameter (space-delimited)' },
   resource: { ...stringOrList, description: 'RFC 8707 resource indicator(s): the API, so the access token is a JWT for it' },
   audience: { type: 'string', minLength: 1, description: 'audience parameter (some providers use it instead of resource)' },
@@ -194,11 +299,30 @@ export const obtainSchema = {
   type: 'object',
   description: 'where a fresh token comes from: clientCredentials, refreshToken, command, static or mint (jwt-doctor token, check)',
   oneOf: [
-    { required: ['clientCredentials'], properties: { clientCredentials: { type: 'object', required: ['clientId', 'clientSecret'], additionalProperties: false, properties: oauthClient, description: 'OAuth 2.0 client_credentials grant (RFC 6749 section 4.4)' }, timeoutMs }, additionalProperties: false },
+    {
+      required: ['clientCredentials'],
+      properties: {
+        clientCredentials: {
+          type: 'object',
+          required: ['clientId', 'clientSecret'],
+          additionalProperties: false,
+          properties: oauthClient,
+          description: 'OAuth 2.0 client_credentials grant (RFC 6749 section 4.4)',
+        },
+        timeoutMs,
+      },
+      additionalProperties: false,
+    },
     {
       required: ['refreshToken'],
       properties: {
-        refreshToken: { type: 'object', required: ['clientId', 'token'], additionalProperties: false, properties: { ...oauthClient, token: secretRef('the refresh token') }, description: 'OAuth 2.0 refresh_token grant (RFC 6749 section 6)' },
+        refreshToken: {
+          type: 'object',
+          required: ['clientId', 'token'],
+          additionalProperties: false,
+          properties: { ...oauthClient, token: secretRef('the refresh token') },
+          description: 'OAuth 2.0 refresh_token grant (RFC 6749 section 6)',
+        },
         timeoutMs,
       },
       additionalProperties: false,
@@ -206,7 +330,13 @@ export const obtainSchema = {
     {
       required: ['command'],
       properties: {
-        command: { anyOf: [{ type: 'array', items: { type: 'string' }, minItems: 1 }, { type: 'string', minLength: 1 }], description: 'a command printing the token: an argv list (no shell), or one string run by sh -c (the contract is trusted input)' },
+        command: {
+          anyOf: [
+            { type: 'array', items: { type: 'string' }, minItems: 1 },
+            { type: 'string', minLength: 1 },
+          ],
+          description: 'a command printing the token: an argv list (no shell), or one string run by sh -c (the contract is trusted input)',
+        },
         timeoutMs,
         maxBytes: { type: 'integer', minimum: 64, description: 'output cap in bytes (default 65536)' },
       },
@@ -220,7 +350,15 @@ export const obtainSchema = {
           description: "jwt-doctor mint with the environment's signer: true, or { fault, lifetimeSeconds, claims }",
           anyOf: [
             { const: true },
-            { type: 'object', additionalProperties: false, properties: { fault: { enum: MINTABLE_FAULT_CODES, description: 'one fault to mint' }, lifetimeSeconds: seconds, claims: { type: 'object', description: 'claims added or replaced' } } },
+            {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                fault: { enum: MINTABLE_FAULT_CODES, description: 'one fault to mint' },
+                lifetimeSeconds: seconds,
+                claims: { type: 'object', description: 'claims added or replaced' },
+              },
+            },
           ],
         },
       },
@@ -231,7 +369,7 @@ export const obtainSchema = {
 
 export const environmentSchema = {
   type: 'object',
-  description: 'what one environment\'s verifier expects, and where its keys come from',
+  description: "what one environment's verifier expects, and where its keys come from",
   additionalProperties: false,
   patternProperties: { '^x-': { description: 'extension field, ignored' } },
   properties: {
@@ -239,30 +377,60 @@ export const environmentSchema = {
     issuer: { ...stringOrList, description: 'accepted iss values (any of; exact, case-sensitive: RFC 7519 section 4.1.1)' },
     audience: { ...stringOrList, description: 'accepted aud values (any of)' },
     // The one algorithm table (src/keys/algorithms.ts): a new algorithm there is accepted here.
-    algorithms: { type: 'array', items: { enum: ALGORITHM_NAMES }, minItems: 1, description: 'allowed algorithms (default: what the keys can verify; never none)' },
+    algorithms: {
+      type: 'array',
+      items: { enum: ALGORITHM_NAMES },
+      minItems: 1,
+      description: 'allowed algorithms (default: what the keys can verify; never none)',
+    },
     typ: { type: 'string', minLength: 1, description: 'expected typ header (case-insensitive, "application/" optional): JWT, at+jwt' },
     requiredClaims: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'claims that must be present (missing_claim)' },
-    claims: { type: 'object', additionalProperties: claimExpectation, description: 'expected claim values: claim -> value, { equals }, { oneOf } or { includes } (claim_mismatch)' },
+    claims: {
+      type: 'object',
+      additionalProperties: claimExpectation,
+      description: 'expected claim values: claim -> value, { equals }, { oneOf } or { includes } (claim_mismatch)',
+    },
     clockToleranceSeconds: { ...seconds, description: 'leeway for exp, nbf and iat, in seconds (default 0)' },
     maxTokenAgeSeconds: { ...seconds, description: 'maximum now - iat, in seconds (token_too_old)' },
     skewWindowSeconds: { ...seconds, description: 'a time failure within this many seconds may be clock skew (default 300)' },
     maxTokenBytes: { type: 'integer', minimum: 64, description: 'token size cap, checked before any decoding (default 16384)' },
-    keys: { type: 'array', items: keySpec, description: 'trusted key sources, each one of jwksFile, jwksUri, discovery, pem, jwk, secret (all trusted)' },
+    keys: {
+      type: 'array',
+      items: keySpec,
+      description: 'trusted key sources, each one of jwksFile, jwksUri, discovery, pem, jwk, secret (all trusted)',
+    },
     owners,
-    production: { type: 'boolean', description: 'marks a production environment: mint (and other commands that forge tokens) refuse it without --i-know' },
+    production: {
+      type: 'boolean',
+      description: 'marks a production environment: mint (and other commands that forge tokens) refuse it without --i-know',
+    },
     signer: signerSchema,
     obtain: obtainSchema,
     // Sections owned by later front ends (validated there).
-    api: { type: 'object', description: 'the API behind the gateway: baseUrl, routes, header, scheme, echoPath (probe, diagnose --headers; docs/cli/probe.md)' },
+    api: {
+      type: 'object',
+      description: 'the API behind the gateway: baseUrl, routes, header, scheme, echoPath (probe, diagnose --headers; docs/cli/probe.md)',
+    },
     clients: {
       type: 'object',
-      description: 'the clients of this environment: audience, tokenSource, refreshLeadSeconds (contract diff), obtain (jwt-doctor token --client)',
+      description:
+        'the clients of this environment: audience, tokenSource, refreshLeadSeconds (contract diff), obtain (jwt-doctor token --client)',
       additionalProperties: { type: 'object', properties: { obtain: obtainSchema } },
     },
     policy,
-    tokenSource: { type: 'object', description: 'where the verifier reads the token: { header, scheme } or { cookie } (middleware, diagnose --headers)' },
-    verifier: { type: 'object', description: 'the running verifier: debugUrl, metricsUrl, cacheTtlSeconds (rotation check, rotation retire, middleware)' },
-    issuerBaseUrl: { type: 'string', pattern: '^https?://', description: 'where the issuer answers HTTP, for clock (default: the first http(s) issuer)' },
+    tokenSource: {
+      type: 'object',
+      description: 'where the verifier reads the token: { header, scheme } or { cookie } (middleware, diagnose --headers)',
+    },
+    verifier: {
+      type: 'object',
+      description: 'the running verifier: debugUrl, metricsUrl, cacheTtlSeconds (rotation check, rotation retire, middleware)',
+    },
+    issuerBaseUrl: {
+      type: 'string',
+      pattern: '^https?://',
+      description: 'where the issuer answers HTTP, for clock (default: the first http(s) issuer)',
+    },
   },
 };
 
@@ -276,7 +444,11 @@ export const contractSchema = {
     $schema: { type: 'string', description: 'the JSON Schema this file follows (editors)' },
     version: { const: 1, description: 'contract format version' },
     owners,
-    defaults: { ...environmentSchema, description: 'environment fields merged under every environment', properties: { ...environmentSchema.properties } },
+    defaults: {
+      ...environmentSchema,
+      description: 'environment fields merged under every environment',
+      properties: { ...environmentSchema.properties },
+    },
     environments: {
       type: 'object',
       description: 'the environments by name',

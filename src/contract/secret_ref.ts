@@ -39,7 +39,11 @@ export function readSecretRef(ref: SecretRef, ctx: SecretRefContext = {}): Secre
     text = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return { ok: false, location: ref.file, why: code === 'ENOENT' ? `file ${ref.file} does not exist` : `file ${ref.file} cannot be read (${code ?? 'error'})` };
+    return {
+      ok: false,
+      location: ref.file,
+      why: code === 'ENOENT' ? `file ${ref.file} does not exist` : `file ${ref.file} cannot be read (${code ?? 'error'})`,
+    };
   }
   if (text === '') return { ok: false, location: ref.file, why: `file ${ref.file} is empty` };
   return { ok: true, text, location: ref.file };

@@ -55,20 +55,26 @@ function fileOf(contract: Contract): string {
 export function parseTokenSource(raw: unknown, file = '(options)', env = 'default'): TokenSourceConfig {
   const at = (field: string) => `environments.${env}.tokenSource${field ? '.' + field : ''}`;
   if (raw === undefined || raw === null) return DEFAULT_TOKEN_SOURCE;
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw new ContractError(file, at(''), 'an object: { header, scheme } or { cookie }', describe(raw));
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    throw new ContractError(file, at(''), 'an object: { header, scheme } or { cookie }', describe(raw));
   const o = raw as Record<string, unknown>;
   for (const k of Object.keys(o)) {
-    if (!['header', 'scheme', 'cookie'].includes(k)) throw new ContractError(file, at(k), 'a known field (header, scheme or cookie)', `unknown field "${k}"`);
+    if (!['header', 'scheme', 'cookie'].includes(k))
+      throw new ContractError(file, at(k), 'a known field (header, scheme or cookie)', `unknown field "${k}"`);
   }
   if ('cookie' in o) {
-    if ('header' in o || 'scheme' in o) throw new ContractError(file, at('cookie'), 'either cookie or header/scheme, not both', describe(Object.keys(o)));
-    if (typeof o.cookie !== 'string' || !TOKEN_NAME.test(o.cookie)) throw new ContractError(file, at('cookie'), 'a cookie name (RFC 6265 token)', describe(o.cookie));
+    if ('header' in o || 'scheme' in o)
+      throw new ContractError(file, at('cookie'), 'either cookie or header/scheme, not both', describe(Object.keys(o)));
+    if (typeof o.cookie !== 'string' || !TOKEN_NAME.test(o.cookie))
+      throw new ContractError(file, at('cookie'), 'a cookie name (RFC 6265 token)', describe(o.cookie));
     return { cookie: o.cookie };
   }
   const header = o.header ?? 'authorization';
-  if (typeof header !== 'string' || !TOKEN_NAME.test(header)) throw new ContractError(file, at('header'), 'a header name', describe(header));
+  if (typeof header !== 'string' || !TOKEN_NAME.test(header))
+    throw new ContractError(file, at('header'), 'a header name', describe(header));
   const scheme = 'scheme' in o ? o.scheme : header.toLowerCase() === 'authorization' ? 'Bearer' : null;
-  if (scheme !== null && (typeof scheme !== 'string' || !TOKEN_NAME.test(scheme))) throw new ContractError(file, at('scheme'), 'an auth scheme such as "Bearer", or null for a bare token', describe(scheme));
+  if (scheme !== null && (typeof scheme !== 'string' || !TOKEN_NAME.test(scheme)))
+    throw new ContractError(file, at('scheme'), 'an auth scheme such as "Bearer", or null for a bare token', describe(scheme));
   return { header: header.toLowerCase(), scheme: scheme as string | null };
 }
 
@@ -81,7 +87,8 @@ export function parseTokenSource(raw: unknown, file = '(options)', env = 'defaul
 export function parseVerifierSection(raw: unknown, file = '(options)', env = 'default'): VerifierSection {
   const at = (field: string) => `environments.${env}.verifier${field ? '.' + field : ''}`;
   if (raw === undefined || raw === null) return {};
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw new ContractError(file, at(''), 'an object: { debugUrl, metricsUrl, cacheTtlSeconds }', describe(raw));
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    throw new ContractError(file, at(''), 'an object: { debugUrl, metricsUrl, cacheTtlSeconds }', describe(raw));
   const o = raw as Record<string, unknown>;
   const out: VerifierSection = {};
   for (const [k, v] of Object.entries(o)) {
@@ -89,7 +96,8 @@ export function parseVerifierSection(raw: unknown, file = '(options)', env = 'de
       if (typeof v !== 'string' || !/^https?:\/\/./.test(v)) throw new ContractError(file, at(k), 'an http(s) URL', describe(v));
       out[k] = v;
     } else if (k === 'cacheTtlSeconds') {
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ContractError(file, at(k), 'a number >= 0 (seconds; clamped to the cache bounds)', describe(v));
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+        throw new ContractError(file, at(k), 'a number >= 0 (seconds; clamped to the cache bounds)', describe(v));
       out.cacheTtlSeconds = v;
     } else {
       throw new ContractError(file, at(k), 'a known field (debugUrl, metricsUrl, cacheTtlSeconds)', `unknown field "${k}"`);
@@ -110,7 +118,8 @@ export function readVerifierSection(contract: Contract, env: Expectations): Veri
 function section(contract: Contract, env: Expectations, name: string): Record<string, unknown> | undefined {
   const v = env[name];
   if (v === undefined) return undefined;
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new ContractError(fileOf(contract), `environments.${env.name}.${name}`, 'an object', JSON.stringify(v));
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    throw new ContractError(fileOf(contract), `environments.${env.name}.${name}`, 'an object', JSON.stringify(v));
   return v as Record<string, unknown>;
 }
 
@@ -140,12 +149,14 @@ export function readClientsSection(contract: Contract, env: Expectations): Recor
 }
 
 function readClient(file: string, path: string, c: unknown): ClientSection {
-  if (c === null || typeof c !== 'object' || Array.isArray(c)) throw new ContractError(file, path, 'an object { audience, tokenSource, refreshLeadSeconds }', JSON.stringify(c));
+  if (c === null || typeof c !== 'object' || Array.isArray(c))
+    throw new ContractError(file, path, 'an object { audience, tokenSource, refreshLeadSeconds }', JSON.stringify(c));
   const cc = c as Record<string, unknown>;
   const client: ClientSection = { ...cc };
   if (cc.audience !== undefined) {
     const list = Array.isArray(cc.audience) ? cc.audience : [cc.audience];
-    if (!list.every((a) => typeof a === 'string')) throw new ContractError(file, `${path}.audience`, 'a string or a list of strings', JSON.stringify(cc.audience));
+    if (!list.every((a) => typeof a === 'string'))
+      throw new ContractError(file, `${path}.audience`, 'a string or a list of strings', JSON.stringify(cc.audience));
     client.audience = list as string[];
   }
   if (cc.refreshLeadSeconds !== undefined && (typeof cc.refreshLeadSeconds !== 'number' || cc.refreshLeadSeconds < 0)) {

@@ -28,8 +28,17 @@ export interface CreateDiagnoserOptions {
  */
 export async function createDiagnoser(expectations: Expectations, options: CreateDiagnoserOptions = {}): Promise<Diagnoser> {
   const load = keyLoadOptions(options);
-  const [own, others] = await Promise.all([loadEnvironmentKeys(expectations, load), loadOtherEnvironments(options.contract, expectations.name, load)]);
-  return buildDiagnoser(expectations, { keys: own.keys, findings: own.findings, sources: own.sources, ...(own.excluded ? { excludedKeys: own.excluded } : {}), ...others });
+  const [own, others] = await Promise.all([
+    loadEnvironmentKeys(expectations, load),
+    loadOtherEnvironments(options.contract, expectations.name, load),
+  ]);
+  return buildDiagnoser(expectations, {
+    keys: own.keys,
+    findings: own.findings,
+    sources: own.sources,
+    ...(own.excluded ? { excludedKeys: own.excluded } : {}),
+    ...others,
+  });
 }
 
 /**
@@ -38,7 +47,11 @@ export async function createDiagnoser(expectations: Expectations, options: Creat
  *
  * @example (await diagnose(token, contract.environments.staging, { now: new Date('2026-11-28T12:00:00Z') })).result
  */
-export async function diagnose(token: string, expectations: Expectations, options: CreateDiagnoserOptions & DiagnoseCallOptions = {}): Promise<Diagnosis> {
+export async function diagnose(
+  token: string,
+  expectations: Expectations,
+  options: CreateDiagnoserOptions & DiagnoseCallOptions = {},
+): Promise<Diagnosis> {
   const d = await createDiagnoser(expectations, options);
   return d.diagnose(token, options.now !== undefined ? { now: options.now } : {});
 }

@@ -25,9 +25,15 @@ export function otherEnvironmentsOf(contract: Contract, name: string | undefined
 }
 
 /** Loads the other environments' keys for provenance; failures there are ignored (they are not this env's problem). */
-export async function loadOtherEnvironments(contract: Contract | undefined, name: string | undefined, options: KeyLoadOptions): Promise<Pick<PreparedKeys, 'otherKeys' | 'otherEnvironments'>> {
+export async function loadOtherEnvironments(
+  contract: Contract | undefined,
+  name: string | undefined,
+  options: KeyLoadOptions,
+): Promise<Pick<PreparedKeys, 'otherKeys' | 'otherEnvironments'>> {
   if (!contract) return {};
   const others = Object.entries(contract.environments).filter(([n]) => n !== name);
-  const keySets = await Promise.all(others.map(([n, env]) => resolveKeys(env.keys ?? [], keyContextFor({ ...env, name: n }, options)).then((r) => r.keys)));
+  const keySets = await Promise.all(
+    others.map(([n, env]) => resolveKeys(env.keys ?? [], keyContextFor({ ...env, name: n }, options)).then((r) => r.keys)),
+  );
   return { otherKeys: keySets.flat(), otherEnvironments: otherEnvironmentsOf(contract, name) };
 }

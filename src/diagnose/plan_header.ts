@@ -10,7 +10,15 @@ import type { Expectations } from '../expectations.ts';
 import type { JsonObject } from '../token/decode.ts';
 import { ALGORITHM_NAMES, isAlgNone, type AlgorithmEntry } from '../keys/algorithms.ts';
 import type { KeyRecord } from '../keys/import.ts';
-import { checkAlgorithm, checkKeyReferences, selectKeys, signatureReport, verifierFor, type SignatureReport, type SignatureVerifier } from '../checks/signature.ts';
+import {
+  checkAlgorithm,
+  checkKeyReferences,
+  selectKeys,
+  signatureReport,
+  verifierFor,
+  type SignatureReport,
+  type SignatureVerifier,
+} from '../checks/signature.ts';
 import { checkTyp } from '../checks/claims.ts';
 import { secretReadingWarning } from '../forensics/secret.ts';
 import { MIN_RSA_BITS } from '../defaults.ts';
@@ -58,14 +66,32 @@ const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
  * The plan context of a key set: the contract's algorithms without `none`
  * (RFC 8725 section 3.1), else every algorithm some trusted key can do.
  */
-export function planContext(expectations: Expectations, keys: readonly KeyRecord[], keyFindings: readonly Finding[], excludedKeys: readonly KeyRecord[] = []): PlanContext {
-  const allowedList = expectations.algorithms?.filter((a) => !isAlgNone(a)) ?? (keys.length > 0 ? ALGORITHM_NAMES.filter((a) => keys.some((k) => k.algorithms.includes(a))) : ALGORITHM_NAMES);
+export function planContext(
+  expectations: Expectations,
+  keys: readonly KeyRecord[],
+  keyFindings: readonly Finding[],
+  excludedKeys: readonly KeyRecord[] = [],
+): PlanContext {
+  const allowedList =
+    expectations.algorithms?.filter((a) => !isAlgNone(a)) ??
+    (keys.length > 0 ? ALGORITHM_NAMES.filter((a) => keys.some((k) => k.algorithms.includes(a))) : ALGORITHM_NAMES);
   // A key source that failed or a key the trust rules refused (jwks_unreachable,
   // private_key_published, ...) is reported with every token, but it decides the
   // result only when it could be the cause: once another trusted key verified the
   // signature, the same finding is a warning (the middleware accepts that token).
-  const keyWarnings = keyFindings.map((f) => (f.severity === 'error' ? { ...f, severity: 'warning' as const, detail: { ...f.detail, tokenVerifiedByAnotherKey: true } } : f));
-  return { expectations, keys, excludedKeys, allowedList, allowed: new Set(allowedList), keyFindings, keyWarnings, loadFailed: keyFindings.some((f) => f.severity === 'error') };
+  const keyWarnings = keyFindings.map((f) =>
+    f.severity === 'error' ? { ...f, severity: 'warning' as const, detail: { ...f.detail, tokenVerifiedByAnotherKey: true } } : f,
+  );
+  return {
+    expectations,
+    keys,
+    excludedKeys,
+    allowedList,
+    allowed: new Set(allowedList),
+    keyFindings,
+    keyWarnings,
+    loadFailed: keyFindings.some((f) => f.severity === 'error'),
+  };
 }
 
 /**
@@ -110,10 +136,20 @@ function selectCandidates(header: JsonObject, alg: AlgorithmEntry, ctx: PlanCont
 /** A weak_key warning for a key that verified: RSA below 2048 bits, an HMAC secret shorter than the hash (RFC 7518 sections 3.2, 3.3). */
 export function weakKeyWarning(key: KeyRecord, alg: AlgorithmEntry): Finding | undefined {
   if (key.kty === 'oct' && alg.minSecretBytes !== undefined && (key.bits ?? 0) < alg.minSecretBytes * 8) {
-    return makeFinding('weak_key', { claim: 'signature', expected: `>= ${alg.minSecretBytes * 8} bits`, actual: `${key.bits} bits`, detail: { fingerprint: key.fingerprint, rfc: 'RFC 7518 section 3.2' } });
+    return makeFinding('weak_key', {
+      claim: 'signature',
+      expected: `>= ${alg.minSecretBytes * 8} bits`,
+      actual: `${key.bits} bits`,
+      detail: { fingerprint: key.fingerprint, rfc: 'RFC 7518 section 3.2' },
+    });
   }
   if (key.kty === 'RSA' && (key.bits ?? 0) < MIN_RSA_BITS) {
-    return makeFinding('weak_key', { claim: 'signature', expected: `>= ${MIN_RSA_BITS} bits`, actual: `${key.bits} bits`, detail: { kid: key.kid, thumbprint: key.thumbprint } });
+    return makeFinding('weak_key', {
+      claim: 'signature',
+      expected: `>= ${MIN_RSA_BITS} bits`,
+      actual: `${key.bits} bits`,
+      detail: { kid: key.kid, thumbprint: key.thumbprint },
+    });
   }
   return undefined;
 }

@@ -44,6 +44,9 @@ export function selfSignedCertificate(privateKey: KeyObject, publicKey: KeyObjec
   const tbs = seq(version, serial, SHA256_RSA, subject, validity, subject, spki);
   const signature = sign('sha256', tbs, privateKey);
   const cert = seq(tbs, SHA256_RSA, der(0x03, Buffer.concat([Buffer.from([0]), signature])));
-  const body = cert.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const body = cert
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   return `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
 }

@@ -44,15 +44,27 @@ export interface AttackInput {
 
 /** Every attack family: its name pattern and what it proves when rejected. Docs are generated from this table. */
 export const ATTACKS: ReadonlyArray<{ name: string; what: string }> = [
-  { name: 'alg_none:{none,None,NONE,nOnE}', what: 'unsecured JWS in every spelling, empty signature (RFC 8725 section 3.1, CVE-2015-9235)' },
+  {
+    name: 'alg_none:{none,None,NONE,nOnE}',
+    what: 'unsecured JWS in every spelling, empty signature (RFC 8725 section 3.1, CVE-2015-9235)',
+  },
   { name: 'empty_signature', what: "the environment's alg with the signature segment removed (jwt_tool -X n)" },
   { name: 'hs256_blank_secret', what: 'HS256 keyed with an empty secret (jwt_tool -X b)' },
-  { name: 'hs256_public_key:{pem,pem_no_newline,pkcs1_pem,der,jwk_json}', what: "algorithm confusion: HS256 keyed with the environment's public key in its common encodings (RFC 8725 section 2.1, CVE-2016-10555)" },
+  {
+    name: 'hs256_public_key:{pem,pem_no_newline,pkcs1_pem,der,jwk_json}',
+    what: "algorithm confusion: HS256 keyed with the environment's public key in its common encodings (RFC 8725 section 2.1, CVE-2016-10555)",
+  },
   { name: 'embedded_jwk', what: 'signed by an attacker key carried in the jwk header (RFC 8725 section 3.10, CVE-2018-0114)' },
   { name: 'jku', what: "signed by an attacker key whose JWK Set the jku header points at the drill's listener; a fetch is recorded" },
-  { name: 'x5u', what: "signed by an attacker key whose self-signed certificate the x5u header points at the drill's listener; a fetch is recorded" },
+  {
+    name: 'x5u',
+    what: "signed by an attacker key whose self-signed certificate the x5u header points at the drill's listener; a fetch is recorded",
+  },
   { name: 'kid_spoofing', what: "signed by an attacker key under the kid of the environment's key" },
-  { name: 'kid:{path_traversal,dev_null,sql_injection,command_injection}', what: 'hostile kid values with HS256 keyed by what the injection would yield (jwt_tool -I -hc kid)' },
+  {
+    name: 'kid:{path_traversal,dev_null,sql_injection,command_injection}',
+    what: 'hostile kid values with HS256 keyed by what the injection would yield (jwt_tool -I -hc kid)',
+  },
   { name: 'tampered_payload', what: 'a valid token whose payload was changed (sub admin) under the original signature' },
   { name: 'expired', what: 'validly signed, exp an hour beyond the tolerance (RFC 7519 section 4.1.4)' },
   { name: 'not_yet_valid', what: 'validly signed, nbf an hour beyond the tolerance (RFC 7519 section 4.1.5)' },
@@ -61,7 +73,8 @@ export const ATTACKS: ReadonlyArray<{ name: string; what: string }> = [
 ];
 
 const b64 = (o: unknown): string => Buffer.from(typeof o === 'string' ? o : JSON.stringify(o)).toString('base64url');
-const compact = (header: Record<string, unknown>, payload: Record<string, unknown>, signature: string): string => `${b64(header)}.${b64(payload)}.${signature}`;
+const compact = (header: Record<string, unknown>, payload: Record<string, unknown>, signature: string): string =>
+  `${b64(header)}.${b64(payload)}.${signature}`;
 
 function hmac(header: Record<string, unknown>, payload: Record<string, unknown>, secret: Buffer | string): string {
   const input = `${b64(header)}.${b64(payload)}`;
@@ -82,7 +95,12 @@ export function makeAttacker(now: number): Attacker {
   const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const kid = 'jwt-doctor-drill-attacker';
   const jwk = { ...(pair.publicKey.export({ format: 'jwk' }) as Record<string, unknown>), kid, alg: 'RS256', use: 'sig' };
-  return { kid, privateKey: pair.privateKey, jwk, certificate: selfSignedCertificate(pair.privateKey, pair.publicKey, 'jwt-doctor drill attacker', Math.floor(now)) };
+  return {
+    kid,
+    privateKey: pair.privateKey,
+    jwk,
+    certificate: selfSignedCertificate(pair.privateKey, pair.publicKey, 'jwt-doctor drill attacker', Math.floor(now)),
+  };
 }
 
 /** The encodings a confused verifier may use as the HMAC secret (jwt_tool -X k tries the PEM). */
@@ -100,13 +118,19 @@ function publicKeyEncodings(key: KeyObject): Array<[string, Buffer | string]> {
 
 function unsignedAttacks(input: AttackInput, claims: Record<string, unknown>): Attack[] {
   const header = drillHeader(input.env, input.signer);
-  const out: Attack[] = ['none', 'None', 'NONE', 'nOnE'].map((alg) => ({ name: `alg_none:${alg}`, token: compact({ ...header, alg }, claims, '') }));
+  const out: Attack[] = ['none', 'None', 'NONE', 'nOnE'].map((alg) => ({
+    name: `alg_none:${alg}`,
+    token: compact({ ...header, alg }, claims, ''),
+  }));
   out.push({ name: 'empty_signature', token: compact(header, claims, '') });
   out.push({ name: 'hs256_blank_secret', token: hmac({ ...header, alg: 'HS256' }, claims, '') });
   // CVE-2022-21449: Java 15-18 accepted r = s = 0 for any ES256 message.
   const esHeader = { ...header, alg: 'ES256' };
   out.push({ name: 'psychic_signature:p1363', token: compact(esHeader, claims, Buffer.alloc(64).toString('base64url')) });
-  out.push({ name: 'psychic_signature:der', token: compact(esHeader, claims, Buffer.from('3006020100020100', 'hex').toString('base64url')) });
+  out.push({
+    name: 'psychic_signature:der',
+    token: compact(esHeader, claims, Buffer.from('3006020100020100', 'hex').toString('base64url')),
+  });
   return out;
 }
 
@@ -128,8 +152,18 @@ function attackerKeyAttacks(input: AttackInput, claims: Record<string, unknown>,
   const spoofedKid = input.signer.kid ?? input.publicKeys[0]?.kid ?? 'jwt-doctor-drill';
   return [
     { name: 'embedded_jwk', token: signAttacker(attacker, { alg: 'RS256', typ, kid: attacker.kid, jwk: attacker.jwk }, claims) },
-    { name: 'jku', token: signAttacker(attacker, { alg: 'RS256', typ, kid: attacker.kid, jku: input.listenerUrl + jkuPath }, claims), fetchPath: jkuPath, document: { body: JSON.stringify({ keys: [attacker.jwk] }), type: 'application/json' } },
-    { name: 'x5u', token: signAttacker(attacker, { alg: 'RS256', typ, x5u: input.listenerUrl + x5uPath }, claims), fetchPath: x5uPath, document: { body: attacker.certificate, type: 'application/pem-certificate-chain' } },
+    {
+      name: 'jku',
+      token: signAttacker(attacker, { alg: 'RS256', typ, kid: attacker.kid, jku: input.listenerUrl + jkuPath }, claims),
+      fetchPath: jkuPath,
+      document: { body: JSON.stringify({ keys: [attacker.jwk] }), type: 'application/json' },
+    },
+    {
+      name: 'x5u',
+      token: signAttacker(attacker, { alg: 'RS256', typ, x5u: input.listenerUrl + x5uPath }, claims),
+      fetchPath: x5uPath,
+      document: { body: attacker.certificate, type: 'application/pem-certificate-chain' },
+    },
     { name: 'kid_spoofing', token: signAttacker(attacker, { alg: 'RS256', typ, kid: spoofedKid }, claims) },
   ];
 }

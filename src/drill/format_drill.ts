@@ -1,7 +1,12 @@
 import { REASONS } from '../reasons.ts';
 import type { DrillReport, DrillResult, DrillStep } from './types.ts';
 
-const KEY: Record<DrillResult['scenario'], string> = { rotation: 'rotation', skew: 'skew', 'header-strip': 'header_strip', attacks: 'attacks' };
+const KEY: Record<DrillResult['scenario'], string> = {
+  rotation: 'rotation',
+  skew: 'skew',
+  'header-strip': 'header_strip',
+  attacks: 'attacks',
+};
 
 // Shown elsewhere on the line (step name, observed) or in the drill's summary line.
 const SHOWN = new Set(['attack', 'verdict', 'claim', 'toleranceSeconds', 'measuredToleranceSeconds']);
@@ -23,10 +28,13 @@ function stepLine(s: DrillStep): string {
 function summaryLine(d: DrillResult): string {
   if (d.scenario === 'skew' && d.summary.measured) {
     const m = d.summary.measured as Record<string, number | null>;
-    const shown = Object.entries(m).map(([c, v]) => `${c} ${v === null ? 'unbounded' : `${v} s`}`).join(', ');
+    const shown = Object.entries(m)
+      .map(([c, v]) => `${c} ${v === null ? 'unbounded' : `${v} s`}`)
+      .join(', ');
     return `skew_boundary = ${shown} (tolerance ${String(d.summary.toleranceSeconds)} s)\n`;
   }
-  if (d.scenario === 'attacks') return `attacks_sent = ${String(d.summary.attacks)} per route, ${(d.summary.routes as string[]).length} routes\n`;
+  if (d.scenario === 'attacks')
+    return `attacks_sent = ${String(d.summary.attacks)} per route, ${(d.summary.routes as string[]).length} routes\n`;
   return '';
 }
 
@@ -47,7 +55,10 @@ export function formatDrillText(r: DrillReport): string {
   return out;
 }
 
-const cell = (v: unknown): string => String(v ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const cell = (v: unknown): string =>
+  String(v ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\n/g, ' ');
 
 /**
  * The drill report for incident notes and the runbook: one table per drill
@@ -56,18 +67,29 @@ const cell = (v: unknown): string => String(v ?? '').replace(/\|/g, '\\|').repla
  * @example writeFileSync('drill.md', formatDrillMarkdown(report))
  */
 export function formatDrillMarkdown(r: DrillReport): string {
-  const out: string[] = [`# Auth drill: ${r.env}: ${r.ready ? 'ready' : 'not ready'}`, '', `Target ${r.target}, started ${r.startedAt} by jwt-doctor drill.`, ''];
+  const out: string[] = [
+    `# Auth drill: ${r.env}: ${r.ready ? 'ready' : 'not ready'}`,
+    '',
+    `Target ${r.target}, started ${r.startedAt} by jwt-doctor drill.`,
+    '',
+  ];
   for (const d of r.drills) {
     out.push(`## ${d.scenario}: ${d.ready ? 'pass' : 'fail'}`, '');
     const facts = summaryLine(d).trim();
     if (facts) out.push(facts, '');
     out.push('| step | route | expected | observed | result | evidence |', '|---|---|---|---|---|---|');
-    for (const s of d.steps) out.push(`| ${cell(s.name)} | ${cell(s.route)} | ${cell(s.expected)} | ${cell(s.observed)} | ${s.pass ? 'pass' : `**${s.code ?? 'fail'}**`} | ${cell(evidenceText(s.evidence))} |`);
+    for (const s of d.steps)
+      out.push(
+        `| ${cell(s.name)} | ${cell(s.route)} | ${cell(s.expected)} | ${cell(s.observed)} | ${s.pass ? 'pass' : `**${s.code ?? 'fail'}**`} | ${cell(evidenceText(s.evidence))} |`,
+      );
     out.push('');
   }
   if (r.findings.length > 0) {
     out.push('## Findings', '', '| code | owner | detail | fix |', '|---|---|---|---|');
-    for (const f of r.findings) out.push(`| \`${f.code}\`${f.detail?.critical === true ? ' (critical)' : ''} | ${f.owner ?? ''} | ${cell(evidenceText(f.detail ?? {}, new Set(['critical'])))} | ${cell(REASONS[f.code].hint)} |`);
+    for (const f of r.findings)
+      out.push(
+        `| \`${f.code}\`${f.detail?.critical === true ? ' (critical)' : ''} | ${f.owner ?? ''} | ${cell(evidenceText(f.detail ?? {}, new Set(['critical'])))} | ${cell(REASONS[f.code].hint)} |`,
+      );
     out.push('');
   }
   out.push(`**Status:** ${r.ready ? 'ready' : 'not ready'}`, '');

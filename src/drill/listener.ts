@@ -33,10 +33,18 @@ export async function startDrillListener(host: string, port: number): Promise<Dr
     counts.set(path, (counts.get(path) ?? 0) + 1);
     const doc = docs.get(path);
     if (!doc) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-    res.writeHead(200, { 'content-type': doc.type, 'content-length': Buffer.byteLength(doc.body), 'cache-control': 'no-store' }).end(doc.body);
+    res
+      .writeHead(200, { 'content-type': doc.type, 'content-length': Buffer.byteLength(doc.body), 'cache-control': 'no-store' })
+      .end(doc.body);
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) => reject(new UsageError(`the drill cannot listen on ${host}:${port} (${e.code ?? e.message}): free the port, or point the contract's jwksUri elsewhere`)));
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(
+        new UsageError(
+          `the drill cannot listen on ${host}:${port} (${e.code ?? e.message}): free the port, or point the contract's jwksUri elsewhere`,
+        ),
+      ),
+    );
     server.listen(port, host, () => resolve());
   });
   const bound = (server.address() as AddressInfo).port;
@@ -63,7 +71,9 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
  *
  * @example servedJwksAddress([{ jwksUri: 'http://127.0.0.1:8788/jwks.json' }]) // { host: '127.0.0.1', port: 8788, path: '/jwks.json' }
  */
-export function servedJwksAddress(keys: readonly unknown[] | undefined): { host: string; port: number; path: string; url: string } | undefined {
+export function servedJwksAddress(
+  keys: readonly unknown[] | undefined,
+): { host: string; port: number; path: string; url: string } | undefined {
   for (const spec of keys ?? []) {
     if (spec === null || typeof spec !== 'object' || !('jwksUri' in spec) || typeof spec.jwksUri !== 'string') continue;
     let u: URL;

@@ -23,15 +23,31 @@ async function baseline(ctx: DrillContext, route: ApiRoute): Promise<DrillStep> 
   const token = ctx.signer!.sign(drillHeader(ctx.env, ctx.signer!), drillClaims(ctx.env, ctx.nowSeconds()));
   const a = await sendToken(ctx.api, route, token, ctx.timeoutMs);
   const pass = a.verdict === 'accepted';
-  return { name: 'baseline', route: routeName(route), expected: 'accepted', observed: a.verdict, pass, ...(pass ? {} : { code: a.reason ?? (a.error ? 'transport_error' : 'route_unexpected_status') }), evidence: answerEvidence(a) };
+  return {
+    name: 'baseline',
+    route: routeName(route),
+    expected: 'accepted',
+    observed: a.verdict,
+    pass,
+    ...(pass ? {} : { code: a.reason ?? (a.error ? 'transport_error' : 'route_unexpected_status') }),
+    evidence: answerEvidence(a),
+  };
 }
 
 function attackStep(attack: Attack, route: ApiRoute, a: Answer): { step: DrillStep; finding?: Finding } {
   const name = routeName(route);
   const evidence = { attack: attack.name, ...answerEvidence(a) };
-  if (a.verdict === 'rejected') return { step: { name: attack.name, route: name, expected: 'rejected', observed: 'rejected', pass: true, evidence } };
+  if (a.verdict === 'rejected')
+    return { step: { name: attack.name, route: name, expected: 'rejected', observed: 'rejected', pass: true, evidence } };
   const code = a.verdict === 'accepted' ? 'verifier_accepts_forged_token' : a.error ? 'transport_error' : 'route_unexpected_status';
-  const finding = makeFinding(code, { detail: { attack: attack.name, route: name, ...(code === 'verifier_accepts_forged_token' ? { critical: true } : {}), ...answerEvidence(a) } });
+  const finding = makeFinding(code, {
+    detail: {
+      attack: attack.name,
+      route: name,
+      ...(code === 'verifier_accepts_forged_token' ? { critical: true } : {}),
+      ...answerEvidence(a),
+    },
+  });
   return { step: { name: attack.name, route: name, expected: 'rejected', observed: a.verdict, pass: false, code, evidence }, finding };
 }
 
@@ -39,7 +55,14 @@ function attackStep(attack: Attack, route: ApiRoute, a: Answer): { step: DrillSt
 function fetchStep(attack: Attack, route: ApiRoute, listener: DrillListener): { step: DrillStep; finding?: Finding } {
   const hits = listener.hits(attack.fetchPath!);
   const evidence = { attack: attack.name, url: listener.url + attack.fetchPath!, requests: hits };
-  const step: DrillStep = { name: `${attack.name}:fetch`, route: routeName(route), expected: 'not fetched', observed: hits > 0 ? 'fetched' : 'not fetched', pass: hits === 0, evidence };
+  const step: DrillStep = {
+    name: `${attack.name}:fetch`,
+    route: routeName(route),
+    expected: 'not fetched',
+    observed: hits > 0 ? 'fetched' : 'not fetched',
+    pass: hits === 0,
+    evidence,
+  };
   if (hits === 0) return { step };
   step.code = 'verifier_fetches_token_url';
   return { step, finding: makeFinding('verifier_fetches_token_url', { detail: { critical: true, route: routeName(route), ...evidence } }) };
@@ -62,7 +85,10 @@ export async function runAttacks(ctx: DrillContext, setup: AttackSetup): Promise
   const sent: Array<{ attack: Attack; route: ApiRoute }> = [];
   for (const [i, route] of routes.entries()) {
     steps.push(await baseline(ctx, route));
-    const attacks = buildAttacks({ env: ctx.env, signer: ctx.signer!, publicKeys: setup.publicKeys, attacker, listenerUrl: setup.listener.url, now: ctx.nowSeconds() }, i);
+    const attacks = buildAttacks(
+      { env: ctx.env, signer: ctx.signer!, publicKeys: setup.publicKeys, attacker, listenerUrl: setup.listener.url, now: ctx.nowSeconds() },
+      i,
+    );
     for (const attack of attacks) {
       if (attack.fetchPath && attack.document) setup.listener.publish(attack.fetchPath, attack.document.body, attack.document.type);
       const { step, finding } = attackStep(attack, route, await sendToken(ctx.api, route, attack.token, ctx.timeoutMs));
@@ -77,6 +103,14 @@ export async function runAttacks(ctx: DrillContext, setup: AttackSetup): Promise
     if (finding) findings.push(finding);
   }
   const names = [...new Set(steps.filter((s) => s.name !== 'baseline' && !s.name.endsWith(':fetch')).map((s) => s.name))];
-  const summary = { routes: routes.map(routeName), attacks: names.length, listener: setup.listener.url, publicKeys: setup.publicKeys.length, accepted: findings.filter((f) => f.code === 'verifier_accepts_forged_token').map((f) => `${String(f.detail?.attack)} ${String(f.detail?.route)}`) };
+  const summary = {
+    routes: routes.map(routeName),
+    attacks: names.length,
+    listener: setup.listener.url,
+    publicKeys: setup.publicKeys.length,
+    accepted: findings
+      .filter((f) => f.code === 'verifier_accepts_forged_token')
+      .map((f) => `${String(f.detail?.attack)} ${String(f.detail?.route)}`),
+  };
   return { scenario: 'attacks', ready: steps.length > 0 && routes.length > 0 && steps.every((s) => s.pass), steps, findings, summary };
 }

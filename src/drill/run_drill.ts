@@ -53,15 +53,30 @@ async function serveJwks(env: Expectations): Promise<{ listener: DrillListener; 
 /** The served key: the given signer when it has a public half, else a fresh key of the environment's first asymmetric algorithm. */
 function servedSigner(env: Expectations, given: DrillSigner | undefined): DrillSigner {
   if (given?.publicJwk) return given;
-  const alg = (env.algorithms ?? []).find((a) => { const e = getAlgorithm(a); return e !== undefined && e.kty !== 'oct'; }) ?? 'RS256';
+  const alg =
+    (env.algorithms ?? []).find((a) => {
+      const e = getAlgorithm(a);
+      return e !== undefined && e.kty !== 'oct';
+    }) ?? 'RS256';
   return generateDrillSigner(alg, `jwt-doctor-drill-${alg.toLowerCase()}`);
 }
 
 /** The environment's asymmetric public keys, for the algorithm-confusion attacks. */
-async function publicKeysOf(env: Expectations, contract: Contract, signer: DrillSigner, timeoutMs: number): Promise<Array<{ kid?: string; key: KeyObject }>> {
+async function publicKeysOf(
+  env: Expectations,
+  contract: Contract,
+  signer: DrillSigner,
+  timeoutMs: number,
+): Promise<Array<{ kid?: string; key: KeyObject }>> {
   const resolved = await resolveKeys(env.keys ?? [], keyContextFor(env, { baseDir: contract.baseDir, timeoutMs }));
-  const keys: Array<{ kid?: string; key: KeyObject }> = resolved.keys.filter((k) => k.kty !== 'oct').map((k) => ({ ...(k.kid !== undefined ? { kid: k.kid } : {}), key: k.keyObject }));
-  if (keys.length === 0 && signer.publicJwk) keys.push({ ...(signer.kid !== undefined ? { kid: signer.kid } : {}), key: createPublicKey({ key: signer.publicJwk as never, format: 'jwk' }) });
+  const keys: Array<{ kid?: string; key: KeyObject }> = resolved.keys
+    .filter((k) => k.kty !== 'oct')
+    .map((k) => ({ ...(k.kid !== undefined ? { kid: k.kid } : {}), key: k.keyObject }));
+  if (keys.length === 0 && signer.publicJwk)
+    keys.push({
+      ...(signer.kid !== undefined ? { kid: signer.kid } : {}),
+      key: createPublicKey({ key: signer.publicJwk as never, format: 'jwk' }),
+    });
   return keys;
 }
 
@@ -76,7 +91,10 @@ async function publicKeysOf(env: Expectations, contract: Contract, signer: Drill
  */
 export async function runDrill(contract: Contract, envName: string, options: RunDrillOptions): Promise<DrillReport> {
   const env = pickEnv(contract, envName);
-  if (env.production === true && !options.allowProduction) throw new UsageError(`environment "${envName}" is marked production: true; drills send forged and shifted tokens to it. Pass --i-know to run them anyway`);
+  if (env.production === true && !options.allowProduction)
+    throw new UsageError(
+      `environment "${envName}" is marked production: true; drills send forged and shifted tokens to it. Pass --i-know to run them anyway`,
+    );
   const api = targetApi(contract, envName, options.target);
   const now = options.now ?? Date.now;
   const startedAt = new Date(now()).toISOString();
@@ -84,11 +102,26 @@ export async function runDrill(contract: Contract, envName: string, options: Run
   const listeners: DrillListener[] = serving ? [serving.listener] : [];
   try {
     const signer = serving ? servedSigner(env, options.signer) : options.signer;
-    if (options.scenarios.includes('rotation') && !serving) throw new UsageError(`the rotation drill publishes and retires keys: give environment "${envName}" a jwksUri key source on a free loopback port (e.g. http://127.0.0.1:8788/jwks.json) that its verifier fetches, and the drill serves it`);
-    if (!signer) throw new UsageError('the drills need tokens the target accepts: pass --signer-key PATH or --signer-secret VAR (or point the environment at a loopback jwksUri the drill serves)');
+    if (options.scenarios.includes('rotation') && !serving)
+      throw new UsageError(
+        `the rotation drill publishes and retires keys: give environment "${envName}" a jwksUri key source on a free loopback port (e.g. http://127.0.0.1:8788/jwks.json) that its verifier fetches, and the drill serves it`,
+      );
+    if (!signer)
+      throw new UsageError(
+        'the drills need tokens the target accepts: pass --signer-key PATH or --signer-secret VAR (or point the environment at a loopback jwksUri the drill serves)',
+      );
     serving?.served.publish([signer.publicJwk!]);
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const ctx: DrillContext = { env, api, signer, served: serving?.listener, options, nowSeconds: () => Math.floor(now() / 1000), timeoutMs, sleep: options.sleep ?? realSleep };
+    const ctx: DrillContext = {
+      env,
+      api,
+      signer,
+      served: serving?.listener,
+      options,
+      nowSeconds: () => Math.floor(now() / 1000),
+      timeoutMs,
+      sleep: options.sleep ?? realSleep,
+    };
     const drills: DrillResult[] = [];
     for (const scenario of RUN_ORDER.filter((s) => options.scenarios.includes(s))) {
       if (scenario === 'header-strip') drills.push(await runHeaderStrip(ctx));
@@ -99,7 +132,15 @@ export async function runDrill(contract: Contract, envName: string, options: Run
         drills.push(await runAttacks(ctx, { listener, publicKeys: await publicKeysOf(env, contract, signer, timeoutMs) }));
       } else drills.push(await runRotation(ctx, contract, serving!.served));
     }
-    return { schema: DRILL_SCHEMA, env: envName, target: api.baseUrl, startedAt, drills, findings: drills.flatMap((d) => d.findings), ready: drills.length > 0 && drills.every((d) => d.ready) };
+    return {
+      schema: DRILL_SCHEMA,
+      env: envName,
+      target: api.baseUrl,
+      startedAt,
+      drills,
+      findings: drills.flatMap((d) => d.findings),
+      ready: drills.length > 0 && drills.every((d) => d.ready),
+    };
   } finally {
     await Promise.all(listeners.map((l) => l.close()));
   }

@@ -8,10 +8,22 @@ import type { DrillContext, DrillResult, DrillStep } from './types.ts';
 /** A route delivers the header when its echo saw it intact, or (no echo) when the token was accepted there. */
 function deliveryStep(r: RouteResult): DrillStep {
   const delivered = r.header.status === 'intact' || (r.header.status === 'unknown' && r.outcome === 'accepted');
-  const evidence: Record<string, unknown> = { header: r.header.status, outcome: r.outcome, ...(r.status !== undefined ? { status: r.status } : {}), ...(r.echoPath !== undefined ? { echoPath: r.echoPath } : {}) };
+  const evidence: Record<string, unknown> = {
+    header: r.header.status,
+    outcome: r.outcome,
+    ...(r.status !== undefined ? { status: r.status } : {}),
+    ...(r.echoPath !== undefined ? { echoPath: r.echoPath } : {}),
+  };
   if (r.header.status === 'modified') evidence.kind = r.header.kind;
   if (r.header.status === 'unknown') evidence.why = r.header.why;
-  const step: DrillStep = { name: 'delivered', route: r.route, expected: 'header delivered', observed: delivered ? 'delivered' : r.header.status === 'unknown' ? `not proven (${r.outcome})` : `header ${r.header.status}`, pass: delivered, evidence };
+  const step: DrillStep = {
+    name: 'delivered',
+    route: r.route,
+    expected: 'header delivered',
+    observed: delivered ? 'delivered' : r.header.status === 'unknown' ? `not proven (${r.outcome})` : `header ${r.header.status}`,
+    pass: delivered,
+    evidence,
+  };
   if (!delivered) step.code = r.code ?? (r.header.status === 'modified' ? 'header_modified' : 'header_missing');
   return step;
 }
@@ -29,22 +41,50 @@ function deliveryStep(r: RouteResult): DrillStep {
 export async function runHeaderStrip(ctx: DrillContext): Promise<DrillResult> {
   const routes = authRoutes(ctx.api.routes);
   const token = ctx.signer!.sign(drillHeader(ctx.env, ctx.signer!), drillClaims(ctx.env, ctx.nowSeconds()));
-  const probe = await probeApi({ ...ctx.api, routes }, token, { timeoutMs: ctx.timeoutMs, env: ctx.env.name ?? 'env', now: () => ctx.nowSeconds() * 1000 });
+  const probe = await probeApi({ ...ctx.api, routes }, token, {
+    timeoutMs: ctx.timeoutMs,
+    env: ctx.env.name ?? 'env',
+    now: () => ctx.nowSeconds() * 1000,
+  });
   const steps: DrillStep[] = [];
   const findings: Finding[] = [];
   for (const [i, r] of probe.routes.entries()) {
     const step = deliveryStep(r);
     steps.push(step);
-    if (!step.pass) findings.push(...(r.findings.length > 0 ? r.findings.filter((f) => f.severity === 'error') : [makeFinding(step.code!, { detail: { route: r.route, ...step.evidence } })]));
+    if (!step.pass)
+      findings.push(
+        ...(r.findings.length > 0
+          ? r.findings.filter((f) => f.severity === 'error')
+          : [makeFinding(step.code!, { detail: { route: r.route, ...step.evidence } })]),
+      );
     const stripped = await sendToken(ctx.api, routes[i]!, undefined, ctx.timeoutMs);
     const pass = stripped.verdict === 'rejected';
-    const strippedStep: DrillStep = { name: 'stripped_rejected', route: routeName(routes[i]!), expected: 'rejected', observed: stripped.verdict, pass, evidence: answerEvidence(stripped) };
+    const strippedStep: DrillStep = {
+      name: 'stripped_rejected',
+      route: routeName(routes[i]!),
+      expected: 'rejected',
+      observed: stripped.verdict,
+      pass,
+      evidence: answerEvidence(stripped),
+    };
     if (!pass) {
       strippedStep.code = 'route_unexpected_status';
-      findings.push(makeFinding('route_unexpected_status', { expected: 401, actual: stripped.status ?? null, detail: { route: strippedStep.route, request: 'no Authorization header', ...strippedStep.evidence } }));
+      findings.push(
+        makeFinding('route_unexpected_status', {
+          expected: 401,
+          actual: stripped.status ?? null,
+          detail: { route: strippedStep.route, request: 'no Authorization header', ...strippedStep.evidence },
+        }),
+      );
     }
     steps.push(strippedStep);
   }
   if (probe.findings.some((f) => f.code === 'route_drift')) findings.push(probe.findings.find((f) => f.code === 'route_drift')!);
-  return { scenario: 'header-strip', ready: steps.length > 0 && steps.every((s) => s.pass), steps, findings, summary: { routes: routes.map(routeName), token: probe.token } };
+  return {
+    scenario: 'header-strip',
+    ready: steps.length > 0 && steps.every((s) => s.pass),
+    steps,
+    findings,
+    summary: { routes: routes.map(routeName), token: probe.token },
+  };
 }

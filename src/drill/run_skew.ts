@@ -35,7 +35,12 @@ type Probe = (shift: number) => Promise<Answer>;
  * when nothing up to MAX_SKEW_SEARCH_SECONDS is rejected, or when even
  * the accepted end could not be found.
  */
-async function firstRejected(probe: Probe, accepted: number | undefined, rejected: number | undefined, start: number): Promise<number | undefined> {
+async function firstRejected(
+  probe: Probe,
+  accepted: number | undefined,
+  rejected: number | undefined,
+  start: number,
+): Promise<number | undefined> {
   let lo = accepted;
   let hi = rejected;
   for (let step = 1; hi === undefined; step *= 2) {
@@ -60,25 +65,61 @@ async function firstRejected(probe: Probe, accepted: number | undefined, rejecte
   return high;
 }
 
-async function skewClaim(ctx: DrillContext, route: ApiRoute, claim: SkewClaim, tol: number, slack: number): Promise<{ steps: DrillStep[]; measured: number | null; findings: Finding[] }> {
-  const probe: Probe = (shift) => sendToken(ctx.api, route, ctx.signer!.sign(drillHeader(ctx.env, ctx.signer!), shiftedClaims(ctx, claim, shift)), ctx.timeoutMs);
+async function skewClaim(
+  ctx: DrillContext,
+  route: ApiRoute,
+  claim: SkewClaim,
+  tol: number,
+  slack: number,
+): Promise<{ steps: DrillStep[]; measured: number | null; findings: Finding[] }> {
+  const probe: Probe = (shift) =>
+    sendToken(ctx.api, route, ctx.signer!.sign(drillHeader(ctx.env, ctx.signer!), shiftedClaims(ctx, claim, shift)), ctx.timeoutMs);
   const within = await probe(tol - slack);
   const beyond = await probe(tol + slack);
-  const first = await firstRejected(probe, within.verdict === 'accepted' ? tol - slack : undefined, beyond.verdict === 'rejected' ? tol + slack : undefined, tol + slack);
+  const first = await firstRejected(
+    probe,
+    within.verdict === 'accepted' ? tol - slack : undefined,
+    beyond.verdict === 'rejected' ? tol + slack : undefined,
+    tol + slack,
+  );
   // exp fails from the first rejected shift on; nbf and iat pass up to the last accepted one.
   const measured = first === undefined ? null : claim === 'exp' ? first : first - 1;
   const name = routeName(route);
   const at = { claim, toleranceSeconds: tol, measuredToleranceSeconds: measured };
   const findings: Finding[] = [];
-  const withinStep: DrillStep = { name: `${claim}:within`, route: name, expected: 'accepted', observed: within.verdict, pass: within.verdict === 'accepted', evidence: { shiftSeconds: tol - slack, ...at, ...answerEvidence(within) } };
-  const beyondStep: DrillStep = { name: `${claim}:beyond`, route: name, expected: 'rejected', observed: beyond.verdict, pass: beyond.verdict === 'rejected', evidence: { shiftSeconds: tol + slack, ...at, ...answerEvidence(beyond) } };
+  const withinStep: DrillStep = {
+    name: `${claim}:within`,
+    route: name,
+    expected: 'accepted',
+    observed: within.verdict,
+    pass: within.verdict === 'accepted',
+    evidence: { shiftSeconds: tol - slack, ...at, ...answerEvidence(within) },
+  };
+  const beyondStep: DrillStep = {
+    name: `${claim}:beyond`,
+    route: name,
+    expected: 'rejected',
+    observed: beyond.verdict,
+    pass: beyond.verdict === 'rejected',
+    evidence: { shiftSeconds: tol + slack, ...at, ...answerEvidence(beyond) },
+  };
   if (!withinStep.pass) {
     withinStep.code = within.reason ?? 'token_rejected';
     findings.push(makeFinding(withinStep.code, { claim, detail: { route: name, ...withinStep.evidence } }));
   }
   if (!beyondStep.pass) {
     beyondStep.code = beyond.verdict === 'accepted' ? 'verifier_accepts_forged_token' : 'route_unexpected_status';
-    findings.push(makeFinding(beyondStep.code, { claim, detail: { route: name, attack: `${claim}_beyond_tolerance`, ...(beyond.verdict === 'accepted' ? { critical: true } : {}), ...beyondStep.evidence } }));
+    findings.push(
+      makeFinding(beyondStep.code, {
+        claim,
+        detail: {
+          route: name,
+          attack: `${claim}_beyond_tolerance`,
+          ...(beyond.verdict === 'accepted' ? { critical: true } : {}),
+          ...beyondStep.evidence,
+        },
+      }),
+    );
   }
   return { steps: [withinStep, beyondStep], measured, findings };
 }
@@ -96,7 +137,14 @@ export async function runSkew(ctx: DrillContext): Promise<DrillResult> {
   const route = authRoutes(ctx.api.routes)[0];
   const tol = ctx.env.clockToleranceSeconds ?? 0;
   const slack = ctx.options.skewSlackSeconds ?? DEFAULT_DRILL_SKEW_SLACK_SECONDS;
-  if (!route) return { scenario: 'skew', ready: false, steps: [], findings: [], summary: { error: 'no route expects a valid token (expectStatus 2xx)' } };
+  if (!route)
+    return {
+      scenario: 'skew',
+      ready: false,
+      steps: [],
+      findings: [],
+      summary: { error: 'no route expects a valid token (expectStatus 2xx)' },
+    };
   const steps: DrillStep[] = [];
   const findings: Finding[] = [];
   const measured: Record<string, number | null> = {};
@@ -106,5 +154,11 @@ export async function runSkew(ctx: DrillContext): Promise<DrillResult> {
     findings.push(...r.findings);
     measured[claim] = r.measured;
   }
-  return { scenario: 'skew', ready: steps.every((s) => s.pass), steps, findings, summary: { route: routeName(route), toleranceSeconds: tol, slackSeconds: slack, measured } };
+  return {
+    scenario: 'skew',
+    ready: steps.every((s) => s.pass),
+    steps,
+    findings,
+    summary: { route: routeName(route), toleranceSeconds: tol, slackSeconds: slack, measured },
+  };
 }

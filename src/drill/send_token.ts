@@ -33,7 +33,8 @@ export function routeName(route: Pick<ApiRoute, 'method' | 'path'>): string {
  * @example const a = await sendToken(api, api.routes[0]!, forged, 3000); a.verdict // 'rejected'
  */
 export async function sendToken(api: ApiConfig, route: ApiRoute, token: string | undefined, timeoutMs: number): Promise<Answer> {
-  const headers: Record<string, string> = token === undefined ? {} : { [api.header]: api.scheme === null ? token : `${api.scheme} ${token}` };
+  const headers: Record<string, string> =
+    token === undefined ? {} : { [api.header]: api.scheme === null ? token : `${api.scheme} ${token}` };
   const r = await sendRequest(joinUrl(api.baseUrl, route.path), { method: route.method, headers, timeoutMs });
   if (!r.ok) return { verdict: 'inconclusive', error: r.error };
   if (r.status >= 200 && r.status < 300) return { verdict: 'accepted', status: r.status };
@@ -46,5 +47,10 @@ export async function sendToken(api: ApiConfig, route: ApiRoute, token: string |
 
 /** The answer as evidence (what a report row shows). */
 export function answerEvidence(a: Answer): Record<string, unknown> {
-  return { verdict: a.verdict, ...(a.status !== undefined ? { status: a.status } : {}), ...(a.reason !== undefined ? { reason: a.reason } : {}), ...(a.error !== undefined ? { error: a.error } : {}) };
+  return {
+    verdict: a.verdict,
+    ...(a.status !== undefined ? { status: a.status } : {}),
+    ...(a.reason !== undefined ? { reason: a.reason } : {}),
+    ...(a.error !== undefined ? { error: a.error } : {}),
+  };
 }

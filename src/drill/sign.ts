@@ -41,11 +41,21 @@ export function signWith(entry: AlgorithmEntry, key: KeyObject | Buffer, input: 
   if (entry.kty === 'oct') return createHmac(entry.hash!, key).update(data).digest();
   const k = key as KeyObject;
   if (entry.kty === 'EC') return cryptoSign(entry.hash, data, { key: k, dsaEncoding: 'ieee-p1363' });
-  if (entry.kty === 'RSA') return cryptoSign(entry.hash, data, { key: k, padding: entry.padding!, ...(entry.saltLength !== undefined ? { saltLength: entry.saltLength } : {}) });
+  if (entry.kty === 'RSA')
+    return cryptoSign(entry.hash, data, {
+      key: k,
+      padding: entry.padding!,
+      ...(entry.saltLength !== undefined ? { saltLength: entry.saltLength } : {}),
+    });
   return cryptoSign(null, data, k);
 }
 
-function makeSigner(entry: AlgorithmEntry, key: KeyObject | Buffer, kid: string | undefined, publicJwk: Record<string, unknown> | undefined): DrillSigner {
+function makeSigner(
+  entry: AlgorithmEntry,
+  key: KeyObject | Buffer,
+  kid: string | undefined,
+  publicJwk: Record<string, unknown> | undefined,
+): DrillSigner {
   return {
     alg: entry.name,
     ...(kid !== undefined ? { kid } : {}),
@@ -58,11 +68,19 @@ function makeSigner(entry: AlgorithmEntry, key: KeyObject | Buffer, kid: string 
 }
 
 /** Picks the signing algorithm: the flag, the JWK's alg, else the environment's first one the key can do. */
-function pickAlg(kty: string, crv: string | undefined, wanted: string | undefined, algorithms: readonly string[] | undefined): AlgorithmEntry {
+function pickAlg(
+  kty: string,
+  crv: string | undefined,
+  wanted: string | undefined,
+  algorithms: readonly string[] | undefined,
+): AlgorithmEntry {
   const possible = algorithmsForKey(kty, crv);
   const name = wanted ?? (algorithms ?? []).find((a) => possible.includes(a)) ?? possible[0];
   const entry = getAlgorithm(name);
-  if (!entry || !possible.includes(entry.name)) throw new UsageError(`the signer key (${kty}${crv ? ' ' + crv : ''}) cannot sign ${name ?? 'any algorithm'}: pass --signer-alg with one of ${possible.join(', ')}`);
+  if (!entry || !possible.includes(entry.name))
+    throw new UsageError(
+      `the signer key (${kty}${crv ? ' ' + crv : ''}) cannot sign ${name ?? 'any algorithm'}: pass --signer-alg with one of ${possible.join(', ')}`,
+    );
   return entry;
 }
 
@@ -91,7 +109,8 @@ function readPrivateKey(path: string): { key: KeyObject; jwk?: Record<string, un
  * @example const s = loadDrillSigner({ keyPath: 'staging-signer.pem', kid: 'staging-2026-11', algorithms: ['RS256'] }); s.sign({ alg: s.alg, kid: s.kid }, claims)
  */
 export function loadDrillSigner(options: SignerOptions): DrillSigner {
-  if (options.keyPath !== undefined && options.secretVar !== undefined) throw new UsageError('give --signer-key or --signer-secret, not both');
+  if (options.keyPath !== undefined && options.secretVar !== undefined)
+    throw new UsageError('give --signer-key or --signer-secret, not both');
   if (options.secretVar !== undefined) {
     const value = (options.vars ?? process.env)[options.secretVar];
     if (value === undefined || value === '') throw new UsageError(`--signer-secret ${options.secretVar}: the variable is not set`);

@@ -19,14 +19,25 @@ import { otherEnvironmentFinding, probeOtherEnvironment } from './other_environm
 import type { ForensicCause, ForensicCauseName, ForensicProbe, ForensicsBudget, ForensicsInput } from './types.ts';
 
 /** This half's probes, in the order their causes are preferred and the budget is spent. */
-export const SECRET_AND_KEY_PROBES: readonly ForensicProbe[] = [probeKeyUse, probeSecretWhitespace, probeSecretEncoding, probeSecretDoubleEncoded, probeOtherEnvironment];
+export const SECRET_AND_KEY_PROBES: readonly ForensicProbe[] = [
+  probeKeyUse,
+  probeSecretWhitespace,
+  probeSecretEncoding,
+  probeSecretDoubleEncoded,
+  probeOtherEnvironment,
+];
 
 /** The findings a cause explains, in order of preference (the first present one gets it). */
-const TARGETS: Partial<Record<ForensicCauseName, readonly ReasonCode[]>> = { key_use_excluded: ['key_not_found', 'alg_not_allowed', 'signature_invalid'] };
+const TARGETS: Partial<Record<ForensicCauseName, readonly ReasonCode[]>> = {
+  key_use_excluded: ['key_not_found', 'alg_not_allowed', 'signature_invalid'],
+};
 const DEFAULT_TARGETS: readonly ReasonCode[] = ['signature_invalid', 'key_not_found'];
 
 /** Causes that have always had their own finding: kept, same code and fields. */
-const OWN_FINDING: Partial<Record<ForensicCauseName, (c: ForensicCause) => Finding>> = { secret_encoding: secretEncodingFinding, key_from_other_environment: otherEnvironmentFinding };
+const OWN_FINDING: Partial<Record<ForensicCauseName, (c: ForensicCause) => Finding>> = {
+  secret_encoding: secretEncodingFinding,
+  key_from_other_environment: otherEnvironmentFinding,
+};
 
 /**
  * Runs `probes` on one token that did not verify (or whose key was
@@ -34,7 +45,11 @@ const OWN_FINDING: Partial<Record<ForensicCauseName, (c: ForensicCause) => Findi
  *
  * @example applyProbes(findings, { token, header, alg, trusted, others, budget: { remaining: 32 } });
  */
-export function applyProbes(findings: Finding[], input: ForensicsInput, probes: readonly ForensicProbe[] = SECRET_AND_KEY_PROBES): ForensicCause[] {
+export function applyProbes(
+  findings: Finding[],
+  input: ForensicsInput,
+  probes: readonly ForensicProbe[] = SECRET_AND_KEY_PROBES,
+): ForensicCause[] {
   const causes: ForensicCause[] = [];
   for (const probe of probes) causes.push(...probe(input));
   for (const c of causes) {
@@ -70,8 +85,17 @@ function bestCause(causes: readonly ForensicCause[], code: ReasonCode): Forensic
  * other environments), returning only the findings those causes always
  * had. Kept for callers of the former checks/signature.ts export.
  */
-export function findProvenance(token: DecodedToken, header: JsonObject, trusted: readonly KeyRecord[], others: readonly KeyRecord[], budget: ForensicsBudget = { remaining: MAX_PROVENANCE_VERIFICATIONS }): Finding[] {
+export function findProvenance(
+  token: DecodedToken,
+  header: JsonObject,
+  trusted: readonly KeyRecord[],
+  others: readonly KeyRecord[],
+  budget: ForensicsBudget = { remaining: MAX_PROVENANCE_VERIFICATIONS },
+): Finding[] {
   const findings: Finding[] = [];
-  applyProbes(findings, { token, header, alg: getAlgorithm(header.alg), trusted, others, budget }, [probeSecretEncoding, probeOtherEnvironment]);
+  applyProbes(findings, { token, header, alg: getAlgorithm(header.alg), trusted, others, budget }, [
+    probeSecretEncoding,
+    probeOtherEnvironment,
+  ]);
   return findings;
 }

@@ -26,7 +26,7 @@ export const FORENSIC_CAUSES: Readonly<Record<ForensicCauseName, ForensicCauseEn
   ecdsa_der_encoding: {
     owner: 'signer',
     title: 'ECDSA signature is ASN.1 DER, not the raw R||S of RFC 7518 section 3.4; converted to raw it verifies',
-    hint: "Emit the JOSE (raw R||S) signature: Node crypto.sign with dsaEncoding: 'ieee-p1363'; Java Signature \"SHA256withECDSAinP1363Format\" or convert with Nimbus ECDSA.transcodeSignatureToConcat; .NET ECDsa.SignData (IEEE P1363 default, not SignDataDer / DSASignatureFormat.Rfc3279DerSequence); AWS KMS Sign returns DER: convert it; OpenSSL dgst -sign gives DER: convert it.",
+    hint: 'Emit the JOSE (raw R||S) signature: Node crypto.sign with dsaEncoding: \'ieee-p1363\'; Java Signature "SHA256withECDSAinP1363Format" or convert with Nimbus ECDSA.transcodeSignatureToConcat; .NET ECDsa.SignData (IEEE P1363 default, not SignDataDer / DSASignatureFormat.Rfc3279DerSequence); AWS KMS Sign returns DER: convert it; OpenSSL dgst -sign gives DER: convert it.',
     explains: SIGNATURE,
   },
   ecdsa_wrong_length: {
@@ -85,7 +85,7 @@ export const FORENSIC_CAUSES: Readonly<Record<ForensicCauseName, ForensicCauseEn
   },
   key_from_other_environment: {
     owner: 'secrets',
-    title: "signature verifies with a key of another environment of the contract",
+    title: 'signature verifies with a key of another environment of the contract',
     hint: 'The token was minted against another environment: point the client or signer at this one.',
     explains: SIGNATURE,
   },
@@ -97,7 +97,12 @@ export const FORENSIC_CAUSE_NAMES = Object.keys(FORENSIC_CAUSES) as ForensicCaus
  * A cause with the registry's owner and hint; a probe may override either
  * (a re-encoding a client did, a padding name in the hint).
  */
-export function makeCause(cause: ForensicCauseName, verifies: boolean, evidence: Record<string, unknown>, overrides: { owner?: ForensicCause['owner']; hint?: string } = {}): ForensicCause {
+export function makeCause(
+  cause: ForensicCauseName,
+  verifies: boolean,
+  evidence: Record<string, unknown>,
+  overrides: { owner?: ForensicCause['owner']; hint?: string } = {},
+): ForensicCause {
   const entry = FORENSIC_CAUSES[cause];
   return { cause, owner: overrides.owner ?? entry.owner, hint: overrides.hint ?? entry.hint, verifies, evidence };
 }

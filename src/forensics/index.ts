@@ -18,7 +18,14 @@ import { peekToken, type DecodedToken, type JsonObject } from '../token/decode.t
 import { MAX_FORENSIC_VERIFICATIONS, MAX_FORENSIC_VERIFICATIONS_PER_PROBE, MAX_PROVENANCE_VERIFICATIONS } from '../defaults.ts';
 import { FORENSIC_CAUSES, makeCause } from './causes.ts';
 import { keysForHeader } from './probe_kit.ts';
-import { expectedSignatureBytes, probeEcdsaDer, probeHashMismatch, probeRsaPadding, probeSignatureLength, truncatedSegmentCause } from './signature_format.ts';
+import {
+  expectedSignatureBytes,
+  probeEcdsaDer,
+  probeHashMismatch,
+  probeRsaPadding,
+  probeSignatureLength,
+  truncatedSegmentCause,
+} from './signature_format.ts';
 import { probeReencoded } from './reencoded.ts';
 import type { ForensicCause, ForensicProbe, ForensicsInput } from './types.ts';
 import { applyProbes, SECRET_AND_KEY_PROBES } from './apply_probes.ts';
@@ -29,7 +36,6 @@ export { FORENSIC_CAUSES, FORENSIC_CAUSE_NAMES, makeCause } from './causes.ts';
 
 /** The signature-form probes (src/forensics/signature_format.ts): the free length check first. */
 export const SIGNATURE_PROBES: readonly ForensicProbe[] = [probeSignatureLength, probeEcdsaDer, probeRsaPadding, probeHashMismatch];
-
 
 /**
  * Every probe, in the order a failed signature meets them: the signature-format
@@ -54,9 +60,14 @@ export interface FailedSignatureProbes {
  * leave a finding the first already explained alone. Never changes a code
  * or a severity: a token is never valid because a probe verified.
  */
-export function explainFailedSignature(findings: ReasonFinding[], input: Omit<ForensicsInput, 'alg' | 'budget'>, run: FailedSignatureProbes): void {
+export function explainFailedSignature(
+  findings: ReasonFinding[],
+  input: Omit<ForensicsInput, 'alg' | 'budget'>,
+  run: FailedSignatureProbes,
+): void {
   const alg = getAlgorithm(input.header.alg);
-  if (run.format) applyCauses(findings, runForensics({ ...input, alg, budget: { remaining: MAX_FORENSIC_VERIFICATIONS } }, SIGNATURE_PROBES));
+  if (run.format)
+    applyCauses(findings, runForensics({ ...input, alg, budget: { remaining: MAX_FORENSIC_VERIFICATIONS } }, SIGNATURE_PROBES));
   if (run.secretAndKey) applyProbes(findings, { ...input, alg, budget: { remaining: MAX_PROVENANCE_VERIFICATIONS } });
 }
 
@@ -96,7 +107,11 @@ export function applyCauses(findings: Finding[], causes: readonly ForensicCause[
     const i = findings.findIndex((f) => f.code === code && f.severity === 'error');
     if (i < 0) continue;
     const f = findings[i]!;
-    const detail: Record<string, unknown> = { ...f.detail, cause: primary.cause, evidence: { ...primary.evidence, verifies: primary.verifies } };
+    const detail: Record<string, unknown> = {
+      ...f.detail,
+      cause: primary.cause,
+      evidence: { ...primary.evidence, verifies: primary.verifies },
+    };
     if (causes.length > 1) detail.causes = causes.map((c) => ({ cause: c.cause, verifies: c.verifies }));
     findings[i] = makeFinding(f.code, { ...f, owner: primary.owner, hint: primary.hint, detail });
     return true;
@@ -105,8 +120,21 @@ export function applyCauses(findings: Finding[], causes: readonly ForensicCause[
 }
 
 /** Forensics for a token that decoded but whose signature did not verify (or found no key). */
-export function explainSignatureFailure(findings: Finding[], token: DecodedToken, trusted: readonly KeyRecord[], others: readonly KeyRecord[], probes: readonly ForensicProbe[] = SIGNATURE_PROBES): ForensicCause[] {
-  const input: ForensicsInput = { token, header: token.header, alg: getAlgorithm(token.header.alg), trusted, others, budget: { remaining: MAX_FORENSIC_VERIFICATIONS } };
+export function explainSignatureFailure(
+  findings: Finding[],
+  token: DecodedToken,
+  trusted: readonly KeyRecord[],
+  others: readonly KeyRecord[],
+  probes: readonly ForensicProbe[] = SIGNATURE_PROBES,
+): ForensicCause[] {
+  const input: ForensicsInput = {
+    token,
+    header: token.header,
+    alg: getAlgorithm(token.header.alg),
+    trusted,
+    others,
+    budget: { remaining: MAX_FORENSIC_VERIFICATIONS },
+  };
   const causes = runForensics(input, probes);
   applyCauses(findings, causes);
   return causes;
@@ -118,7 +146,13 @@ export function explainSignatureFailure(findings: Finding[], token: DecodedToken
  * cut to an impossible length or inside the payload. `text` is the token as received (after
  * input normalization), `decode` the strict decoder.
  */
-export function explainMalformedToken(findings: Finding[], text: string, header: JsonObject | undefined, trusted: readonly KeyRecord[], decode: (token: string) => DecodedToken | undefined): ForensicCause[] {
+export function explainMalformedToken(
+  findings: Finding[],
+  text: string,
+  header: JsonObject | undefined,
+  trusted: readonly KeyRecord[],
+  decode: (token: string) => DecodedToken | undefined,
+): ForensicCause[] {
   const budget = { remaining: MAX_FORENSIC_VERIFICATIONS };
   let causes = probeReencoded(text, { decode, trusted, budget });
   if (causes.length === 0) {
@@ -134,17 +168,29 @@ export function explainMalformedToken(findings: Finding[], text: string, header:
  * impossible length, or the cut fell inside the payload and only two
  * segments are left (a header limit shorter than a token with many claims).
  */
-function truncationCause(findings: readonly Finding[], text: string, header: JsonObject | undefined, trusted: readonly KeyRecord[]): ForensicCause | undefined {
+function truncationCause(
+  findings: readonly Finding[],
+  text: string,
+  header: JsonObject | undefined,
+  trusted: readonly KeyRecord[],
+): ForensicCause | undefined {
   const segments = text.split('.');
   if (segments.length === 2) {
     const head = peekToken(`${text}.`).header;
     const alg = head && getAlgorithm(head.alg);
     if (!head || !alg) return undefined;
     const expected = expectedSignatureBytes(alg, keysForHeader(head, trusted, alg.kty));
-    return makeCause('signature_truncated', false, { alg: alg.name, segments: 2, missing: 'signature', ...(expected !== undefined ? { expectedBytes: expected } : {}), tokenLength: text.length });
+    return makeCause('signature_truncated', false, {
+      alg: alg.name,
+      segments: 2,
+      missing: 'signature',
+      ...(expected !== undefined ? { expectedBytes: expected } : {}),
+      tokenLength: text.length,
+    });
   }
   const alg = header && getAlgorithm(header.alg);
   const segment = segments[2];
-  if (!header || !alg || segment === undefined || !findings.some((f) => f.code === 'malformed_token' && f.detail?.segment === 'signature')) return undefined;
+  if (!header || !alg || segment === undefined || !findings.some((f) => f.code === 'malformed_token' && f.detail?.segment === 'signature'))
+    return undefined;
   return truncatedSegmentCause(header, alg, trusted, segment, text.length);
 }

@@ -40,7 +40,16 @@ export const probeKeyUse: ForensicProbe = (input) => {
       owner: 'signer',
       hint: `${keyUseHint(kid, exclusion, alg)} ${!checked ? '' : verifies ? 'The signature verifies with this key: it is the signing key, mislabelled.' : 'The signature does not verify with it either: the signer uses another key.'}`.trimEnd(),
       verifies,
-      evidence: { ...keyIdentity(key), member: exclusion.member, value: exclusion.value, alg: alg.name, verifies, checked, source: key.source.kind, ...(key.source.location !== undefined ? { location: key.source.location } : {}) },
+      evidence: {
+        ...keyIdentity(key),
+        member: exclusion.member,
+        value: exclusion.value,
+        alg: alg.name,
+        verifies,
+        checked,
+        source: key.source.kind,
+        ...(key.source.location !== undefined ? { location: key.source.location } : {}),
+      },
     });
   }
   return out;

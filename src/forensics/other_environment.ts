@@ -51,5 +51,9 @@ function otherEnvironmentCause(key: KeyRecord, encodingNote: string | undefined)
 
 /** The `key_from_other_environment` finding of its cause: the fields it always had, plus cause and evidence. */
 export function otherEnvironmentFinding(c: ForensicCause): Finding {
-  return makeFinding('key_from_other_environment', { claim: 'signature', actual: c.evidence.env, detail: { ...c.evidence, cause: c.cause, evidence: c.evidence } });
+  return makeFinding('key_from_other_environment', {
+    claim: 'signature',
+    actual: c.evidence.env,
+    detail: { ...c.evidence, cause: c.cause, evidence: c.evidence },
+  });
 }

@@ -16,7 +16,9 @@ import type { ForensicsBudget } from './types.ts';
  * key_use_excluded probe, so two causes never name one key.
  */
 export function keysForHeader(header: JsonObject, trusted: readonly KeyRecord[], kty: KeyRecord['kty']): KeyRecord[] {
-  const usable = trusted.filter((k) => k.kty === kty && (k.use === undefined || k.use === 'sig') && (k.keyOps === undefined || k.keyOps.includes('verify')));
+  const usable = trusted.filter(
+    (k) => k.kty === kty && (k.use === undefined || k.use === 'sig') && (k.keyOps === undefined || k.keyOps.includes('verify')),
+  );
   const kid = typeof header.kid === 'string' ? header.kid : undefined;
   if (kid === undefined) return usable;
   const byKid = usable.filter((k) => k.kid === kid);
@@ -35,7 +37,12 @@ export function spend(budget: ForensicsBudget, verify: () => boolean): boolean {
 }
 
 /** crypto.verify over a signing input (ASCII), never throwing. */
-export function verifyRaw(hash: AlgorithmEntry['hash'], signingInput: string, key: Parameters<typeof cryptoVerify>[2], signature: Buffer): boolean {
+export function verifyRaw(
+  hash: AlgorithmEntry['hash'],
+  signingInput: string,
+  key: Parameters<typeof cryptoVerify>[2],
+  signature: Buffer,
+): boolean {
   try {
     return cryptoVerify(hash, Buffer.from(signingInput, 'latin1'), key, signature);
   } catch {

@@ -72,8 +72,10 @@ export interface ReencodedContext {
   budget: ForensicsBudget;
 }
 
-const CLIENT_HINT = 'The client (or a proxy) URL-escaped the token: send it in the Authorization header as is (no encodeURIComponent, no form encoding); a strict verifier rightly refuses it.';
-const SIGNER_HINT = 'The signer encodes with standard base64 or padding and signs that text: emit base64url without padding (RFC 7515 section 2); strict verifiers rightly refuse it.';
+const CLIENT_HINT =
+  'The client (or a proxy) URL-escaped the token: send it in the Authorization header as is (no encodeURIComponent, no form encoding); a strict verifier rightly refuses it.';
+const SIGNER_HINT =
+  'The signer encodes with standard base64 or padding and signs that text: emit base64url without padding (RFC 7515 section 2); strict verifiers rightly refuse it.';
 
 /**
  * Whether the canonical form verifies with a trusted key (re-encoded on
@@ -88,17 +90,31 @@ export function probeReencoded(text: string, ctx: ReencodedContext): ForensicCau
   if (!token || !alg) return [];
   const escaped = canonical.changes.includes('percent_encoding');
   const owner = escaped ? { owner: 'client' as const, hint: CLIENT_HINT } : {};
-  const evidence = { changes: canonical.changes, segments: canonical.segments, alg: alg.name, tokenLength: text.length, canonicalLength: canonical.token.length };
+  const evidence = {
+    changes: canonical.changes,
+    segments: canonical.segments,
+    alg: alg.name,
+    tokenLength: text.length,
+    canonicalLength: canonical.token.length,
+  };
   const keys = keysForHeader(token.header, ctx.trusted, alg.kty);
   const verify = verifierFor(alg);
   for (const key of keys) {
-    if (spend(ctx.budget, () => verify(key, token.signingInput, token.signature))) return [makeCause('token_reencoded', true, { ...evidence, key: keyIdentity(key) }, owner)];
+    if (spend(ctx.budget, () => verify(key, token.signingInput, token.signature)))
+      return [makeCause('token_reencoded', true, { ...evidence, key: keyIdentity(key) }, owner)];
   }
   if (!escaped) {
     const sent = text.slice(0, text.lastIndexOf('.'));
     for (const key of keys) {
       if (spend(ctx.budget, () => verify(key, sent, token.signature))) {
-        return [makeCause('token_reencoded', true, { ...evidence, signedAs: 'sent', key: keyIdentity(key) }, { owner: 'signer', hint: SIGNER_HINT })];
+        return [
+          makeCause(
+            'token_reencoded',
+            true,
+            { ...evidence, signedAs: 'sent', key: keyIdentity(key) },
+            { owner: 'signer', hint: SIGNER_HINT },
+          ),
+        ];
       }
     }
   }

@@ -8,7 +8,14 @@
  * by keyed fingerprint only (fingerprintSecret), never by bytes.
  */
 import { makeFinding, type Finding, type OwnerRole } from '../reasons.ts';
-import { alternateSecretReadings, doubleDecodedSecretReadings, otherWhitespaceReading, secretBytesLookEncoded, secretWhitespace, type KeyRecord } from '../keys/import.ts';
+import {
+  alternateSecretReadings,
+  doubleDecodedSecretReadings,
+  otherWhitespaceReading,
+  secretBytesLookEncoded,
+  secretWhitespace,
+  type KeyRecord,
+} from '../keys/import.ts';
 import { verifyWithKey } from '../checks/signature.ts';
 import type { ForensicCause, ForensicCauseName, ForensicProbe, ForensicsInput } from './types.ts';
 
@@ -68,7 +75,11 @@ function trustedSecrets(input: ForensicsInput): KeyRecord[] {
 }
 
 function where(key: KeyRecord): Record<string, unknown> {
-  return { ...(key.kid !== undefined ? { kid: key.kid } : {}), ...(key.source.location !== undefined ? { location: key.source.location } : {}), ...(key.source.env !== undefined ? { env: key.source.env } : {}) };
+  return {
+    ...(key.kid !== undefined ? { kid: key.kid } : {}),
+    ...(key.source.location !== undefined ? { location: key.source.location } : {}),
+    ...(key.source.env !== undefined ? { env: key.source.env } : {}),
+  };
 }
 
 /**
@@ -91,7 +102,8 @@ function whitespaceEvidence(key: KeyRecord, other: KeyRecord, verifies: KeyRecor
 
 const WHITESPACE_HINT = {
   raw: "The secret is stored with whitespace at an end (a newline from echo without -n) and the signer signed without it: store it without (printf '%s', echo -n), or, if this verifier trims, say so in the contract (secret.trim: true).",
-  trimmed: "The signer signed with the stored secret's whitespace included (a newline from echo without -n), but this verifier trims it: store the secret without the whitespace on both sides (printf '%s', echo -n).",
+  trimmed:
+    "The signer signed with the stored secret's whitespace included (a newline from echo without -n), but this verifier trims it: store the secret without the whitespace on both sides (printf '%s', echo -n).",
 } as const;
 
 /**
@@ -104,7 +116,13 @@ export const probeSecretWhitespace: ForensicProbe = (input) => {
   for (const key of trustedSecrets(input)) {
     const other = whitespaceReadingOf(key);
     if (!other || !spendVerification(input, other)) continue;
-    out.push({ cause: 'secret_trailing_whitespace', owner: 'secrets', hint: WHITESPACE_HINT[key.source.reading ?? 'raw'], verifies: true, evidence: whitespaceEvidence(key, other, other) });
+    out.push({
+      cause: 'secret_trailing_whitespace',
+      owner: 'secrets',
+      hint: WHITESPACE_HINT[key.source.reading ?? 'raw'],
+      verifies: true,
+      evidence: whitespaceEvidence(key, other, other),
+    });
   }
   return out;
 };
@@ -128,7 +146,13 @@ export function secretReadingWarning(key: KeyRecord): Finding | undefined {
     severity: 'warning',
     claim: 'signature',
     hint,
-    detail: { cause: 'secret_trailing_whitespace', verifiesWith: key.source.reading, trailing: evidence.trailing, evidence: { ...evidence, verifies: true }, fingerprint: key.fingerprint },
+    detail: {
+      cause: 'secret_trailing_whitespace',
+      verifiesWith: key.source.reading,
+      trailing: evidence.trailing,
+      evidence: { ...evidence, verifies: true },
+      fingerprint: key.fingerprint,
+    },
   });
 }
 
@@ -148,7 +172,13 @@ export const probeSecretEncoding: ForensicProbe = (input) => {
         owner: 'secrets',
         hint: `The signer reads the secret as ${alt.source.encoding}, this verifier as ${key.source.encoding}: read it with the same encoding on both sides (contract: secret.encoding).`,
         verifies: true,
-        evidence: { verifiesAs: alt.source.encoding, configuredEncoding: key.source.encoding, fingerprint: alt.fingerprint, configuredFingerprint: key.fingerprint, location: key.source.location },
+        evidence: {
+          verifiesAs: alt.source.encoding,
+          configuredEncoding: key.source.encoding,
+          fingerprint: alt.fingerprint,
+          configuredFingerprint: key.fingerprint,
+          location: key.source.location,
+        },
       });
     }
   }
@@ -172,7 +202,14 @@ export const probeSecretDoubleEncoded: ForensicProbe = (input) => {
         owner: 'secrets',
         hint: `The stored secret is base64-encoded twice (${d.layers.join(' of ')}); the signer uses the secret decoded twice: store it encoded once (Kubernetes data: holds base64 of the raw secret; put text that already is base64 in stringData:).`,
         verifies: true,
-        evidence: { ...where(key), layers: d.layers, configuredEncoding: key.source.encoding, configuredKeyIsBase64Text: secretBytesLookEncoded(key), fingerprint: d.record.fingerprint, configuredFingerprint: key.fingerprint },
+        evidence: {
+          ...where(key),
+          layers: d.layers,
+          configuredEncoding: key.source.encoding,
+          configuredKeyIsBase64Text: secretBytesLookEncoded(key),
+          fingerprint: d.record.fingerprint,
+          configuredFingerprint: key.fingerprint,
+        },
       });
     }
   }

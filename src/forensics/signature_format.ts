@@ -34,10 +34,21 @@ export function expectedSignatureBytes(alg: AlgorithmEntry, keys: readonly KeyRe
  * of another length is the signer's. A longer RSA, HMAC or EdDSA signature
  * is another key or hash: the hash probe and the key probes say which.
  */
-export function lengthCause(alg: AlgorithmEntry, keys: readonly KeyRecord[], actualBytes: number, extra: Record<string, unknown>): ForensicCause | undefined {
+export function lengthCause(
+  alg: AlgorithmEntry,
+  keys: readonly KeyRecord[],
+  actualBytes: number,
+  extra: Record<string, unknown>,
+): ForensicCause | undefined {
   const expected = expectedSignatureBytes(alg, keys);
   if (expected === undefined || actualBytes === expected) return undefined;
-  const evidence = { alg: alg.name, expectedBytes: expected, actualBytes, ...(actualBytes < expected ? { shortBy: expected - actualBytes } : { longBy: actualBytes - expected }), ...extra };
+  const evidence = {
+    alg: alg.name,
+    expectedBytes: expected,
+    actualBytes,
+    ...(actualBytes < expected ? { shortBy: expected - actualBytes } : { longBy: actualBytes - expected }),
+    ...extra,
+  };
   if (alg.kty === 'EC') {
     if (actualBytes < expected - 2) return makeCause('signature_truncated', false, evidence);
     const other = Object.values(ALGORITHMS).find((a) => a.kty === 'EC' && a.signatureBytes === actualBytes);
@@ -51,7 +62,9 @@ export const probeSignatureLength: ForensicProbe = (input) => {
   const { alg, token } = input;
   if (!alg) return [];
   if (alg.kty === 'EC' && derToRaw(token.signature, alg.signatureBytes! / 2)) return [];
-  const cause = lengthCause(alg, keysForHeader(input.header, input.trusted, alg.kty), token.signature.length, { tokenLength: token.length });
+  const cause = lengthCause(alg, keysForHeader(input.header, input.trusted, alg.kty), token.signature.length, {
+    tokenLength: token.length,
+  });
   return cause ? [cause] : [];
 };
 
@@ -104,7 +117,8 @@ export const probeEcdsaDer: ForensicProbe = (input) => {
   const evidence = { alg: alg.name, derBytes: token.signature.length, rawBytes: raw.length };
   const verify = verifierFor(alg);
   for (const key of keysForHeader(input.header, input.trusted, 'EC')) {
-    if (spend(budget, () => verify(key, token.signingInput, raw))) return [makeCause('ecdsa_der_encoding', true, { ...evidence, key: keyIdentity(key) })];
+    if (spend(budget, () => verify(key, token.signingInput, raw)))
+      return [makeCause('ecdsa_der_encoding', true, { ...evidence, key: keyIdentity(key) })];
   }
   return [makeCause('ecdsa_der_encoding', false, evidence)];
 };
@@ -121,11 +135,16 @@ function fitsModulus(key: KeyRecord, signatureBytes: number): boolean {
 /** The readings of an RSA signature other than the header's: [what it is, verify options]. */
 function otherPaddings(alg: AlgorithmEntry): { signature: string; verifiesAs?: string; padding: number; saltLength?: number }[] {
   const bits = alg.name.slice(2);
-  if (alg.saltLength === undefined) return [{ signature: 'PSS', padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }];
+  if (alg.saltLength === undefined)
+    return [{ signature: 'PSS', padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }];
   return [
     // RFC 7518 section 3.5: the salt is as long as the hash. crypto.sign's
     // PSS default (and Python's PSS.MAX_LENGTH) is the longest salt instead.
-    { signature: `PSS with a salt length other than ${alg.saltLength}`, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO },
+    {
+      signature: `PSS with a salt length other than ${alg.saltLength}`,
+      padding: constants.RSA_PKCS1_PSS_PADDING,
+      saltLength: constants.RSA_PSS_SALTLEN_AUTO,
+    },
     { signature: 'PKCS#1 v1.5', verifiesAs: `RS${bits}`, padding: constants.RSA_PKCS1_PADDING },
   ];
 }
@@ -137,9 +156,18 @@ export const probeRsaPadding: ForensicProbe = (input) => {
   const keys = keysForHeader(input.header, input.trusted, 'RSA').filter((k) => fitsModulus(k, token.signature.length));
   for (const reading of otherPaddings(alg)) {
     for (const key of keys) {
-      const options = { key: key.keyObject, padding: reading.padding, ...(reading.saltLength !== undefined ? { saltLength: reading.saltLength } : {}) };
+      const options = {
+        key: key.keyObject,
+        padding: reading.padding,
+        ...(reading.saltLength !== undefined ? { saltLength: reading.saltLength } : {}),
+      };
       if (spend(budget, () => verifyRaw(alg.hash, token.signingInput, options, token.signature))) {
-        const evidence = { alg: alg.name, signaturePadding: reading.signature, ...(reading.verifiesAs ? { verifiesAs: reading.verifiesAs } : {}), key: keyIdentity(key) };
+        const evidence = {
+          alg: alg.name,
+          signaturePadding: reading.signature,
+          ...(reading.verifiesAs ? { verifiesAs: reading.verifiesAs } : {}),
+          key: keyIdentity(key),
+        };
         return [makeCause('rsa_padding_mismatch', true, evidence)];
       }
     }
@@ -179,7 +207,13 @@ export const probeHashMismatch: ForensicProbe = (input) => {
  * signature segment has an impossible length (RFC 4648 section 3.5): the
  * header decoded, so the algorithm says how many bytes are missing.
  */
-export function truncatedSegmentCause(header: JsonObject, alg: AlgorithmEntry, trusted: readonly KeyRecord[], segment: string, tokenLength: number): ForensicCause | undefined {
+export function truncatedSegmentCause(
+  header: JsonObject,
+  alg: AlgorithmEntry,
+  trusted: readonly KeyRecord[],
+  segment: string,
+  tokenLength: number,
+): ForensicCause | undefined {
   const actualBytes = Math.floor((segment.length * 6) / 8);
   const cause = lengthCause(alg, keysForHeader(header, trusted, alg.kty), actualBytes, { segmentChars: segment.length, tokenLength });
   return cause?.cause === 'signature_truncated' ? cause : undefined;

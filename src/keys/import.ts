@@ -111,7 +111,8 @@ function describePublicKey(keyObject: KeyObject, source: KeySourceInfo, meta: { 
   if (kty === 'RSA') {
     rec.bits = keyObject.asymmetricKeyDetails?.modulusLength ?? Buffer.from(jwk.n!, 'base64url').length * 8;
     // CVE-2017-15361: the private key is recoverable from n; never trust such a key (Wycheproof json_web_key_test tcId 7).
-    if (hasRocaFingerprint(Buffer.from(jwk.n!, 'base64url'))) throw new KeyImportError('RSA modulus has the ROCA fingerprint (CVE-2017-15361): the private key can be recovered; rotate the key');
+    if (hasRocaFingerprint(Buffer.from(jwk.n!, 'base64url')))
+      throw new KeyImportError('RSA modulus has the ROCA fingerprint (CVE-2017-15361): the private key can be recovered; rotate the key');
   }
   if (meta.kid !== undefined) rec.kid = meta.kid;
   if (meta.use !== undefined) rec.use = meta.use;
@@ -137,7 +138,8 @@ export function importJwk(jwk: unknown, source: KeySourceInfo): KeyRecord {
     if (typeof j.k !== 'string') throw new KeyImportError('oct JWK without "k"');
     return withKeyOps(importSecret(Buffer.from(j.k, 'base64url'), source, meta), j.key_ops);
   }
-  if (j.kty !== 'RSA' && j.kty !== 'EC' && j.kty !== 'OKP') throw new KeyImportError(`unknown or missing kty ${JSON.stringify(j.kty ?? null)}`);
+  if (j.kty !== 'RSA' && j.kty !== 'EC' && j.kty !== 'OKP')
+    throw new KeyImportError(`unknown or missing kty ${JSON.stringify(j.kty ?? null)}`);
   const pub: Record<string, unknown> = { kty: j.kty };
   for (const m of j.kty === 'RSA' ? ['n', 'e'] : j.kty === 'EC' ? ['crv', 'x', 'y'] : ['crv', 'x']) {
     if (typeof j[m] !== 'string') throw new KeyImportError(`${String(j.kty)} JWK without "${m}"`);
@@ -168,7 +170,10 @@ function withKeyOps(rec: KeyRecord, keyOps: unknown): KeyRecord {
 }
 
 /** Imports every key of a JWKS document; bad keys are returned as errors, not thrown. */
-export function importJwks(doc: unknown, source: KeySourceInfo): { keys: KeyRecord[]; errors: { index: number; kid?: string; message: string }[] } {
+export function importJwks(
+  doc: unknown,
+  source: KeySourceInfo,
+): { keys: KeyRecord[]; errors: { index: number; kid?: string; message: string }[] } {
   if (doc === null || typeof doc !== 'object' || !Array.isArray((doc as { keys?: unknown }).keys)) {
     throw new KeyImportError('a JWKS must be a JSON object with a "keys" array');
   }
@@ -262,7 +267,13 @@ export interface SecretTextOptions {
  *
  * @example importSecretText(readFileSync(path, 'utf8'), 'utf8', { kind: 'secret', location: path })
  */
-export function importSecretText(text: string, encoding: SecretEncoding, source: KeySourceInfo, meta: { kid?: string; alg?: string } = {}, options: SecretTextOptions = {}): KeyRecord {
+export function importSecretText(
+  text: string,
+  encoding: SecretEncoding,
+  source: KeySourceInfo,
+  meta: { kid?: string; alg?: string } = {},
+  options: SecretTextOptions = {},
+): KeyRecord {
   const trimmed = text.trim();
   const useTrimmed = encoding !== 'utf8' || options.trim === true;
   const used = useTrimmed ? trimmed : text;
@@ -283,7 +294,16 @@ export function secretWhitespace(rec: KeyRecord): { leading: string[]; trailing:
   return { leading: [...lead].map(whitespaceName), trailing: [...trail].map(whitespaceName) };
 }
 
-const WHITESPACE_NAMES: Record<string, string> = { '\n': 'LF', '\r': 'CR', '\t': 'TAB', ' ': 'SPACE', '\v': 'VT', '\f': 'FF', '\u00a0': 'NBSP', '\ufeff': 'BOM' };
+const WHITESPACE_NAMES: Record<string, string> = {
+  '\n': 'LF',
+  '\r': 'CR',
+  '\t': 'TAB',
+  ' ': 'SPACE',
+  '\v': 'VT',
+  '\f': 'FF',
+  '\u00a0': 'NBSP',
+  '\ufeff': 'BOM',
+};
 function whitespaceName(c: string): string {
   return WHITESPACE_NAMES[c] ?? `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 }
@@ -298,7 +318,11 @@ export function otherWhitespaceReading(rec: KeyRecord): KeyRecord | undefined {
   if (!t || rec.source.encoding !== 'utf8' || rec.source.reading === undefined) return undefined;
   const other = rec.source.reading === 'raw' ? t.stored.trim() : t.stored;
   if (other === '') return undefined;
-  return importSecret(Buffer.from(other, 'utf8'), { ...rec.source, reading: rec.source.reading === 'raw' ? 'trimmed' : 'raw' }, sameKid(rec));
+  return importSecret(
+    Buffer.from(other, 'utf8'),
+    { ...rec.source, reading: rec.source.reading === 'raw' ? 'trimmed' : 'raw' },
+    sameKid(rec),
+  );
 }
 
 function sameKid(rec: KeyRecord): { kid?: string } {

@@ -7,7 +7,10 @@
  * Fingerprint from Nemec et al., "The Return of Coppersmith's Attack" (CCS 2017),
  * as in their reference detector (crocs-muni/roca).
  */
-const PRIMES = [3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107, 109, 113, 127, 131, 137, 139, 149, 151, 157, 163, 167];
+const PRIMES = [
+  3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107, 109, 113, 127, 131, 137, 139,
+  149, 151, 157, 163, 167,
+];
 
 /** Per prime p: the residues 65537^k mod p (computed once). */
 const SUBGROUPS: Set<number>[] = PRIMES.map((p) => {

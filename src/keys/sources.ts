@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { makeFinding, type Finding } from '../reasons.ts';
 import { fetchJson, type FetchFailure, type FetchOptions, type FetchSuccess, type RedirectPolicy } from '../net/fetch_json.ts';
-import { importJwk, importPem, importSecretText, KeyImportError, type KeyRecord, type KeySourceInfo, type SecretEncoding } from './import.ts';
+import {
+  importJwk,
+  importPem,
+  importSecretText,
+  KeyImportError,
+  type KeyRecord,
+  type KeySourceInfo,
+  type SecretEncoding,
+} from './import.ts';
 import { assessKey, checkDiscoveryDocument, discoveryTarget, screenJwks } from './trust.ts';
 import type { Expectations } from '../expectations.ts';
 import type { SourceReport } from './source_report.ts';
@@ -68,7 +76,6 @@ export function keyContextFor(env: Pick<Expectations, 'name' | 'issuer'>, option
   };
 }
 
-
 export interface ResolvedKeys {
   keys: KeyRecord[];
   findings: Finding[];
@@ -98,7 +105,13 @@ function unreachable(source: KeySourceInfo, error: string, detail: Record<string
   return makeFinding('jwks_unreachable', {
     claim: 'keys',
     actual: error,
-    detail: { source: source.kind, ...(source.location ? { location: source.location } : {}), ...(source.env ? { env: source.env } : {}), error, ...detail },
+    detail: {
+      source: source.kind,
+      ...(source.location ? { location: source.location } : {}),
+      ...(source.env ? { env: source.env } : {}),
+      error,
+      ...detail,
+    },
   });
 }
 
@@ -131,7 +144,8 @@ export function fetchFailureDetail(r: FetchFailure): Record<string, unknown> {
   };
 }
 
-export type DiscoveryResult = { ok: true; url: string; issuer: string; jwksUri: string } | { ok: false; url: string; finding: Finding; error: string };
+export type DiscoveryResult =
+  { ok: true; url: string; issuer: string; jwksUri: string } | { ok: false; url: string; finding: Finding; error: string };
 
 /**
  * Fetches an OIDC discovery document (OpenID Connect Discovery 1.0 section
@@ -147,9 +161,24 @@ export async function fetchDiscovery(value: string, options: FetchOptions, sourc
   const meta = await fetchJson(url, options);
   if (!meta.ok) return { ok: false, url, error: meta.message, finding: unreachableAt(at, meta.message, fetchFailureDetail(meta)) };
   const jwksUri = (meta.json as { jwks_uri?: unknown } | null)?.jwks_uri;
-  if (typeof jwksUri !== 'string') return { ok: false, url, error: 'discovery document has no jwks_uri', finding: unreachableAt(at, 'discovery document has no jwks_uri', { error: 'invalid_document' }) };
+  if (typeof jwksUri !== 'string')
+    return {
+      ok: false,
+      url,
+      error: 'discovery document has no jwks_uri',
+      finding: unreachableAt(at, 'discovery document has no jwks_uri', { error: 'invalid_document' }),
+    };
   const refused = checkDiscoveryDocument(issuer, meta.json, url);
-  if (refused) return { ok: false, url, error: refused.code === 'discovery_issuer_mismatch' ? `discovery document names issuer ${JSON.stringify(refused.actual)}, not ${issuer}` : 'http jwks_uri named by an https discovery document', finding: refused };
+  if (refused)
+    return {
+      ok: false,
+      url,
+      error:
+        refused.code === 'discovery_issuer_mismatch'
+          ? `discovery document names issuer ${JSON.stringify(refused.actual)}, not ${issuer}`
+          : 'http jwks_uri named by an https discovery document',
+      finding: refused,
+    };
   return { ok: true, url, issuer, jwksUri };
 }
 
@@ -182,7 +211,14 @@ export function isJsonKeySpec(spec: KeySpec): spec is JsonKeySpec {
  * (a private member there is a leak). Or the failure, as findings.
  */
 export type KeyDocument =
-  | { ok: true; doc: unknown; source: KeySourceInfo; published: boolean; report: Pick<SourceReport, 'kind' | 'location'>; extra: Partial<SourceReport> }
+  | {
+      ok: true;
+      doc: unknown;
+      source: KeySourceInfo;
+      published: boolean;
+      report: Pick<SourceReport, 'kind' | 'location'>;
+      extra: Partial<SourceReport>;
+    }
   | { ok: false; failed: ResolvedKeys };
 
 /**
@@ -212,8 +248,21 @@ export async function readKeyDocument(spec: JsonKeySpec, ctx: ResolveContext = {
   return readDiscoveryDocument(spec, ctx);
 }
 
-function keyDocument(doc: unknown, source: KeySourceInfo, published: boolean, extra: Partial<SourceReport> = {}, reportLocation = source.location): KeyDocument {
-  return { ok: true, doc, source, published, report: { kind: source.kind, ...(reportLocation ? { location: reportLocation } : {}) }, extra };
+function keyDocument(
+  doc: unknown,
+  source: KeySourceInfo,
+  published: boolean,
+  extra: Partial<SourceReport> = {},
+  reportLocation = source.location,
+): KeyDocument {
+  return {
+    ok: true,
+    doc,
+    source,
+    published,
+    report: { kind: source.kind, ...(reportLocation ? { location: reportLocation } : {}) },
+    extra,
+  };
 }
 
 function readJsonFile(path: string, source: KeySourceInfo, ctx: ResolveContext): KeyDocument {
@@ -259,10 +308,17 @@ export async function resolveKeySpec(spec: KeySpec, ctx: ResolveContext = {}): P
 
 function resolvePem(spec: Extract<KeySpec, { pem: string }>, ctx: ResolveContext): ResolvedKeys {
   const inline = spec.pem.includes('-----BEGIN');
-  const source: KeySourceInfo = { kind: 'pem', ...(inline ? {} : { location: spec.pem }), ...(ctx.env !== undefined ? { env: ctx.env } : {}) };
+  const source: KeySourceInfo = {
+    kind: 'pem',
+    ...(inline ? {} : { location: spec.pem }),
+    ...(ctx.env !== undefined ? { env: ctx.env } : {}),
+  };
   try {
     const text = inline ? spec.pem : readText(pathOf(spec.pem, ctx));
-    const rec = importPem(text, source, { ...(spec.kid !== undefined ? { kid: spec.kid } : {}), ...(spec.alg !== undefined ? { alg: spec.alg } : {}) });
+    const rec = importPem(text, source, {
+      ...(spec.kid !== undefined ? { kid: spec.kid } : {}),
+      ...(spec.alg !== undefined ? { alg: spec.alg } : {}),
+    });
     return fromRecord(rec, undefined, source);
   } catch (e) {
     return failedSource(source, e instanceof KeyImportError ? e.message : fileError(e));
@@ -271,7 +327,8 @@ function resolvePem(spec: Extract<KeySpec, { pem: string }>, ctx: ResolveContext
 
 /** A `jwk` source: a JWK Set (then a set like a JWKS file), or one JWK. */
 function fromJwkDocument(doc: unknown, source: KeySourceInfo): ResolvedKeys {
-  if (doc && typeof doc === 'object' && Array.isArray((doc as { keys?: unknown }).keys)) return fromJwks(doc, { ...source, kind: 'jwks_file' }, false);
+  if (doc && typeof doc === 'object' && Array.isArray((doc as { keys?: unknown }).keys))
+    return fromJwks(doc, { ...source, kind: 'jwks_file' }, false);
   try {
     return fromRecord(importJwk(doc, source), doc as Record<string, unknown>, source);
   } catch (e) {
@@ -280,7 +337,12 @@ function fromJwkDocument(doc: unknown, source: KeySourceInfo): ResolvedKeys {
 }
 
 /** A source that yielded no key: its `jwks_unreachable` finding and its failed report. */
-export function failedSource(source: KeySourceInfo, error: string, detail: Record<string, unknown> = {}, extra: Partial<SourceReport> = {}): ResolvedKeys {
+export function failedSource(
+  source: KeySourceInfo,
+  error: string,
+  detail: Record<string, unknown> = {},
+  extra: Partial<SourceReport> = {},
+): ResolvedKeys {
   return failWith(source, unreachable(source, error, detail), error, extra);
 }
 
@@ -307,10 +369,21 @@ function fromJwks(doc: unknown, source: KeySourceInfo, published: boolean, extra
   const findings = [
     ...screened.findings,
     ...screened.invalid.map((e) =>
-      makeFinding('jwks_unreachable', { severity: 'warning', claim: 'keys', actual: e.message, detail: { source: source.kind, location: source.location, index: e.index, kid: e.kid, error: 'invalid_key' } }),
+      makeFinding('jwks_unreachable', {
+        severity: 'warning',
+        claim: 'keys',
+        actual: e.message,
+        detail: { source: source.kind, location: source.location, index: e.index, kid: e.kid, error: 'invalid_key' },
+      }),
     ),
   ];
-  const out: ResolvedKeys = { keys: screened.keys, findings, sources: [{ kind: source.kind, ...(source.location ? { location: source.location } : {}), ok: true, keyCount: screened.keys.length, ...extra }] };
+  const out: ResolvedKeys = {
+    keys: screened.keys,
+    findings,
+    sources: [
+      { kind: source.kind, ...(source.location ? { location: source.location } : {}), ok: true, keyCount: screened.keys.length, ...extra },
+    ],
+  };
   if (screened.leaked.length > 0) out.leaked = screened.leaked;
   if (screened.excluded.length > 0) out.excluded = screened.excluded;
   return out;
@@ -318,9 +391,19 @@ function fromJwks(doc: unknown, source: KeySourceInfo, published: boolean, extra
 
 /** One local key (PEM, certificate, JWK) through the same trust rules: a 512-bit RSA PEM is refused too. */
 function fromRecord(rec: KeyRecord, jwk: Record<string, unknown> | undefined, source: KeySourceInfo): ResolvedKeys {
-  const at = { ...(rec.kid !== undefined ? { kid: rec.kid } : {}), ...(rec.thumbprint ? { thumbprint: rec.thumbprint } : {}), source: rec.source.kind, ...(source.location ? { location: source.location } : {}) };
+  const at = {
+    ...(rec.kid !== undefined ? { kid: rec.kid } : {}),
+    ...(rec.thumbprint ? { thumbprint: rec.thumbprint } : {}),
+    source: rec.source.kind,
+    ...(source.location ? { location: source.location } : {}),
+  };
   const verdict = assessKey({ record: rec, ...(jwk ? { jwk } : {}), published: false, at });
-  const report: SourceReport = { kind: rec.source.kind, ...(source.location ? { location: source.location } : {}), ok: true, keyCount: verdict.usable ? 1 : 0 };
+  const report: SourceReport = {
+    kind: rec.source.kind,
+    ...(source.location ? { location: source.location } : {}),
+    ok: true,
+    keyCount: verdict.usable ? 1 : 0,
+  };
   return { keys: verdict.usable ? [rec] : [], findings: verdict.findings, sources: [report] };
 }
 
@@ -343,7 +426,13 @@ async function resolveSecret(spec: Extract<KeySpec, { secret: unknown }>, ctx: R
   if (text === undefined || text === '') return fail(s.env !== undefined ? `environment variable ${s.env} is not set` : 'empty secret');
   if (text.trim() === '') return fail('the secret is only whitespace');
   try {
-    const rec = importSecretText(text, encoding, source, { ...(spec.kid !== undefined ? { kid: spec.kid } : {}), ...(spec.alg !== undefined ? { alg: spec.alg } : {}) }, s.trim === true ? { trim: true } : {});
+    const rec = importSecretText(
+      text,
+      encoding,
+      source,
+      { ...(spec.kid !== undefined ? { kid: spec.kid } : {}), ...(spec.alg !== undefined ? { alg: spec.alg } : {}) },
+      s.trim === true ? { trim: true } : {},
+    );
     return { keys: [rec], findings: [], sources: [{ kind: 'secret', location, ok: true, keyCount: 1 }] };
   } catch (e) {
     return fail((e as Error).message);

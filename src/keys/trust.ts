@@ -97,7 +97,9 @@ function rsaStrengthFindings(c: KeyCandidate): Finding[] {
   const { e, raw } = rsaExponent(c);
   // RFC 8017 section 3.1: e is odd and >= 3; e = 1 makes the "signature" the message itself.
   if (raw !== undefined && (e === undefined || e === 1n || e === 3n || e % 2n === 0n)) {
-    out.push(makeFinding('rsa_exponent_weak', { claim: 'keys.e', actual: e === undefined ? raw : Number(e), expected: 65537, detail: c.at }));
+    out.push(
+      makeFinding('rsa_exponent_weak', { claim: 'keys.e', actual: e === undefined ? raw : Number(e), expected: 65537, detail: c.at }),
+    );
   } else if (e !== undefined && e < 65537n) {
     out.push(makeFinding('rsa_exponent_weak', { severity: 'warning', claim: 'keys.e', actual: Number(e), expected: 65537, detail: c.at }));
   }
@@ -150,7 +152,10 @@ export function screenJwks(doc: unknown, source: KeySourceInfo, published: boole
   (doc as { keys: unknown[] }).keys.forEach((k, index) => {
     const jwk = k !== null && typeof k === 'object' && !Array.isArray(k) ? (k as Record<string, unknown>) : undefined;
     const kid = typeof jwk?.kid === 'string' ? jwk.kid : undefined;
-    const c: KeyCandidate = { published, at: { index, ...(kid !== undefined ? { kid } : {}), source: source.kind, ...(source.location ? { location: source.location } : {}) } };
+    const c: KeyCandidate = {
+      published,
+      at: { index, ...(kid !== undefined ? { kid } : {}), source: source.kind, ...(source.location ? { location: source.location } : {}) },
+    };
     if (jwk) c.jwk = jwk;
     try {
       c.record = importJwk(k, source);
@@ -160,8 +165,10 @@ export function screenJwks(doc: unknown, source: KeySourceInfo, published: boole
     }
     const verdict = assessKey(c);
     out.findings.push(...verdict.findings);
-    if (c.record?.thumbprint && verdict.findings.some((f) => f.code === 'private_key_published' && f.severity === 'error')) out.leaked.push(c.record.thumbprint);
-    if (!c.record && verdict.findings.length === 0) out.invalid.push({ index, ...(kid !== undefined ? { kid } : {}), message: c.importError ?? 'not importable' });
+    if (c.record?.thumbprint && verdict.findings.some((f) => f.code === 'private_key_published' && f.severity === 'error'))
+      out.leaked.push(c.record.thumbprint);
+    if (!c.record && verdict.findings.length === 0)
+      out.invalid.push({ index, ...(kid !== undefined ? { kid } : {}), message: c.importError ?? 'not importable' });
     if (verdict.usable) (c.record!.use === 'enc' ? out.excluded : out.keys).push(c.record!);
   });
   return out;

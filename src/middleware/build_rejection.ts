@@ -24,7 +24,14 @@ export interface RejectionContext {
  * the failure metrics and one log record. Never the token, never a claim
  * value: the kid only as an untrusted label, keys by thumbprint.
  */
-export function buildRejection(ctx: RejectionContext, code: ReasonCode, req: VerifyRequest, d: Diagnosis | undefined, scopes?: readonly string[], unexpected?: unknown): Rejection {
+export function buildRejection(
+  ctx: RejectionContext,
+  code: ReasonCode,
+  req: VerifyRequest,
+  d: Diagnosis | undefined,
+  scopes?: readonly string[],
+  unexpected?: unknown,
+): Rejection {
   const challenge = challengeFor(code, scopes ? [...scopes] : undefined);
   const requestId = req.requestId ?? requestIdOf(req.headers['x-request-id']);
   const route = req.route ?? UNMATCHED_ROUTE;
@@ -41,7 +48,11 @@ export function buildRejection(ctx: RejectionContext, code: ReasonCode, req: Ver
     ok: false,
     reason: code,
     status: challenge.status,
-    headers: { 'www-authenticate': formatWwwAuthenticate(ctx.realm, challenge), 'content-type': 'application/json', 'cache-control': 'no-store' },
+    headers: {
+      'www-authenticate': formatWwwAuthenticate(ctx.realm, challenge),
+      'content-type': 'application/json',
+      'cache-control': 'no-store',
+    },
     body: rejectionBody(challenge, requestId),
     requestId,
   };
@@ -65,7 +76,14 @@ function countRejection(ctx: RejectionContext, code: ReasonCode, route: string, 
   if (tokenAge !== undefined && Number.isFinite(tokenAge)) metrics.tokenAge.observe({ reason: code, env: ctx.env }, Math.max(0, tokenAge));
 }
 
-function rejectionLogRecord(ctx: RejectionContext, code: ReasonCode, status: number, route: string, requestId: string, d: Diagnosis | undefined): RejectionLogRecord {
+function rejectionLogRecord(
+  ctx: RejectionContext,
+  code: ReasonCode,
+  status: number,
+  route: string,
+  requestId: string,
+  d: Diagnosis | undefined,
+): RejectionLogRecord {
   const headerKid = d?.header?.kid;
   const trustedKey: KeyRecord | undefined = typeof headerKid === 'string' ? ctx.keySet.trusted.get(headerKid) : undefined;
   const usedKey = d?.signature;

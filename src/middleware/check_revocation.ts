@@ -30,7 +30,10 @@ export interface RevocationCheck {
 }
 
 /** Resolves the option at the door: a bare source becomes `{ source }`, the cache wraps it unless `cache: false`. */
-export function resolveRevocation(option: RevocationSource | RevocationOptions | undefined, clock: () => number): RevocationCheck | undefined {
+export function resolveRevocation(
+  option: RevocationSource | RevocationOptions | undefined,
+  clock: () => number,
+): RevocationCheck | undefined {
   if (option === undefined) return undefined;
   const o: RevocationOptions = 'source' in option ? option : { source: option };
   const source = o.cache === false ? o.source : cacheRevocation(o.source, { ...o.cache, clock });
@@ -43,7 +46,13 @@ export function resolveRevocation(option: RevocationSource | RevocationOptions |
  * `revocation_unavailable`, no `invalid_token`: the token may be fine) or,
  * when configured, fail open with a warning and a metric. Undefined: go on.
  */
-export async function checkRevocation(check: RevocationCheck, ctx: RejectionContext, req: VerifyRequest, token: string, d: Diagnosis): Promise<Rejection | undefined> {
+export async function checkRevocation(
+  check: RevocationCheck,
+  ctx: RejectionContext,
+  req: VerifyRequest,
+  token: string,
+  d: Diagnosis,
+): Promise<Rejection | undefined> {
   const answer = await check.source.isRevoked({ claims: d.claims!, token });
   const count = (result: string) => ctx.metrics?.revocation.inc({ env: ctx.env, result });
   if (answer.ok) {
@@ -55,7 +64,14 @@ export async function checkRevocation(check: RevocationCheck, ctx: RejectionCont
     return buildRejection(ctx, 'revocation_unavailable', req, d);
   }
   count('fail_open');
-  const record = { event: 'jwt_revocation_fail_open', env: ctx.env, source: answer.source, error: answer.error, route: req.route ?? UNMATCHED_ROUTE, requestId: req.requestId ?? requestIdOf(req.headers['x-request-id']) };
+  const record = {
+    event: 'jwt_revocation_fail_open',
+    env: ctx.env,
+    source: answer.source,
+    error: answer.error,
+    route: req.route ?? UNMATCHED_ROUTE,
+    requestId: req.requestId ?? requestIdOf(req.headers['x-request-id']),
+  };
   ctx.loggerFor(req.logger)?.warn(record, 'revocation source unavailable: token accepted (fail open)');
   return undefined;
 }

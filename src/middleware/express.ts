@@ -1,7 +1,15 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { requestIdOf } from './log.ts';
 import { answerSpecialPath } from './special_paths.ts';
-import { synchronousVerify, type AnonymousOutcome, type AuthContext, type OptionalAuthRequest, type Rejection, type Verifier, type VerifyOutcome } from './verifier.ts';
+import {
+  synchronousVerify,
+  type AnonymousOutcome,
+  type AuthContext,
+  type OptionalAuthRequest,
+  type Rejection,
+  type Verifier,
+  type VerifyOutcome,
+} from './verifier.ts';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -45,12 +53,21 @@ export function jwtDoctorExpress(verifier: Verifier, options: ExpressAuthOptions
   const hasSpecial = verifier.debugPath !== undefined || verifier.metricsPath !== undefined;
   const credentialsRequired = options.credentialsRequired ?? true;
   const now = synchronousVerify(verifier);
-  const requestOf = (req: Request, route: string | undefined): OptionalAuthRequest => ({ headers: req.headers, rawHeaders: req.rawHeaders, credentialsRequired, ...(route !== undefined ? { route } : {}), ...(options.scopes ? { scopes: options.scopes } : {}) });
+  const requestOf = (req: Request, route: string | undefined): OptionalAuthRequest => ({
+    headers: req.headers,
+    rawHeaders: req.rawHeaders,
+    credentialsRequired,
+    ...(route !== undefined ? { route } : {}),
+    ...(options.scopes ? { scopes: options.scopes } : {}),
+  });
   return (req: Request, res: Response, next: NextFunction) => {
     let route: string | undefined;
     let requestId: string | undefined;
     const fail = (err: unknown) => {
-      verifier.logHandlerError(err, { requestId: requestId ?? requestIdOf(req.headers['x-request-id']), ...(route !== undefined ? { route } : {}) });
+      verifier.logHandlerError(err, {
+        requestId: requestId ?? requestIdOf(req.headers['x-request-id']),
+        ...(route !== undefined ? { route } : {}),
+      });
       next(err);
     };
     const deliver = (outcome: VerifyOutcome | AnonymousOutcome): void => {
@@ -84,4 +101,5 @@ export function jwtDoctorExpress(verifier: Verifier, options: ExpressAuthOptions
   };
 }
 
-const isThenable = (v: unknown): v is PromiseLike<unknown> => typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
+const isThenable = (v: unknown): v is PromiseLike<unknown> =>
+  typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';

@@ -53,14 +53,24 @@ export function extractToken(req: RequestHeadersLike, source: TokenSourceConfig)
     const scheme = sp === -1 ? value : value.slice(0, sp);
     // RFC 7235 section 2.1: the auth scheme is case-insensitive.
     if (scheme.toLowerCase() !== source.scheme.toLowerCase()) {
-      return { ok: false, code: 'header_malformed', detail: { header: source.header, problem: sp === -1 && COMPACT.test(value) ? 'scheme_missing' : 'scheme', expected: source.scheme } };
+      return {
+        ok: false,
+        code: 'header_malformed',
+        detail: { header: source.header, problem: sp === -1 && COMPACT.test(value) ? 'scheme_missing' : 'scheme', expected: source.scheme },
+      };
     }
     token = sp === -1 ? '' : value.slice(sp + 1).trim();
     if (token === '') return { ok: false, code: 'header_malformed', detail: { header: source.header, problem: 'token_missing' } };
   }
   if (B64TOKEN.test(token)) return { ok: true, token };
-  if (looksLikeSeveral(token, source.scheme)) return { ok: false, code: 'multiple_tokens', detail: { header: source.header, problem: 'several_in_header' } };
-  const problem = source.scheme !== null && token.toLowerCase().startsWith(source.scheme.toLowerCase() + ' ') ? 'doubled_scheme' : /^["'`]/.test(token) ? 'quotes' : 'token_syntax';
+  if (looksLikeSeveral(token, source.scheme))
+    return { ok: false, code: 'multiple_tokens', detail: { header: source.header, problem: 'several_in_header' } };
+  const problem =
+    source.scheme !== null && token.toLowerCase().startsWith(source.scheme.toLowerCase() + ' ')
+      ? 'doubled_scheme'
+      : /^["'`]/.test(token)
+        ? 'quotes'
+        : 'token_syntax';
   return { ok: false, code: 'header_malformed', detail: { header: source.header, problem } };
 }
 

@@ -63,7 +63,15 @@ export function jwtDoctorFastify(fastify: FastifyInstance, opts: FastifyAuthOpti
     const route = request.routeOptions.url;
     const scopes = config?.scopes;
     const credentialsRequired = config?.credentialsRequired ?? opts.credentialsRequired ?? true;
-    const outcome = await verifier.verify({ headers: request.headers, rawHeaders: request.raw.rawHeaders, credentialsRequired, requestId: request.id, logger: request.log, ...(route !== undefined ? { route } : {}), ...(scopes ? { scopes } : {}) });
+    const outcome = await verifier.verify({
+      headers: request.headers,
+      rawHeaders: request.raw.rawHeaders,
+      credentialsRequired,
+      requestId: request.id,
+      logger: request.log,
+      ...(route !== undefined ? { route } : {}),
+      ...(scopes ? { scopes } : {}),
+    });
     if (!outcome.ok) {
       if (opts.onRejected) {
         await opts.onRejected(outcome, request, reply);

@@ -11,7 +11,17 @@
  * @example
  * import { createVerifier, withJwtAuth } from 'jwt-doctor/middleware';
  */
-export { createVerifier, type AnonymousOutcome, type AuthContext, type OptionalAuthRequest, type Rejection, type Verifier, type VerifierOptions, type VerifyOutcome, type VerifyRequest } from './verifier.ts';
+export {
+  createVerifier,
+  type AnonymousOutcome,
+  type AuthContext,
+  type OptionalAuthRequest,
+  type Rejection,
+  type Verifier,
+  type VerifierOptions,
+  type VerifyOutcome,
+  type VerifyRequest,
+} from './verifier.ts';
 export { withJwtAuth, type AuthenticatedRequest, type MaybeAuthenticatedRequest, type NodeHttpAuthOptions } from './node_http.ts';
 export { jwtDoctorExpress, type ExpressAuthOptions } from './express.ts';
 export { jwtDoctorFastify, type FastifyAuthOptions } from './fastify.ts';
@@ -25,4 +35,19 @@ export type { JwksCacheSettings } from './jwks_cache.ts';
 export type { TokenSourceConfig, VerifierSection } from '../contract/sections.ts';
 // Revocation (the `revocation` option): one interface, three sources, the bounded cache, the contract builder.
 export type { RevocationOptions } from './check_revocation.ts';
-export { createDenylistSource, createRedisSetSource, createIntrospectionSource, cacheRevocation, createRevocationSource, type RevocationSource, type RevocationInput, type RevocationAnswer, type RevocationFailure, type RevokedBy, type RedisSetOptions, type IntrospectionOptions, type RevocationCacheOptions, type RevocationContext } from '../revocation/index.ts';
+export {
+  createDenylistSource,
+  createRedisSetSource,
+  createIntrospectionSource,
+  cacheRevocation,
+  createRevocationSource,
+  type RevocationSource,
+  type RevocationInput,
+  type RevocationAnswer,
+  type RevocationFailure,
+  type RevokedBy,
+  type RedisSetOptions,
+  type IntrospectionOptions,
+  type RevocationCacheOptions,
+  type RevocationContext,
+} from '../revocation/index.ts';

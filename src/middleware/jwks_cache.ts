@@ -2,7 +2,15 @@ import { makeFinding, type Finding } from '../reasons.ts';
 import type { KeyRecord } from '../keys/import.ts';
 import { resolveKeySpec, type KeySpec, type ResolvedKeys, type SourceReport } from '../keys/sources.ts';
 import { cacheLifetime } from '../net/cache_lifetime.ts';
-import { DEFAULT_CACHE_TTL_SECONDS, DEFAULT_COOLDOWN_SECONDS, DEFAULT_JWKS_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, DEFAULT_STALE_IF_ERROR_SECONDS, MAX_CACHE_TTL_SECONDS, MIN_CACHE_TTL_SECONDS } from '../defaults.ts';
+import {
+  DEFAULT_CACHE_TTL_SECONDS,
+  DEFAULT_COOLDOWN_SECONDS,
+  DEFAULT_JWKS_TIMEOUT_MS,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_STALE_IF_ERROR_SECONDS,
+  MAX_CACHE_TTL_SECONDS,
+  MIN_CACHE_TTL_SECONDS,
+} from '../defaults.ts';
 
 /** A key source fetched over the network: the two kinds the cache manages. */
 export type RemoteKeySpec = Extract<KeySpec, { jwksUri: string } | { discovery: string | true }>;
@@ -119,7 +127,14 @@ export class JwksCache {
 
   /** The finding to report while no key of this source is usable. */
   unusableFinding(): Finding {
-    return this.lastError ?? makeFinding('jwks_unreachable', { claim: 'keys', actual: 'stale', detail: { source: this.kind, location: this.location, error: 'stale_beyond_bound' } });
+    return (
+      this.lastError ??
+      makeFinding('jwks_unreachable', {
+        claim: 'keys',
+        actual: 'stale',
+        detail: { source: this.kind, location: this.location, error: 'stale_beyond_bound' },
+      })
+    );
   }
 
   /** The fetch in flight, if any (tests and graceful shutdown await it). */
@@ -162,7 +177,11 @@ export class JwksCache {
       ok = this.accept(r);
     } catch (e) {
       // resolveKeySpec never throws by contract; a bug there must not take requests down.
-      this.lastError = makeFinding('jwks_unreachable', { claim: 'keys', actual: (e as Error).message, detail: { source: this.kind, location: this.location, error: 'internal' } });
+      this.lastError = makeFinding('jwks_unreachable', {
+        claim: 'keys',
+        actual: (e as Error).message,
+        detail: { source: this.kind, location: this.location, error: 'internal' },
+      });
     }
     this.opts.onFetch?.(ok ? 'success' : 'error', this);
     return ok;
@@ -189,7 +208,13 @@ export class JwksCache {
       this.retryNotBefore = undefined;
       return true;
     }
-    this.lastError = error ?? makeFinding('jwks_unreachable', { claim: 'keys', actual: report?.error ?? 'unknown', detail: { source: this.kind, location: this.location } });
+    this.lastError =
+      error ??
+      makeFinding('jwks_unreachable', {
+        claim: 'keys',
+        actual: report?.error ?? 'unknown',
+        detail: { source: this.kind, location: this.location },
+      });
     const retryAfter = this.lastError.detail?.retryAfterSeconds;
     // RFC 9110 section 10.2.3 / RFC 6585 section 4: a 429 or 503 says when to come back; honoured up to the max TTL.
     if (typeof retryAfter === 'number') this.retryNotBefore = this.clock() + Math.min(retryAfter, this.settings.maxTtlSeconds);
@@ -204,8 +229,16 @@ export class JwksCache {
  * Date, minus the Age it arrived with; no-store / no-cache as "as short as
  * allowed"; no caching headers: the default; always clamped to [min, max].
  */
-export function ttlFromHeaders(report: Pick<SourceReport, 'cacheControl' | 'expires' | 'age' | 'date' | 'fetchedAt'>, s: Pick<Required<JwksCacheSettings>, 'defaultTtlSeconds' | 'minTtlSeconds' | 'maxTtlSeconds'>): number {
-  const headers = { ...(report.cacheControl !== undefined ? { 'cache-control': report.cacheControl } : {}), ...(report.expires !== undefined ? { expires: report.expires } : {}), ...(report.age !== undefined ? { age: report.age } : {}), ...(report.date !== undefined ? { date: report.date } : {}) };
+export function ttlFromHeaders(
+  report: Pick<SourceReport, 'cacheControl' | 'expires' | 'age' | 'date' | 'fetchedAt'>,
+  s: Pick<Required<JwksCacheSettings>, 'defaultTtlSeconds' | 'minTtlSeconds' | 'maxTtlSeconds'>,
+): number {
+  const headers = {
+    ...(report.cacheControl !== undefined ? { 'cache-control': report.cacheControl } : {}),
+    ...(report.expires !== undefined ? { expires: report.expires } : {}),
+    ...(report.age !== undefined ? { age: report.age } : {}),
+    ...(report.date !== undefined ? { date: report.date } : {}),
+  };
   const ttl = cacheLifetime(headers, report.fetchedAt ? Date.parse(report.fetchedAt) : Date.now()).ttlSeconds ?? s.defaultTtlSeconds;
   return Math.min(s.maxTtlSeconds, Math.max(s.minTtlSeconds, ttl));
 }

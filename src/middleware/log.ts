@@ -67,10 +67,18 @@ export interface HandlerErrorLogRecord {
  *
  * @example logApplicationError(logger, new Error('db down'), { env: 'staging', route: '/v1/orders/:id', requestId: 'req-1' })
  */
-export function logApplicationError(logger: LoggerLike | undefined, err: unknown, fields: { env: string; route: string; requestId: string }): void {
+export function logApplicationError(
+  logger: LoggerLike | undefined,
+  err: unknown,
+  fields: { env: string; route: string; requestId: string },
+): void {
   if (!logger) return;
   const e = err instanceof Error ? err : new Error(String(err));
-  const record: HandlerErrorLogRecord = { event: 'jwt_auth_handler_error', ...fields, err: { type: e.name, message: e.message, ...(e.stack !== undefined ? { stack: e.stack } : {}) } };
+  const record: HandlerErrorLogRecord = {
+    event: 'jwt_auth_handler_error',
+    ...fields,
+    err: { type: e.name, message: e.message, ...(e.stack !== undefined ? { stack: e.stack } : {}) },
+  };
   (logger.error ?? logger.warn).call(logger, record, 'request handler failed');
 }
 

@@ -56,27 +56,51 @@ export function createMiddlewareMetrics(registryOption?: Registry): MiddlewareMe
   let sources = ageSources.get(registry);
   if (!sources) ageSources.set(registry, (sources = new Set()));
   const src = sources;
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> =>
+    reuse(registry, name, () => new Counter<L>({ name, help, labelNames, registers }));
   return {
     registry,
-    verified: reuse(registry, METRIC_NAMES.verified, () => new Counter({ name: METRIC_NAMES.verified, help: 'Tokens accepted by the verifier, by environment and trusted key id.', labelNames: ['env', 'kid'] as const, registers })),
-    failures: reuse(registry, METRIC_NAMES.failures, () => new Counter({ name: METRIC_NAMES.failures, help: 'Rejected requests, by jwt-doctor reason code, environment, trusted key id ("unknown" otherwise) and route template.', labelNames: ['reason', 'env', 'kid', 'route'] as const, registers })),
-    tokenAge: reuse(registry, METRIC_NAMES.tokenAge, () => new Histogram({ name: METRIC_NAMES.tokenAge, help: 'now - iat of rejected tokens (seconds), to tell real expiry from clock issues.', labelNames: ['reason', 'env'] as const, buckets: TOKEN_AGE_BUCKETS, registers })),
-    jwksRefresh: reuse(registry, METRIC_NAMES.jwksRefresh, () => new Counter({ name: METRIC_NAMES.jwksRefresh, help: 'JWKS fetches by result (success, error).', labelNames: ['result'] as const, registers })),
-    revocation: reuse(registry, METRIC_NAMES.revocation, () => new Counter({ name: METRIC_NAMES.revocation, help: 'Revocation lookups of verified tokens by result (not_revoked, revoked, unavailable, fail_open); cache hits included.', labelNames: ['env', 'result'] as const, registers })),
-    jwksCacheAge: reuse(registry, METRIC_NAMES.jwksCacheAge, () =>
-      new Gauge({
-        name: METRIC_NAMES.jwksCacheAge,
-        help: 'Age in seconds of the oldest cached JWKS (since its last successful fetch).',
-        registers,
-        collect() {
-          let max: number | undefined;
-          for (const read of src) {
-            const v = read();
-            if (v !== undefined && (max === undefined || v > max)) max = v;
-          }
-          if (max !== undefined) this.set(max);
-        },
-      }),
+    verified: counter(METRIC_NAMES.verified, 'Tokens accepted by the verifier, by environment and trusted key id.', ['env', 'kid']),
+    failures: counter(
+      METRIC_NAMES.failures,
+      'Rejected requests, by jwt-doctor reason code, environment, trusted key id ("unknown" otherwise) and route template.',
+      ['reason', 'env', 'kid', 'route'],
+    ),
+    tokenAge: reuse(
+      registry,
+      METRIC_NAMES.tokenAge,
+      () =>
+        new Histogram({
+          name: METRIC_NAMES.tokenAge,
+          help: 'now - iat of rejected tokens (seconds), to tell real expiry from clock issues.',
+          labelNames: ['reason', 'env'] as const,
+          buckets: TOKEN_AGE_BUCKETS,
+          registers,
+        }),
+    ),
+    jwksRefresh: counter(METRIC_NAMES.jwksRefresh, 'JWKS fetches by result (success, error).', ['result']),
+    revocation: counter(
+      METRIC_NAMES.revocation,
+      'Revocation lookups of verified tokens by result (not_revoked, revoked, unavailable, fail_open); cache hits included.',
+      ['env', 'result'],
+    ),
+    jwksCacheAge: reuse(
+      registry,
+      METRIC_NAMES.jwksCacheAge,
+      () =>
+        new Gauge({
+          name: METRIC_NAMES.jwksCacheAge,
+          help: 'Age in seconds of the oldest cached JWKS (since its last successful fetch).',
+          registers,
+          collect() {
+            let max: number | undefined;
+            for (const read of src) {
+              const v = read();
+              if (v !== undefined && (max === undefined || v > max)) max = v;
+            }
+            if (max !== undefined) this.set(max);
+          },
+        }),
     ),
     addCacheAgeSource(read) {
       src.add(read);

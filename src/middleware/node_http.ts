@@ -1,7 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { requestIdOf } from './log.ts';
 import { answerSpecialPath } from './special_paths.ts';
-import { synchronousVerify, type AnonymousOutcome, type AuthContext, type OptionalAuthRequest, type Rejection, type Verifier, type VerifyOutcome } from './verifier.ts';
+import {
+  synchronousVerify,
+  type AnonymousOutcome,
+  type AuthContext,
+  type OptionalAuthRequest,
+  type Rejection,
+  type Verifier,
+  type VerifyOutcome,
+} from './verifier.ts';
 
 export type AuthenticatedRequest = IncomingMessage & { auth: AuthContext };
 /** With `credentialsRequired: false`: `auth` is null when the request carried no token. */
@@ -42,25 +50,58 @@ export interface NodeHttpAuthOptions {
  *   route: (req) => (req.url?.startsWith('/v1/orders/') ? '/v1/orders/:id' : undefined),
  * })).listen(3000);
  */
-export function withJwtAuth(verifier: Verifier, handler: (req: MaybeAuthenticatedRequest, res: ServerResponse) => unknown, options: NodeHttpAuthOptions & { credentialsRequired: false }): Listener;
-export function withJwtAuth(verifier: Verifier, handler: (req: AuthenticatedRequest, res: ServerResponse) => unknown, options?: NodeHttpAuthOptions & { credentialsRequired?: true }): Listener;
-export function withJwtAuth(verifier: Verifier, handler: (req: MaybeAuthenticatedRequest, res: ServerResponse) => unknown, options?: NodeHttpAuthOptions): Listener;
-export function withJwtAuth(verifier: Verifier, handler: Handler<AuthenticatedRequest> | Handler<MaybeAuthenticatedRequest>, options: NodeHttpAuthOptions = {}): Listener {
+export function withJwtAuth(
+  verifier: Verifier,
+  handler: (req: MaybeAuthenticatedRequest, res: ServerResponse) => unknown,
+  options: NodeHttpAuthOptions & { credentialsRequired: false },
+): Listener;
+export function withJwtAuth(
+  verifier: Verifier,
+  handler: (req: AuthenticatedRequest, res: ServerResponse) => unknown,
+  options?: NodeHttpAuthOptions & { credentialsRequired?: true },
+): Listener;
+export function withJwtAuth(
+  verifier: Verifier,
+  handler: (req: MaybeAuthenticatedRequest, res: ServerResponse) => unknown,
+  options?: NodeHttpAuthOptions,
+): Listener;
+export function withJwtAuth(
+  verifier: Verifier,
+  handler: Handler<AuthenticatedRequest> | Handler<MaybeAuthenticatedRequest>,
+  options: NodeHttpAuthOptions = {},
+): Listener {
   const hasSpecial = verifier.debugPath !== undefined || verifier.metricsPath !== undefined;
   const credentialsRequired = options.credentialsRequired ?? true;
   const now = synchronousVerify(verifier);
   const requestOf = (req: IncomingMessage, route: string | undefined): OptionalAuthRequest => {
     const scopes = options.scopes?.(req, route);
-    return { headers: req.headers, rawHeaders: req.rawHeaders, credentialsRequired, ...(route !== undefined ? { route } : {}), ...(scopes ? { scopes } : {}) };
+    return {
+      headers: req.headers,
+      rawHeaders: req.rawHeaders,
+      credentialsRequired,
+      ...(route !== undefined ? { route } : {}),
+      ...(scopes ? { scopes } : {}),
+    };
   };
   // From the outcome on, any throw (or rejected promise) is the application's (its hook or its handler), never the token's.
-  const fail = (err: unknown, outcome: VerifyOutcome | AnonymousOutcome, req: IncomingMessage, res: ServerResponse, route: string | undefined): void => {
+  const fail = (
+    err: unknown,
+    outcome: VerifyOutcome | AnonymousOutcome,
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: string | undefined,
+  ): void => {
     // Computed only on failure: a fresh UUID per request would cost the hot path.
     const requestId = outcome.ok ? requestIdOf(req.headers['x-request-id']) : outcome.requestId;
     verifier.logHandlerError(err, { requestId, ...(route !== undefined ? { route } : {}) });
     answerInternalError(res, requestId);
   };
-  const deliver = (outcome: VerifyOutcome | AnonymousOutcome, req: IncomingMessage, res: ServerResponse, route: string | undefined): void => {
+  const deliver = (
+    outcome: VerifyOutcome | AnonymousOutcome,
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: string | undefined,
+  ): void => {
     try {
       let result: unknown;
       if (!outcome.ok) {
@@ -103,7 +144,8 @@ export function withJwtAuth(verifier: Verifier, handler: Handler<AuthenticatedRe
   };
 }
 
-const isThenable = (v: unknown): v is PromiseLike<unknown> => typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
+const isThenable = (v: unknown): v is PromiseLike<unknown> =>
+  typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 
 /** A 500 that echoes nothing of the request but its id (the one in the log line). */
 function answerInternalError(res: ServerResponse, requestId: string): void {

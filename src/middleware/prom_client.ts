@@ -13,6 +13,8 @@ export function loadPromClient(): typeof import('prom-client') {
     return createRequire(import.meta.url)('prom-client') as typeof import('prom-client');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' || !(e as Error).message.includes("'prom-client'")) throw e;
-    throw Object.assign(new Error('jwt-doctor metrics need prom-client: npm install prom-client, or pass registry: false'), { code: 'ERR_JWT_DOCTOR_MISSING_PEER' });
+    throw Object.assign(new Error('jwt-doctor metrics need prom-client: npm install prom-client, or pass registry: false'), {
+      code: 'ERR_JWT_DOCTOR_MISSING_PEER',
+    });
   }
 }

@@ -25,7 +25,12 @@ export function createSignerMetrics(options: { registry?: Registry; kids?: reado
   const allowed = options.kids ? new Set(options.kids) : undefined;
   const counter =
     (registry.getSingleMetric(METRIC_NAMES.issued) as Counter<'kid'> | undefined) ??
-    new Counter({ name: METRIC_NAMES.issued, help: 'Tokens issued by the signer, by key id.', labelNames: ['kid'] as const, registers: [registry] });
+    new Counter({
+      name: METRIC_NAMES.issued,
+      help: 'Tokens issued by the signer, by key id.',
+      labelNames: ['kid'] as const,
+      registers: [registry],
+    });
   return {
     counter,
     issued(kid) {

@@ -14,7 +14,11 @@ export interface PlainResponse {
  *
  * @example const special = await answerSpecialPath(verifier, req.method, req.url);
  */
-export async function answerSpecialPath(verifier: Verifier, method: string | undefined, url: string | undefined): Promise<PlainResponse | undefined> {
+export async function answerSpecialPath(
+  verifier: Verifier,
+  method: string | undefined,
+  url: string | undefined,
+): Promise<PlainResponse | undefined> {
   if (method !== 'GET' || url === undefined || (verifier.debugPath === undefined && verifier.metricsPath === undefined)) return undefined;
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);

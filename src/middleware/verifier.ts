@@ -223,7 +223,8 @@ export function createVerifier(expectations: Expectations, options: VerifierOpti
   const metrics = options.registry === false ? undefined : createMiddlewareMetrics(options.registry);
   const defaultLogger = options.logger === false ? undefined : (options.logger ?? createJsonLineLogger());
   // An explicit `options.logger` wins; the default JSON-line logger yields to a request-scoped one (Fastify's request.log).
-  const loggerFor = (perRequest: LoggerLike | undefined): LoggerLike | undefined => (options.logger === undefined ? (perRequest ?? defaultLogger) : defaultLogger);
+  const loggerFor = (perRequest: LoggerLike | undefined): LoggerLike | undefined =>
+    options.logger === undefined ? (perRequest ?? defaultLogger) : defaultLogger;
   const baseDir = options.baseDir ?? options.contract?.baseDir;
   const keySet = new VerifierKeySet(expectations, {
     env,
@@ -238,13 +239,23 @@ export function createVerifier(expectations: Expectations, options: VerifierOpti
   const unregisterAge = metrics?.addCacheAgeSource(() => keySet.maxAgeSeconds(clock()));
   const rejection: RejectionContext = { env, realm, keySet, metrics, loggerFor, logLevel: options.logLevel ?? 'warn' };
   const revocation = resolveRevocation(options.revocation, clock);
-  const core: VerifierCore = { env, clock, offload: options.offloadSignatures ?? availableParallelism() > 1, tokenSource, keySet, metrics, rejection, revocation };
+  const core: VerifierCore = {
+    env,
+    clock,
+    offload: options.offloadSignatures ?? availableParallelism() > 1,
+    tokenSource,
+    keySet,
+    metrics,
+    rejection,
+    revocation,
+  };
   const verifier: Verifier = {
     env,
     realm,
     tokenSource,
     section,
-    debugPath: options.debugEndpoint === true ? DEFAULT_DEBUG_PATH : typeof options.debugEndpoint === 'string' ? options.debugEndpoint : undefined,
+    debugPath:
+      options.debugEndpoint === true ? DEFAULT_DEBUG_PATH : typeof options.debugEndpoint === 'string' ? options.debugEndpoint : undefined,
     metricsPath: options.metricsPath,
     metrics,
     ready: () => keySet.ready(),
@@ -276,7 +287,10 @@ export function createVerifier(expectations: Expectations, options: VerifierOpti
  * input we did not foresee, so the token is refused as malformed_token and
  * logged with the error's class only (its message may quote the token).
  */
-async function verify(core: VerifierCore, req: VerifyRequest & { credentialsRequired?: boolean }): Promise<VerifyOutcome | AnonymousOutcome> {
+async function verify(
+  core: VerifierCore,
+  req: VerifyRequest & { credentialsRequired?: boolean },
+): Promise<VerifyOutcome | AnonymousOutcome> {
   if (!core.keySet.loaded) await core.keySet.ready();
   try {
     return await verifyRequest(core, req);
@@ -297,7 +311,10 @@ export type SyncVerify = (req: VerifyRequest & { credentialsRequired?: boolean }
 const syncPaths = new WeakMap<Verifier, SyncVerify>();
 export const synchronousVerify = (verifier: Verifier): SyncVerify | undefined => syncPaths.get(verifier);
 
-function verifyNow(core: VerifierCore, req: VerifyRequest & { credentialsRequired?: boolean }): VerifyOutcome | AnonymousOutcome | undefined {
+function verifyNow(
+  core: VerifierCore,
+  req: VerifyRequest & { credentialsRequired?: boolean },
+): VerifyOutcome | AnonymousOutcome | undefined {
   if (!core.keySet.loaded) return undefined;
   try {
     const now = core.clock();
@@ -314,7 +331,11 @@ function verifyNow(core: VerifierCore, req: VerifyRequest & { credentialsRequire
 }
 
 /** The request's token, or the outcome when it has none (or a malformed header). */
-function tokenOf(core: VerifierCore, req: VerifyRequest & { credentialsRequired?: boolean }, now: number): string | VerifyOutcome | AnonymousOutcome {
+function tokenOf(
+  core: VerifierCore,
+  req: VerifyRequest & { credentialsRequired?: boolean },
+  now: number,
+): string | VerifyOutcome | AnonymousOutcome {
   if (core.keySet.caches.length > 0) core.keySet.tick(now);
   const ex = extractToken(req, core.tokenSource);
   if (ex.ok) return ex.token;
@@ -328,7 +349,10 @@ function tokenOf(core: VerifierCore, req: VerifyRequest & { credentialsRequired?
 const wantsRefetch = (core: VerifierCore, reason: ReasonCode, d: Diagnosis): boolean =>
   (reason === 'key_not_found' || reason === 'jwks_unreachable') && core.keySet.caches.length > 0 && typeof d.header?.kid === 'string';
 
-async function verifyRequest(core: VerifierCore, req: VerifyRequest & { credentialsRequired?: boolean }): Promise<VerifyOutcome | AnonymousOutcome> {
+async function verifyRequest(
+  core: VerifierCore,
+  req: VerifyRequest & { credentialsRequired?: boolean },
+): Promise<VerifyOutcome | AnonymousOutcome> {
   const { keySet } = core;
   const now = core.clock();
   const token = tokenOf(core, req, now);

@@ -94,7 +94,10 @@ export class VerifierKeySet {
 
   private async loadAll(): Promise<void> {
     const { env, baseDir, vars } = this.options;
-    const context = keyContextFor({ ...this.expectations, name: env }, { ...(baseDir !== undefined ? { baseDir } : {}), ...(vars !== undefined ? { vars } : {}) });
+    const context = keyContextFor(
+      { ...this.expectations, name: env },
+      { ...(baseDir !== undefined ? { baseDir } : {}), ...(vars !== undefined ? { vars } : {}) },
+    );
     const [own] = await Promise.all([resolveKeys(this.staticSpecs, context), ...this.caches.map((c) => c.refresh('initial'))]);
     this.staticKeys = own;
     this.staticLoadedAt = this.options.clock();
@@ -168,6 +171,14 @@ export class VerifierKeySet {
   /** The debug endpoint document (`jwt-doctor/verifier-keys/v1`). */
   snapshot(now: number): VerifierKeysSnapshot {
     const { staticKeys, staticLoadedAt, staticLoadedIso } = this;
-    return buildKeysSnapshot({ env: this.options.env, now, caches: this.caches, staticSources: staticKeys.sources, staticLoadedAt, staticLoadedIso, keys: this.diagnoser.keys });
+    return buildKeysSnapshot({
+      env: this.options.env,
+      now,
+      caches: this.caches,
+      staticSources: staticKeys.sources,
+      staticLoadedAt,
+      staticLoadedIso,
+      keys: this.diagnoser.keys,
+    });
   }
 }

@@ -52,7 +52,8 @@ const APPLY: Record<MintableFault, Apply> = {
     d.signWith = other;
     return set(d.header, 'alg', other.alg.name, 'header.alg');
   },
-  key_not_found: (d) => set(d.header, 'kid', typeof d.header.kid === 'string' ? `${d.header.kid}-unknown` : 'jwt-doctor-unknown-kid', 'header.kid'),
+  key_not_found: (d) =>
+    set(d.header, 'kid', typeof d.header.kid === 'string' ? `${d.header.kid}-unknown` : 'jwt-doctor-unknown-kid', 'header.kid'),
   signature_invalid: (d) => {
     d.flipSignature = true;
     return { claim: 'signature' };
@@ -72,8 +73,26 @@ const APPLY: Record<MintableFault, Apply> = {
     return set(d.payload, 'iat', iat);
   },
   token_too_old: (d, c) => set(d.payload, 'iat', c.now - need(c.env.maxTokenAgeSeconds, 'token_too_old') - tolerance(c) - MARGIN),
-  issuer_mismatch: (d, c) => set(d.payload, 'iss', otherValue(need(c.env.issuer, 'issuer_mismatch'), c.others.map((o) => o.issuer), toggleSlash)),
-  audience_mismatch: (d, c) => set(d.payload, 'aud', otherValue(need(c.env.audience, 'audience_mismatch'), c.others.map((o) => o.audience), () => 'jwt-doctor-no-such-audience')),
+  issuer_mismatch: (d, c) =>
+    set(
+      d.payload,
+      'iss',
+      otherValue(
+        need(c.env.issuer, 'issuer_mismatch'),
+        c.others.map((o) => o.issuer),
+        toggleSlash,
+      ),
+    ),
+  audience_mismatch: (d, c) =>
+    set(
+      d.payload,
+      'aud',
+      otherValue(
+        need(c.env.audience, 'audience_mismatch'),
+        c.others.map((o) => o.audience),
+        () => 'jwt-doctor-no-such-audience',
+      ),
+    ),
   typ_mismatch: (d, c) => set(d.header, 'typ', normalizeTyp(need(c.env.typ, 'typ_mismatch')) === 'jwt' ? 'at+jwt' : 'JWT', 'header.typ'),
   missing_claim: (d, c) => set(d.payload, requiredClaim(c.env), undefined),
   claim_mismatch: (d, c) => {
@@ -96,7 +115,10 @@ export function applyFault(draft: TokenDraft, code: MintableFault, context: Faul
 
 function need<T>(value: T | undefined, code: MintableFault): T {
   const requires = (MINTABLE_FAULTS[code] as { requires?: string }).requires;
-  if (value === undefined || (Array.isArray(value) && value.length === 0)) throw new UsageError(`fault ${code} needs the environment to declare ${requires ?? 'more'}: this one does not, so a token cannot have that fault here`);
+  if (value === undefined || (Array.isArray(value) && value.length === 0))
+    throw new UsageError(
+      `fault ${code} needs the environment to declare ${requires ?? 'more'}: this one does not, so a token cannot have that fault here`,
+    );
   return value;
 }
 
@@ -111,7 +133,13 @@ function otherValue(accepted: string[], others: (string[] | undefined)[], derive
 }
 
 function requiredClaim(env: Expectations): string {
-  const candidates = [...(env.requiredClaims ?? []), ...(env.issuer ? ['iss'] : []), ...(env.audience ? ['aud'] : []), ...Object.keys(env.claims ?? {}), ...(env.maxTokenAgeSeconds !== undefined ? ['iat'] : [])];
+  const candidates = [
+    ...(env.requiredClaims ?? []),
+    ...(env.issuer ? ['iss'] : []),
+    ...(env.audience ? ['aud'] : []),
+    ...Object.keys(env.claims ?? {}),
+    ...(env.maxTokenAgeSeconds !== undefined ? ['iat'] : []),
+  ];
   return need(candidates[0], 'missing_claim');
 }
 

@@ -37,7 +37,11 @@ export const MINT_SUBJECT = 'jwt-doctor-mint';
  */
 export function draftToken(input: DraftInput, signer: { alg: string; kid?: string }): TokenDraft {
   const { env, now } = input;
-  const header: Record<string, unknown> = { alg: signer.alg, typ: env.typ ?? 'JWT', ...(signer.kid !== undefined ? { kid: signer.kid } : {}) };
+  const header: Record<string, unknown> = {
+    alg: signer.alg,
+    typ: env.typ ?? 'JWT',
+    ...(signer.kid !== undefined ? { kid: signer.kid } : {}),
+  };
   const payload: Record<string, unknown> = {};
   if (env.issuer?.[0] !== undefined) payload.iss = env.issuer[0];
   payload.sub = MINT_SUBJECT;

@@ -31,17 +31,32 @@ export interface FaultEntry {
 export const MINTABLE_FAULTS = {
   malformed_token: { change: 'exp written as a JSON string: a registered claim of the wrong type (RFC 7519 section 4.1.4)' },
   alg_none: { change: 'header alg "none" and an empty signature (RFC 7515 section 6)' },
-  alg_not_allowed: { change: "signed with an algorithm the environment does not allow (same key type when the contract's algorithms leave one, else another key type)" },
-  key_not_found: { change: 'header kid that no trusted key carries', requires: "the verifier's keys carry kids (kid-less keys serve any kid)" },
+  alg_not_allowed: {
+    change:
+      "signed with an algorithm the environment does not allow (same key type when the contract's algorithms leave one, else another key type)",
+  },
+  key_not_found: {
+    change: 'header kid that no trusted key carries',
+    requires: "the verifier's keys carry kids (kid-less keys serve any kid)",
+  },
   signature_invalid: { change: 'one bit of the signature flipped' },
   token_expired: { change: 'exp moved 60 s past now - clockToleranceSeconds (iat moved with it, within maxTokenAgeSeconds)' },
   token_not_yet_valid: { change: 'nbf 60 s beyond now + clockToleranceSeconds' },
   iat_in_future: { change: 'iat (and exp with it) 60 s beyond now + clockToleranceSeconds' },
-  token_too_old: { change: 'iat 60 s older than maxTokenAgeSeconds + clockToleranceSeconds (exp still ahead)', requires: 'maxTokenAgeSeconds' },
-  issuer_mismatch: { change: "iss of another environment of the contract, else the issuer with its trailing slash toggled", requires: 'issuer' },
-  audience_mismatch: { change: "aud of another environment of the contract, else one no API accepts", requires: 'audience' },
+  token_too_old: {
+    change: 'iat 60 s older than maxTokenAgeSeconds + clockToleranceSeconds (exp still ahead)',
+    requires: 'maxTokenAgeSeconds',
+  },
+  issuer_mismatch: {
+    change: 'iss of another environment of the contract, else the issuer with its trailing slash toggled',
+    requires: 'issuer',
+  },
+  audience_mismatch: { change: 'aud of another environment of the contract, else one no API accepts', requires: 'audience' },
   typ_mismatch: { change: 'typ header "JWT" where at+jwt is expected, else "at+jwt"', requires: 'typ' },
-  missing_claim: { change: 'the first required claim removed (requiredClaims, else iss, aud, an expected claim, or iat for maxTokenAgeSeconds)', requires: 'a required claim' },
+  missing_claim: {
+    change: 'the first required claim removed (requiredClaims, else iss, aud, an expected claim, or iat for maxTokenAgeSeconds)',
+    requires: 'a required claim',
+  },
   claim_mismatch: { change: 'the first expected claim (claims) given another value', requires: 'claims' },
   untrusted_key_reference: { change: 'header jku naming a URL the contract does not (never fetched: RFC 8725 section 3.10)' },
 } as const satisfies Partial<Record<ReasonCode, FaultEntry>>;

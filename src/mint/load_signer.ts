@@ -31,7 +31,15 @@ export interface Signer {
 export type SignerFailure = (field: string, expected: string, found: string) => Error;
 
 // The alg a key type signs with when neither the signer nor the environment names one.
-const DEFAULT_ALG: Record<string, string> = { RSA: 'RS256', 'EC:P-256': 'ES256', 'EC:P-384': 'ES384', 'EC:P-521': 'ES512', 'OKP:Ed25519': 'EdDSA', 'OKP:Ed448': 'EdDSA', oct: 'HS256' };
+const DEFAULT_ALG: Record<string, string> = {
+  RSA: 'RS256',
+  'EC:P-256': 'ES256',
+  'EC:P-384': 'ES384',
+  'EC:P-521': 'ES512',
+  'OKP:Ed25519': 'EdDSA',
+  'OKP:Ed448': 'EdDSA',
+  oct: 'HS256',
+};
 
 /**
  * Loads the signer's key from its variable or file: a PEM private key
@@ -52,7 +60,15 @@ export function loadSigner(spec: SignerSpec, allowed: readonly string[] | undefi
   const loaded = spec.privateKey ? privateKeyOf(read.text, fail) : secretKeyOf(read.text, spec.secret?.encoding ?? 'utf8', fail);
   const alg = pickAlg(spec.alg ?? loaded.jwkAlg, loaded, allowed, fail);
   const kid = spec.kid ?? loaded.jwkKid;
-  return { alg, key: loaded.key, kty: loaded.kty, location: read.location, ...(loaded.crv !== undefined ? { crv: loaded.crv } : {}), ...(kid !== undefined ? { kid } : {}), ...loaded.identity };
+  return {
+    alg,
+    key: loaded.key,
+    kty: loaded.kty,
+    location: read.location,
+    ...(loaded.crv !== undefined ? { crv: loaded.crv } : {}),
+    ...(kid !== undefined ? { kid } : {}),
+    ...loaded.identity,
+  };
 }
 
 interface LoadedKey {
@@ -96,7 +112,8 @@ function pickAlg(named: string | undefined, k: LoadedKey, allowed: readonly stri
   const fits = algorithmsForKey(k.kty, k.crv);
   if (named !== undefined) {
     const entry = getAlgorithm(named);
-    if (!entry || !fits.includes(named)) throw fail('alg', `an algorithm this ${k.kty}${k.crv ? ` ${k.crv}` : ''} key signs with (${fits.join(', ')})`, JSON.stringify(named));
+    if (!entry || !fits.includes(named))
+      throw fail('alg', `an algorithm this ${k.kty}${k.crv ? ` ${k.crv}` : ''} key signs with (${fits.join(', ')})`, JSON.stringify(named));
     return entry;
   }
   const fromEnv = (allowed ?? []).find((a) => fits.includes(a));

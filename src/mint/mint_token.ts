@@ -66,9 +66,22 @@ export function mintToken(contract: Contract, envName: string, options: MintOpti
   const client = options.client !== undefined ? clientOf(contract, env, options.client) : undefined;
   const signer = signerOf(contract, env, options);
   const now = Math.floor(typeof options.now === 'number' ? options.now : options.now.getTime() / 1000);
-  const lifetimeSeconds = options.lifetimeSeconds ?? client?.lifetime ?? readPolicySection(contract, env).tokenLifetimeSeconds ?? DEFAULT_MINT_LIFETIME_SECONDS;
-  const draft = draftToken({ env, now, lifetimeSeconds, ...(client?.audience ? { audience: client.audience } : {}), ...(options.jti !== undefined ? { jti: options.jti } : {}), ...(options.claims ? { claims: options.claims } : {}) }, { alg: signer.alg.name, ...(signer.kid !== undefined ? { kid: signer.kid } : {}) });
-  const others = Object.entries(contract.environments).filter(([n]) => n !== envName).map(([, e]) => e);
+  const lifetimeSeconds =
+    options.lifetimeSeconds ?? client?.lifetime ?? readPolicySection(contract, env).tokenLifetimeSeconds ?? DEFAULT_MINT_LIFETIME_SECONDS;
+  const draft = draftToken(
+    {
+      env,
+      now,
+      lifetimeSeconds,
+      ...(client?.audience ? { audience: client.audience } : {}),
+      ...(options.jti !== undefined ? { jti: options.jti } : {}),
+      ...(options.claims ? { claims: options.claims } : {}),
+    },
+    { alg: signer.alg.name, ...(signer.kid !== undefined ? { kid: signer.kid } : {}) },
+  );
+  const others = Object.entries(contract.environments)
+    .filter(([n]) => n !== envName)
+    .map(([, e]) => e);
   const fault = options.fault !== undefined ? applyFault(draft, options.fault, { env, others, now, lifetimeSeconds, signer }) : undefined;
   return {
     schema: MINT_SCHEMA,
@@ -91,9 +104,18 @@ function environmentOf(contract: Contract, envName: string): Expectations {
 function clientOf(contract: Contract, env: Expectations, name: string): { audience?: string[]; lifetime?: number } {
   const clients = readClientsSection(contract, env);
   const c = Object.prototype.hasOwnProperty.call(clients, name) ? clients[name] : undefined;
-  if (!c) throw new UsageError(`unknown client "${name}" of environment ${env.name ?? ''} (it has: ${Object.keys(clients).join(', ') || 'no clients'})`);
+  if (!c)
+    throw new UsageError(
+      `unknown client "${name}" of environment ${env.name ?? ''} (it has: ${Object.keys(clients).join(', ') || 'no clients'})`,
+    );
   const lifetime = c.tokenLifetimeSeconds;
-  if (lifetime !== undefined && (typeof lifetime !== 'number' || !(lifetime > 0))) throw new ContractError(contract.path ?? '(object)', `environments.${env.name ?? ''}.clients.${name}.tokenLifetimeSeconds`, 'a number > 0 (seconds)', JSON.stringify(lifetime));
+  if (lifetime !== undefined && (typeof lifetime !== 'number' || !(lifetime > 0)))
+    throw new ContractError(
+      contract.path ?? '(object)',
+      `environments.${env.name ?? ''}.clients.${name}.tokenLifetimeSeconds`,
+      'a number > 0 (seconds)',
+      JSON.stringify(lifetime),
+    );
   return { ...(c.audience ? { audience: c.audience } : {}), ...(typeof lifetime === 'number' ? { lifetime } : {}) };
 }
 
@@ -101,10 +123,17 @@ function signerOf(contract: Contract, env: Expectations, options: MintOptions): 
   const file = contract.path ?? '(object)';
   const base = `environments.${env.name ?? ''}.signer`;
   const spec = options.signer ?? (env.signer as SignerSpec | undefined);
-  if (!spec) throw new ContractError(file, base, 'a signer: { privateKey | secret: { env } or { file }, kid, alg } (or --signer-key / --signer-secret)', 'nothing');
+  if (!spec)
+    throw new ContractError(
+      file,
+      base,
+      'a signer: { privateKey | secret: { env } or { file }, kid, alg } (or --signer-key / --signer-secret)',
+      'nothing',
+    );
   const ctx = { baseDir: contract.baseDir, ...(options.vars ? { vars: options.vars } : {}) };
   const fail = options.signer
-    ? (field: string, expected: string, found: string) => new UsageError(`the signer key${field ? ` (${field})` : ''}: expected ${expected}, found ${found}`)
+    ? (field: string, expected: string, found: string) =>
+        new UsageError(`the signer key${field ? ` (${field})` : ''}: expected ${expected}, found ${found}`)
     : (field: string, expected: string, found: string) => new ContractError(file, field ? `${base}.${field}` : base, expected, found);
   return loadSigner(spec, env.algorithms, ctx, fail);
 }

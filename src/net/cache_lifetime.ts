@@ -64,7 +64,11 @@ export function cacheLifetime(headers: CachingHeaders, receivedAt: Date | number
       return at;
     }
   };
-  const policy = new Pinned({ method: 'GET', url: '/', headers: {} }, { status: 200, headers: { ...headers } }, { shared: false, cacheHeuristic: 0, immutableMinTimeToLive: 0 });
+  const policy = new Pinned(
+    { method: 'GET', url: '/', headers: {} },
+    { status: 200, headers: { ...headers } },
+    { shared: false, cacheHeuristic: 0, immutableMinTimeToLive: 0 },
+  );
   const date = Date.parse(headers.date ?? '');
   // Section 4.2.3: apparent_age = max(0, response_time - date_value); current_age at receipt = max(apparent_age, Age).
   // Date has one-second resolution (RFC 9110 section 5.6.7): the sub-second rest is truncation, not age.
@@ -74,7 +78,8 @@ export function cacheLifetime(headers: CachingHeaders, receivedAt: Date | number
   const out: CacheLifetime = { ageSeconds, noCache: false, ...(shared !== undefined ? { sharedMaxAgeSeconds: shared } : {}) };
   const noStore = directive(cc, 'no-store') !== undefined;
   const noCache = directive(cc, 'no-cache') !== undefined || (cc === undefined && /no-cache/i.test(headers.pragma ?? ''));
-  if (noStore || noCache) return { ...out, noCache: true, ttlSeconds: 0, freshnessLifetimeSeconds: 0, from: noStore ? 'no-store' : 'no-cache' };
+  if (noStore || noCache)
+    return { ...out, noCache: true, ttlSeconds: 0, freshnessLifetimeSeconds: 0, from: noStore ? 'no-store' : 'no-cache' };
   const from = seconds(directive(cc, 'max-age')) !== undefined ? 'max-age' : headers.expires !== undefined ? 'expires' : undefined;
   if (!from) return out;
   const lifetime = policy.maxAge();

@@ -13,7 +13,7 @@ export interface ProxySettings {
  * lower-case name wins, as in curl and undici. Empty values are unset.
  */
 export function proxySettings(env: NodeJS.ProcessEnv = process.env): ProxySettings {
-  const pick = (lower: string, upper: string) => (env[lower] || env[upper] || undefined);
+  const pick = (lower: string, upper: string) => env[lower] || env[upper] || undefined;
   const httpProxy = pick('http_proxy', 'HTTP_PROXY');
   const httpsProxy = pick('https_proxy', 'HTTPS_PROXY') ?? httpProxy;
   return { ...(httpProxy ? { httpProxy } : {}), ...(httpsProxy ? { httpsProxy } : {}), noProxy: pick('no_proxy', 'NO_PROXY') ?? '' };
@@ -62,7 +62,14 @@ export async function dispatcherOption(): Promise<{ dispatcher?: Dispatcher }> {
   const key = JSON.stringify(s);
   if (cached?.key !== key) {
     const { EnvHttpProxyAgent } = await import('undici');
-    cached = { key, dispatcher: new EnvHttpProxyAgent({ ...(s.httpProxy ? { httpProxy: s.httpProxy } : {}), ...(s.httpsProxy ? { httpsProxy: s.httpsProxy } : {}), noProxy: s.noProxy }) };
+    cached = {
+      key,
+      dispatcher: new EnvHttpProxyAgent({
+        ...(s.httpProxy ? { httpProxy: s.httpProxy } : {}),
+        ...(s.httpsProxy ? { httpsProxy: s.httpsProxy } : {}),
+        noProxy: s.noProxy,
+      }),
+    };
   }
   return { dispatcher: cached.dispatcher };
 }

@@ -30,10 +30,16 @@ export const NET_ERROR_KINDS = [
 export type NetErrorKind = (typeof NET_ERROR_KINDS)[number];
 
 /** What `fetchText` / `fetchJson` report. */
-export type FetchErrorKind = Extract<NetErrorKind, 'timeout' | 'network' | 'http_status' | 'invalid_json' | 'too_large' | 'invalid_url' | 'redirect' | 'content_type'>;
+export type FetchErrorKind = Extract<
+  NetErrorKind,
+  'timeout' | 'network' | 'http_status' | 'invalid_json' | 'too_large' | 'invalid_url' | 'redirect' | 'content_type'
+>;
 
 /** Why the probe's request got no HTTP answer. */
-export type TransportErrorKind = Extract<NetErrorKind, 'invalid_url' | 'invalid_request' | 'refused' | 'unreachable' | 'dns' | 'timeout' | 'tls' | 'non_http' | 'reset' | 'too_large' | 'network'>;
+export type TransportErrorKind = Extract<
+  NetErrorKind,
+  'invalid_url' | 'invalid_request' | 'refused' | 'unreachable' | 'dns' | 'timeout' | 'tls' | 'non_http' | 'reset' | 'too_large' | 'network'
+>;
 
 /** The shape every failed exchange shares, whichever client made it. Never thrown: returned as a value. */
 export interface NetFailure<K extends NetErrorKind = NetErrorKind> {
@@ -56,7 +62,14 @@ export function classifyTransportError(code: string | undefined, message: string
   if (c === 'EHOSTUNREACH' || c === 'ENETUNREACH' || c === 'EADDRNOTAVAIL') return 'unreachable';
   if (c === 'ENOTFOUND' || c === 'EAI_AGAIN') return 'dns';
   if (c.startsWith('HPE_')) return 'non_http';
-  if (c.startsWith('ERR_SSL') || c.startsWith('ERR_TLS') || c === 'EPROTO' || /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(c) || /ssl|tls|certificate/i.test(message)) return 'tls';
+  if (
+    c.startsWith('ERR_SSL') ||
+    c.startsWith('ERR_TLS') ||
+    c === 'EPROTO' ||
+    /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(c) ||
+    /ssl|tls|certificate/i.test(message)
+  )
+    return 'tls';
   if (c === 'ECONNRESET' || c === 'EPIPE' || /socket hang up/i.test(message)) return 'reset';
   return 'network';
 }

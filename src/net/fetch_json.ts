@@ -39,7 +39,15 @@ export async function fetchJson(url: string, options: FetchOptions = {}): Promis
   if (!r.ok) return r;
   const contentType = r.headers['content-type'];
   if (!isJsonMediaType(contentType)) {
-    return { ok: false, url, error: 'content_type', status: r.status, message: `content-type ${contentType ?? '(none)'} is not JSON`, elapsedMs: r.elapsedMs, contentType: contentType ?? '' };
+    return {
+      ok: false,
+      url,
+      error: 'content_type',
+      status: r.status,
+      message: `content-type ${contentType ?? '(none)'} is not JSON`,
+      elapsedMs: r.elapsedMs,
+      contentType: contentType ?? '',
+    };
   }
   let json: unknown;
   try {

@@ -85,7 +85,11 @@ function nextHop(from: URL, location: string | null, policy: RedirectPolicy, hop
   } catch {
     return { message: 'redirect to an invalid Location', redirect: location };
   }
-  if (policy === 'none') return { message: `redirect to ${to.href} not followed: key sources do not follow redirects unless the contract allows same-origin ones`, redirect: to.href };
+  if (policy === 'none')
+    return {
+      message: `redirect to ${to.href} not followed: key sources do not follow redirects unless the contract allows same-origin ones`,
+      redirect: to.href,
+    };
   if (to.origin !== from.origin) return { message: `redirect to another origin (${to.origin}) not followed`, redirect: to.href };
   if (hops >= MAX_REDIRECTS) return { message: `more than ${MAX_REDIRECTS} redirects`, redirect: to.href };
   return to;
@@ -115,7 +119,13 @@ export async function fetchText(url: string, options: FetchOptions & { accept?: 
       // HTTP_PROXY / HTTPS_PROXY / NO_PROXY (src/net/dispatcher.ts).
       const method = options.method ?? 'GET';
       const init = { method, ...(options.body !== undefined ? { body: options.body } : {}) };
-      const res = await fetch(target, { ...init, signal: controller.signal, headers: { accept: options.accept ?? '*/*', ...options.headers }, redirect: 'manual', ...(await dispatcherOption()) });
+      const res = await fetch(target, {
+        ...init,
+        signal: controller.signal,
+        headers: { accept: options.accept ?? '*/*', ...options.headers },
+        redirect: 'manual',
+        ...(await dispatcherOption()),
+      });
       if (res.status >= 300 && res.status < 400 && res.status !== 304) {
         await res.body?.cancel().catch(() => undefined);
         // A POST carries credentials (client secret, refresh token): never replayed to a Location.
@@ -129,7 +139,8 @@ export async function fetchText(url: string, options: FetchOptions & { accept?: 
       return await readBody(url, res, maxBytes, elapsed, options.answerStatuses);
     }
   } catch (e) {
-    if (controller.signal.aborted) return { ok: false, url, error: 'timeout', message: `no complete answer within ${timeoutMs} ms`, elapsedMs: elapsed() };
+    if (controller.signal.aborted)
+      return { ok: false, url, error: 'timeout', message: `no complete answer within ${timeoutMs} ms`, elapsedMs: elapsed() };
     const cause = (e as { cause?: { code?: string; message?: string } }).cause;
     return { ok: false, url, error: 'network', message: cause?.code ?? cause?.message ?? (e as Error).message, elapsedMs: elapsed() };
   } finally {
@@ -138,18 +149,39 @@ export async function fetchText(url: string, options: FetchOptions & { accept?: 
 }
 
 /** Status check, then the body streamed under the cap: a 100 MB answer is cut at maxBytes, never buffered. */
-async function readBody(url: string, res: Response, maxBytes: number, elapsed: () => number, answerStatuses: readonly number[] = []): Promise<FetchTextResult> {
+async function readBody(
+  url: string,
+  res: Response,
+  maxBytes: number,
+  elapsed: () => number,
+  answerStatuses: readonly number[] = [],
+): Promise<FetchTextResult> {
   const headers: Record<string, string> = {};
   res.headers.forEach((v, k) => (headers[k] = v));
   if (!res.ok && !answerStatuses.includes(res.status)) {
     await res.body?.cancel().catch(() => undefined);
     const retryAfterSeconds = parseRetryAfter(res.headers.get('retry-after'));
-    return { ok: false, url, error: 'http_status', status: res.status, message: `HTTP ${res.status}`, elapsedMs: elapsed(), ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) };
+    return {
+      ok: false,
+      url,
+      error: 'http_status',
+      status: res.status,
+      message: `HTTP ${res.status}`,
+      elapsedMs: elapsed(),
+      ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+    };
   }
   const declared = Number(res.headers.get('content-length') ?? '0');
   if (declared > maxBytes) {
     await res.body?.cancel().catch(() => undefined);
-    return { ok: false, url, error: 'too_large', status: res.status, message: `body of ${declared} bytes exceeds the ${maxBytes}-byte cap`, elapsedMs: elapsed() };
+    return {
+      ok: false,
+      url,
+      error: 'too_large',
+      status: res.status,
+      message: `body of ${declared} bytes exceeds the ${maxBytes}-byte cap`,
+      elapsedMs: elapsed(),
+    };
   }
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -161,10 +193,25 @@ async function readBody(url: string, res: Response, maxBytes: number, elapsed: (
       size += value.byteLength;
       if (size > maxBytes) {
         await reader.cancel().catch(() => undefined);
-        return { ok: false, url, error: 'too_large', status: res.status, message: `body exceeds the ${maxBytes}-byte cap`, elapsedMs: elapsed() };
+        return {
+          ok: false,
+          url,
+          error: 'too_large',
+          status: res.status,
+          message: `body exceeds the ${maxBytes}-byte cap`,
+          elapsedMs: elapsed(),
+        };
       }
       chunks.push(value);
     }
   }
-  return { ok: true, url, status: res.status, headers, text: Buffer.concat(chunks).toString('utf8'), elapsedMs: elapsed(), fetchedAt: new Date() };
+  return {
+    ok: true,
+    url,
+    status: res.status,
+    headers,
+    text: Buffer.concat(chunks).toString('utf8'),
+    elapsedMs: elapsed(),
+    fetchedAt: new Date(),
+  };
 }

@@ -15,21 +15,43 @@ export type TokenEndpointDiscovery =
  *
  * @example const d = await discoverTokenEndpoint('https://auth.staging.example.com', { timeoutMs: 5000 });
  */
-export async function discoverTokenEndpoint(issuer: string, options: { timeoutMs: number; maxBytes?: number }): Promise<TokenEndpointDiscovery> {
+export async function discoverTokenEndpoint(
+  issuer: string,
+  options: { timeoutMs: number; maxBytes?: number },
+): Promise<TokenEndpointDiscovery> {
   const target = discoveryTarget(issuer);
-  const r = await fetchJson(target.url, { timeoutMs: options.timeoutMs, redirects: 'none', ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}) });
+  const r = await fetchJson(target.url, {
+    timeoutMs: options.timeoutMs,
+    redirects: 'none',
+    ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
+  });
   const at = { stage: 'discovery', location: target.url };
   if (!r.ok) return fail(at, r.error, r.message, r.elapsedMs, r.status);
   const refused = checkDiscoveryDocument(target.issuer, r.json, target.url);
   if (refused?.code === 'discovery_issuer_mismatch') return { ok: false, finding: refused, latencyMs: r.elapsedMs };
   const doc = r.json as Record<string, unknown>;
   const endpoint = doc.token_endpoint;
-  if (typeof endpoint !== 'string' || !/^https?:\/\//i.test(endpoint)) return fail(at, 'invalid_document', 'the discovery document names no http(s) token_endpoint', r.elapsedMs);
-  if (target.url.startsWith('https:') && /^http:/i.test(endpoint)) return fail(at, 'insecure_token_endpoint', `an https discovery document names an http token_endpoint (${endpoint}): the client secret would travel in clear`, r.elapsedMs);
+  if (typeof endpoint !== 'string' || !/^https?:\/\//i.test(endpoint))
+    return fail(at, 'invalid_document', 'the discovery document names no http(s) token_endpoint', r.elapsedMs);
+  if (target.url.startsWith('https:') && /^http:/i.test(endpoint))
+    return fail(
+      at,
+      'insecure_token_endpoint',
+      `an https discovery document names an http token_endpoint (${endpoint}): the client secret would travel in clear`,
+      r.elapsedMs,
+    );
   const introspection = typeof doc.introspection_endpoint === 'string' ? { introspectionEndpoint: doc.introspection_endpoint } : {};
   return { ok: true, tokenEndpoint: endpoint, latencyMs: r.elapsedMs, ...introspection };
 }
 
 function fail(at: Record<string, string>, error: string, message: string, latencyMs: number, status?: number): TokenEndpointDiscovery {
-  return { ok: false, latencyMs, finding: makeFinding('token_endpoint_unreachable', { claim: 'token_endpoint', actual: error, detail: { ...at, error, message, ...(status !== undefined ? { status } : {}), elapsedMs: latencyMs } }) };
+  return {
+    ok: false,
+    latencyMs,
+    finding: makeFinding('token_endpoint_unreachable', {
+      claim: 'token_endpoint',
+      actual: error,
+      detail: { ...at, error, message, ...(status !== undefined ? { status } : {}), elapsedMs: latencyMs },
+    }),
+  };
 }

@@ -58,7 +58,9 @@ export interface ObtainFailure {
 export type ObtainResult = ObtainedToken | ObtainFailure;
 
 /** What a source answers before the common checks (the token is a JWT). */
-type Raw = { ok: true; token: string; latencyMs: number; extra?: Partial<ObtainedToken>; introspection?: string } | { ok: false; finding: Finding; latencyMs: number; endpoint?: string };
+type Raw =
+  | { ok: true; token: string; latencyMs: number; extra?: Partial<ObtainedToken>; introspection?: string }
+  | { ok: false; finding: Finding; latencyMs: number; endpoint?: string };
 
 /**
  * Obtains a fresh token from the environment's (or client's) token source:
@@ -77,8 +79,22 @@ export async function obtainToken(contract: Contract, envName: string, options: 
   const { spec, path } = readObtainSection(contract, envName, options.client);
   const raw = await fromSource(contract, envName, spec, path, options);
   const obtainedAt = Math.floor(typeof options.now === 'number' ? options.now : options.now.getTime() / 1000);
-  if (!raw.ok) return { ok: false, source: spec.kind, finding: raw.finding, latencyMs: raw.latencyMs, ...(raw.endpoint !== undefined ? { endpoint: raw.endpoint } : {}) };
-  if (!looksLikeJwt(raw.token)) return { ok: false, source: spec.kind, finding: opaque(raw.token, raw.introspection, spec.kind), latencyMs: raw.latencyMs, ...(raw.extra?.endpoint !== undefined ? { endpoint: raw.extra.endpoint } : {}) };
+  if (!raw.ok)
+    return {
+      ok: false,
+      source: spec.kind,
+      finding: raw.finding,
+      latencyMs: raw.latencyMs,
+      ...(raw.endpoint !== undefined ? { endpoint: raw.endpoint } : {}),
+    };
+  if (!looksLikeJwt(raw.token))
+    return {
+      ok: false,
+      source: spec.kind,
+      finding: opaque(raw.token, raw.introspection, spec.kind),
+      latencyMs: raw.latencyMs,
+      ...(raw.extra?.endpoint !== undefined ? { endpoint: raw.extra.endpoint } : {}),
+    };
   return { ok: true, token: raw.token, source: spec.kind, obtainedAt, latencyMs: raw.latencyMs, ...raw.extra };
 }
 
@@ -87,14 +103,41 @@ async function fromSource(contract: Contract, envName: string, spec: ObtainSpec,
   const secret = (ref: SecretRef, field: string) => readSecret(contract, ref, `${path}.${field}`, options);
   switch (spec.kind) {
     case 'client_credentials':
-      return fromTokenEndpoint(contract, envName, spec.client, { grant_type: 'client_credentials' }, { ...options, timeoutMs }, (f) => secret(spec.client.clientSecret!, `clientCredentials.${f}`));
+      return fromTokenEndpoint(contract, envName, spec.client, { grant_type: 'client_credentials' }, { ...options, timeoutMs }, (f) =>
+        secret(spec.client.clientSecret!, `clientCredentials.${f}`),
+      );
     case 'refresh_token': {
       const refresh = secret(spec.token, 'refreshToken.token');
-      return fromTokenEndpoint(contract, envName, spec.client, { grant_type: 'refresh_token', refresh_token: refresh }, { ...options, timeoutMs }, (f) => secret(spec.client.clientSecret!, `refreshToken.${f}`));
+      return fromTokenEndpoint(
+        contract,
+        envName,
+        spec.client,
+        { grant_type: 'refresh_token', refresh_token: refresh },
+        { ...options, timeoutMs },
+        (f) => secret(spec.client.clientSecret!, `refreshToken.${f}`),
+      );
     }
     case 'command': {
-      const r = await runTokenCommand(spec.command, { timeoutMs, cwd: contract.baseDir, ...(spec.maxBytes !== undefined ? { maxBytes: spec.maxBytes } : {}) });
-      if (!r.ok) return { ok: false, latencyMs: r.latencyMs, finding: makeFinding('token_command_failed', { claim: 'command', actual: r.error, detail: { error: r.error, message: r.message, ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}), elapsedMs: r.latencyMs } }) };
+      const r = await runTokenCommand(spec.command, {
+        timeoutMs,
+        cwd: contract.baseDir,
+        ...(spec.maxBytes !== undefined ? { maxBytes: spec.maxBytes } : {}),
+      });
+      if (!r.ok)
+        return {
+          ok: false,
+          latencyMs: r.latencyMs,
+          finding: makeFinding('token_command_failed', {
+            claim: 'command',
+            actual: r.error,
+            detail: {
+              error: r.error,
+              message: r.message,
+              ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}),
+              elapsedMs: r.latencyMs,
+            },
+          }),
+        };
       return readCommandToken(r.stdout, r.latencyMs);
     }
     case 'static':
@@ -119,24 +162,58 @@ function mintOptions(spec: Extract<ObtainSpec, { kind: 'mint' }>, o: ObtainOptio
   };
 }
 
-async function fromTokenEndpoint(contract: Contract, envName: string, client: OAuthClientSpec, params: Record<string, string>, o: ObtainOptions & { timeoutMs: number }, secret: (field: string) => string): Promise<Raw> {
+async function fromTokenEndpoint(
+  contract: Contract,
+  envName: string,
+  client: OAuthClientSpec,
+  params: Record<string, string>,
+  o: ObtainOptions & { timeoutMs: number },
+  secret: (field: string) => string,
+): Promise<Raw> {
   const clientSecret = client.clientSecret !== undefined ? secret('clientSecret') : undefined;
   let endpoint = client.tokenEndpoint;
   let latency = 0;
   let introspection: string | undefined;
   if (endpoint === undefined) {
     const issuer = contract.environments[envName]!.issuer?.[0];
-    if (issuer === undefined) throw new ContractError(contract.path ?? '(object)', `environments.${envName}.issuer`, 'an issuer to discover the token endpoint from (or tokenEndpoint in the token source)', 'nothing');
-    const d = await discoverTokenEndpoint(issuer, { timeoutMs: o.timeoutMs, ...(o.maxBytes !== undefined ? { maxBytes: o.maxBytes } : {}) });
+    if (issuer === undefined)
+      throw new ContractError(
+        contract.path ?? '(object)',
+        `environments.${envName}.issuer`,
+        'an issuer to discover the token endpoint from (or tokenEndpoint in the token source)',
+        'nothing',
+      );
+    const d = await discoverTokenEndpoint(issuer, {
+      timeoutMs: o.timeoutMs,
+      ...(o.maxBytes !== undefined ? { maxBytes: o.maxBytes } : {}),
+    });
     if (!d.ok) return { ok: false, finding: d.finding, latencyMs: d.latencyMs };
     ({ tokenEndpoint: endpoint, latencyMs: latency, introspectionEndpoint: introspection } = d);
   }
-  const extra: Record<string, string | string[]> = { ...(client.scope !== undefined ? { scope: client.scope } : {}), ...(client.resource !== undefined ? { resource: client.resource } : {}), ...(client.audience !== undefined ? { audience: client.audience } : {}) };
-  const r = await requestToken({ endpoint, params: { ...params, ...extra }, clientId: client.clientId, timeoutMs: o.timeoutMs, ...(clientSecret !== undefined ? { clientSecret } : {}), ...(client.authMethod ? { authMethod: client.authMethod } : {}), ...(o.maxBytes !== undefined ? { maxBytes: o.maxBytes } : {}) });
+  const extra: Record<string, string | string[]> = {
+    ...(client.scope !== undefined ? { scope: client.scope } : {}),
+    ...(client.resource !== undefined ? { resource: client.resource } : {}),
+    ...(client.audience !== undefined ? { audience: client.audience } : {}),
+  };
+  const r = await requestToken({
+    endpoint,
+    params: { ...params, ...extra },
+    clientId: client.clientId,
+    timeoutMs: o.timeoutMs,
+    ...(clientSecret !== undefined ? { clientSecret } : {}),
+    ...(client.authMethod ? { authMethod: client.authMethod } : {}),
+    ...(o.maxBytes !== undefined ? { maxBytes: o.maxBytes } : {}),
+  });
   const latencyMs = latency + r.latencyMs;
   if (!r.ok) return { ok: false, finding: r.finding, latencyMs, endpoint };
   const { accessToken, latencyMs: _l, ok: _ok, ...rest } = r;
-  return { ok: true, token: accessToken, latencyMs, extra: { ...rest, endpoint }, ...(introspection !== undefined ? { introspection } : {}) };
+  return {
+    ok: true,
+    token: accessToken,
+    latencyMs,
+    extra: { ...rest, endpoint },
+    ...(introspection !== undefined ? { introspection } : {}),
+  };
 }
 
 function readSecret(contract: Contract, ref: SecretRef, path: string, o: ObtainOptions): string {

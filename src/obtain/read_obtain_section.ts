@@ -47,7 +47,10 @@ export function readObtainSection(contract: Contract, envName: string, client?: 
   const base = `environments.${envName}`;
   if (client !== undefined) {
     const clients = readClientsSection(contract, env);
-    if (!Object.prototype.hasOwnProperty.call(clients, client)) throw new UsageError(`unknown client "${client}" of environment ${envName} (it has: ${Object.keys(clients).join(', ') || 'no clients'})`);
+    if (!Object.prototype.hasOwnProperty.call(clients, client))
+      throw new UsageError(
+        `unknown client "${client}" of environment ${envName} (it has: ${Object.keys(clients).join(', ') || 'no clients'})`,
+      );
     const own = clients[client]!.obtain;
     if (own !== undefined) return { spec: toSpec(own as Record<string, unknown>), path: `${base}.clients.${client}.obtain` };
   }
@@ -55,7 +58,8 @@ export function readObtainSection(contract: Contract, envName: string, client?: 
   return { spec: toSpec(env.obtain as Record<string, unknown>), path: `${base}.obtain` };
 }
 
-const optional = <K extends string, V>(key: K, v: V | undefined): Partial<Record<K, V>> => (v === undefined ? {} : ({ [key]: v } as Record<K, V>));
+const optional = <K extends string, V>(key: K, v: V | undefined): Partial<Record<K, V>> =>
+  v === undefined ? {} : ({ [key]: v } as Record<K, V>);
 
 function toSpec(o: Record<string, unknown>): ObtainSpec {
   const timeout = optional('timeoutMs', o.timeoutMs as number | undefined);
@@ -64,7 +68,13 @@ function toSpec(o: Record<string, unknown>): ObtainSpec {
     const { token, ...client } = o.refreshToken as OAuthClientSpec & { token: SecretRef };
     return { kind: 'refresh_token', client, token, ...timeout };
   }
-  if (o.command !== undefined) return { kind: 'command', command: o.command as string[] | string, ...timeout, ...optional('maxBytes', o.maxBytes as number | undefined) };
+  if (o.command !== undefined)
+    return {
+      kind: 'command',
+      command: o.command as string[] | string,
+      ...timeout,
+      ...optional('maxBytes', o.maxBytes as number | undefined),
+    };
   if (o.static !== undefined) return { kind: 'static', ref: o.static as SecretRef };
   const mint = o.mint === true ? {} : (o.mint as { fault?: MintableFault; lifetimeSeconds?: number; claims?: Record<string, unknown> });
   return { kind: 'mint', ...mint };

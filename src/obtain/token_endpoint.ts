@@ -49,13 +49,32 @@ export async function requestToken(req: TokenRequest): Promise<TokenEndpointResu
     body.set('client_id', req.clientId);
     if (req.clientSecret !== undefined) body.set('client_secret', req.clientSecret);
   } else headers.authorization = `Basic ${Buffer.from(`${formEncode(req.clientId)}:${formEncode(req.clientSecret)}`).toString('base64')}`;
-  const r = await fetchText(req.endpoint, { method: 'POST', body: body.toString(), headers, accept: 'application/json', timeoutMs: req.timeoutMs, answerStatuses: [400, 401], ...(req.maxBytes !== undefined ? { maxBytes: req.maxBytes } : {}) });
+  const r = await fetchText(req.endpoint, {
+    method: 'POST',
+    body: body.toString(),
+    headers,
+    accept: 'application/json',
+    timeoutMs: req.timeoutMs,
+    answerStatuses: [400, 401],
+    ...(req.maxBytes !== undefined ? { maxBytes: req.maxBytes } : {}),
+  });
   const at = { endpoint: req.endpoint, grantType: String(req.params.grant_type) };
   if (!r.ok) return unreachable(at, r.error, r.message, r.elapsedMs, r.status);
   const json = isJsonMediaType(r.headers['content-type']) ? parseStrictJson(r.text) : undefined;
-  const doc = json?.ok && json.value !== null && typeof json.value === 'object' && !Array.isArray(json.value) ? (json.value as Record<string, unknown>) : undefined;
-  if (r.status === 400 || r.status === 401) return rejected(at, r.status, doc, [req.clientSecret, ...[req.params.refresh_token ?? []].flat()], r.elapsedMs);
-  if (!doc || typeof doc.access_token !== 'string' || doc.access_token === '') return unreachable(at, 'invalid_response', 'the answer is not a token response (RFC 6749 section 5.1: a JSON object with access_token)', r.elapsedMs, r.status);
+  const doc =
+    json?.ok && json.value !== null && typeof json.value === 'object' && !Array.isArray(json.value)
+      ? (json.value as Record<string, unknown>)
+      : undefined;
+  if (r.status === 400 || r.status === 401)
+    return rejected(at, r.status, doc, [req.clientSecret, ...[req.params.refresh_token ?? []].flat()], r.elapsedMs);
+  if (!doc || typeof doc.access_token !== 'string' || doc.access_token === '')
+    return unreachable(
+      at,
+      'invalid_response',
+      'the answer is not a token response (RFC 6749 section 5.1: a JSON object with access_token)',
+      r.elapsedMs,
+      r.status,
+    );
   return {
     ok: true,
     accessToken: doc.access_token,
@@ -68,18 +87,36 @@ export async function requestToken(req: TokenRequest): Promise<TokenEndpointResu
 }
 
 function unreachable(at: Record<string, string>, error: string, message: string, latencyMs: number, status?: number): TokenEndpointResult {
-  return { ok: false, latencyMs, finding: makeFinding('token_endpoint_unreachable', { claim: 'token_endpoint', actual: error, detail: { ...at, error, message, ...(status !== undefined ? { status } : {}), elapsedMs: latencyMs } }) };
+  return {
+    ok: false,
+    latencyMs,
+    finding: makeFinding('token_endpoint_unreachable', {
+      claim: 'token_endpoint',
+      actual: error,
+      detail: { ...at, error, message, ...(status !== undefined ? { status } : {}), elapsedMs: latencyMs },
+    }),
+  };
 }
 
 /** C0 controls and DEL as spaces: the server's text goes into a terminal line. */
-const stripControls = (text: string): string => Array.from(text, (c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? ' ' : c)).join('');
+const stripControls = (text: string): string =>
+  Array.from(text, (c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? ' ' : c)).join('');
 
 /** RFC 6749 section 5.2: error, error_description. The description is the server's text: bounded, and any secret sent is cut out. */
-function rejected(at: Record<string, string>, status: number, doc: Record<string, unknown> | undefined, sent: (string | undefined)[], latencyMs: number): TokenEndpointResult {
+function rejected(
+  at: Record<string, string>,
+  status: number,
+  doc: Record<string, unknown> | undefined,
+  sent: (string | undefined)[],
+  latencyMs: number,
+): TokenEndpointResult {
   const oauthError = typeof doc?.error === 'string' ? doc.error.slice(0, 64) : null;
   let description = typeof doc?.error_description === 'string' ? stripControls(doc.error_description).slice(0, 200) : undefined;
   for (const s of sent) if (s && description !== undefined) description = description.split(s).join('[redacted]');
-  const hint = oauthError === 'invalid_grant' ? 'The refresh token (or code) is expired, revoked or was issued to another client: obtain a new one.' : undefined;
+  const hint =
+    oauthError === 'invalid_grant'
+      ? 'The refresh token (or code) is expired, revoked or was issued to another client: obtain a new one.'
+      : undefined;
   return {
     ok: false,
     latencyMs,

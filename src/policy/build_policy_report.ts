@@ -68,10 +68,27 @@ export interface PolicyCheckInput {
 export async function buildPolicyReport(input: PolicyCheckInput): Promise<PolicyReport> {
   const { contract, env, now } = input;
   const policy = readPolicySection(contract, env);
-  const load = { baseDir: contract.baseDir, ...(input.timeoutMs !== undefined ? { timeoutMs: input.timeoutMs } : {}), ...(input.vars !== undefined ? { vars: input.vars } : {}) };
+  const load = {
+    baseDir: contract.baseDir,
+    ...(input.timeoutMs !== undefined ? { timeoutMs: input.timeoutMs } : {}),
+    ...(input.vars !== undefined ? { vars: input.vars } : {}),
+  };
   const wantsKeys = policy.keyMaxAgeDays !== undefined || policy.keyRolloverDays !== undefined;
-  const material = wantsKeys ? await loadKeyMaterials(env.keys ?? [], keyContextFor(env, load)) : { entries: [], findings: [], sources: [] };
-  const ages = material.entries.filter((e) => e.record).map((e) => keyAgeOf({ ...(e.record!.kid !== undefined ? { kid: e.record!.kid } : {}), ...(e.record!.thumbprint !== undefined ? { thumbprint: e.record!.thumbprint } : {}), ...(e.jwk ? { jwk: e.jwk } : {}) }, policy));
+  const material = wantsKeys
+    ? await loadKeyMaterials(env.keys ?? [], keyContextFor(env, load))
+    : { entries: [], findings: [], sources: [] };
+  const ages = material.entries
+    .filter((e) => e.record)
+    .map((e) =>
+      keyAgeOf(
+        {
+          ...(e.record!.kid !== undefined ? { kid: e.record!.kid } : {}),
+          ...(e.record!.thumbprint !== undefined ? { thumbprint: e.record!.thumbprint } : {}),
+          ...(e.jwk ? { jwk: e.jwk } : {}),
+        },
+        policy,
+      ),
+    );
   const diagnoser = input.tokens.length > 0 ? await createDiagnoser(env, { contract, ...load }) : undefined;
   const tokens: PolicyTokenRow[] = [];
   for (const [i, token] of input.tokens.entries()) {
@@ -80,7 +97,12 @@ export async function buildPolicyReport(input: PolicyCheckInput): Promise<Policy
     row.findings = row.findings.map((f) => ({ ...f, detail: { token: row.index, ...f.detail } }));
     tokens.push(row);
   }
-  const findings = [...checkTolerancePolicy(env.clockToleranceSeconds, policy), ...material.findings, ...checkKeyPolicy(ages, policy, now), ...tokens.flatMap((t) => t.findings)];
+  const findings = [
+    ...checkTolerancePolicy(env.clockToleranceSeconds, policy),
+    ...material.findings,
+    ...checkKeyPolicy(ages, policy, now),
+    ...tokens.flatMap((t) => t.findings),
+  ];
   const { revocationSource, ...rest } = policy;
   return {
     schema: POLICY_SCHEMA,
@@ -89,14 +111,23 @@ export async function buildPolicyReport(input: PolicyCheckInput): Promise<Policy
     result: findings.some((f) => f.severity === 'error') ? 'violation' : 'pass',
     policy: { ...rest, ...(revocationSource ? { revocationSource: input.revocation?.name ?? revocationSource.kind } : {}) },
     clockToleranceSeconds: env.clockToleranceSeconds ?? 0,
-    keys: ages.map((k) => ({ ...k, ...(k.publishedAt !== undefined ? { ageDays: Math.round(((now - k.publishedAt) / 86400) * 10) / 10 } : {}) })),
+    keys: ages.map((k) => ({
+      ...k,
+      ...(k.publishedAt !== undefined ? { ageDays: Math.round(((now - k.publishedAt) / 86400) * 10) / 10 } : {}),
+    })),
     keySources: material.sources,
     tokens,
     findings,
   };
 }
 
-async function checkToken(index: number, token: string, diagnoser: Diagnoser, policy: PolicySection, input: PolicyCheckInput): Promise<PolicyTokenRow> {
+async function checkToken(
+  index: number,
+  token: string,
+  diagnoser: Diagnoser,
+  policy: PolicySection,
+  input: PolicyCheckInput,
+): Promise<PolicyTokenRow> {
   const d = diagnoser.diagnose(token, { now: input.now });
   const claims = d.claims ?? {};
   const row: PolicyTokenRow = { index, signature: d.signature.status, revocation: 'not_checked', findings: [] };

@@ -33,8 +33,13 @@ const DAY = 86400;
  * @example keyAgeOf({ kid: 'k1', jwk: { iat: 1764547200 } }, {}).ageSource // 'jwk_iat'
  */
 export function keyAgeOf(key: KeyFacts, policy: PolicySection): KeyAge {
-  const out: KeyAge = { ...(key.kid !== undefined ? { kid: key.kid } : {}), ...(key.thumbprint !== undefined ? { thumbprint: key.thumbprint } : {}) };
-  const declared = (key.kid !== undefined ? policy.keyPublished?.[key.kid] : undefined) ?? (key.thumbprint !== undefined ? policy.keyPublished?.[key.thumbprint] : undefined);
+  const out: KeyAge = {
+    ...(key.kid !== undefined ? { kid: key.kid } : {}),
+    ...(key.thumbprint !== undefined ? { thumbprint: key.thumbprint } : {}),
+  };
+  const declared =
+    (key.kid !== undefined ? policy.keyPublished?.[key.kid] : undefined) ??
+    (key.thumbprint !== undefined ? policy.keyPublished?.[key.thumbprint] : undefined);
   if (declared !== undefined) return { ...out, publishedAt: declared, ageSource: 'contract' };
   const iat = key.jwk?.iat;
   if (typeof iat === 'number' && Number.isFinite(iat)) return { ...out, publishedAt: iat, ageSource: 'jwk_iat' };
@@ -50,7 +55,10 @@ export function keyAgeOf(key: KeyFacts, policy: PolicySection): KeyAge {
   return out;
 }
 
-const label = (k: KeyAge) => ({ ...(k.kid !== undefined ? { kid: k.kid } : {}), ...(k.thumbprint !== undefined ? { thumbprint: k.thumbprint } : {}) });
+const label = (k: KeyAge) => ({
+  ...(k.kid !== undefined ? { kid: k.kid } : {}),
+  ...(k.thumbprint !== undefined ? { thumbprint: k.thumbprint } : {}),
+});
 
 /**
  * The key-lifecycle rules (pure: `now` comes in): every key older than
@@ -70,13 +78,29 @@ export function checkKeyPolicy(keys: readonly KeyAge[], policy: PolicySection, n
       continue;
     }
     const ageDays = (now - k.publishedAt) / DAY;
-    if (maxAge !== undefined && ageDays > maxAge) findings.push(makeFinding('key_too_old', { claim: 'keys', expected: maxAge, actual: round(ageDays), detail: { ...label(k), ageDays: round(ageDays), keyMaxAgeDays: maxAge, ageSource: k.ageSource } }));
+    if (maxAge !== undefined && ageDays > maxAge)
+      findings.push(
+        makeFinding('key_too_old', {
+          claim: 'keys',
+          expected: maxAge,
+          actual: round(ageDays),
+          detail: { ...label(k), ageDays: round(ageDays), keyMaxAgeDays: maxAge, ageSource: k.ageSource },
+        }),
+      );
   }
   const known = keys.filter((k) => k.publishedAt !== undefined);
   if (cadence !== undefined && known.length > 0) {
     const newest = known.reduce((a, b) => (b.publishedAt! > a.publishedAt! ? b : a));
     const days = (now - newest.publishedAt!) / DAY;
-    if (days > cadence) findings.push(makeFinding('key_rotation_overdue', { claim: 'keys', expected: cadence, actual: round(days), detail: { ...label(newest), newestKeyAgeDays: round(days), keyRolloverDays: cadence } }));
+    if (days > cadence)
+      findings.push(
+        makeFinding('key_rotation_overdue', {
+          claim: 'keys',
+          expected: cadence,
+          actual: round(days),
+          detail: { ...label(newest), newestKeyAgeDays: round(days), keyRolloverDays: cadence },
+        }),
+      );
   }
   return findings;
 }

@@ -22,7 +22,11 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' && Number
  *
  * @example checkTokenPolicy({ iat: 0, exp: 7200 }, { tokenLifetimeSeconds: 3600 }, 100).findings[0].code // 'token_lifetime_exceeds_policy'
  */
-export function checkTokenPolicy(claims: Readonly<Record<string, unknown>>, policy: PolicySection, now: number): { lifecycle: TokenLifecycle; findings: Finding[] } {
+export function checkTokenPolicy(
+  claims: Readonly<Record<string, unknown>>,
+  policy: PolicySection,
+  now: number,
+): { lifecycle: TokenLifecycle; findings: Finding[] } {
   const exp = num(claims.exp);
   const start = num(claims.iat) ?? num(claims.nbf);
   const lifecycle: TokenLifecycle = {};
@@ -31,15 +35,31 @@ export function checkTokenPolicy(claims: Readonly<Record<string, unknown>>, poli
   if (exp !== undefined) lifecycle.remainingSeconds = exp - now;
   const max = policy.tokenLifetimeSeconds;
   if (max !== undefined && lifecycle.lifetimeSeconds !== undefined && lifecycle.lifetimeSeconds > max) {
-    findings.push(makeFinding('token_lifetime_exceeds_policy', { claim: 'exp', expected: max, actual: lifecycle.lifetimeSeconds, detail: { lifetimeSeconds: lifecycle.lifetimeSeconds, tokenLifetimeSeconds: max } }));
+    findings.push(
+      makeFinding('token_lifetime_exceeds_policy', {
+        claim: 'exp',
+        expected: max,
+        actual: lifecycle.lifetimeSeconds,
+        detail: { lifetimeSeconds: lifecycle.lifetimeSeconds, tokenLifetimeSeconds: max },
+      }),
+    );
   }
   if (exp === undefined) return { lifecycle, findings };
   const window = policy.refreshWindowSeconds;
   if (window !== undefined) lifecycle.refreshAt = exp - window;
   if (now >= exp) {
-    findings.push(makeFinding('token_expired', { claim: 'exp', expected: `> ${now}`, actual: exp, detail: { expiredSecondsAgo: now - exp } }));
+    findings.push(
+      makeFinding('token_expired', { claim: 'exp', expected: `> ${now}`, actual: exp, detail: { expiredSecondsAgo: now - exp } }),
+    );
   } else if (lifecycle.refreshAt !== undefined && now >= lifecycle.refreshAt) {
-    findings.push(makeFinding('token_refresh_overdue', { claim: 'exp', expected: lifecycle.refreshAt, actual: now, detail: { remainingSeconds: exp - now, refreshWindowSeconds: window, refreshAt: lifecycle.refreshAt } }));
+    findings.push(
+      makeFinding('token_refresh_overdue', {
+        claim: 'exp',
+        expected: lifecycle.refreshAt,
+        actual: now,
+        detail: { remainingSeconds: exp - now, refreshWindowSeconds: window, refreshAt: lifecycle.refreshAt },
+      }),
+    );
   }
   return { lifecycle, findings };
 }
@@ -53,5 +73,12 @@ export function checkTolerancePolicy(clockToleranceSeconds: number | undefined, 
   const max = policy.maxClockToleranceSeconds;
   const actual = clockToleranceSeconds ?? 0;
   if (max === undefined || actual <= max) return [];
-  return [makeFinding('clock_tolerance_exceeds_policy', { claim: 'clockToleranceSeconds', expected: max, actual, detail: { clockToleranceSeconds: actual, maxClockToleranceSeconds: max } })];
+  return [
+    makeFinding('clock_tolerance_exceeds_policy', {
+      claim: 'clockToleranceSeconds',
+      expected: max,
+      actual,
+      detail: { clockToleranceSeconds: actual, maxClockToleranceSeconds: max },
+    }),
+  ];
 }

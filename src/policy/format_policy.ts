@@ -41,8 +41,11 @@ function rolloverFacts(r: PolicyReport): string {
 function tokenLines(t: PolicyTokenRow): string[] {
   const facts = [t.jti !== undefined ? `jti ${t.jti}` : 'no jti', `signature ${t.signature}`];
   if (t.lifetimeSeconds !== undefined) facts.push(`lifetime ${secs(t.lifetimeSeconds)}`);
-  if (t.remainingSeconds !== undefined) facts.push(t.remainingSeconds > 0 ? `expires in ${secs(t.remainingSeconds)}` : `expired ${secs(-t.remainingSeconds)} ago`);
-  const out = [`token ${t.index} = ${facts.join(', ')}: ${verdict(t.findings, (f) => f.code !== 'token_revoked' && f.code !== 'revocation_unavailable')}`];
+  if (t.remainingSeconds !== undefined)
+    facts.push(t.remainingSeconds > 0 ? `expires in ${secs(t.remainingSeconds)}` : `expired ${secs(-t.remainingSeconds)} ago`);
+  const out = [
+    `token ${t.index} = ${facts.join(', ')}: ${verdict(t.findings, (f) => f.code !== 'token_revoked' && f.code !== 'revocation_unavailable')}`,
+  ];
   const source = t.findings.find((f) => f.code === 'token_revoked' || f.code === 'revocation_unavailable')?.detail?.source;
   out.push(`token ${t.index} revocation = ${t.revocation}${typeof source === 'string' ? ` (${source})` : ''}`);
   return out;
@@ -50,7 +53,10 @@ function tokenLines(t: PolicyTokenRow): string[] {
 
 function findingLine(f: Finding): string {
   const d = f.detail ?? {};
-  const where = ['token', 'kid', 'source', 'error'].filter((k) => d[k] !== undefined).map((k) => `${k}=${String(d[k])}`).join(' ');
+  const where = ['token', 'kid', 'source', 'error']
+    .filter((k) => d[k] !== undefined)
+    .map((k) => `${k}=${String(d[k])}`)
+    .join(' ');
   return `${f.severity.padEnd(7)} ${f.code}${where ? ` (${where})` : ''}: ${f.hint}`;
 }
 
@@ -60,9 +66,13 @@ function findingLine(f: Finding): string {
  */
 export function formatPolicyText(r: PolicyReport): string {
   const lines = [`env = ${r.env}`, `now = ${r.now}`, `policy = ${policyLine(r)}`];
-  if (r.policy.maxClockToleranceSeconds !== undefined) lines.push(`clock_tolerance = ${secs(r.clockToleranceSeconds)} (max ${secs(r.policy.maxClockToleranceSeconds)}): ${verdict(r.findings, (f) => f.code === 'clock_tolerance_exceeds_policy')}`);
+  if (r.policy.maxClockToleranceSeconds !== undefined)
+    lines.push(
+      `clock_tolerance = ${secs(r.clockToleranceSeconds)} (max ${secs(r.policy.maxClockToleranceSeconds)}): ${verdict(r.findings, (f) => f.code === 'clock_tolerance_exceeds_policy')}`,
+    );
   for (const k of r.keys) lines.push(keyLine(k, r));
-  if (r.policy.keyRolloverDays !== undefined) lines.push(`key_rollover = ${rolloverFacts(r)}: ${verdict(r.findings, (f) => f.code === 'key_rotation_overdue')}`);
+  if (r.policy.keyRolloverDays !== undefined)
+    lines.push(`key_rollover = ${rolloverFacts(r)}: ${verdict(r.findings, (f) => f.code === 'key_rotation_overdue')}`);
   for (const t of r.tokens) lines.push(...tokenLines(t));
   const shown = r.findings.filter((f) => f.severity !== 'info' || f.code === 'key_age_unknown');
   const notes = shown.length ? ['', ...shown.map(findingLine), ''] : [];
@@ -76,16 +86,24 @@ export function formatPolicyMarkdown(r: PolicyReport): string {
   const out = [`## Lifecycle policy: ${r.env}`, '', `Checked at ${r.now}. Policy: ${policyLine(r)}. **Result: ${r.result}.**`, ''];
   if (r.keys.length) {
     out.push('| key | age | source | verdict |', '|---|---|---|---|');
-    for (const k of r.keys) out.push(`| ${cell(keyName(k))} | ${k.ageDays === undefined ? 'unknown' : days(k.ageDays)} | ${k.ageSource ?? '-'} | ${verdict(r.findings, (f) => f.code === 'key_too_old' && sameKey(k)(f))} |`);
+    for (const k of r.keys)
+      out.push(
+        `| ${cell(keyName(k))} | ${k.ageDays === undefined ? 'unknown' : days(k.ageDays)} | ${k.ageSource ?? '-'} | ${verdict(r.findings, (f) => f.code === 'key_too_old' && sameKey(k)(f))} |`,
+      );
     out.push('');
   }
-  if (r.policy.keyRolloverDays !== undefined) out.push(`Key rollover: ${rolloverFacts(r)}: ${verdict(r.findings, (f) => f.code === 'key_rotation_overdue')}.`, '');
+  if (r.policy.keyRolloverDays !== undefined)
+    out.push(`Key rollover: ${rolloverFacts(r)}: ${verdict(r.findings, (f) => f.code === 'key_rotation_overdue')}.`, '');
   if (r.tokens.length) {
     out.push('| token | jti | lifetime | remaining | revocation | verdict |', '|---|---|---|---|---|---|');
-    for (const t of r.tokens) out.push(`| ${t.index} | ${cell(t.jti ?? '-')} | ${secs(t.lifetimeSeconds)} | ${t.remainingSeconds !== undefined && t.remainingSeconds <= 0 ? 'expired' : secs(t.remainingSeconds)} | ${t.revocation} | ${verdict(t.findings, () => true)} |`);
+    for (const t of r.tokens)
+      out.push(
+        `| ${t.index} | ${cell(t.jti ?? '-')} | ${secs(t.lifetimeSeconds)} | ${t.remainingSeconds !== undefined && t.remainingSeconds <= 0 ? 'expired' : secs(t.remainingSeconds)} | ${t.revocation} | ${verdict(t.findings, () => true)} |`,
+      );
     out.push('');
   }
   const errors = r.findings.filter((f) => f.severity !== 'info');
-  if (errors.length) out.push('| severity | code | fix |', '|---|---|---|', ...errors.map((f) => `| ${f.severity} | \`${f.code}\` | ${cell(f.hint)} |`), '');
+  if (errors.length)
+    out.push('| severity | code | fix |', '|---|---|---|', ...errors.map((f) => `| ${f.severity} | \`${f.code}\` | ${cell(f.hint)} |`), '');
   return out.join('\n');
 }

@@ -54,25 +54,57 @@ export function classifyEcho(sent: SentHeader, echo: unknown): HeaderFate {
     const sameScheme = sent.scheme !== null && target.scheme === sent.scheme;
     if (target.credentials.sha256 === sha || (target.token?.sha256 === sha && !sameScheme)) {
       // RFC 9110 section 11.1: schemes compare case-insensitively, but many verifiers compare bytes.
-      return { status: 'modified', kind: 're_schemed', header: sent.header, detail: { expectedScheme: sent.scheme, receivedScheme: target.scheme, sentLength: sent.token.length, receivedLength: len } };
+      return {
+        status: 'modified',
+        kind: 're_schemed',
+        header: sent.header,
+        detail: { expectedScheme: sent.scheme, receivedScheme: target.scheme, sentLength: sent.token.length, receivedLength: len },
+      };
     }
     if (len < sent.token.length && fingerprintToken(sent.token.slice(0, len)) === target.credentials.sha256) {
-      return { status: 'modified', kind: 'truncated', header: sent.header, detail: { sentLength: sent.token.length, receivedLength: len, receivedScheme: target.scheme } };
+      return {
+        status: 'modified',
+        kind: 'truncated',
+        header: sent.header,
+        detail: { sentLength: sent.token.length, receivedLength: len, receivedScheme: target.scheme },
+      };
     }
     for (const [name, value] of encodings(sent.token, sent.scheme)) {
       const vs = fingerprintToken(value);
       if (matchesValue(target, vs)) {
-        return { status: 'modified', kind: 're_encoded', header: sent.header, detail: { encoding: name, sentLength: sent.token.length, receivedLength: len, receivedScheme: target.scheme } };
+        return {
+          status: 'modified',
+          kind: 're_encoded',
+          header: sent.header,
+          detail: { encoding: name, sentLength: sent.token.length, receivedLength: len, receivedScheme: target.scheme },
+        };
       }
     }
     // The token is intact inside, wrapped in something the candidates above do not name.
-    if (target.token?.sha256 === sha) return { status: 'modified', kind: 're_encoded', header: sent.header, detail: { encoding: 'wrapped', sentLength: sent.token.length, receivedLength: len, receivedScheme: target.scheme } };
+    if (target.token?.sha256 === sha)
+      return {
+        status: 'modified',
+        kind: 're_encoded',
+        header: sent.header,
+        detail: { encoding: 'wrapped', sentLength: sent.token.length, receivedLength: len, receivedScheme: target.scheme },
+      };
     const detail: Record<string, unknown> = { sentLength: sent.token.length, receivedLength: len, receivedScheme: target.scheme };
-    if (target.token) detail.otherToken = { length: target.token.length, decodes: target.token.decodes, ...(target.token.kid !== undefined ? { kid: target.token.kid } : {}) };
+    if (target.token)
+      detail.otherToken = {
+        length: target.token.length,
+        decodes: target.token.decodes,
+        ...(target.token.kid !== undefined ? { kid: target.token.kid } : {}),
+      };
     return { status: 'modified', kind: 'replaced', header: sent.header, detail };
   }
   const moved = echo.headers.find((h) => matchesValue(h, sha));
-  if (moved) return { status: 'modified', kind: 'moved', header: moved.name, detail: { from: sent.header, header: moved.name, receivedScheme: moved.scheme } };
+  if (moved)
+    return {
+      status: 'modified',
+      kind: 'moved',
+      header: moved.name,
+      detail: { from: sent.header, header: moved.name, receivedScheme: moved.scheme },
+    };
   return { status: 'missing', header: sent.header, otherHeaders: echo.headers.map((h) => h.name), cookies: echo.cookies };
 }
 

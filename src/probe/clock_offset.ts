@@ -59,7 +59,12 @@ export async function measureClockOffset(url: string, target: string, options: M
   const samples: ClockSample[] = [];
   let error: ClockMeasurement['error'];
   for (let i = 0; i < n; i++) {
-    const r = await sendRequest(url, { method: 'GET', headersOnly: true, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, ...(options.clock ? { clock: options.clock } : {}) });
+    const r = await sendRequest(url, {
+      method: 'GET',
+      headersOnly: true,
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
     if (!r.ok) {
       error = { error: r.error, message: r.message, ...(r.code !== undefined ? { code: r.code } : {}) };
       // A refused or unreachable host will not answer the next sample either.
@@ -74,7 +79,14 @@ export async function measureClockOffset(url: string, target: string, options: M
     }
     const rtt = Math.max(0, r.answeredAt - r.sentAt);
     const mid = (r.sentAt + r.answeredAt) / 2;
-    samples.push({ sentAt: r.sentAt, answeredAt: r.answeredAt, rttMs: rtt, date, offsetSeconds: round((remote + 500 - mid) / 1000), uncertaintySeconds: round(rtt / 2000 + 1) });
+    samples.push({
+      sentAt: r.sentAt,
+      answeredAt: r.answeredAt,
+      rttMs: rtt,
+      date,
+      offsetSeconds: round((remote + 500 - mid) / 1000),
+      uncertaintySeconds: round(rtt / 2000 + 1),
+    });
   }
   const m: ClockMeasurement = { target, url: shortUrl(url), ok: samples.length > 0, method: 'min_rtt', samples };
   if (samples.length === 0) {
@@ -111,7 +123,11 @@ export interface TokenTimeComparison {
  *
  * @example compareTokenTimes({ iat: 1767225614 }, [apiClock], { now: 1767225600, toleranceSeconds: 5 }).times[0].deltaSeconds // 14
  */
-export function compareTokenTimes(claims: Record<string, unknown>, clocks: readonly ClockMeasurement[], options: { now: number; toleranceSeconds: number }): { times: TokenTimeComparison[]; findings: Finding[] } {
+export function compareTokenTimes(
+  claims: Record<string, unknown>,
+  clocks: readonly ClockMeasurement[],
+  options: { now: number; toleranceSeconds: number },
+): { times: TokenTimeComparison[]; findings: Finding[] } {
   const times: TokenTimeComparison[] = [];
   const findings: Finding[] = [];
   const tol = options.toleranceSeconds;
@@ -123,11 +139,29 @@ export function compareTokenTimes(claims: Record<string, unknown>, clocks: reado
       const value = claims[claim];
       if (typeof value !== 'number' || !Number.isFinite(value)) continue;
       const delta = round(value - remoteNow);
-      times.push({ clock: c.target, claim, value, remoteNow, deltaSeconds: delta, relation: delta > 0 ? 'ahead' : delta < 0 ? 'behind' : 'equal', uncertaintySeconds: unc });
-      const detail = { clock: c.target, remoteNow, deltaSeconds: delta, uncertaintySeconds: unc, toleranceSeconds: tol, clockOffsetSeconds: c.offsetSeconds };
-      if (claim === 'iat' && delta > tol) findings.push(makeFinding('iat_in_future', { claim, expected: `<= ${remoteNow + tol}`, actual: value, detail }));
-      if (claim === 'nbf' && delta > tol) findings.push(makeFinding('token_not_yet_valid', { claim, expected: `<= ${remoteNow + tol}`, actual: value, detail }));
-      if (claim === 'exp' && value + tol <= remoteNow) findings.push(makeFinding('token_expired', { claim, expected: `> ${remoteNow - tol}`, actual: value, detail }));
+      times.push({
+        clock: c.target,
+        claim,
+        value,
+        remoteNow,
+        deltaSeconds: delta,
+        relation: delta > 0 ? 'ahead' : delta < 0 ? 'behind' : 'equal',
+        uncertaintySeconds: unc,
+      });
+      const detail = {
+        clock: c.target,
+        remoteNow,
+        deltaSeconds: delta,
+        uncertaintySeconds: unc,
+        toleranceSeconds: tol,
+        clockOffsetSeconds: c.offsetSeconds,
+      };
+      if (claim === 'iat' && delta > tol)
+        findings.push(makeFinding('iat_in_future', { claim, expected: `<= ${remoteNow + tol}`, actual: value, detail }));
+      if (claim === 'nbf' && delta > tol)
+        findings.push(makeFinding('token_not_yet_valid', { claim, expected: `<= ${remoteNow + tol}`, actual: value, detail }));
+      if (claim === 'exp' && value + tol <= remoteNow)
+        findings.push(makeFinding('token_expired', { claim, expected: `> ${remoteNow - tol}`, actual: value, detail }));
     }
   }
   return { times, findings };
@@ -148,7 +182,21 @@ export function clockFindings(clocks: readonly ClockMeasurement[], toleranceSeco
     const abs = Math.abs(c.offsetSeconds);
     if (abs <= toleranceSeconds) continue;
     const certain = abs - (c.uncertaintySeconds ?? 0) > toleranceSeconds;
-    out.push(makeFinding('clock_offset_exceeds_tolerance', { severity: certain ? 'error' : 'warning', expected: `|offset| <= ${toleranceSeconds} s`, actual: c.offsetSeconds, detail: { clock: c.target, offsetSeconds: c.offsetSeconds, uncertaintySeconds: c.uncertaintySeconds, toleranceSeconds, certain, direction: c.offsetSeconds > 0 ? 'remote_ahead' : 'remote_behind' } }));
+    out.push(
+      makeFinding('clock_offset_exceeds_tolerance', {
+        severity: certain ? 'error' : 'warning',
+        expected: `|offset| <= ${toleranceSeconds} s`,
+        actual: c.offsetSeconds,
+        detail: {
+          clock: c.target,
+          offsetSeconds: c.offsetSeconds,
+          uncertaintySeconds: c.uncertaintySeconds,
+          toleranceSeconds,
+          certain,
+          direction: c.offsetSeconds > 0 ? 'remote_ahead' : 'remote_behind',
+        },
+      }),
+    );
   }
   return out;
 }

@@ -10,7 +10,17 @@ export const ECHO_SCHEMA = 'jwt-doctor/echo/v1';
  * (RFC 9110 section 11.6.2), the usual "moved" one, and AWS ALB's OIDC
  * headers. Any other header holding a JWS-shaped value is reported too.
  */
-export const AUTH_HEADERS = ['authorization', 'proxy-authorization', 'x-forwarded-authorization', 'x-original-authorization', 'x-amzn-oidc-data', 'x-amzn-oidc-accesstoken', 'x-amzn-oidc-identity', 'x-auth-token', 'x-access-token'];
+export const AUTH_HEADERS = [
+  'authorization',
+  'proxy-authorization',
+  'x-forwarded-authorization',
+  'x-original-authorization',
+  'x-amzn-oidc-data',
+  'x-amzn-oidc-accesstoken',
+  'x-amzn-oidc-identity',
+  'x-auth-token',
+  'x-access-token',
+];
 
 /** What arrived in one header: never the value, only its shape and SHA-256. */
 export interface EchoHeader {
@@ -54,7 +64,13 @@ function describeValue(name: string, values: string[]): EchoHeader {
   const m = SCHEME.exec(value);
   const scheme = m ? m[1]!.slice(0, 32) : null;
   const credentials = m ? m[2]! : value;
-  const h: EchoHeader = { name, count: values.length, length: value.length, scheme, credentials: { length: credentials.length, sha256: fingerprintToken(credentials) } };
+  const h: EchoHeader = {
+    name,
+    count: values.length,
+    length: value.length,
+    scheme,
+    credentials: { length: credentials.length, sha256: fingerprintToken(credentials) },
+  };
   const token = findCompactToken(value);
   if (token !== undefined) {
     const d = decodeToken(token);
@@ -71,7 +87,10 @@ function describeValue(name: string, values: string[]): EchoHeader {
  *
  * @example describeRequestAuth(req).headers.map((h) => h.name) // ['authorization']
  */
-export function describeRequestAuth(req: Pick<IncomingMessage, 'method' | 'url' | 'headersDistinct'>, extraHeaders: readonly string[] = []): EchoReport {
+export function describeRequestAuth(
+  req: Pick<IncomingMessage, 'method' | 'url' | 'headersDistinct'>,
+  extraHeaders: readonly string[] = [],
+): EchoReport {
   const wanted = new Set([...AUTH_HEADERS, ...extraHeaders.map((h) => h.toLowerCase())]);
   const headers: EchoHeader[] = [];
   for (const [name, values] of Object.entries(req.headersDistinct)) {
@@ -112,6 +131,8 @@ export function createEchoHandler(options: EchoHandlerOptions = {}) {
     }
     const body = JSON.stringify(describeRequestAuth(req, extra));
     // no-store: a cached echo would describe someone else's request.
-    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) }).end(body);
+    res
+      .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) })
+      .end(body);
   };
 }

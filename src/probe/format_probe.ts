@@ -19,7 +19,12 @@ export function describeFate(f: HeaderFate): string {
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 function detailText(f: Finding): string {
@@ -37,8 +42,15 @@ function detailText(f: Finding): string {
 function findingLines(findings: readonly Finding[]): string[] {
   const out: string[] = [];
   for (const f of findings) {
-    const route = f.detail?.route !== undefined ? ` ${String(f.detail.route)}` : f.detail?.clock !== undefined ? ` (${String(f.detail.clock)} clock)` : '';
-    out.push(`  [${f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warn ' : 'info '}] ${f.code}${route}: ${REASONS[f.code].title}`);
+    const route =
+      f.detail?.route !== undefined
+        ? ` ${String(f.detail.route)}`
+        : f.detail?.clock !== undefined
+          ? ` (${String(f.detail.clock)} clock)`
+          : '';
+    out.push(
+      `  [${f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warn ' : 'info '}] ${f.code}${route}: ${REASONS[f.code].title}`,
+    );
     const det = detailText(f);
     if (det) out.push(`          ${det}`);
     out.push(`          fix${f.owner ? ` [${f.owner}]` : ''}: ${f.hint}`);
@@ -60,7 +72,15 @@ export function formatProbeText(r: ProbeReport): string {
   const rows = [['ROUTE', 'EXPECT', 'STATUS', 'OUTCOME', 'HEADER', 'CODE', 'LATENCY']];
   for (const x of r.routes) {
     const status = x.status !== undefined ? String(x.status) : x.transport ? x.transport.error : '-';
-    rows.push([x.route, String(x.expectStatus), status, x.outcome, describeFate(x.header), x.code ?? '-', x.latencyMs !== undefined ? `${Math.round(x.latencyMs)} ms` : '-']);
+    rows.push([
+      x.route,
+      String(x.expectStatus),
+      status,
+      x.outcome,
+      describeFate(x.header),
+      x.code ?? '-',
+      x.latencyMs !== undefined ? `${Math.round(x.latencyMs)} ms` : '-',
+    ]);
   }
   lines.push(...table(rows));
   if (r.findings.length > 0) lines.push('', 'findings:', ...findingLines(r.findings));
@@ -103,12 +123,20 @@ export function formatClockText(r: ClockProbeReport): string {
   for (const c of r.clocks) {
     if (c.ok) {
       lines.push(`${c.target}_url = ${c.url}`);
-      lines.push(`${c.target}_offset_seconds = ${c.offsetSeconds} (± ${c.uncertaintySeconds}, ${c.method} of ${c.samples.length} samples; median ${c.medianOffsetSeconds})`);
+      lines.push(
+        `${c.target}_offset_seconds = ${c.offsetSeconds} (± ${c.uncertaintySeconds}, ${c.method} of ${c.samples.length} samples; median ${c.medianOffsetSeconds})`,
+      );
     } else {
-      lines.push(`${c.target}_url = ${c.url}`, `${c.target}_offset_seconds = unknown (${c.error?.error}${c.error?.code ? ` ${c.error.code}` : ''})`);
+      lines.push(
+        `${c.target}_url = ${c.url}`,
+        `${c.target}_offset_seconds = unknown (${c.error?.error}${c.error?.code ? ` ${c.error.code}` : ''})`,
+      );
     }
   }
-  for (const t of r.token?.times ?? []) lines.push(`token_${t.claim}_vs_${t.clock}_seconds = ${t.deltaSeconds > 0 ? '+' : ''}${oneDecimal(t.deltaSeconds)}: ${CLAIM_SENTENCE(t)}`);
+  for (const t of r.token?.times ?? [])
+    lines.push(
+      `token_${t.claim}_vs_${t.clock}_seconds = ${t.deltaSeconds > 0 ? '+' : ''}${oneDecimal(t.deltaSeconds)}: ${CLAIM_SENTENCE(t)}`,
+    );
   if (r.findings.length > 0) lines.push('', 'findings:', ...findingLines(r.findings));
   lines.push('', `result = ${r.ok ? 'pass' : 'fail'}`);
   return lines.join('\n') + '\n';

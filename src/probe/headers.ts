@@ -3,10 +3,19 @@ import { normalizeTokenInput } from '../token/normalize.ts';
 import type { Diagnosis } from '../diagnose.ts';
 import { DEFAULT_AUTH_HEADER, DEFAULT_AUTH_SCHEME, MAX_DUMP_CHARS } from '../defaults.ts';
 import { findCompactToken } from './fingerprint.ts';
-import { cmdWords, readCurlWords, readFetchCall, readHttpieWords, readPowerShell, shellWords, type CommandRequest } from './read_command_dump.ts';
+import {
+  cmdWords,
+  readCurlWords,
+  readFetchCall,
+  readHttpieWords,
+  readPowerShell,
+  shellWords,
+  type CommandRequest,
+} from './read_command_dump.ts';
 
 /** How the dump was read; `unreadable` when nothing in it looks like a request. */
-export type DumpFormat = 'curl_verbose' | 'curl_command' | 'curl_cmd' | 'httpie' | 'powershell' | 'fetch' | 'har' | 'json' | 'raw' | 'unreadable';
+export type DumpFormat =
+  'curl_verbose' | 'curl_command' | 'curl_cmd' | 'httpie' | 'powershell' | 'fetch' | 'har' | 'json' | 'raw' | 'unreadable';
 
 export interface HeaderDump {
   format: DumpFormat;
@@ -35,11 +44,25 @@ function queryNames(target: string): string[] {
 }
 
 function fromJson(doc: unknown): HeaderDump | undefined {
-  const pairs = (list: unknown) => (Array.isArray(list) ? list.filter((h) => h && typeof h.name === 'string' && typeof h.value === 'string').map((h) => ({ name: String(h.name).toLowerCase(), value: String(h.value) })) : undefined);
-  const d = doc as { log?: { entries?: { request?: { headers?: unknown; url?: string } }[] }; request?: { headers?: unknown; url?: string }; headers?: unknown };
+  const pairs = (list: unknown) =>
+    Array.isArray(list)
+      ? list
+          .filter((h) => h && typeof h.name === 'string' && typeof h.value === 'string')
+          .map((h) => ({ name: String(h.name).toLowerCase(), value: String(h.value) }))
+      : undefined;
+  const d = doc as {
+    log?: { entries?: { request?: { headers?: unknown; url?: string } }[] };
+    request?: { headers?: unknown; url?: string };
+    headers?: unknown;
+  };
   // A HAR holds every request of the page: read the first one that carries a token.
   const entries = Array.isArray(d?.log?.entries) ? d.log.entries : [];
-  const carries = (r: { headers?: unknown } | undefined) => Array.isArray(r?.headers) && r.headers.some((h: { name?: unknown; value?: unknown }) => typeof h?.value === 'string' && (String(h.name).toLowerCase() === 'authorization' || findCompactToken(h.value) !== undefined));
+  const carries = (r: { headers?: unknown } | undefined) =>
+    Array.isArray(r?.headers) &&
+    r.headers.some(
+      (h: { name?: unknown; value?: unknown }) =>
+        typeof h?.value === 'string' && (String(h.name).toLowerCase() === 'authorization' || findCompactToken(h.value) !== undefined),
+    );
   const req = entries.find((e) => carries(e?.request))?.request ?? entries[0]?.request ?? d?.request;
   if (req) {
     const h = pairs(req.headers);
@@ -160,10 +183,18 @@ export interface HeaderSettings {
 export function headerSettingsFor(env: Record<string, unknown> | undefined): HeaderSettings {
   const api = env?.api as { header?: unknown; scheme?: unknown } | undefined;
   const src = env?.tokenSource as { header?: unknown; scheme?: unknown } | undefined;
-  const names = (o: { header?: unknown; scheme?: unknown } | undefined) => o !== undefined && o !== null && (o.header !== undefined || 'scheme' in o);
+  const names = (o: { header?: unknown; scheme?: unknown } | undefined) =>
+    o !== undefined && o !== null && (o.header !== undefined || 'scheme' in o);
   const pick = names(api) ? api : names(src) ? src : undefined;
   const header = typeof pick?.header === 'string' ? pick.header.toLowerCase() : DEFAULT_AUTH_HEADER;
-  const scheme = pick && 'scheme' in pick ? (pick.scheme === null ? null : typeof pick.scheme === 'string' ? pick.scheme : DEFAULT_AUTH_SCHEME) : DEFAULT_AUTH_SCHEME;
+  const scheme =
+    pick && 'scheme' in pick
+      ? pick.scheme === null
+        ? null
+        : typeof pick.scheme === 'string'
+          ? pick.scheme
+          : DEFAULT_AUTH_SCHEME
+      : DEFAULT_AUTH_SCHEME;
   return { header, scheme };
 }
 
@@ -177,7 +208,10 @@ export interface HeaderHygiene {
 }
 
 /** Problems of one header value against "<scheme> <token>" (RFC 6750 section 2.1). */
-function valueProblems(value: string, scheme: string | null): { problem: string; severity: Finding['severity']; detail?: Record<string, unknown> }[] {
+function valueProblems(
+  value: string,
+  scheme: string | null,
+): { problem: string; severity: Finding['severity']; detail?: Record<string, unknown> }[] {
   const out: { problem: string; severity: Finding['severity']; detail?: Record<string, unknown> }[] = [];
   const v = value.trim();
   if (/[\r\n]/.test(v)) out.push({ problem: 'line_break', severity: 'error' });
@@ -188,12 +222,17 @@ function valueProblems(value: string, scheme: string | null): { problem: string;
   }
   const m = /^(\S+)(\s+)([\s\S]*)$/.exec(v);
   if (!m) {
-    out.push(findCompactToken(v) === v ? { problem: 'missing_scheme', severity: 'error', detail: { expected: scheme } } : { problem: 'no_credentials', severity: 'error', detail: { expected: scheme } });
+    out.push(
+      findCompactToken(v) === v
+        ? { problem: 'missing_scheme', severity: 'error', detail: { expected: scheme } }
+        : { problem: 'no_credentials', severity: 'error', detail: { expected: scheme } },
+    );
     return out;
   }
   // The three groups are not optional: they always match (the defaults only satisfy the type).
   const [, word = '', space = '', rest = ''] = m;
-  if (word.toLowerCase() !== scheme.toLowerCase()) out.push({ problem: 'wrong_scheme', severity: 'error', detail: { expected: scheme, found: word.slice(0, 32) } });
+  if (word.toLowerCase() !== scheme.toLowerCase())
+    out.push({ problem: 'wrong_scheme', severity: 'error', detail: { expected: scheme, found: word.slice(0, 32) } });
   // RFC 9110 section 11.1: the scheme is case-insensitive; some verifiers compare bytes anyway.
   else if (word !== scheme) out.push({ problem: 'scheme_case', severity: 'info', detail: { expected: scheme, found: word } });
   if (space !== ' ') out.push({ problem: 'extra_whitespace', severity: 'warning' });
@@ -213,29 +252,59 @@ function valueProblems(value: string, scheme: string | null): { problem: string;
  *
  * @example checkHeaderDump(parseHeaderDump('Authorization: Token eyJ...')).findings[0].detail.problem // 'wrong_scheme'
  */
-export function checkHeaderDump(dump: HeaderDump, settings: HeaderSettings = { header: DEFAULT_AUTH_HEADER, scheme: DEFAULT_AUTH_SCHEME }): HeaderHygiene {
+export function checkHeaderDump(
+  dump: HeaderDump,
+  settings: HeaderSettings = { header: DEFAULT_AUTH_HEADER, scheme: DEFAULT_AUTH_SCHEME },
+): HeaderHygiene {
   const findings: Finding[] = [];
   const claim = settings.header;
   const own = dump.headers.filter((h) => h.name === settings.header);
-  const elsewhere = dump.headers.filter((h) => h.name !== settings.header && h.name !== 'cookie' && findCompactToken(h.value) !== undefined).map((h) => h.name);
+  const elsewhere = dump.headers
+    .filter((h) => h.name !== settings.header && h.name !== 'cookie' && findCompactToken(h.value) !== undefined)
+    .map((h) => h.name);
   const inQuery = dump.queryParams.includes('access_token');
   const base = { header: settings.header, format: dump.format };
   if (dump.format === 'unreadable') {
     // Not the gateway's fault: the dump itself could not be read (docs/headers.md lists the formats).
-    findings.push(makeFinding('headers_unreadable', { claim, detail: { ...base, ...(dump.tooLarge ? { tooLarge: true, maxChars: MAX_DUMP_CHARS } : {}) } }));
+    findings.push(
+      makeFinding('headers_unreadable', {
+        claim,
+        detail: { ...base, ...(dump.tooLarge ? { tooLarge: true, maxChars: MAX_DUMP_CHARS } : {}) },
+      }),
+    );
     return { token: '', findings, format: dump.format };
   }
   if (own.length === 0) {
-    findings.push(makeFinding('header_missing', { claim, detail: { ...base, headersSeen: dump.headers.length, ...(elsewhere.length ? { foundIn: elsewhere } : {}), ...(inQuery ? { foundInQuery: 'access_token' } : {}) } }));
+    findings.push(
+      makeFinding('header_missing', {
+        claim,
+        detail: {
+          ...base,
+          headersSeen: dump.headers.length,
+          ...(elsewhere.length ? { foundIn: elsewhere } : {}),
+          ...(inQuery ? { foundInQuery: 'access_token' } : {}),
+        },
+      }),
+    );
     const other = dump.headers.find((h) => elsewhere[0] === h.name);
-    if (other) return { token: normalizeTokenInput(findCompactToken(other.value) ?? '').token, source: { kind: 'header', name: other.name }, findings, format: dump.format };
+    if (other)
+      return {
+        token: normalizeTokenInput(findCompactToken(other.value) ?? '').token,
+        source: { kind: 'header', name: other.name },
+        findings,
+        format: dump.format,
+      };
     return { token: '', findings, format: dump.format };
   }
-  if (own.length > 1) findings.push(makeFinding('multiple_tokens', { claim, detail: { ...base, count: own.length, where: 'repeated_header' } }));
-  if (inQuery) findings.push(makeFinding('multiple_tokens', { claim, detail: { ...base, where: 'header_and_query', query: 'access_token' } }));
+  if (own.length > 1)
+    findings.push(makeFinding('multiple_tokens', { claim, detail: { ...base, count: own.length, where: 'repeated_header' } }));
+  if (inQuery)
+    findings.push(makeFinding('multiple_tokens', { claim, detail: { ...base, where: 'header_and_query', query: 'access_token' } }));
   const value = own[0]!.value;
   for (const p of valueProblems(value, settings.scheme)) {
-    findings.push(makeFinding('header_malformed', { claim, severity: p.severity, detail: { ...base, problem: p.problem, ...(p.detail ?? {}) } }));
+    findings.push(
+      makeFinding('header_malformed', { claim, severity: p.severity, detail: { ...base, problem: p.problem, ...(p.detail ?? {}) } }),
+    );
   }
   const n = normalizeTokenInput(value);
   // normalize's own header_malformed / multiple_tokens findings repeat the ones above.
@@ -251,7 +320,11 @@ export function checkHeaderDump(dump: HeaderDump, settings: HeaderSettings = { h
 export function mergeHeaderFindings(d: Diagnosis, hygiene: HeaderHygiene): Diagnosis {
   const ownMissing = hygiene.findings.some((f) => f.code === 'header_missing' || f.code === 'headers_unreadable');
   // The core reports an empty input as header_missing too: keep the one that says where to look.
-  const core = d.findings.filter((f) => !(ownMissing && f.code === 'header_missing') && !(f.code === 'header_malformed' && f.severity !== 'error' && hygiene.findings.some((h) => h.code === 'header_malformed')));
+  const core = d.findings.filter(
+    (f) =>
+      !(ownMissing && f.code === 'header_missing') &&
+      !(f.code === 'header_malformed' && f.severity !== 'error' && hygiene.findings.some((h) => h.code === 'header_malformed')),
+  );
   const findings = [...hygiene.findings, ...core];
   return { ...d, findings, result: rankResult(findings) };
 }

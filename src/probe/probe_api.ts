@@ -10,7 +10,8 @@ import { mapRejection, parseWwwAuthenticate, type Challenge, type RejectionReaso
 
 export const PROBE_SCHEMA = 'jwt-doctor/probe/v1';
 
-export type RouteOutcome = 'accepted' | 'rejected' | 'header_missing' | 'header_modified' | 'transport_error' | 'redirect_blocked' | 'unexpected_status';
+export type RouteOutcome =
+  'accepted' | 'rejected' | 'header_missing' | 'header_modified' | 'transport_error' | 'redirect_blocked' | 'unexpected_status';
 
 export interface Redirect {
   status: number;
@@ -71,8 +72,10 @@ export interface ProbeOptions {
   now?: () => number;
 }
 
-
-type Followed = { answer: HttpAnswer; redirects: Redirect[] } | { failure: HttpFailure; redirects: Redirect[] } | { blocked: Redirect; redirects: Redirect[] };
+type Followed =
+  | { answer: HttpAnswer; redirects: Redirect[] }
+  | { failure: HttpFailure; redirects: Redirect[] }
+  | { blocked: Redirect; redirects: Redirect[] };
 
 /**
  * Sends a request and follows redirects within the same origin
@@ -80,7 +83,13 @@ type Followed = { answer: HttpAnswer; redirects: Redirect[] } | { failure: HttpF
  * and then without the token: a credential must not leak to a host the
  * contract does not name (fetch does the same for Authorization).
  */
-async function follow(url: string, method: string, headers: Record<string, string>, authHeader: string, options: ProbeOptions): Promise<Followed> {
+async function follow(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  authHeader: string,
+  options: ProbeOptions,
+): Promise<Followed> {
   const redirects: Redirect[] = [];
   const origin = new URL(url).origin;
   let current = url;
@@ -142,7 +151,9 @@ function routeName(route: ApiRoute): string {
  */
 export async function probeApi(api: ApiConfig, token: string, options: ProbeOptions = {}): Promise<ProbeReport> {
   const now = options.now ?? Date.now;
-  const routes = await mapLimited(api.routes, Math.max(1, Math.floor(options.concurrency ?? DEFAULT_PROBE_CONCURRENCY)), (route) => probeRoute(api, route, token, options));
+  const routes = await mapLimited(api.routes, Math.max(1, Math.floor(options.concurrency ?? DEFAULT_PROBE_CONCURRENCY)), (route) =>
+    probeRoute(api, route, token, options),
+  );
   const findings = routes.flatMap((r) => r.findings);
   const drift = routeDrift(routes);
   if (drift) findings.push(drift);
@@ -172,7 +183,24 @@ async function probeRoute(api: ApiConfig, route: ApiRoute, token: string, option
   ]);
   const header = echoFate(api, token, echo);
   // Keys in reading order; undefined ones are left out of the JSON.
-  const result: RouteResult = { route: name, method: route.method, path: route.path, expectStatus: route.expectStatus, status: undefined, latencyMs: undefined, outcome: 'accepted', code: undefined, ok: false, header, echoPath: undefined, wwwAuthenticate: [], rejection: undefined, redirects: main.redirects, transport: undefined, findings: [] };
+  const result: RouteResult = {
+    route: name,
+    method: route.method,
+    path: route.path,
+    expectStatus: route.expectStatus,
+    status: undefined,
+    latencyMs: undefined,
+    outcome: 'accepted',
+    code: undefined,
+    ok: false,
+    header,
+    echoPath: undefined,
+    wwwAuthenticate: [],
+    rejection: undefined,
+    redirects: main.redirects,
+    transport: undefined,
+    findings: [],
+  };
   if (echoPath !== undefined) result.echoPath = echoPath;
   if ('failure' in main) return transportFailed(result, main.failure, options);
   if ('blocked' in main) return redirectBlocked(result, main.blocked, main.redirects);
@@ -186,8 +214,24 @@ function transportFailed(result: RouteResult, f: HttpFailure, options: ProbeOpti
   result.outcome = 'transport_error';
   result.code = 'transport_error';
   result.latencyMs = f.elapsedMs;
-  result.transport = { error: f.error, message: f.message, elapsedMs: f.elapsedMs, target: 'route', ...(f.code !== undefined ? { code: f.code } : {}) };
-  result.findings.push(makeFinding('transport_error', { detail: { route: result.route, error: f.error, ...(f.code !== undefined ? { code: f.code } : {}), url: redactUrl(f.url), timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS } }));
+  result.transport = {
+    error: f.error,
+    message: f.message,
+    elapsedMs: f.elapsedMs,
+    target: 'route',
+    ...(f.code !== undefined ? { code: f.code } : {}),
+  };
+  result.findings.push(
+    makeFinding('transport_error', {
+      detail: {
+        route: result.route,
+        error: f.error,
+        ...(f.code !== undefined ? { code: f.code } : {}),
+        url: redactUrl(f.url),
+        timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      },
+    }),
+  );
   return result;
 }
 
@@ -197,7 +241,9 @@ function redirectBlocked(result: RouteResult, blocked: Redirect, redirects: Redi
   result.code = 'redirect_blocked';
   result.status = blocked.status;
   result.redirects = [...redirects, blocked];
-  result.findings.push(makeFinding('redirect_blocked', { detail: { route: result.route, status: blocked.status, location: blocked.location } }));
+  result.findings.push(
+    makeFinding('redirect_blocked', { detail: { route: result.route, status: blocked.status, location: blocked.location } }),
+  );
   return result;
 }
 
@@ -238,7 +284,17 @@ function rejected(result: RouteResult, a: HttpAnswer, headerFinding: Finding | u
   } else {
     result.outcome = 'rejected';
     result.code = rejection.code ?? 'token_rejected';
-    result.findings.push(makeFinding(result.code, { detail: { route: result.route, status: a.status, source: rejection.source, ...(rejection.error !== undefined ? { error: rejection.error } : {}), ...(header.status === 'intact' ? { headerArrived: 'intact' } : {}) } }));
+    result.findings.push(
+      makeFinding(result.code, {
+        detail: {
+          route: result.route,
+          status: a.status,
+          source: rejection.source,
+          ...(rejection.error !== undefined ? { error: rejection.error } : {}),
+          ...(header.status === 'intact' ? { headerArrived: 'intact' } : {}),
+        },
+      }),
+    );
   }
 }
 
@@ -247,7 +303,14 @@ function settleExpectation(result: RouteResult, status: number): void {
   if (!result.ok && result.outcome === 'accepted') result.code = 'route_unexpected_status';
   // The contract expects this answer (a route that must reject the token): keep the facts, not as errors.
   if (result.ok) result.findings = result.findings.map((f) => ({ ...f, severity: f.severity === 'error' ? 'info' : f.severity }));
-  if (!result.ok && (result.outcome === 'accepted' || result.outcome === 'unexpected_status')) result.findings.push(makeFinding('route_unexpected_status', { expected: result.expectStatus, actual: status, detail: { route: result.route, outcome: result.outcome } }));
+  if (!result.ok && (result.outcome === 'accepted' || result.outcome === 'unexpected_status'))
+    result.findings.push(
+      makeFinding('route_unexpected_status', {
+        expected: result.expectStatus,
+        actual: status,
+        detail: { route: result.route, outcome: result.outcome },
+      }),
+    );
 }
 
 function echoFate(api: ApiConfig, token: string, echo: Followed | undefined): HeaderFate {
@@ -265,8 +328,16 @@ function echoFate(api: ApiConfig, token: string, echo: Followed | undefined): He
 }
 
 function fateFinding(fate: HeaderFate, route: string): Finding | undefined {
-  if (fate.status === 'missing') return makeFinding('header_missing', { claim: fate.header, detail: { route, proof: 'echo', otherHeaders: fate.otherHeaders, cookies: fate.cookies } });
-  if (fate.status === 'modified') return makeFinding('header_modified', { claim: fate.kind === 'moved' ? String(fate.detail.from) : fate.header, detail: { route, kind: fate.kind, header: fate.header, ...fate.detail } });
+  if (fate.status === 'missing')
+    return makeFinding('header_missing', {
+      claim: fate.header,
+      detail: { route, proof: 'echo', otherHeaders: fate.otherHeaders, cookies: fate.cookies },
+    });
+  if (fate.status === 'modified')
+    return makeFinding('header_modified', {
+      claim: fate.kind === 'moved' ? String(fate.detail.from) : fate.header,
+      detail: { route, kind: fate.kind, header: fate.header, ...fate.detail },
+    });
   return undefined;
 }
 
@@ -275,7 +346,9 @@ export function routeDrift(routes: readonly RouteResult[]): Finding | undefined 
   // Only routes where the contract expects the token to be accepted can drift.
   const candidates = routes.filter((r) => r.expectStatus >= 200 && r.expectStatus < 300);
   const accepted = candidates.filter((r) => r.outcome === 'accepted').map((r) => r.route);
-  const rejected = candidates.filter((r) => r.outcome === 'rejected' || r.outcome === 'header_missing' || r.outcome === 'header_modified').map((r) => ({ route: r.route, outcome: r.outcome, ...(r.code !== undefined ? { reason: r.code } : {}) }));
+  const rejected = candidates
+    .filter((r) => r.outcome === 'rejected' || r.outcome === 'header_missing' || r.outcome === 'header_modified')
+    .map((r) => ({ route: r.route, outcome: r.outcome, ...(r.code !== undefined ? { reason: r.code } : {}) }));
   if (accepted.length === 0 || rejected.length === 0) return undefined;
   return makeFinding('route_drift', { detail: { accepted, rejected } });
 }

@@ -164,13 +164,76 @@ function crtWords(line: string): string[] {
 /** curl options that take a value (curl --help all); every other option is a flag. */
 const CURL_VALUE_SHORT = new Set('dFXoeumxTwcbAHKUrEYyzCPQt'.split(''));
 const CURL_VALUE_LONG = new Set([
-  'data', 'data-raw', 'data-binary', 'data-urlencode', 'data-ascii', 'json', 'form', 'form-string', 'request', 'output', 'referer', 'user',
-  'connect-timeout', 'max-time', 'url', 'proxy', 'upload-file', 'write-out', 'cookie-jar', 'cookie', 'user-agent', 'header', 'config',
-  'proxy-user', 'range', 'cert', 'key', 'cacert', 'capath', 'cert-type', 'key-type', 'pass', 'ciphers', 'resolve', 'connect-to', 'retry',
-  'retry-delay', 'retry-max-time', 'limit-rate', 'max-filesize', 'interface', 'oauth2-bearer', 'aws-sigv4', 'variable', 'expand-url',
-  'proxy-header', 'preproxy', 'noproxy', 'dns-servers', 'local-port', 'max-redirs', 'speed-limit', 'speed-time', 'time-cond', 'trace',
-  'trace-ascii', 'stderr', 'unix-socket', 'abstract-unix-socket', 'request-target', 'quote', 'telnet-option', 'tls-max', 'pinnedpubkey',
-  'dump-header', 'output-dir', 'sasl-authzid', 'service-name', 'happy-eyeballs-timeout-ms', 'expect100-timeout',
+  'data',
+  'data-raw',
+  'data-binary',
+  'data-urlencode',
+  'data-ascii',
+  'json',
+  'form',
+  'form-string',
+  'request',
+  'output',
+  'referer',
+  'user',
+  'connect-timeout',
+  'max-time',
+  'url',
+  'proxy',
+  'upload-file',
+  'write-out',
+  'cookie-jar',
+  'cookie',
+  'user-agent',
+  'header',
+  'config',
+  'proxy-user',
+  'range',
+  'cert',
+  'key',
+  'cacert',
+  'capath',
+  'cert-type',
+  'key-type',
+  'pass',
+  'ciphers',
+  'resolve',
+  'connect-to',
+  'retry',
+  'retry-delay',
+  'retry-max-time',
+  'limit-rate',
+  'max-filesize',
+  'interface',
+  'oauth2-bearer',
+  'aws-sigv4',
+  'variable',
+  'expand-url',
+  'proxy-header',
+  'preproxy',
+  'noproxy',
+  'dns-servers',
+  'local-port',
+  'max-redirs',
+  'speed-limit',
+  'speed-time',
+  'time-cond',
+  'trace',
+  'trace-ascii',
+  'stderr',
+  'unix-socket',
+  'abstract-unix-socket',
+  'request-target',
+  'quote',
+  'telnet-option',
+  'tls-max',
+  'pinnedpubkey',
+  'dump-header',
+  'output-dir',
+  'sasl-authzid',
+  'service-name',
+  'happy-eyeballs-timeout-ms',
+  'expect100-timeout',
 ]);
 
 /** One curl option and its value applied to the request. */
@@ -181,7 +244,8 @@ function applyCurlOption(name: string, value: string, req: CommandRequest): void
     const colon = value.indexOf(':');
     if (semi) req.headers.push(header(semi[1]!, ''));
     // "Name:" with nothing after it removes an internal header: nothing is sent.
-    else if (colon > 0 && value.slice(colon + 1).trim() !== '') req.headers.push(header(value.slice(0, colon), value.slice(colon + 1).replace(/^\s+/, '')));
+    else if (colon > 0 && value.slice(colon + 1).trim() !== '')
+      req.headers.push(header(value.slice(0, colon), value.slice(colon + 1).replace(/^\s+/, '')));
   } else if (name === 'oauth2-bearer') req.headers.push(header('authorization', `Bearer ${value}`));
   else if (name === 'u' || name === 'user') req.headers.push(header('authorization', basic(value)));
   else if (name === 'b' || name === 'cookie') {
@@ -225,7 +289,39 @@ export function readCurlWords(words: readonly string[], format: 'curl_command' |
 }
 
 /** HTTPie options that take a value (http --help). */
-const HTTPIE_VALUE = new Set(['-a', '--auth', '-A', '--auth-type', '-p', '--print', '-o', '--output', '-s', '--style', '--session', '--session-read-only', '--timeout', '--verify', '--cert', '--cert-key', '--cert-key-pass', '--proxy', '--pretty', '--format-options', '--max-redirects', '--max-headers', '--ssl', '--ciphers', '--boundary', '--raw', '--response-charset', '--response-mime', '--default-scheme', '-P', '--path-as-is']);
+const HTTPIE_VALUE = new Set([
+  '-a',
+  '--auth',
+  '-A',
+  '--auth-type',
+  '-p',
+  '--print',
+  '-o',
+  '--output',
+  '-s',
+  '--style',
+  '--session',
+  '--session-read-only',
+  '--timeout',
+  '--verify',
+  '--cert',
+  '--cert-key',
+  '--cert-key-pass',
+  '--proxy',
+  '--pretty',
+  '--format-options',
+  '--max-redirects',
+  '--max-headers',
+  '--ssl',
+  '--ciphers',
+  '--boundary',
+  '--raw',
+  '--response-charset',
+  '--response-mime',
+  '--default-scheme',
+  '-P',
+  '--path-as-is',
+]);
 /** A request item: key (backslash escapes separators), separator, value (HTTPie "REQUEST_ITEM"). */
 const HTTPIE_ITEM = /^((?:\\.|[^:=@\\])+)(:=@|:=|==|=@|=|@|:|;)([\s\S]*)$/;
 
@@ -346,7 +442,9 @@ export function readPowerShell(text: string): CommandRequest {
     }
   }
   const uri = /-Uri\s+/i.exec(text);
-  req.url = uri ? readPsString(text, uri.index + uri[0].length)?.value ?? /^\S+/.exec(text.slice(uri.index + uri[0].length))?.[0] : undefined;
+  req.url = uri
+    ? (readPsString(text, uri.index + uri[0].length)?.value ?? /^\S+/.exec(text.slice(uri.index + uri[0].length))?.[0])
+    : undefined;
   return req;
 }
 

@@ -78,12 +78,17 @@ export function sendRequest(url: string, options: SendOptions = {}): Promise<Htt
       clearTimeout(timer);
       resolve(r);
     };
-    const fail = (error: TransportErrorKind, message: string, code?: string) => finish({ ok: false, url, error, message, elapsedMs: elapsed(), ...(code !== undefined ? { code } : {}) });
+    const fail = (error: TransportErrorKind, message: string, code?: string) =>
+      finish({ ok: false, url, error, message, elapsedMs: elapsed(), ...(code !== undefined ? { code } : {}) });
     const x: Exchange = { url, sentAt: clock(), clock, elapsed, finish, fail };
     const send = parsed.protocol === 'https:' ? httpsRequest : httpRequest;
     let req: ClientRequest;
     try {
-      const base: RequestOptions = { method: options.method ?? 'GET', headers: { 'user-agent': 'jwt-doctor-probe', ...options.headers }, agent: false };
+      const base: RequestOptions = {
+        method: options.method ?? 'GET',
+        headers: { 'user-agent': 'jwt-doctor-probe', ...options.headers },
+        agent: false,
+      };
       const proxy = proxyFor(parsed);
       req = proxy ? viaProxy(parsed, new URL(proxy), base) : send(parsed, base);
     } catch (e) {
@@ -119,7 +124,18 @@ function readAnswer(res: IncomingMessage, req: ClientRequest, x: Exchange, heade
   const distinct: Record<string, string[]> = {};
   for (const [k, v] of Object.entries(res.headersDistinct)) if (v) distinct[k] = v;
   if (headersOnly) {
-    x.finish({ ok: true, url, status: res.statusCode ?? 0, headers: res.headers, headersDistinct: distinct, body: '', sentAt, answeredAt, rttMs, elapsedMs: rttMs });
+    x.finish({
+      ok: true,
+      url,
+      status: res.statusCode ?? 0,
+      headers: res.headers,
+      headersDistinct: distinct,
+      body: '',
+      sentAt,
+      answeredAt,
+      rttMs,
+      elapsedMs: rttMs,
+    });
     res.destroy();
     return;
   }
@@ -136,7 +152,18 @@ function readAnswer(res: IncomingMessage, req: ClientRequest, x: Exchange, heade
   });
   res.on('error', (e: NodeJS.ErrnoException) => x.fail(classifyTransportError(e.code, e.message), e.message, e.code));
   res.on('end', () => {
-    x.finish({ ok: true, url, status: res.statusCode ?? 0, headers: res.headers, headersDistinct: distinct, body: Buffer.concat(chunks).toString('utf8'), sentAt, answeredAt, rttMs, elapsedMs: x.elapsed() });
+    x.finish({
+      ok: true,
+      url,
+      status: res.statusCode ?? 0,
+      headers: res.headers,
+      headersDistinct: distinct,
+      body: Buffer.concat(chunks).toString('utf8'),
+      sentAt,
+      answeredAt,
+      rttMs,
+      elapsedMs: x.elapsed(),
+    });
   });
 }
 
@@ -167,14 +194,26 @@ function proxyAuthorization(proxy: URL): Record<string, string> {
  * the request's own error (refused, reset, tls, ...).
  */
 function viaProxy(target: URL, proxy: URL, base: RequestOptions): ReturnType<typeof httpRequest> {
-  if (proxy.protocol !== 'http:') throw Object.assign(new Error(`unsupported proxy scheme ${proxy.protocol} (use an http:// proxy)`), { code: 'ERR_PROXY_SCHEME' });
+  if (proxy.protocol !== 'http:')
+    throw Object.assign(new Error(`unsupported proxy scheme ${proxy.protocol} (use an http:// proxy)`), { code: 'ERR_PROXY_SCHEME' });
   const at = { host: proxy.hostname.replace(/^\[|\]$/g, ''), port: Number(proxy.port) || 80 };
   if (target.protocol === 'http:') {
-    return httpRequest({ ...base, ...at, path: target.href, headers: { host: target.host, ...base.headers, ...proxyAuthorization(proxy) } });
+    return httpRequest({
+      ...base,
+      ...at,
+      path: target.href,
+      headers: { host: target.host, ...base.headers, ...proxyAuthorization(proxy) },
+    });
   }
   const authority = `${target.hostname}:${Number(target.port) || 443}`;
   const createConnection = (_opts: unknown, done: (err: Error | null, socket?: Socket) => void) => {
-    const connect = httpRequest({ ...at, method: 'CONNECT', path: authority, headers: { host: authority, ...proxyAuthorization(proxy) }, agent: false });
+    const connect = httpRequest({
+      ...at,
+      method: 'CONNECT',
+      path: authority,
+      headers: { host: authority, ...proxyAuthorization(proxy) },
+      agent: false,
+    });
     connect.once('connect', (res, socket) => {
       if (res.statusCode !== 200) {
         socket.destroy();

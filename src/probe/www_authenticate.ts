@@ -98,7 +98,10 @@ const KNOWN_VERIFIER_MESSAGES: [RegExp, ReasonCode][] = [
   [/jwt not active|FAST_JWT_INACTIVE|"nbf" claim timestamp check failed/i, 'token_not_yet_valid'],
   [/jwt audience invalid|"aud" claim check failed|FAST_JWT_CLAIM_VALUE_INVALID.*aud/i, 'audience_mismatch'],
   [/jwt issuer invalid|"iss" claim check failed/i, 'issuer_mismatch'],
-  [/invalid signature|ERR_JWS_SIGNATURE_VERIFICATION_FAILED|FAST_JWT_INVALID_SIGNATURE|signature verification failed/i, 'signature_invalid'],
+  [
+    /invalid signature|ERR_JWS_SIGNATURE_VERIFICATION_FAILED|FAST_JWT_INVALID_SIGNATURE|signature verification failed/i,
+    'signature_invalid',
+  ],
   [/jwt malformed|ERR_JWS_INVALID|ERR_JWT_INVALID|FAST_JWT_MALFORMED|invalid token/i, 'malformed_token'],
   [/no authorization token was found|credentials_required|FAST_JWT_MISSING_TOKEN/i, 'header_missing'],
   [/ERR_JWKS_NO_MATCHING_KEY|no matching key|FAST_JWT_MISSING_KEY|secret or public key must be provided/i, 'key_not_found'],

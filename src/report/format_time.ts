@@ -1,7 +1,12 @@
 /** "3m 12s", "2h 5m", "4d 1h": the two largest units. */
 export function formatDuration(seconds: number): string {
   let s = Math.round(Math.abs(seconds));
-  const units: [string, number][] = [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]];
+  const units: [string, number][] = [
+    ['d', 86400],
+    ['h', 3600],
+    ['m', 60],
+    ['s', 1],
+  ];
   const parts: string[] = [];
   for (const [u, n] of units) {
     if (s >= n || (u === 's' && parts.length === 0)) {

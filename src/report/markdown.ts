@@ -12,22 +12,34 @@ export function formatDiagnosisMarkdown(d: Diagnosis): string {
   const status = (claim: string) => (failing.has(claim) ? `fail (${failing.get(claim)})` : 'pass');
   const out: string[] = [];
   out.push(`# JWT diagnosis${d.env ? `: ${d.env}` : ''}: \`${d.result}\``, '');
-  out.push(`Checked at ${d.clock.nowIso} by jwt-doctor. Claims are as decoded from the token; the signature status says whether they can be trusted.`, '');
+  out.push(
+    `Checked at ${d.clock.nowIso} by jwt-doctor. Claims are as decoded from the token; the signature status says whether they can be trusted.`,
+    '',
+  );
   out.push('## Claim delta', '', '| check | token | expected | status |', '|---|---|---|---|');
   out.push(`| iss | ${cell(claims.iss)} | ${cell(d.expected.issuer ?? '(not checked)')} | ${d.expected.issuer ? status('iss') : '-'} |`);
-  out.push(`| aud | ${cell(claims.aud)} | ${cell(d.expected.audience ?? '(not checked)')} | ${d.expected.audience ? status('aud') : '-'} |`);
+  out.push(
+    `| aud | ${cell(claims.aud)} | ${cell(d.expected.audience ?? '(not checked)')} | ${d.expected.audience ? status('aud') : '-'} |`,
+  );
   out.push(`| alg | ${cell(d.header?.alg)} | ${cell(d.expected.algorithms)} | ${status('header.alg')} |`);
   if (d.expected.typ !== undefined) out.push(`| typ | ${cell(d.header?.typ)} | ${cell(d.expected.typ)} | ${status('header.typ')} |`);
-  out.push(`| signature | ${d.signature.kid !== undefined ? `kid ${cell(d.signature.kid)}` : cell(d.header?.kid ?? '')} | trusted key | ${d.signature.status} |`);
+  out.push(
+    `| signature | ${d.signature.kid !== undefined ? `kid ${cell(d.signature.kid)}` : cell(d.header?.kid ?? '')} | trusted key | ${d.signature.status} |`,
+  );
   for (const t of ['exp', 'nbf', 'iat'] as const) {
-    if (typeof claims[t] === 'number') out.push(`| ${t} | ${cell(describeInstant(t, claims[t] as number, d.clock.now))} | tolerance ${d.clock.toleranceSeconds} s | ${status(t)} |`);
+    if (typeof claims[t] === 'number')
+      out.push(
+        `| ${t} | ${cell(describeInstant(t, claims[t] as number, d.clock.now))} | tolerance ${d.clock.toleranceSeconds} s | ${status(t)} |`,
+      );
   }
   out.push('', `**Result:** \`${d.result}\``, '');
   if (d.findings.length > 0) {
     out.push('## Findings', '', '| code | severity | claim | expected | actual | owner | fix |', '|---|---|---|---|---|---|---|');
     for (const f of d.findings) {
       const team = f.owner && d.owners?.[f.owner] ? ` (${d.owners[f.owner]})` : '';
-      out.push(`| \`${f.code}\` | ${f.severity} | ${cell(f.claim ?? '')} | ${cell(f.expected ?? '')} | ${cell(f.actual ?? '')} | ${f.owner ?? ''}${cell(team)} | ${cell(f.hint)} |`);
+      out.push(
+        `| \`${f.code}\` | ${f.severity} | ${cell(f.claim ?? '')} | ${cell(f.expected ?? '')} | ${cell(f.actual ?? '')} | ${f.owner ?? ''}${cell(team)} | ${cell(f.hint)} |`,
+      );
     }
     out.push('');
   }
@@ -41,7 +53,8 @@ export function formatDiagnosisMarkdown(d: Diagnosis): string {
   out.push(`- signature: ${d.signature.status}${d.signature.alg ? ` (${d.signature.alg})` : ''}`);
   if (d.signature.thumbprint) out.push(`- key thumbprint (RFC 7638): \`${d.signature.thumbprint}\``);
   if (d.signature.fingerprint) out.push(`- secret fingerprint: \`${d.signature.fingerprint}\``);
-  for (const s of d.keySources ?? []) out.push(`- key source: ${s.kind} ${s.location ?? ''} (${s.ok ? `${s.keyCount} keys` : `failed: ${s.error}`})`);
+  for (const s of d.keySources ?? [])
+    out.push(`- key source: ${s.kind} ${s.location ?? ''} (${s.ok ? `${s.keyCount} keys` : `failed: ${s.error}`})`);
   const codes = [...new Set(d.findings.map((f) => f.code))];
   if (codes.length) {
     out.push('', '## Reason codes', '');

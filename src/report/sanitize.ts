@@ -4,8 +4,32 @@ import type { Finding } from '../reasons.ts';
 
 /** Claims that identify a person or session: replaced by short hashes under --sanitize. */
 export const IDENTIFYING_CLAIMS = new Set([
-  'sub', 'email', 'name', 'given_name', 'family_name', 'middle_name', 'nickname', 'preferred_username', 'upn', 'unique_name',
-  'phone_number', 'address', 'birthdate', 'oid', 'sid', 'session_state', 'jti', 'nonce', 'at_hash', 'c_hash', 'ip', 'ipaddr', 'login_hint', 'username', 'user_id', 'uid',
+  'sub',
+  'email',
+  'name',
+  'given_name',
+  'family_name',
+  'middle_name',
+  'nickname',
+  'preferred_username',
+  'upn',
+  'unique_name',
+  'phone_number',
+  'address',
+  'birthdate',
+  'oid',
+  'sid',
+  'session_state',
+  'jti',
+  'nonce',
+  'at_hash',
+  'c_hash',
+  'ip',
+  'ipaddr',
+  'login_hint',
+  'username',
+  'user_id',
+  'uid',
 ]);
 
 /** A short stable hash: the same value gives the same hash within an incident, and cannot be read back. */

@@ -40,7 +40,10 @@ export function formatDiagnosisText(d: Diagnosis, options: TextOptions = {}): st
   }
   if (d.signature.status === 'pass') {
     const id = d.signature.thumbprint ?? d.signature.fingerprint;
-    kv('verified_by', `${d.signature.kid !== undefined ? `kid ${d.signature.kid}, ` : ''}${id ?? ''}${d.signature.source ? ` (${String(d.signature.source.kind)}${d.signature.source.location ? ` ${String(d.signature.source.location)}` : ''})` : ''}`);
+    kv(
+      'verified_by',
+      `${d.signature.kid !== undefined ? `kid ${d.signature.kid}, ` : ''}${id ?? ''}${d.signature.source ? ` (${String(d.signature.source.kind)}${d.signature.source.location ? ` ${String(d.signature.source.location)}` : ''})` : ''}`,
+    );
   }
   for (const t of ['exp', 'nbf', 'iat'] as const) {
     if (typeof claims[t] === 'number') kv(t, describeInstant(t, claims[t] as number, d.clock.now));
@@ -60,10 +63,12 @@ export function formatDiagnosisText(d: Diagnosis, options: TextOptions = {}): st
 }
 
 function formatFinding(f: Finding, d: Diagnosis, c: boolean): string[] {
-  const sev = f.severity === 'error' ? paint(c, '31', 'error') : f.severity === 'warning' ? paint(c, '33', 'warn ') : paint(c, '36', 'info ');
+  const sev =
+    f.severity === 'error' ? paint(c, '31', 'error') : f.severity === 'warning' ? paint(c, '33', 'warn ') : paint(c, '36', 'info ');
   const head = `  [${sev}] ${f.code}${f.claim ? ` (${f.claim})` : ''}: ${REASONS[f.code].title}`;
   const out = [head];
-  if (f.expected !== undefined || f.actual !== undefined) out.push(`          expected ${formatValue(f.expected ?? '(any)')}, found ${formatValue(f.actual)}`);
+  if (f.expected !== undefined || f.actual !== undefined)
+    out.push(`          expected ${formatValue(f.expected ?? '(any)')}, found ${formatValue(f.actual)}`);
   const det = describeDetail(f);
   if (det) out.push(`          ${det}`);
   const team = f.owner && d.owners?.[f.owner] ? ` (${d.owners[f.owner]})` : '';
@@ -84,7 +89,8 @@ function describeDetail(f: Finding): string | undefined {
       return `verifies with environment ${String(d.env)}'s key${k.kid !== undefined ? ` kid ${String(k.kid)}` : ''} ${String(k.thumbprint ?? k.fingerprint)}${d.encoding ? ` (secret read as ${String(d.encoding)})` : ''}`;
     }
     case 'secret_encoding_mismatch':
-      if (d.cause === 'secret_trailing_whitespace') return `the stored secret ends with ${formatValue(d.trailing)}: this token verifies only with the ${String(d.verifiesWith)} reading`;
+      if (d.cause === 'secret_trailing_whitespace')
+        return `the stored secret ends with ${formatValue(d.trailing)}: this token verifies only with the ${String(d.verifiesWith)} reading`;
       return `verifies when the secret is read as ${String(d.verifiesAs)} (configured: ${String(d.configuredEncoding)})`;
     case 'malformed_token':
       return `${String(d.segment)}: ${String(d.problem)}${d.member !== undefined ? ` "${String(d.member)}"` : ''}`;

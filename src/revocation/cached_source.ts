@@ -26,7 +26,10 @@ function keyOf(input: RevocationInput): string | undefined {
  *
  * @example const cached = cacheRevocation(createRedisSetSource({ url, key }), { ttlSeconds: 10 });
  */
-export function cacheRevocation(source: RevocationSource, options: RevocationCacheOptions = {}): RevocationSource & { readonly size: number } {
+export function cacheRevocation(
+  source: RevocationSource,
+  options: RevocationCacheOptions = {},
+): RevocationSource & { readonly size: number } {
   const max = options.maxEntries ?? REVOCATION_CACHE_MAX_ENTRIES;
   const ttl = options.ttlSeconds ?? REVOCATION_CACHE_TTL_SECONDS;
   const clock = options.clock ?? (() => Date.now() / 1000);

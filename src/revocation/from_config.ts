@@ -52,8 +52,18 @@ export function createRevocationSource(config: RevocationConfig, ctx: Revocation
       return createDenylistSource(pathOf(config.file, ctx), config.file);
     case 'redis':
       if (!parseRedisUrl(config.url)) throw new UsageError(`policy.revocation.redis.url: ${config.url} is not redis://HOST:PORT[/DB]`);
-      return createRedisSetSource({ url: config.url, key: config.key, ...(config.password ? { password: readSecret(config.password, 'policy.revocation.redis.password', ctx) } : {}), ...timeoutMs });
+      return createRedisSetSource({
+        url: config.url,
+        key: config.key,
+        ...(config.password ? { password: readSecret(config.password, 'policy.revocation.redis.password', ctx) } : {}),
+        ...timeoutMs,
+      });
     case 'introspection':
-      return createIntrospectionSource({ endpoint: config.endpoint, clientId: config.clientId, clientSecret: readSecret(config.clientSecret, 'policy.revocation.introspection.clientSecret', ctx), ...timeoutMs });
+      return createIntrospectionSource({
+        endpoint: config.endpoint,
+        clientId: config.clientId,
+        clientSecret: readSecret(config.clientSecret, 'policy.revocation.introspection.clientSecret', ctx),
+        ...timeoutMs,
+      });
   }
 }

@@ -42,7 +42,8 @@ export function createIntrospectionSource(options: IntrospectionOptions): Revoca
         maxBytes: 64 * 1024,
       });
       if (!r.ok) {
-        if (r.error === 'http_status' && (r.status === 401 || r.status === 403)) return unavailable(name, 'unauthorized', `HTTP ${r.status}: check clientId and clientSecret`);
+        if (r.error === 'http_status' && (r.status === 401 || r.status === 403))
+          return unavailable(name, 'unauthorized', `HTTP ${r.status}: check clientId and clientSecret`);
         return unavailable(name, r.error === 'timeout' ? 'timeout' : r.error === 'http_status' ? 'protocol' : 'unreachable', r.message);
       }
       return answerOf(r.text, name);

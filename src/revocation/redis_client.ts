@@ -145,7 +145,13 @@ export class RedisClient {
     // An idle connection must not keep a CLI run (or a test) alive; commands in flight hold their timers.
     socket.unref();
     socket.on('data', (chunk: Buffer) => this.#onData(socket, chunk));
-    socket.on('error', (e: NodeJS.ErrnoException) => this.#fail(NETWORK_CODES.test(e.code ?? '') ? 'unreachable' : 'protocol', `Redis ${host}:${port}: ${e.code ?? 'connection error'}`, socket));
+    socket.on('error', (e: NodeJS.ErrnoException) =>
+      this.#fail(
+        NETWORK_CODES.test(e.code ?? '') ? 'unreachable' : 'protocol',
+        `Redis ${host}:${port}: ${e.code ?? 'connection error'}`,
+        socket,
+      ),
+    );
     socket.on('close', () => this.#fail('unreachable', `Redis ${host}:${port} closed the connection`, socket));
     this.#socket = socket;
     // Commands queue in the socket until it connects; AUTH and SELECT go first on every new connection.
@@ -163,7 +169,8 @@ export class RedisClient {
   #onData(socket: Socket, chunk: Buffer): void {
     if (socket !== this.#socket) return;
     this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
-    if (this.#buffer.length > MAX_REDIS_REPLY_BYTES) return this.#fail('protocol', `Redis reply over ${MAX_REDIS_REPLY_BYTES} bytes`, socket);
+    if (this.#buffer.length > MAX_REDIS_REPLY_BYTES)
+      return this.#fail('protocol', `Redis reply over ${MAX_REDIS_REPLY_BYTES} bytes`, socket);
     let at = 0;
     try {
       for (let p = parseReply(this.#buffer, at); p; p = parseReply(this.#buffer, at)) {

@@ -24,7 +24,11 @@ export function createRedisSetSource(options: RedisSetOptions): RevocationSource
   const target = parseRedisUrl(options.url);
   const name = `${options.url} ${options.key}`;
   if (!target) throw new TypeError(`not a redis://HOST:PORT[/DB] URL without credentials: ${options.url.replace(/\/\/[^@/]*@/, '//***@')}`);
-  const client = new RedisClient({ ...target, ...(options.password !== undefined ? { password: options.password } : {}), ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) });
+  const client = new RedisClient({
+    ...target,
+    ...(options.password !== undefined ? { password: options.password } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+  });
   return {
     name,
     async isRevoked({ claims }) {

@@ -33,4 +33,9 @@ export interface RevocationSource {
 
 export const notRevoked = (source: string): RevocationAnswer => ({ ok: true, revoked: false, source });
 export const revokedBy = (source: string, by: RevokedBy): RevocationAnswer => ({ ok: true, revoked: true, source, by });
-export const unavailable = (source: string, error: RevocationFailure, message: string): RevocationAnswer => ({ ok: false, source, error, message });
+export const unavailable = (source: string, error: RevocationFailure, message: string): RevocationAnswer => ({
+  ok: false,
+  source,
+  error,
+  message,
+});

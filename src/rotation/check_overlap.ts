@@ -23,7 +23,13 @@ export interface OverlapReport {
   clockToleranceSeconds: number;
   /** Lifetime mode: when the signer stops signing with the old key. */
   switchedAt?: string;
-  tokens?: { total: number; unreadable: number; expired: number; live: number; byKid: Record<string, { live: number; latestExp?: string; set: 'old' | 'new' | 'both' | 'none' }> };
+  tokens?: {
+    total: number;
+    unreadable: number;
+    expired: number;
+    live: number;
+    byKid: Record<string, { live: number; latestExp?: string; set: 'old' | 'new' | 'both' | 'none' }>;
+  };
   /**
    * Earliest instant at which the old key(s) can stop being trusted: a pure
    * function of the plan (switch time, lifetime, tolerance, tokens' exp),
@@ -61,11 +67,15 @@ export interface CheckOverlapInput {
 function keysOf(m: LoadedKeyMaterial): SetKey[] {
   return m.entries
     .filter((e) => e.record && e.record.use !== 'enc')
-    .map((e) => ({ ...(e.record!.kid !== undefined ? { kid: e.record!.kid } : {}), ...((e.record!.thumbprint ?? e.record!.fingerprint) ? { thumbprint: e.record!.thumbprint ?? e.record!.fingerprint } : {}) }));
+    .map((e) => ({
+      ...(e.record!.kid !== undefined ? { kid: e.record!.kid } : {}),
+      ...((e.record!.thumbprint ?? e.record!.fingerprint) ? { thumbprint: e.record!.thumbprint ?? e.record!.fingerprint } : {}),
+    }));
 }
 
 function same(a: SetKey, b: SetKey): boolean {
-  if (a.thumbprint !== undefined && b.thumbprint !== undefined) return a.thumbprint === b.thumbprint && (a.kid === undefined || b.kid === undefined || a.kid === b.kid);
+  if (a.thumbprint !== undefined && b.thumbprint !== undefined)
+    return a.thumbprint === b.thumbprint && (a.kid === undefined || b.kid === undefined || a.kid === b.kid);
   return a.kid !== undefined && a.kid === b.kid;
 }
 
@@ -132,7 +142,14 @@ export function checkOverlap(input: CheckOverlapInput): OverlapReport {
  * when; `earliest` is the latest exp (+ tolerance) of a token only the
  * retiring keys verify. Pushes key_not_found for a live token no set trusts.
  */
-function readTokens(tokens: readonly string[], oldKeys: SetKey[], newKeys: SetKey[], tol: number, now: number, findings: Finding[]): { summary: NonNullable<OverlapReport['tokens']>; earliest: number | undefined } {
+function readTokens(
+  tokens: readonly string[],
+  oldKeys: SetKey[],
+  newKeys: SetKey[],
+  tol: number,
+  now: number,
+  findings: Finding[],
+): { summary: NonNullable<OverlapReport['tokens']>; earliest: number | undefined } {
   const byKid: NonNullable<OverlapReport['tokens']>['byKid'] = {};
   let earliest: number | undefined;
   let unreadable = 0;
@@ -166,14 +183,27 @@ function readTokens(tokens: readonly string[], oldKeys: SetKey[], newKeys: SetKe
     row.live++;
     if (row.latestExp === undefined || Date.parse(row.latestExp) / 1000 < exp) row.latestExp = iso(exp);
     if (set === 'none') {
-      findings.push(makeFinding('key_not_found', { severity: k.kid === undefined ? 'warning' : 'error', claim: 'header.kid', actual: k.kid ?? null, detail: { index, ...(k.kid !== undefined ? { kid: k.kid } : { reason: 'no_kid' }), exp: iso(exp) } }));
+      findings.push(
+        makeFinding('key_not_found', {
+          severity: k.kid === undefined ? 'warning' : 'error',
+          claim: 'header.kid',
+          actual: k.kid ?? null,
+          detail: { index, ...(k.kid !== undefined ? { kid: k.kid } : { reason: 'no_kid' }), exp: iso(exp) },
+        }),
+      );
     }
   });
   return { summary: { total: tokens.length, unreadable, expired, live, byKid }, earliest };
 }
 
 /** Fills the times and the verdict: `now` only tells what has already happened. */
-function judgeRetirement(report: OverlapReport, input: CheckOverlapInput, retiring: SetKey[], findings: Finding[], constraint: number | undefined): void {
+function judgeRetirement(
+  report: OverlapReport,
+  input: CheckOverlapInput,
+  retiring: SetKey[],
+  findings: Finding[],
+  constraint: number | undefined,
+): void {
   // With nothing to wait for, the earliest safe time is the check instant (already safe).
   const earliest = constraint ?? input.now;
   report.earliestSafeRetirement = iso(earliest);
@@ -189,7 +219,11 @@ function judgeRetirement(report: OverlapReport, input: CheckOverlapInput, retiri
           claim: 'retireAt',
           expected: report.earliestSafeRetirement,
           actual: report.retireAt,
-          detail: { retiring: retiring.map((k) => k.kid ?? k.thumbprint), shortBySeconds: Math.round(earliest - input.retireAt), earliestSafeRetirement: report.earliestSafeRetirement },
+          detail: {
+            retiring: retiring.map((k) => k.kid ?? k.thumbprint),
+            shortBySeconds: Math.round(earliest - input.retireAt),
+            earliestSafeRetirement: report.earliestSafeRetirement,
+          },
         }),
       );
     }

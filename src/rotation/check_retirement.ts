@@ -58,7 +58,11 @@ function checked(id: ItemId, status: ChecklistItem['status'], evidence: Record<s
 }
 
 /** The checklist, in report order: each entry gathers its items from the evidence. */
-const CHECKLIST: ReadonlyArray<(input: CheckRetirementInput, at: At) => Checked[]> = [checkNotPublished, checkVerifierView, checkResidualTraffic];
+const CHECKLIST: ReadonlyArray<(input: CheckRetirementInput, at: At) => Checked[]> = [
+  checkNotPublished,
+  checkVerifierView,
+  checkResidualTraffic,
+];
 
 /**
  * The closing checklist of a rotation, each item pass/fail with evidence:
@@ -84,7 +88,15 @@ export function checkRetirement(input: CheckRetirementInput): RetirementReport {
       }
     }
   }
-  return { schema: RETIREMENT_SCHEMA, ...env, kid: input.kid, now: new Date(input.now * 1000).toISOString(), items, findings, passed: items.every((i) => i.status === 'pass') };
+  return {
+    schema: RETIREMENT_SCHEMA,
+    ...env,
+    kid: input.kid,
+    now: new Date(input.now * 1000).toISOString(),
+    items,
+    findings,
+    passed: items.every((i) => i.status === 'pass'),
+  };
 }
 
 /** 1. The old kid is no longer in the issuer's live key set. */
@@ -92,29 +104,59 @@ function checkNotPublished(input: CheckRetirementInput, at: At): Checked[] {
   const live = input.live;
   if (live.sources.length === 0 || !live.sources.every((s) => s.ok)) {
     const evidence = { sources: live.sources.map((s) => ({ kind: s.kind, location: s.location, ok: s.ok, error: s.error })) };
-    return [checked('not_published', 'unknown', evidence, live.findings.find((f) => f.code === 'jwks_unreachable') ?? makeFinding('jwks_unreachable', { claim: 'keys', detail: at }))];
+    return [
+      checked(
+        'not_published',
+        'unknown',
+        evidence,
+        live.findings.find((f) => f.code === 'jwks_unreachable') ?? makeFinding('jwks_unreachable', { claim: 'keys', detail: at }),
+      ),
+    ];
   }
-  const publishedKids = live.entries.map((e) => e.record?.kid ?? (typeof e.jwk?.kid === 'string' ? e.jwk.kid : undefined)).filter((k): k is string => k !== undefined);
+  const publishedKids = live.entries
+    .map((e) => e.record?.kid ?? (typeof e.jwk?.kid === 'string' ? e.jwk.kid : undefined))
+    .filter((k): k is string => k !== undefined);
   const still = publishedKids.includes(input.kid);
-  const finding = still ? makeFinding('rotation_key_still_published', { claim: 'kid', actual: input.kid, detail: { ...at, publishedKids } }) : undefined;
-  return [checked('not_published', still ? 'fail' : 'pass', { publishedKids, sources: live.sources.map((s) => s.location ?? s.kind) }, finding)];
+  const finding = still
+    ? makeFinding('rotation_key_still_published', { claim: 'kid', actual: input.kid, detail: { ...at, publishedKids } })
+    : undefined;
+  return [
+    checked('not_published', still ? 'fail' : 'pass', { publishedKids, sources: live.sources.map((s) => s.location ?? s.kind) }, finding),
+  ];
 }
 
 /** 2 and 3. The verifier's view: it no longer trusts the kid, and its cache was refreshed since the unpublish. */
 function checkVerifierView(input: CheckRetirementInput, at: At): Checked[] {
   if (!input.verifier.ok) {
-    return [checked('not_trusted', 'unknown', { ...input.verifier.finding.detail }, input.verifier.finding), checked('cache_refreshed', 'unknown', { reason: 'verifier not readable' })];
+    return [
+      checked('not_trusted', 'unknown', { ...input.verifier.finding.detail }, input.verifier.finding),
+      checked('cache_refreshed', 'unknown', { reason: 'verifier not readable' }),
+    ];
   }
   const v = input.verifier.verifier;
   const cachedKids = v.keys.map((k) => k.kid).filter((k): k is string => k !== undefined);
   const trusted = cachedKids.includes(input.kid);
-  const finding = trusted ? makeFinding('rotation_key_still_trusted', { claim: 'kid', actual: input.kid, detail: { ...at, cachedKids, verifier: v.from.location } }) : undefined;
-  return [checked('not_trusted', trusted ? 'fail' : 'pass', { from: v.from, cachedKids }, finding), checkCacheRefreshed(input, v, trusted, at)];
+  const finding = trusted
+    ? makeFinding('rotation_key_still_trusted', {
+        claim: 'kid',
+        actual: input.kid,
+        detail: { ...at, cachedKids, verifier: v.from.location },
+      })
+    : undefined;
+  return [
+    checked('not_trusted', trusted ? 'fail' : 'pass', { from: v.from, cachedKids }, finding),
+    checkCacheRefreshed(input, v, trusted, at),
+  ];
 }
 
 function checkCacheRefreshed(input: CheckRetirementInput, v: VerifierKeys, trusted: boolean, at: At): Checked {
   const ttl = v.ttlSeconds ?? input.cacheTtlSeconds ?? DEFAULT_CACHE_TTL_SECONDS;
-  const fetchedAt = v.fetchedAt !== undefined ? Date.parse(v.fetchedAt) / 1000 : v.cacheAgeSeconds !== undefined ? input.now - v.cacheAgeSeconds : undefined;
+  const fetchedAt =
+    v.fetchedAt !== undefined
+      ? Date.parse(v.fetchedAt) / 1000
+      : v.cacheAgeSeconds !== undefined
+        ? input.now - v.cacheAgeSeconds
+        : undefined;
   const cacheAge = v.cacheAgeSeconds ?? (fetchedAt !== undefined ? input.now - fetchedAt : undefined);
   const evidence: Record<string, unknown> = {
     ...(v.fetchedAt ? { fetchedAt: v.fetchedAt } : {}),
@@ -125,12 +167,26 @@ function checkCacheRefreshed(input: CheckRetirementInput, v: VerifierKeys, trust
   };
   const { ok, reason } = refreshVerdict(v.stale, input.unpublishedAt, fetchedAt, cacheAge, ttl, trusted, input.now);
   evidence.reason = reason;
-  const finding = ok ? undefined : makeFinding('rotation_cache_not_refreshed', { claim: 'verifier.fetchedAt', actual: v.fetchedAt ?? null, detail: { ...at, ...evidence } });
+  const finding = ok
+    ? undefined
+    : makeFinding('rotation_cache_not_refreshed', {
+        claim: 'verifier.fetchedAt',
+        actual: v.fetchedAt ?? null,
+        detail: { ...at, ...evidence },
+      });
   return checked('cache_refreshed', ok ? 'pass' : 'fail', evidence, finding);
 }
 
 /** Whether the verifier's cache was refreshed after the unpublish, from the best evidence there is. */
-function refreshVerdict(stale: boolean | undefined, unpublishedAt: number | undefined, fetchedAt: number | undefined, cacheAge: number | undefined, ttl: number, trusted: boolean, now: number): { ok: boolean; reason: string } {
+function refreshVerdict(
+  stale: boolean | undefined,
+  unpublishedAt: number | undefined,
+  fetchedAt: number | undefined,
+  cacheAge: number | undefined,
+  ttl: number,
+  trusted: boolean,
+  now: number,
+): { ok: boolean; reason: string } {
   if (stale === true) return { ok: false, reason: 'the verifier reports its cache as stale (refresh failing)' };
   if (unpublishedAt !== undefined && fetchedAt !== undefined) {
     const ok = fetchedAt >= unpublishedAt;
@@ -143,9 +199,19 @@ function refreshVerdict(stale: boolean | undefined, unpublishedAt: number | unde
   if (cacheAge !== undefined) {
     // Without the unpublish time: a fresh cache that no longer holds the kid was refreshed after it left.
     const ok = cacheAge <= ttl && !trusted;
-    return { ok, reason: ok ? 'cache younger than its TTL and without the old kid' : trusted ? 'the cache still holds the old kid' : 'cache older than its TTL' };
+    return {
+      ok,
+      reason: ok
+        ? 'cache younger than its TTL and without the old kid'
+        : trusted
+          ? 'the cache still holds the old kid'
+          : 'cache older than its TTL',
+    };
   }
-  return { ok: !trusted, reason: !trusted ? 'the cache no longer holds the old kid (no cache age reported)' : 'the cache still holds the old kid' };
+  return {
+    ok: !trusted,
+    reason: !trusted ? 'the cache no longer holds the old kid (no cache age reported)' : 'the cache still holds the old kid',
+  };
 }
 
 /** 4. Residual old-key traffic at or below the threshold. */
@@ -153,17 +219,37 @@ function checkResidualTraffic(input: CheckRetirementInput, at: At): Checked[] {
   const t = input.traffic;
   if (!t) return [checked('residual_traffic', 'unknown', { reason: 'no --metrics-url, verifier.metricsUrl or --log given' })];
   if (!t.ok) {
-    const finding = makeFinding('verifier_unreachable', { claim: 'verifier.metrics', actual: t.message, detail: { ...at, from: t.from, location: t.location, error: t.error } });
+    const finding = makeFinding('verifier_unreachable', {
+      claim: 'verifier.metrics',
+      actual: t.message,
+      detail: { ...at, from: t.from, location: t.location, error: t.error },
+    });
     return [checked('residual_traffic', 'unknown', { from: t.from, location: t.location, error: t.error, message: t.message }, finding)];
   }
   if (t.observed === 0) {
     // Zero series (or zero log lines) is no evidence of zero traffic: a wrong URL, another app's
     // metrics or an unreadable format look the same. Unknown, never a pass.
-    const reason = t.from === 'metrics' ? 'no jwt_auth_verified_total / jwt_auth_failures_total series on the metrics page' : 'no JSON lines in the log';
+    const reason =
+      t.from === 'metrics' ? 'no jwt_auth_verified_total / jwt_auth_failures_total series on the metrics page' : 'no JSON lines in the log';
     return [checked('residual_traffic', 'unknown', { from: t.from, location: t.location, reason, ...t.detail })];
   }
   const ok = t.rate <= input.threshold;
-  const evidence = { from: t.from, location: t.location, rate: Math.round(t.rate * 1e4) / 1e4, count: t.count, seconds: t.seconds, threshold: input.threshold, ...t.detail };
-  const finding = ok ? undefined : makeFinding('rotation_residual_traffic', { claim: 'kid', expected: input.threshold, actual: evidence.rate, detail: { ...at, ...evidence } });
+  const evidence = {
+    from: t.from,
+    location: t.location,
+    rate: Math.round(t.rate * 1e4) / 1e4,
+    count: t.count,
+    seconds: t.seconds,
+    threshold: input.threshold,
+    ...t.detail,
+  };
+  const finding = ok
+    ? undefined
+    : makeFinding('rotation_residual_traffic', {
+        claim: 'kid',
+        expected: input.threshold,
+        actual: evidence.rate,
+        detail: { ...at, ...evidence },
+      });
   return [checked('residual_traffic', ok ? 'pass' : 'fail', evidence, finding)];
 }

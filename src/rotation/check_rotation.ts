@@ -10,7 +10,6 @@ export { DEFAULT_CACHE_TTL_SECONDS, DEFAULT_COOLDOWN_SECONDS };
 
 export const ROTATION_CHECK_SCHEMA = 'jwt-doctor/rotation-check/v1';
 
-
 /** A key as compared: identity only. */
 export interface ComparedKey {
   kid?: string;
@@ -74,7 +73,11 @@ function sameKey(a: VerifierKey, b: { kid?: string; thumbprint?: string }): bool
 type Identity = { kid?: string; thumbprint?: string; alg?: string };
 type At = Record<string, unknown>;
 
-const identityOf = (k: { kid?: string | undefined; thumbprint?: string | undefined; alg?: string | undefined }): Identity => ({ ...(k.kid !== undefined ? { kid: k.kid } : {}), ...(k.thumbprint ? { thumbprint: k.thumbprint } : {}), ...(k.alg ? { alg: k.alg } : {}) });
+const identityOf = (k: { kid?: string | undefined; thumbprint?: string | undefined; alg?: string | undefined }): Identity => ({
+  ...(k.kid !== undefined ? { kid: k.kid } : {}),
+  ...(k.thumbprint ? { thumbprint: k.thumbprint } : {}),
+  ...(k.alg ? { alg: k.alg } : {}),
+});
 const kidLabel = (k: Identity) => k.kid ?? `(no kid) ${k.thumbprint ?? ''}`.trim();
 
 /**
@@ -130,7 +133,13 @@ function compareKeySets(published: Identity[], cached: VerifierKey[], where: At,
     } else if (c.thumbprint !== undefined && p.thumbprint !== undefined && c.thumbprint !== p.thumbprint) {
       // The same kid now names another key (RFC 7517 section 4.5: kids should not be reused).
       keys.push({ ...p, status: 'key_changed' });
-      findings.push(makeFinding('jwks_stale', { claim: 'kid', actual: p.kid ?? null, detail: { ...at, reason: 'key_changed', cachedThumbprint: c.thumbprint } }));
+      findings.push(
+        makeFinding('jwks_stale', {
+          claim: 'kid',
+          actual: p.kid ?? null,
+          detail: { ...at, reason: 'key_changed', cachedThumbprint: c.thumbprint },
+        }),
+      );
     } else {
       keys.push({ ...p, status: 'in_sync' });
     }
@@ -138,19 +147,31 @@ function compareKeySets(published: Identity[], cached: VerifierKey[], where: At,
   for (const c of cached) {
     if (published.some((p) => sameKey(c, p))) continue;
     keys.push({ ...identityOf(c), status: 'not_published' });
-    findings.push(makeFinding('jwks_key_unpublished', { claim: 'kid', actual: c.kid ?? null, detail: { ...env, ...(c.kid !== undefined ? { kid: c.kid } : {}), ...(c.thumbprint ? { thumbprint: c.thumbprint } : {}), verifier } }));
+    findings.push(
+      makeFinding('jwks_key_unpublished', {
+        claim: 'kid',
+        actual: c.kid ?? null,
+        detail: { ...env, ...(c.kid !== undefined ? { kid: c.kid } : {}), ...(c.thumbprint ? { thumbprint: c.thumbprint } : {}), verifier },
+      }),
+    );
   }
   return keys;
 }
 
 /** Cache timing: the HTTP caching headers of the live set against the verifier TTL, and the rejection window. */
-function cacheTiming(input: CheckRotationInput, env: At, findings: Finding[]): { cache?: RotationCheckReport['cache']; window: RejectionWindow } {
+function cacheTiming(
+  input: CheckRotationInput,
+  env: At,
+  findings: Finding[],
+): { cache?: RotationCheckReport['cache']; window: RejectionWindow } {
   const verifier = input.verifier.ok ? input.verifier.verifier : undefined;
   const ttlFromDebug = verifier?.ttlSeconds;
   const ttl = ttlFromDebug ?? input.cacheTtlSeconds ?? DEFAULT_CACHE_TTL_SECONDS;
-  const ttlFrom: RejectionWindow['ttlFrom'] = ttlFromDebug !== undefined ? 'debug_endpoint' : input.cacheTtlSeconds !== undefined ? 'contract' : 'default';
+  const ttlFrom: RejectionWindow['ttlFrom'] =
+    ttlFromDebug !== undefined ? 'debug_endpoint' : input.cacheTtlSeconds !== undefined ? 'contract' : 'default';
   let cacheAge = verifier?.cacheAgeSeconds;
-  if (cacheAge === undefined && verifier?.fetchedAt && verifier.from.kind !== 'jwks_uri') cacheAge = Math.max(0, input.now - Date.parse(verifier.fetchedAt) / 1000);
+  if (cacheAge === undefined && verifier?.fetchedAt && verifier.from.kind !== 'jwks_uri')
+    cacheAge = Math.max(0, input.now - Date.parse(verifier.fetchedAt) / 1000);
   const cooldown = input.cooldownSeconds ?? DEFAULT_COOLDOWN_SECONDS;
   const http = httpCachePolicy(input.live.sources, ttl, env, findings);
   const maxAge = http?.maxAge;
@@ -168,26 +189,66 @@ function cacheTiming(input: CheckRotationInput, env: At, findings: Finding[]): {
     publishLeadSeconds: round(ttl + cooldown + httpExtra),
   };
   if (verifier && (verifier.stale === true || (cacheAge !== undefined && cacheAge > ttl))) {
-    findings.push(makeFinding('rotation_cache_not_refreshed', { severity: 'warning', claim: 'verifier.cacheAgeSeconds', expected: ttl, actual: cacheAge ?? null, detail: { ...env, stale: verifier.stale ?? null, cacheAgeSeconds: cacheAge ?? null, ttlSeconds: ttl } }));
+    findings.push(
+      makeFinding('rotation_cache_not_refreshed', {
+        severity: 'warning',
+        claim: 'verifier.cacheAgeSeconds',
+        expected: ttl,
+        actual: cacheAge ?? null,
+        detail: { ...env, stale: verifier.stale ?? null, cacheAgeSeconds: cacheAge ?? null, ttlSeconds: ttl },
+      }),
+    );
   }
   return { ...(http ? { cache: http.cache } : {}), window };
 }
 
 /** The caching headers of the first fetched live source, and `jwks_cache_ttl_mismatch` when they disagree with the TTL. */
-function httpCachePolicy(sources: readonly SourceReport[], ttl: number, env: At, findings: Finding[]): { cache: NonNullable<RotationCheckReport['cache']>; maxAge: number | undefined } | undefined {
-  const src = sources.find((s) => s.ok && (s.cacheControl !== undefined || s.expires !== undefined)) ?? sources.find((s) => s.ok && s.fetchedAt);
+function httpCachePolicy(
+  sources: readonly SourceReport[],
+  ttl: number,
+  env: At,
+  findings: Finding[],
+): { cache: NonNullable<RotationCheckReport['cache']>; maxAge: number | undefined } | undefined {
+  const src =
+    sources.find((s) => s.ok && (s.cacheControl !== undefined || s.expires !== undefined)) ?? sources.find((s) => s.ok && s.fetchedAt);
   if (!src?.fetchedAt) return undefined;
   const headers = { 'cache-control': src.cacheControl, expires: src.expires, age: src.age, date: src.date };
   const policy = parseCacheHeaders(Object.fromEntries(Object.entries(headers).filter(([, v]) => v !== undefined)), new Date(src.fetchedAt));
-  const cache = { ...policy, ...(src.cacheControl ? { cacheControl: src.cacheControl } : {}), ...(src.expires ? { expires: src.expires } : {}), ...(src.age ? { age: src.age } : {}) };
+  const cache = {
+    ...policy,
+    ...(src.cacheControl ? { cacheControl: src.cacheControl } : {}),
+    ...(src.expires ? { expires: src.expires } : {}),
+    ...(src.age ? { age: src.age } : {}),
+  };
   const maxAge = policy.noCache ? 0 : policy.maxAgeSeconds;
-  const detail = { ...env, ttlSeconds: ttl, ...(maxAge !== undefined ? { maxAgeSeconds: maxAge } : {}), ...(src.cacheControl ? { cacheControl: src.cacheControl } : {}), ...(src.expires ? { expires: src.expires } : {}) };
+  const detail = {
+    ...env,
+    ttlSeconds: ttl,
+    ...(maxAge !== undefined ? { maxAgeSeconds: maxAge } : {}),
+    ...(src.cacheControl ? { cacheControl: src.cacheControl } : {}),
+    ...(src.expires ? { expires: src.expires } : {}),
+  };
   if (maxAge !== undefined && ttl > maxAge) {
     // The issuer says keys may change after max-age; the verifier keeps them longer.
-    findings.push(makeFinding('jwks_cache_ttl_mismatch', { claim: 'verifier.cacheTtlSeconds', expected: maxAge, actual: ttl, detail: { ...detail, direction: 'verifier_longer' } }));
+    findings.push(
+      makeFinding('jwks_cache_ttl_mismatch', {
+        claim: 'verifier.cacheTtlSeconds',
+        expected: maxAge,
+        actual: ttl,
+        detail: { ...detail, direction: 'verifier_longer' },
+      }),
+    );
   } else if (maxAge !== undefined && maxAge > ttl) {
     // An HTTP cache honouring max-age can hand the verifier an old JWKS after its own TTL expired.
-    findings.push(makeFinding('jwks_cache_ttl_mismatch', { severity: 'info', claim: 'verifier.cacheTtlSeconds', expected: maxAge, actual: ttl, detail: { ...detail, direction: 'http_cache_longer' } }));
+    findings.push(
+      makeFinding('jwks_cache_ttl_mismatch', {
+        severity: 'info',
+        claim: 'verifier.cacheTtlSeconds',
+        expected: maxAge,
+        actual: ttl,
+        detail: { ...detail, direction: 'http_cache_longer' },
+      }),
+    );
   }
   return { cache, maxAge };
 }

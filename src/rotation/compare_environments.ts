@@ -1,7 +1,18 @@
 import { readFileSync } from 'node:fs';
 import type { Contract } from '../contract/load.ts';
 import type { Expectations } from '../expectations.ts';
-import { alternateSecretReadings, otherWhitespaceReading, fingerprintSecret, importJwk, jwkThumbprint, importPem, importSecretText, KeyImportError, type KeyRecord, type SecretEncoding } from '../keys/import.ts';
+import {
+  alternateSecretReadings,
+  otherWhitespaceReading,
+  fingerprintSecret,
+  importJwk,
+  jwkThumbprint,
+  importPem,
+  importSecretText,
+  KeyImportError,
+  type KeyRecord,
+  type SecretEncoding,
+} from '../keys/import.ts';
 import { keyContextFor, resolveKeys, type KeySpec } from '../keys/sources.ts';
 import { makeFinding, type Finding } from '../reasons.ts';
 
@@ -39,7 +50,14 @@ export interface DriftReport {
   to: string;
   fields: DriftField[];
   keys: { both: TrustedKey[]; onlyFrom: TrustedKey[]; onlyTo: TrustedKey[] };
-  signer?: { identity: string; kty: string; kid?: string; algorithms: string[]; /** How the signer reads its secret (secrets only). */ encoding?: SecretEncoding; trust: SignerTrust[] };
+  signer?: {
+    identity: string;
+    kty: string;
+    kid?: string;
+    algorithms: string[];
+    /** How the signer reads its secret (secrets only). */ encoding?: SecretEncoding;
+    trust: SignerTrust[];
+  };
   findings: Finding[];
   /** Number of fields or keys that differ. */
   differences: number;
@@ -59,7 +77,12 @@ export function describeKeySpec(spec: KeySpec): string {
   if ('jwk' in spec) return `jwk ${typeof spec.jwk === 'string' ? spec.jwk : `(inline ${inlineIdentity(spec.jwk)})`}`;
   const s = typeof spec.secret === 'string' ? { value: spec.secret } : spec.secret;
   // A literal secret shows as its keyed fingerprint so two different literals never look the same.
-  const where = s.env !== undefined ? `env:${s.env}` : s.file !== undefined ? `file:${s.file}` : `literal ${fingerprintSecret(Buffer.from(s.value ?? '', 'utf8'))}`;
+  const where =
+    s.env !== undefined
+      ? `env:${s.env}`
+      : s.file !== undefined
+        ? `file:${s.file}`
+        : `literal ${fingerprintSecret(Buffer.from(s.value ?? '', 'utf8'))}`;
   return `secret ${where} (${s.encoding ?? 'utf8'})`;
 }
 
@@ -107,11 +130,17 @@ function idOf(k: KeyRecord): string | undefined {
 }
 
 function trusted(k: KeyRecord): TrustedKey {
-  return { identity: idOf(k)!, ...(k.kid !== undefined ? { kid: k.kid } : {}), kty: k.kty, ...(k.alg !== undefined ? { alg: k.alg } : {}), source: `${k.source.kind} ${k.source.location ?? ''}`.trim() };
+  return {
+    identity: idOf(k)!,
+    ...(k.kid !== undefined ? { kid: k.kid } : {}),
+    kty: k.kty,
+    ...(k.alg !== undefined ? { alg: k.alg } : {}),
+    source: `${k.source.kind} ${k.source.location ?? ''}`.trim(),
+  };
 }
 
 function equal(a: unknown, b: unknown): boolean {
-  const norm = (v: unknown) => JSON.stringify(Array.isArray(v) ? [...v].map(String).sort() : v ?? null);
+  const norm = (v: unknown) => JSON.stringify(Array.isArray(v) ? [...v].map(String).sort() : (v ?? null));
   return norm(a) === norm(b);
 }
 
@@ -130,14 +159,35 @@ export interface CompareOptions {
  *
  * @example const r = await compareEnvironments(contract, 'staging', 'prod'); r.keys.onlyFrom
  */
-export async function compareEnvironments(contract: Contract, from: string, to: string, options: CompareOptions = {}): Promise<DriftReport> {
+export async function compareEnvironments(
+  contract: Contract,
+  from: string,
+  to: string,
+  options: CompareOptions = {},
+): Promise<DriftReport> {
   const fields = compareFields(contract.environments[from]!, contract.environments[to]!);
-  const resolveEnv = (e: Expectations) => resolveKeys(e.keys ?? [], keyContextFor(e, { baseDir: contract.baseDir, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}), ...(options.vars ? { vars: options.vars } : {}) }));
+  const resolveEnv = (e: Expectations) =>
+    resolveKeys(
+      e.keys ?? [],
+      keyContextFor(e, {
+        baseDir: contract.baseDir,
+        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+        ...(options.vars ? { vars: options.vars } : {}),
+      }),
+    );
   const names = Object.keys(contract.environments);
   const resolved = new Map(await Promise.all(names.map(async (n) => [n, await resolveEnv(contract.environments[n]!)] as const)));
   const findings: Finding[] = [...resolved.get(from)!.findings, ...resolved.get(to)!.findings];
   const keys = compareKeys(resolved.get(from)!.keys, resolved.get(to)!.keys);
-  const report: DriftReport = { schema: DRIFT_SCHEMA, from, to, fields, keys, findings, differences: fields.filter((f) => !f.same).length + keys.onlyFrom.length + keys.onlyTo.length };
+  const report: DriftReport = {
+    schema: DRIFT_SCHEMA,
+    from,
+    to,
+    fields,
+    keys,
+    findings,
+    differences: fields.filter((f) => !f.same).length + keys.onlyFrom.length + keys.onlyTo.length,
+  };
   if (options.signer) report.signer = signerTrust(contract, resolved, options.signer, [from, to], findings);
   return report;
 }
@@ -165,14 +215,24 @@ function compareKeys(from: KeyRecord[], to: KeyRecord[]): DriftReport['keys'] {
   const idsB = new Set(kb.map(idOf));
   const idsA = new Set(ka.map(idOf));
   const dedupe = (ks: KeyRecord[]) => [...new Map(ks.map((k) => [idOf(k)!, trusted(k)])).values()];
-  return { both: dedupe(ka.filter((k) => idsB.has(idOf(k)))), onlyFrom: dedupe(ka.filter((k) => !idsB.has(idOf(k)))), onlyTo: dedupe(kb.filter((k) => !idsA.has(idOf(k)))) };
+  return {
+    both: dedupe(ka.filter((k) => idsB.has(idOf(k)))),
+    onlyFrom: dedupe(ka.filter((k) => !idsB.has(idOf(k)))),
+    onlyTo: dedupe(kb.filter((k) => !idsA.has(idOf(k)))),
+  };
 }
 
 /**
  * Which environments' verifiers trust the signer's key (and allow an
  * algorithm it produces); pushes a warning for each of `compared` that does not.
  */
-function signerTrust(contract: Contract, resolved: Map<string, { keys: KeyRecord[] }>, s: KeyRecord, compared: readonly string[], findings: Finding[]): NonNullable<DriftReport['signer']> {
+function signerTrust(
+  contract: Contract,
+  resolved: Map<string, { keys: KeyRecord[] }>,
+  s: KeyRecord,
+  compared: readonly string[],
+  findings: Finding[],
+): NonNullable<DriftReport['signer']> {
   const sid = idOf(s)!;
   const alternates = alternateSecretReadings(s);
   const trust: SignerTrust[] = [];
@@ -185,14 +245,39 @@ function signerTrust(contract: Contract, resolved: Map<string, { keys: KeyRecord
     if (!match) {
       // The same secret text read under another encoding (RFC 7518 section 3.2 keys are bytes, not text).
       // An environment that reads the text raw, whitespace included, still holds the same text (src/keys/import.ts otherWhitespaceReading).
-      const alt = alternates.find((r) => envKeys.some((k) => k.fingerprint !== undefined && (k.fingerprint === r.fingerprint || otherWhitespaceReading(k)?.fingerprint === r.fingerprint)));
+      const alt = alternates.find((r) =>
+        envKeys.some(
+          (k) =>
+            k.fingerprint !== undefined && (k.fingerprint === r.fingerprint || otherWhitespaceReading(k)?.fingerprint === r.fingerprint),
+        ),
+      );
       if (alt?.source.encoding) row.trustedWithEncoding = alt.source.encoding;
     }
     trust.push(row);
     if (compared.includes(n) && !(row.trusted && row.algorithmAllowed)) {
       const code = row.trustedWithEncoding ? 'secret_encoding_mismatch' : 'signer_key_untrusted';
-      findings.push(makeFinding(code, { severity: 'warning', claim: 'keys', detail: { env: n, signer: sid, ...(s.kid !== undefined ? { kid: s.kid } : {}), trusted: row.trusted, algorithmAllowed: row.algorithmAllowed, ...(row.trustedWithEncoding ? { signerEncoding: s.source.encoding, verifierEncoding: row.trustedWithEncoding } : {}) } }));
+      findings.push(
+        makeFinding(code, {
+          severity: 'warning',
+          claim: 'keys',
+          detail: {
+            env: n,
+            signer: sid,
+            ...(s.kid !== undefined ? { kid: s.kid } : {}),
+            trusted: row.trusted,
+            algorithmAllowed: row.algorithmAllowed,
+            ...(row.trustedWithEncoding ? { signerEncoding: s.source.encoding, verifierEncoding: row.trustedWithEncoding } : {}),
+          },
+        }),
+      );
     }
   }
-  return { identity: sid, kty: s.kty, ...(s.kid !== undefined ? { kid: s.kid } : {}), algorithms: s.algorithms, ...(s.source.encoding ? { encoding: s.source.encoding } : {}), trust };
+  return {
+    identity: sid,
+    kty: s.kty,
+    ...(s.kid !== undefined ? { kid: s.kid } : {}),
+    algorithms: s.algorithms,
+    ...(s.source.encoding ? { encoding: s.source.encoding } : {}),
+    trust,
+  };
 }

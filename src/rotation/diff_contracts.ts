@@ -12,7 +12,19 @@ export interface ContractChange {
   env: string;
   /** Dotted field path inside the environment ('policy.tokenLifetimeSeconds', 'audience', ...). */
   field: string;
-  area: 'environment' | 'lifetime' | 'refresh' | 'revocation' | 'claims' | 'audience' | 'issuer' | 'algorithms' | 'keys' | 'tokenSource' | 'verifier' | 'clients';
+  area:
+    | 'environment'
+    | 'lifetime'
+    | 'refresh'
+    | 'revocation'
+    | 'claims'
+    | 'audience'
+    | 'issuer'
+    | 'algorithms'
+    | 'keys'
+    | 'tokenSource'
+    | 'verifier'
+    | 'clients';
   from: unknown;
   to: unknown;
   /** breaking: clients or verifiers that do not change start failing; review: behaviour shifts. */
@@ -47,7 +59,11 @@ const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
  *
  * @example const d = diffContracts(loadContract('old.yaml'), loadContract('new.yaml')); d.breaking
  */
-export function diffContracts(oldC: Contract, newC: Contract, names: { old: string; new: string } = { old: oldC.path ?? 'old', new: newC.path ?? 'new' }): ContractDiff {
+export function diffContracts(
+  oldC: Contract,
+  newC: Contract,
+  names: { old: string; new: string } = { old: oldC.path ?? 'old', new: newC.path ?? 'new' },
+): ContractDiff {
   const changes: ContractChange[] = [];
   const envNames = [...new Set([...Object.keys(oldC.environments), ...Object.keys(newC.environments)])];
   for (const env of envNames) {
@@ -56,7 +72,13 @@ export function diffContracts(oldC: Contract, newC: Contract, names: { old: stri
     if (a && b) diffEnvironment(env, readEnvDiff(oldC, a, newC, b), changes);
     else changes.push(environmentPresence(env, b ? newC : oldC, (b ?? a)!, b !== undefined));
   }
-  return { schema: CONTRACT_DIFF_SCHEMA, old: names.old, new: names.new, changes, breaking: changes.filter((c) => c.impact === 'breaking').length };
+  return {
+    schema: CONTRACT_DIFF_SCHEMA,
+    old: names.old,
+    new: names.new,
+    changes,
+    breaking: changes.filter((c) => c.impact === 'breaking').length,
+  };
 }
 
 /** An environment only in the new contract (added) or only in the old one (removed). */
@@ -70,8 +92,12 @@ function environmentPresence(env: string, contract: Contract, e: Expectations, a
     impact: added ? 'compatible' : 'breaking',
     teams: ['frontend', 'platform'],
     clients: Object.keys(readClientsSection(contract, e)),
-    ...(added ? {} : { breaks: `Clients still configured for "${env}" get no verifier contract: every request there is unverified or rejected.` }),
-    action: added ? `New environment "${env}": add its issuer and audience to client configs that target it.` : `Move clients off "${env}" before removing it.`,
+    ...(added
+      ? {}
+      : { breaks: `Clients still configured for "${env}" get no verifier contract: every request there is unverified or rejected.` }),
+    action: added
+      ? `New environment "${env}": add its issuer and audience to client configs that target it.`
+      : `Move clients off "${env}" before removing it.`,
   };
 }
 
@@ -162,7 +188,15 @@ function eachClient(d: EnvDiff): Compared[] {
     if (same(x, y)) return [];
     if (!x || !y) return [{ field: `clients.${name}`, from: x ? 'present' : null, to: y ? 'present' : null, lost: [], added: [], name }];
     const changed = [...new Set([...Object.keys(x), ...Object.keys(y)])].filter((f) => !same(x[f], y[f]));
-    return changed.map((member) => ({ field: `clients.${name}.${member}`, from: x[member], to: y[member], lost: [], added: [], name, member }));
+    return changed.map((member) => ({
+      field: `clients.${name}.${member}`,
+      from: x[member],
+      to: y[member],
+      lost: [],
+      added: [],
+      name,
+      member,
+    }));
   });
 }
 
@@ -210,10 +244,15 @@ const CHANGE_RULES: readonly ChangeRule[] = [
       const tooLate = leadingPast(d, num(c.to), true);
       return (
         `Access tokens live ${secs(c.to)} instead of ${secs(c.from)}. Clients that schedule refresh from a fixed lifetime instead of exp send expired tokens (token_expired) for up to ${num(c.from)! - num(c.to)!} s per session.` +
-        (tooLate.length ? ` ${tooLate.join(', ')}: refreshLeadSeconds >= the new lifetime, so every token is already due for refresh when issued (refresh storm).` : '')
+        (tooLate.length
+          ? ` ${tooLate.join(', ')}: refreshLeadSeconds >= the new lifetime, so every token is already due for refresh when issued (refresh storm).`
+          : '')
       );
     },
-    action: (c) => (shorter(c) ? 'Clients: schedule refresh from exp (exp - refreshLeadSeconds), and keep refreshLeadSeconds well below the new lifetime.' : 'Longer-lived tokens stay usable longer after a leak: check the revocation policy.'),
+    action: (c) =>
+      shorter(c)
+        ? 'Clients: schedule refresh from exp (exp - refreshLeadSeconds), and keep refreshLeadSeconds well below the new lifetime.'
+        : 'Longer-lived tokens stay usable longer after a leak: check the revocation policy.',
   },
   {
     area: 'refresh',
@@ -221,8 +260,14 @@ const CHANGE_RULES: readonly ChangeRule[] = [
     compare: value('policy.refreshTokenLifetimeSeconds', (s) => s.policy.refreshTokenLifetimeSeconds),
     impact: breaking(shorter, 'review'),
     clients: (_, d) => d.allClients,
-    breaks: (c) => (shorter(c) ? `Sessions end after ${secs(c.to)} instead of ${secs(c.from)}: refresh fails and users must sign in again (mobile apps resumed after a long pause first).` : undefined),
-    action: (c) => (shorter(c) ? 'Clients: handle a failed refresh by sending the user to sign-in, not by retrying.' : 'Sessions last longer; no client change needed.'),
+    breaks: (c) =>
+      shorter(c)
+        ? `Sessions end after ${secs(c.to)} instead of ${secs(c.from)}: refresh fails and users must sign in again (mobile apps resumed after a long pause first).`
+        : undefined,
+    action: (c) =>
+      shorter(c)
+        ? 'Clients: handle a failed refresh by sending the user to sign-in, not by retrying.'
+        : 'Sessions last longer; no client change needed.',
   },
   {
     area: 'refresh',
@@ -247,7 +292,10 @@ const CHANGE_RULES: readonly ChangeRule[] = [
     compare: value('policy.revocation', (s) => s.policy.revocation),
     impact: () => 'review',
     clients: (_, d) => d.allClients,
-    breaks: (c) => (c.to && c.to !== 'none' ? 'Revoked tokens are now rejected before exp (token_revoked): clients must treat that 401 as "sign in again".' : undefined),
+    breaks: (c) =>
+      c.to && c.to !== 'none'
+        ? 'Revoked tokens are now rejected before exp (token_revoked): clients must treat that 401 as "sign in again".'
+        : undefined,
     action: (c) => REVOCATION_ACTION[String(c.to)] ?? 'Revocation removed: stolen tokens stay valid until exp.',
   },
   {
@@ -264,8 +312,14 @@ const CHANGE_RULES: readonly ChangeRule[] = [
     compare: members('requiredClaims', (s) => list(s.env.requiredClaims), 'set'),
     impact: (c) => (c.added.length ? 'breaking' : 'compatible'),
     clients: (c, d) => (c.added.length ? d.allClients : []),
-    breaks: (c) => (c.added.length ? `Tokens without ${c.added.join(', ')} are rejected (missing_claim), including tokens clients already hold.` : undefined),
-    action: (c) => (c.added.length ? `Signer first: issue ${c.added.join(', ')} in every token, wait one token lifetime, then require it in the verifier.` : `No longer required: ${c.lost.join(', ')}.`),
+    breaks: (c) =>
+      c.added.length
+        ? `Tokens without ${c.added.join(', ')} are rejected (missing_claim), including tokens clients already hold.`
+        : undefined,
+    action: (c) =>
+      c.added.length
+        ? `Signer first: issue ${c.added.join(', ')} in every token, wait one token lifetime, then require it in the verifier.`
+        : `No longer required: ${c.lost.join(', ')}.`,
   },
   {
     area: 'claims',
@@ -273,18 +327,27 @@ const CHANGE_RULES: readonly ChangeRule[] = [
     compare: eachClaim,
     impact: breaking(set, 'compatible'),
     clients: allIf(set),
-    breaks: (c) => (set(c) ? `Tokens whose ${c.name} does not meet ${JSON.stringify(c.to)} are rejected (claim_mismatch / insufficient_scope).` : undefined),
-    action: (c) => (set(c) ? `Signer: emit ${c.name} as expected; clients: request it (e.g. scope) before the verifier enforces it.` : `${c.name} is no longer checked.`),
+    breaks: (c) =>
+      set(c)
+        ? `Tokens whose ${c.name} does not meet ${JSON.stringify(c.to)} are rejected (claim_mismatch / insufficient_scope).`
+        : undefined,
+    action: (c) =>
+      set(c)
+        ? `Signer: emit ${c.name} as expected; clients: request it (e.g. scope) before the verifier enforces it.`
+        : `${c.name} is no longer checked.`,
   },
   {
     area: 'audience',
     teams: ALL,
     compare: members('audience', (s) => list(s.env.audience), 'sorted'),
     impact: breaking(lostAny, 'compatible'),
-    clients: (c, d) => (c.lost.length ? [...new Set([...clientsReaching(d.after.clients, c.lost), ...clientsReaching(d.before.clients, c.lost)])] : []),
+    clients: (c, d) =>
+      c.lost.length ? [...new Set([...clientsReaching(d.after.clients, c.lost), ...clientsReaching(d.before.clients, c.lost)])] : [],
     breaks: (c) => (c.lost.length ? `Tokens requested for ${c.lost.join(', ')} are rejected (audience_mismatch).` : undefined),
     action: (c) =>
-      c.lost.length ? `Clients: request tokens for ${(c.to as string[]).join(' or ')} (audience / resource parameter) before the verifier drops ${c.lost.join(', ')}.` : `Also accepted now: ${c.added.join(', ')}.`,
+      c.lost.length
+        ? `Clients: request tokens for ${(c.to as string[]).join(' or ')} (audience / resource parameter) before the verifier drops ${c.lost.join(', ')}.`
+        : `Also accepted now: ${c.added.join(', ')}.`,
   },
   {
     area: 'issuer',
@@ -292,8 +355,14 @@ const CHANGE_RULES: readonly ChangeRule[] = [
     compare: members('issuer', (s) => list(s.env.issuer), 'sorted'),
     impact: breaking(lostAny, 'compatible'),
     clients: allIf(lostAny),
-    breaks: (c) => (c.lost.length ? `Tokens issued by ${c.lost.join(', ')} are rejected (issuer_mismatch): signed-in users must sign in again against ${(c.to as string[]).join(', ')}.` : undefined),
-    action: (c) => (c.lost.length ? 'Accept both issuers for one refresh-token lifetime, move clients to the new issuer, then drop the old one.' : 'New issuer accepted; no client change needed.'),
+    breaks: (c) =>
+      c.lost.length
+        ? `Tokens issued by ${c.lost.join(', ')} are rejected (issuer_mismatch): signed-in users must sign in again against ${(c.to as string[]).join(', ')}.`
+        : undefined,
+    action: (c) =>
+      c.lost.length
+        ? 'Accept both issuers for one refresh-token lifetime, move clients to the new issuer, then drop the old one.'
+        : 'New issuer accepted; no client change needed.',
   },
   {
     area: 'algorithms',
@@ -301,9 +370,14 @@ const CHANGE_RULES: readonly ChangeRule[] = [
     compare: members('algorithms', (s) => list(s.env.algorithms), 'sorted'),
     impact: breaking(lostAny, 'compatible'),
     clients: allIf(lostAny),
-    breaks: (c) => (c.lost.length ? `Tokens signed with ${c.lost.join(', ')} are rejected (alg_not_allowed), including unexpired ones clients hold.` : undefined),
+    breaks: (c) =>
+      c.lost.length
+        ? `Tokens signed with ${c.lost.join(', ')} are rejected (alg_not_allowed), including unexpired ones clients hold.`
+        : undefined,
     action: (c) =>
-      c.lost.length ? `Signer first: switch to ${(c.to as string[]).join(' / ')}, wait one token lifetime, then remove ${c.lost.join(', ')} from the verifier.` : 'Verifier accepts more algorithms; the signer may switch afterwards.',
+      c.lost.length
+        ? `Signer first: switch to ${(c.to as string[]).join(' / ')}, wait one token lifetime, then remove ${c.lost.join(', ')} from the verifier.`
+        : 'Verifier accepts more algorithms; the signer may switch afterwards.',
   },
   {
     area: 'claims',
@@ -320,7 +394,10 @@ const CHANGE_RULES: readonly ChangeRule[] = [
     compare: value('clockToleranceSeconds', (s) => s.env.clockToleranceSeconds),
     impact: (c) => (stricter(c) ? 'review' : 'compatible'),
     clients: allIf(stricter),
-    breaks: (c) => (stricter(c) ? `Less clock skew tolerated: hosts with drifting clocks see token_not_yet_valid / token_expired at the edges.` : undefined),
+    breaks: (c) =>
+      stricter(c)
+        ? `Less clock skew tolerated: hosts with drifting clocks see token_not_yet_valid / token_expired at the edges.`
+        : undefined,
     action: () => 'Platform: check NTP on signer and verifier hosts before tightening.',
   },
   {
@@ -338,7 +415,10 @@ const CHANGE_RULES: readonly ChangeRule[] = [
     compare: members('keys', (s) => (s.env.keys ?? []).map(describeKeySpec), 'set'),
     impact: breaking(lostAny, 'compatible'),
     clients: allIf(lostAny),
-    breaks: (c) => (c.lost.length ? `Tokens signed by keys only in ${c.lost.join(', ')} fail (key_not_found / signature_invalid) until they expire.` : undefined),
+    breaks: (c) =>
+      c.lost.length
+        ? `Tokens signed by keys only in ${c.lost.join(', ')} fail (key_not_found / signature_invalid) until they expire.`
+        : undefined,
     action: (c) =>
       c.lost.length
         ? 'Keep the old key source until every token it signed has expired: prove it with jwt-doctor rotation overlap, then run rotation retire.'
@@ -350,7 +430,8 @@ const CHANGE_RULES: readonly ChangeRule[] = [
     compare: value('tokenSource', (s) => s.env.tokenSource),
     impact: () => 'breaking',
     clients: (_, d) => d.allClients,
-    breaks: (c) => `The API reads the token from ${JSON.stringify(c.to ?? { header: 'authorization', scheme: 'Bearer' })}: clients sending it the old way get header_missing.`,
+    breaks: (c) =>
+      `The API reads the token from ${JSON.stringify(c.to ?? { header: 'authorization', scheme: 'Bearer' })}: clients sending it the old way get header_missing.`,
     action: () => 'Accept both token locations during the rollout; gateways must forward the new header or cookie.',
   },
   {
@@ -368,7 +449,11 @@ const CHANGE_RULES: readonly ChangeRule[] = [
     impact: (c) => (c.member === 'tokenSource' || c.member === 'audience' ? 'breaking' : 'review'),
     clients: (c) => [c.name!],
     breaks: (c) =>
-      c.member === 'tokenSource' ? `${c.name} builds that still send the token the old way get header_missing.` : c.member === 'audience' ? `${c.name} builds that still request ${JSON.stringify(c.from)} get audience_mismatch.` : undefined,
+      c.member === 'tokenSource'
+        ? `${c.name} builds that still send the token the old way get header_missing.`
+        : c.member === 'audience'
+          ? `${c.name} builds that still request ${JSON.stringify(c.from)} get audience_mismatch.`
+          : undefined,
     action: (c) =>
       c.member !== undefined
         ? `Ship the ${c.name} change before the API enforces it; keep old app versions in mind (mobile updates lag).`
@@ -383,12 +468,32 @@ function diffEnvironment(env: string, d: EnvDiff, out: ContractChange[]): void {
   for (const rule of CHANGE_RULES) {
     for (const c of rule.compare(d)) {
       const breaks = rule.breaks?.(c, d);
-      out.push({ env, field: c.field, area: rule.area, from: c.from ?? null, to: c.to ?? null, impact: rule.impact(c, d), teams: [...rule.teams], clients: rule.clients(c, d), ...(breaks !== undefined ? { breaks } : {}), action: rule.action(c, d) });
+      out.push({
+        env,
+        field: c.field,
+        area: rule.area,
+        from: c.from ?? null,
+        to: c.to ?? null,
+        impact: rule.impact(c, d),
+        teams: [...rule.teams],
+        clients: rule.clients(c, d),
+        ...(breaks !== undefined ? { breaks } : {}),
+        action: rule.action(c, d),
+      });
     }
   }
 }
 
-const fmt = (v: unknown) => (v === null || v === undefined ? '_unset_' : Array.isArray(v) ? (v.length ? v.map((x) => `\`${String(x)}\``).join(', ') : '_none_') : typeof v === 'object' ? `\`${JSON.stringify(v)}\`` : `\`${String(v)}\``);
+const fmt = (v: unknown) =>
+  v === null || v === undefined
+    ? '_unset_'
+    : Array.isArray(v)
+      ? v.length
+        ? v.map((x) => `\`${String(x)}\``).join(', ')
+        : '_none_'
+      : typeof v === 'object'
+        ? `\`${JSON.stringify(v)}\``
+        : `\`${String(v)}\``;
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /**
@@ -400,12 +505,17 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 export function formatContractDiffMarkdown(d: ContractDiff): string {
   let out = `# Auth contract rollout notes\n\n`;
   out += `Comparing \`${d.old}\` -> \`${d.new}\`: ${d.changes.length} change${d.changes.length === 1 ? '' : 's'}, ${d.breaking} breaking.\n\n`;
-  if (d.changes.length === 0) return out + 'No changes to token lifetime, refresh policy, claims, audiences, issuers, algorithms, key sources or token source.\n';
+  if (d.changes.length === 0)
+    return out + 'No changes to token lifetime, refresh policy, claims, audiences, issuers, algorithms, key sources or token source.\n';
   const order = { breaking: 0, review: 1, compatible: 2 } as const;
   const sorted = [...d.changes].sort((x, y) => order[x.impact] - order[y.impact]);
   out += `| env | change | from | to | impact | clients |\n|---|---|---|---|---|---|\n`;
-  for (const c of sorted) out += `| ${c.env} | ${c.field} | ${cell(fmt(c.from))} | ${cell(fmt(c.to))} | ${c.impact === 'breaking' ? '**breaking**' : c.impact} | ${c.clients.join(', ') || '-'} |\n`;
-  for (const [team, title] of [['frontend', 'For front-end teams'], ['platform', 'For platform teams']] as const) {
+  for (const c of sorted)
+    out += `| ${c.env} | ${c.field} | ${cell(fmt(c.from))} | ${cell(fmt(c.to))} | ${c.impact === 'breaking' ? '**breaking**' : c.impact} | ${c.clients.join(', ') || '-'} |\n`;
+  for (const [team, title] of [
+    ['frontend', 'For front-end teams'],
+    ['platform', 'For platform teams'],
+  ] as const) {
     const mine = sorted.filter((c) => c.teams.includes(team));
     if (!mine.length) continue;
     out += `\n## ${title}\n`;

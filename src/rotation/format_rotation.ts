@@ -15,14 +15,16 @@ function findingsBlock(findings: RotationCheckReport['findings']): string {
 export function formatRotationCheckText(r: RotationCheckReport): string {
   let out = '';
   if (r.env) out += `env = ${r.env}\n`;
-  for (const s of r.live.sources) out += `live_source = ${s.kind} ${s.location ?? ''}`.trimEnd() + (s.ok ? '' : ` (failed: ${s.error ?? 'error'})`) + '\n';
+  for (const s of r.live.sources)
+    out += `live_source = ${s.kind} ${s.location ?? ''}`.trimEnd() + (s.ok ? '' : ` (failed: ${s.error ?? 'error'})`) + '\n';
   out += `live_kids = ${r.live.kids.join(', ') || '-'}\n`;
   if (r.verifier) {
     out += `verifier = ${r.verifier.from.kind} ${r.verifier.from.location}\n`;
     out += `verifier_kids = ${r.verifier.kids.join(', ') || '-'}\n`;
     if (r.verifier.fetchedAt) out += `verifier_fetched_at = ${r.verifier.fetchedAt}\n`;
   }
-  if (r.cache) out += `jwks_cache_control = ${r.cache.cacheControl ?? '-'}\njwks_max_age_seconds = ${r.cache.noCache ? 0 : (r.cache.maxAgeSeconds ?? '-')}\n`;
+  if (r.cache)
+    out += `jwks_cache_control = ${r.cache.cacheControl ?? '-'}\njwks_max_age_seconds = ${r.cache.noCache ? 0 : (r.cache.maxAgeSeconds ?? '-')}\n`;
   if (r.window) {
     const w = r.window;
     out += `verifier_ttl_seconds = ${w.ttlSeconds} (${w.ttlFrom})\n`;

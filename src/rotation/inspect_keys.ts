@@ -85,7 +85,13 @@ export function inspectKeys(entries: readonly KeyEntry[], options: InspectOption
 function keyRow(entry: KeyEntry): KeyRow {
   const jwk = entry.jwk;
   const rec = entry.record;
-  const row: KeyRow = { index: entry.index, algorithms: rec?.algorithms ?? [], source: entry.source, status: rec ? 'ok' : 'invalid', codes: [] };
+  const row: KeyRow = {
+    index: entry.index,
+    algorithms: rec?.algorithms ?? [],
+    source: entry.source,
+    status: rec ? 'ok' : 'invalid',
+    codes: [],
+  };
   const kid = rec?.kid ?? str(jwk?.kid);
   if (kid !== undefined) row.kid = kid;
   const kty = rec?.kty ?? str(jwk?.kty);
@@ -110,23 +116,48 @@ function keyRow(entry: KeyEntry): KeyRow {
 /** The findings about one key, in report order. */
 function keyFindings(entry: KeyEntry, row: KeyRow, allowed: readonly string[] | undefined, now: number): Finding[] {
   const { jwk, record: rec } = entry;
-  const at = { index: entry.index, ...(row.kid !== undefined ? { kid: row.kid } : {}), ...(row.thumbprint ? { thumbprint: row.thumbprint } : {}), source: entry.source.kind, ...(entry.source.location ? { location: entry.source.location } : {}) };
+  const at = {
+    index: entry.index,
+    ...(row.kid !== undefined ? { kid: row.kid } : {}),
+    ...(row.thumbprint ? { thumbprint: row.thumbprint } : {}),
+    source: entry.source.kind,
+    ...(entry.source.location ? { location: entry.source.location } : {}),
+  };
   if (jwk && (typeof jwk.kty !== 'string' || !KNOWN_KTY.has(jwk.kty))) {
-    return [...assessKey({ jwk, published: entry.published, at }).findings, makeFinding('key_type_unknown', { claim: 'keys.kty', actual: jwk.kty ?? null, expected: [...KNOWN_KTY], detail: at })];
+    return [
+      ...assessKey({ jwk, published: entry.published, at }).findings,
+      makeFinding('key_type_unknown', { claim: 'keys.kty', actual: jwk.kty ?? null, expected: [...KNOWN_KTY], detail: at }),
+    ];
   }
   if (row.kty === 'RSA' && row.bits === undefined) {
     const bits = rsaModulusBits({ ...(jwk ? { jwk } : {}) });
     if (bits !== undefined) row.bits = bits;
   }
   // The trust rules the verifying paths apply (src/keys/trust.ts): an error here means the key never verifies.
-  const out = [...assessKey({ ...(jwk ? { jwk } : {}), ...(rec ? { record: rec } : {}), ...(entry.importError !== undefined ? { importError: entry.importError } : {}), published: entry.published, at }).findings];
-  if (!rec && !out.some((f) => f.code === 'ec_point_invalid')) out.push(makeFinding('key_invalid', { claim: 'keys', actual: entry.importError ?? 'not importable', detail: at }));
+  const out = [
+    ...assessKey({
+      ...(jwk ? { jwk } : {}),
+      ...(rec ? { record: rec } : {}),
+      ...(entry.importError !== undefined ? { importError: entry.importError } : {}),
+      published: entry.published,
+      at,
+    }).findings,
+  ];
+  if (!rec && !out.some((f) => f.code === 'ec_point_invalid'))
+    out.push(makeFinding('key_invalid', { claim: 'keys', actual: entry.importError ?? 'not importable', detail: at }));
   if (rec?.kty === 'oct' && rec.bits !== undefined) {
     // RFC 7518 section 3.2: a key of the same size as the hash output or larger.
     const algs = rec.alg ? [rec.alg] : (allowed?.filter((a) => getAlgorithm(a)?.kty === 'oct') ?? ['HS256']);
     const need = Math.max(0, ...algs.map((a) => getAlgorithm(a)?.minSecretBytes ?? 0));
     if (need > 0 && rec.bits / 8 < need) {
-      out.push(makeFinding('hmac_secret_too_short', { claim: 'keys', actual: rec.bits / 8, expected: need, detail: { ...at, bytes: rec.bits / 8, minBytes: need, algorithms: algs, fingerprint: rec.fingerprint } }));
+      out.push(
+        makeFinding('hmac_secret_too_short', {
+          claim: 'keys',
+          actual: rec.bits / 8,
+          expected: need,
+          detail: { ...at, bytes: rec.bits / 8, minBytes: need, algorithms: algs, fingerprint: rec.fingerprint },
+        }),
+      );
     }
   }
   if (jwk && (row.use === undefined || row.alg === undefined)) {
@@ -135,10 +166,23 @@ function keyFindings(entry: KeyEntry, row: KeyRow, allowed: readonly string[] | 
   }
   if (rec && allowed && row.use !== 'enc' && !rec.algorithms.some((a) => allowed.includes(a))) {
     const possible = rec.alg ? [rec.alg] : algorithmsForKey(rec.kty, rec.crv);
-    out.push(makeFinding('key_unusable', { claim: 'keys', expected: [...allowed], actual: possible, detail: { ...at, keyAlgorithms: possible, allowed: [...allowed] } }));
+    out.push(
+      makeFinding('key_unusable', {
+        claim: 'keys',
+        expected: [...allowed],
+        actual: possible,
+        detail: { ...at, keyAlgorithms: possible, allowed: [...allowed] },
+      }),
+    );
   }
   if (row.certificateExpires !== undefined && Date.parse(row.certificateExpires) / 1000 <= now) {
-    out.push(makeFinding('certificate_expired', { claim: 'keys.x5c', actual: row.certificateExpires, detail: { ...at, notAfter: row.certificateExpires } }));
+    out.push(
+      makeFinding('certificate_expired', {
+        claim: 'keys.x5c',
+        actual: row.certificateExpires,
+        detail: { ...at, notAfter: row.certificateExpires },
+      }),
+    );
   }
   return out;
 }
@@ -152,12 +196,25 @@ function setFindings(rows: KeyRow[]): Finding[] {
     if (same.length < 2) continue;
     const prints = new Set(same.map((r) => r.thumbprint ?? r.fingerprint ?? `#${r.index}`));
     // The same key listed twice is harmless; two different keys under one kid make selection ambiguous.
-    findings.push(makeFinding('duplicate_kid', { severity: prints.size > 1 ? 'error' : 'warning', claim: 'keys.kid', actual: kid, detail: { kid, indexes: same.map((r) => r.index), distinctKeys: prints.size } }));
+    findings.push(
+      makeFinding('duplicate_kid', {
+        severity: prints.size > 1 ? 'error' : 'warning',
+        claim: 'keys.kid',
+        actual: kid,
+        detail: { kid, indexes: same.map((r) => r.index), distinctKeys: prints.size },
+      }),
+    );
     for (const r of same) r.codes.push('duplicate_kid');
   }
   const noKid = rows.filter((r) => r.kid === undefined && r.use !== 'enc');
   if (noKid.length > 1) {
-    findings.push(makeFinding('kid_missing', { claim: 'keys.kid', actual: noKid.length, detail: { indexes: noKid.map((r) => r.index), count: noKid.length } }));
+    findings.push(
+      makeFinding('kid_missing', {
+        claim: 'keys.kid',
+        actual: noKid.length,
+        detail: { indexes: noKid.map((r) => r.index), count: noKid.length },
+      }),
+    );
     for (const r of noKid) r.codes.push('kid_missing');
   }
   return findings;

@@ -42,7 +42,13 @@ export async function buildKeysReport(options: KeysReportOptions): Promise<KeysR
   const entries = parts.flatMap((p) => p.entries);
   const inspection = inspectKeys(entries, { ...(algorithms ? { algorithms } : {}), now });
   const findings = [...parts.flatMap((p) => p.findings), ...inspection.findings];
-  const report: KeysReport = { schema: KEYS_SCHEMA, sources: parts.flatMap((p) => p.sources), keys: inspection.rows, findings, result: worstSeverity(findings) };
+  const report: KeysReport = {
+    schema: KEYS_SCHEMA,
+    sources: parts.flatMap((p) => p.sources),
+    keys: inspection.rows,
+    findings,
+    result: worstSeverity(findings),
+  };
   if (ctx.env !== undefined) report.env = ctx.env;
   if (algorithms) report.algorithms = [...algorithms];
   return report;
@@ -58,7 +64,10 @@ export function formatKeysText(r: KeysReport): string {
   if (r.env) out += `env = ${r.env}\n`;
   if (r.algorithms) out += `algorithms = ${r.algorithms.join(', ')}\n`;
   for (const s of r.sources) {
-    out += `source = ${s.kind} ${s.location ?? ''}`.trimEnd() + (s.ok ? ` (${s.keyCount} key${s.keyCount === 1 ? '' : 's'})` : ` (failed: ${s.error ?? 'error'})`) + '\n';
+    out +=
+      `source = ${s.kind} ${s.location ?? ''}`.trimEnd() +
+      (s.ok ? ` (${s.keyCount} key${s.keyCount === 1 ? '' : 's'})` : ` (failed: ${s.error ?? 'error'})`) +
+      '\n';
     if (s.cacheControl) out += `cache_control = ${s.cacheControl}\n`;
   }
   out += '\n';

@@ -1,6 +1,14 @@
 import type { Finding } from '../reasons.ts';
 import { importJwk, type KeyRecord, type KeySourceInfo } from '../keys/import.ts';
-import { failedSource, isJsonKeySpec, readKeyDocument, resolveKeySpec, type KeySpec, type ResolveContext, type SourceReport } from '../keys/sources.ts';
+import {
+  failedSource,
+  isJsonKeySpec,
+  readKeyDocument,
+  resolveKeySpec,
+  type KeySpec,
+  type ResolveContext,
+  type SourceReport,
+} from '../keys/sources.ts';
 
 /**
  * One key as found in a source: the raw JWK JSON when the source is a JWK
@@ -58,13 +66,22 @@ export async function loadKeyMaterial(spec: KeySpec, ctx: ResolveContext = {}): 
   if (!isJsonKeySpec(spec)) {
     // PEM, certificate and secrets have no JWK members to inspect: import them as the core does.
     const r = await resolveKeySpec(spec, ctx);
-    return { entries: r.keys.map((record, index) => ({ index, record, source: record.source, published: false })), findings: r.findings, sources: r.sources };
+    return {
+      entries: r.keys.map((record, index) => ({ index, record, source: record.source, published: false })),
+      findings: r.findings,
+      sources: r.sources,
+    };
   }
   const d = await readKeyDocument(spec, ctx);
   if (!d.ok) return { entries: [], findings: d.failed.findings, sources: d.failed.sources };
   const entries = entriesFromDoc(d.doc, d.source, d.published);
   if (typeof entries === 'string') {
-    const failed = failedSource({ ...d.source, ...d.report }, entries, { error: 'invalid_document', ...(d.published ? { url: d.source.location } : {}) }, d.extra);
+    const failed = failedSource(
+      { ...d.source, ...d.report },
+      entries,
+      { error: 'invalid_document', ...(d.published ? { url: d.source.location } : {}) },
+      d.extra,
+    );
     return { entries: [], findings: failed.findings, sources: failed.sources };
   }
   return { entries, findings: [], sources: [{ ...d.report, ok: true, keyCount: entries.filter((e) => e.record).length, ...d.extra }] };

@@ -51,7 +51,11 @@ const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  */
 export async function sampleMetricsTraffic(url: string, options: SampleMetricsOptions): Promise<TrafficEvidence> {
   // A /metrics page can be large (many series): a 4 MiB cap instead of the 512 KiB default.
-  const fetchOpts = { maxBytes: METRICS_MAX_BYTES, accept: METRICS_ACCEPT, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) };
+  const fetchOpts = {
+    maxBytes: METRICS_MAX_BYTES,
+    accept: METRICS_ACCEPT,
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+  };
   const read = async () => {
     const r = await fetchText(url, fetchOpts);
     if (!r.ok) return r;
@@ -67,8 +71,19 @@ export async function sampleMetricsTraffic(url: string, options: SampleMetricsOp
     }
     // The middleware labels rejections of an untrusted kid as kid="unknown": after the verifier drops
     // the old key its residual traffic shows only as key_not_found, reported here as context.
-    const keyNotFound = sumSamples(samples, 'jwt_auth_failures_total', { reason: 'key_not_found', ...(options.env !== undefined ? { env: options.env } : {}) }).total;
-    return { ok: true as const, at: r.fetchedAt.getTime(), byName, keyNotFound, observed, format: exposition.format, skippedLines: exposition.skippedLines };
+    const keyNotFound = sumSamples(samples, 'jwt_auth_failures_total', {
+      reason: 'key_not_found',
+      ...(options.env !== undefined ? { env: options.env } : {}),
+    }).total;
+    return {
+      ok: true as const,
+      at: r.fetchedAt.getTime(),
+      byName,
+      keyNotFound,
+      observed,
+      format: exposition.format,
+      skippedLines: exposition.skippedLines,
+    };
   };
   const first = await read();
   if (!first.ok) return { ok: false, from: 'metrics', location: url, error: first.error, message: first.message };
@@ -87,8 +102,23 @@ export async function sampleMetricsTraffic(url: string, options: SampleMetricsOp
   // The configured interval, not the measured one: keeps the rate deterministic for a given delta.
   const seconds = options.intervalSeconds > 0 ? options.intervalSeconds : Math.max(0.001, (second.at - first.at) / 1000);
   const knf = second.keyNotFound >= first.keyNotFound ? second.keyNotFound - first.keyNotFound : second.keyNotFound;
-  const detail = { counters: perCounter, intervalSeconds: options.intervalSeconds, keyNotFoundAnyKidRate: knf / seconds, format: second.format, skippedLines: second.skippedLines };
-  return { ok: true, from: 'metrics', location: url, rate: count / seconds, count, seconds, observed: Math.min(first.observed, second.observed), detail };
+  const detail = {
+    counters: perCounter,
+    intervalSeconds: options.intervalSeconds,
+    keyNotFoundAnyKidRate: knf / seconds,
+    format: second.format,
+    skippedLines: second.skippedLines,
+  };
+  return {
+    ok: true,
+    from: 'metrics',
+    location: url,
+    rate: count / seconds,
+    count,
+    seconds,
+    observed: Math.min(first.observed, second.observed),
+    detail,
+  };
 }
 
 export interface CountLogOptions {
@@ -127,7 +157,13 @@ export function countLogTraffic(file: string, options: CountLogOptions): Traffic
     text = readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return { ok: false, from: 'log', location: file, error: code === 'ENOENT' ? 'not_found' : 'unreadable', message: code === 'ENOENT' ? 'file not found' : String(code) };
+    return {
+      ok: false,
+      from: 'log',
+      location: file,
+      error: code === 'ENOENT' ? 'not_found' : 'unreadable',
+      message: code === 'ENOENT' ? 'file not found' : String(code),
+    };
   }
   let count = 0;
   let lines = 0;
@@ -157,5 +193,14 @@ export function countLogTraffic(file: string, options: CountLogOptions): Traffic
     }
     count++;
   }
-  return { ok: true, from: 'log', location: file, rate: count / options.windowSeconds, count, seconds: options.windowSeconds, observed: lines - skipped, detail: { lines, skippedLines: skipped, outsideWindow: outside } };
+  return {
+    ok: true,
+    from: 'log',
+    location: file,
+    rate: count / options.windowSeconds,
+    count,
+    seconds: options.windowSeconds,
+    observed: lines - skipped,
+    detail: { lines, skippedLines: skipped, outsideWindow: outside },
+  };
 }

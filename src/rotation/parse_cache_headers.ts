@@ -27,7 +27,11 @@ export interface CachePolicy {
  */
 export function parseCacheHeaders(headers: CachingHeaders, fetchedAt: Date): CachePolicy {
   const l = cacheLifetime(headers, fetchedAt);
-  const out: CachePolicy = { noCache: l.noCache, ageSeconds: l.ageSeconds, ...(l.sharedMaxAgeSeconds !== undefined ? { sharedMaxAgeSeconds: l.sharedMaxAgeSeconds } : {}) };
+  const out: CachePolicy = {
+    noCache: l.noCache,
+    ageSeconds: l.ageSeconds,
+    ...(l.sharedMaxAgeSeconds !== undefined ? { sharedMaxAgeSeconds: l.sharedMaxAgeSeconds } : {}),
+  };
   if (l.from === 'max-age' || l.from === 'expires') {
     out.maxAgeSeconds = l.freshnessLifetimeSeconds!;
     out.from = l.from === 'max-age' ? 'cache-control' : 'expires';

@@ -32,7 +32,10 @@ export interface VerifierKeys {
 export type VerifierKeysResult = { ok: true; verifier: VerifierKeys } | { ok: false; finding: Finding };
 
 function fail(kind: VerifierKeys['from']['kind'], location: string, error: string, message: string): VerifierKeysResult {
-  return { ok: false, finding: makeFinding('verifier_unreachable', { claim: 'verifier', actual: message, detail: { from: kind, location, error, message } }) };
+  return {
+    ok: false,
+    finding: makeFinding('verifier_unreachable', { claim: 'verifier', actual: message, detail: { from: kind, location, error, message } }),
+  };
 }
 
 /**
@@ -58,7 +61,10 @@ export function parseVerifierKeys(doc: unknown, from: VerifierKeys['from']): Ver
   if (typeof d.env === 'string') out.env = d.env;
   if (d.source && typeof d.source === 'object') {
     const s = d.source as Record<string, unknown>;
-    out.source = { ...(typeof s.kind === 'string' ? { kind: s.kind } : {}), ...(typeof s.location === 'string' ? { location: s.location } : {}) };
+    out.source = {
+      ...(typeof s.kind === 'string' ? { kind: s.kind } : {}),
+      ...(typeof s.location === 'string' ? { location: s.location } : {}),
+    };
   }
   if (typeof d.fetchedAt === 'string' && !Number.isNaN(Date.parse(d.fetchedAt))) out.fetchedAt = d.fetchedAt;
   if (typeof d.cacheAgeSeconds === 'number' && Number.isFinite(d.cacheAgeSeconds)) out.cacheAgeSeconds = d.cacheAgeSeconds;
@@ -95,14 +101,28 @@ export async function readVerifierKeys(options: ReadVerifierOptions): Promise<Ve
       doc = JSON.parse(readFileSync(options.snapshotFile, 'utf8'));
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      return fail('snapshot', options.snapshotFile, code === 'ENOENT' ? 'not_found' : 'invalid_json', code === 'ENOENT' ? 'file not found' : 'not valid JSON');
+      return fail(
+        'snapshot',
+        options.snapshotFile,
+        code === 'ENOENT' ? 'not_found' : 'invalid_json',
+        code === 'ENOENT' ? 'file not found' : 'not valid JSON',
+      );
     }
     const v = parseVerifierKeys(doc, { kind: 'snapshot', location: options.snapshotFile });
     return typeof v === 'string' ? fail('snapshot', options.snapshotFile, 'invalid_document', v) : { ok: true, verifier: v };
   }
   if (options.verifierJwksUrl !== undefined) {
-    const m = await loadKeyMaterial({ jwksUri: options.verifierJwksUrl }, options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
-    if (!m.sources[0]?.ok) return fail('jwks_uri', options.verifierJwksUrl, String(m.findings[0]?.detail?.error ?? 'error'), m.sources[0]?.error ?? 'could not be read');
+    const m = await loadKeyMaterial(
+      { jwksUri: options.verifierJwksUrl },
+      options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {},
+    );
+    if (!m.sources[0]?.ok)
+      return fail(
+        'jwks_uri',
+        options.verifierJwksUrl,
+        String(m.findings[0]?.detail?.error ?? 'error'),
+        m.sources[0]?.error ?? 'could not be read',
+      );
     const keys: VerifierKey[] = m.entries.map((e) => ({
       ...(e.record?.kid !== undefined ? { kid: e.record.kid } : typeof e.jwk?.kid === 'string' ? { kid: e.jwk.kid } : {}),
       ...(e.record ? { kty: e.record.kty } : {}),
@@ -113,5 +133,10 @@ export async function readVerifierKeys(options: ReadVerifierOptions): Promise<Ve
     if (m.sources[0].fetchedAt) v.fetchedAt = m.sources[0].fetchedAt;
     return { ok: true, verifier: v };
   }
-  return fail('debug_endpoint', '', 'not_configured', 'no verifier source: set verifier.debugUrl in the contract, or pass --debug-url, --snapshot or --verifier-jwks-url');
+  return fail(
+    'debug_endpoint',
+    '',
+    'not_configured',
+    'no verifier source: set verifier.debugUrl in the contract, or pass --debug-url, --snapshot or --verifier-jwks-url',
+  );
 }

@@ -72,7 +72,8 @@ export function decodeCanonicalSegmentText(segment: string): string | undefined 
   // Node's decoder replaces every invalid sequence with U+FFFD, so text
   // without one came from valid UTF-8 (the hot path: one native search);
   // with one, the bytes are validated (a real U+FFFD is legal).
-  if (text.indexOf('\uFFFD') !== -1 && !isUtf8(buf === SCRATCH ? scratchView(TEXT_VIEWS, SCRATCH, n) : buf.subarray(0, n))) return undefined;
+  if (text.indexOf('\uFFFD') !== -1 && !isUtf8(buf === SCRATCH ? scratchView(TEXT_VIEWS, SCRATCH, n) : buf.subarray(0, n)))
+    return undefined;
   return text;
 }
 

@@ -81,7 +81,13 @@ const CLAIM_TYPES: Record<string, (v: unknown) => boolean> = {
   jti: (v) => typeof v === 'string',
 };
 const CLAIM_TYPE_NAMES: Record<string, string> = {
-  iss: 'string', sub: 'string', aud: 'string or array of strings', exp: 'NumericDate (number)', nbf: 'NumericDate (number)', iat: 'NumericDate (number)', jti: 'string',
+  iss: 'string',
+  sub: 'string',
+  aud: 'string or array of strings',
+  exp: 'NumericDate (number)',
+  nbf: 'NumericDate (number)',
+  iat: 'NumericDate (number)',
+  jti: 'string',
 };
 
 /** The hot-path form of CLAIM_TYPES: one pass, no closures; the loop names the culprit. */
@@ -150,8 +156,14 @@ function decodeKnownHeader(token: string, cache: HeaderCache, into: DecodeSucces
   const signature = decodeCanonicalSignature(token, d2 + 1);
   if (!signature) return undefined;
   const payload = parseStrictJsonFast(text);
-  if (payload === null || typeof payload !== 'object' || Array.isArray(payload) || !registeredClaimsWellTyped(payload as JsonObject)) return undefined;
-  if (!into) return { ok: true, token: { header, payload: payload as JsonObject, signingInput: token.slice(0, d2), signature, length: token.length }, findings: NO_FINDINGS };
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload) || !registeredClaimsWellTyped(payload as JsonObject))
+    return undefined;
+  if (!into)
+    return {
+      ok: true,
+      token: { header, payload: payload as JsonObject, signingInput: token.slice(0, d2), signature, length: token.length },
+      findings: NO_FINDINGS,
+    };
   const t = into.token;
   t.header = header;
   t.payload = payload as JsonObject;
@@ -162,7 +174,11 @@ function decodeKnownHeader(token: string, cache: HeaderCache, into: DecodeSucces
 }
 
 function decodeFully(token: string, max: number, options: DecodeOptions): DecodeResult {
-  if (token.length > max) return { ok: false, findings: [malformed('token', `larger than the size cap (${token.length} > ${max} bytes)`, { size: token.length, maxBytes: max })] };
+  if (token.length > max)
+    return {
+      ok: false,
+      findings: [malformed('token', `larger than the size cap (${token.length} > ${max} bytes)`, { size: token.length, maxBytes: max })],
+    };
   const parts = token.split('.');
   if (parts.length !== 3) return { ok: false, findings: [segmentCountFinding(parts.length)] };
   const findings: Finding[] = [];
@@ -191,7 +207,8 @@ function decodeFully(token: string, max: number, options: DecodeOptions): Decode
 }
 
 function segmentCountFinding(segments: number): Finding {
-  if (segments === 5) return makeFinding('token_encrypted', { claim: 'token', actual: '5 segments (JWE compact serialization)', detail: { segments: 5 } });
+  if (segments === 5)
+    return makeFinding('token_encrypted', { claim: 'token', actual: '5 segments (JWE compact serialization)', detail: { segments: 5 } });
   return malformed('token', `${segments} segments; a compact JWS has 3`, { segments });
 }
 
@@ -224,7 +241,12 @@ function decodeObjectSegment(seg: string, name: 'header' | 'payload', findings: 
   }
   const parsed = parseStrictJson(bytes.toString('utf8'));
   if (!parsed.ok) {
-    findings.push(malformed(name, parsed.problem, { ...(parsed.member === undefined ? {} : { member: parsed.member }), ...(parsed.maxDepth === undefined ? {} : { maxDepth: parsed.maxDepth }) }));
+    findings.push(
+      malformed(name, parsed.problem, {
+        ...(parsed.member === undefined ? {} : { member: parsed.member }),
+        ...(parsed.maxDepth === undefined ? {} : { maxDepth: parsed.maxDepth }),
+      }),
+    );
     return undefined;
   }
   const v = parsed.value;
@@ -237,7 +259,14 @@ function decodeObjectSegment(seg: string, name: 'header' | 'payload', findings: 
 function pushClaimTypeFindings(payload: JsonObject, findings: Finding[]): void {
   for (const claim in CLAIM_TYPES) {
     if (claim in payload && !CLAIM_TYPES[claim]!(payload[claim])) {
-      findings.push(makeFinding('malformed_token', { claim, expected: CLAIM_TYPE_NAMES[claim], actual: payload[claim], detail: { segment: 'payload', problem: 'registered claim of the wrong JSON type' } }));
+      findings.push(
+        makeFinding('malformed_token', {
+          claim,
+          expected: CLAIM_TYPE_NAMES[claim],
+          actual: payload[claim],
+          detail: { segment: 'payload', problem: 'registered claim of the wrong JSON type' },
+        }),
+      );
     }
   }
 }
@@ -245,28 +274,67 @@ function pushClaimTypeFindings(payload: JsonObject, findings: Finding[]): void {
 function checkHeader(header: JsonObject): Finding[] {
   const out: Finding[] = [];
   if (typeof header.alg !== 'string') {
-    out.push(makeFinding('malformed_token', { claim: 'header.alg', expected: 'string', actual: header.alg ?? null, detail: { segment: 'header', problem: 'alg missing or not a string' } }));
+    out.push(
+      makeFinding('malformed_token', {
+        claim: 'header.alg',
+        expected: 'string',
+        actual: header.alg ?? null,
+        detail: { segment: 'header', problem: 'alg missing or not a string' },
+      }),
+    );
   }
   if ('kid' in header && typeof header.kid !== 'string') {
-    out.push(makeFinding('malformed_token', { claim: 'header.kid', expected: 'string', actual: header.kid, detail: { segment: 'header', problem: 'kid not a string' } }));
+    out.push(
+      makeFinding('malformed_token', {
+        claim: 'header.kid',
+        expected: 'string',
+        actual: header.kid,
+        detail: { segment: 'header', problem: 'kid not a string' },
+      }),
+    );
   }
   if ('typ' in header && typeof header.typ !== 'string') {
-    out.push(makeFinding('malformed_token', { claim: 'header.typ', expected: 'string', actual: header.typ, detail: { segment: 'header', problem: 'typ not a string' } }));
+    out.push(
+      makeFinding('malformed_token', {
+        claim: 'header.typ',
+        expected: 'string',
+        actual: header.typ,
+        detail: { segment: 'header', problem: 'typ not a string' },
+      }),
+    );
   }
   // RFC 7797: b64=false changes what is signed; we do not support it.
   if ('b64' in header && header.b64 !== true) {
-    out.push(makeFinding('malformed_token', { claim: 'header.b64', actual: header.b64, detail: { segment: 'header', problem: 'unencoded payload (b64) is not supported' } }));
+    out.push(
+      makeFinding('malformed_token', {
+        claim: 'header.b64',
+        actual: header.b64,
+        detail: { segment: 'header', problem: 'unencoded payload (b64) is not supported' },
+      }),
+    );
   }
   if ('crit' in header) {
     const crit = header.crit;
     // RFC 7515 section 4.1.11: a non-empty array of names, none registered,
     // each present in the header, and each understood by the recipient.
     if (!Array.isArray(crit) || crit.length === 0 || !crit.every((c) => typeof c === 'string')) {
-      out.push(makeFinding('malformed_token', { claim: 'header.crit', actual: crit, detail: { segment: 'header', problem: 'crit must be a non-empty array of strings' } }));
+      out.push(
+        makeFinding('malformed_token', {
+          claim: 'header.crit',
+          actual: crit,
+          detail: { segment: 'header', problem: 'crit must be a non-empty array of strings' },
+        }),
+      );
     } else {
       const bad = (crit as string[]).filter((c) => REGISTERED_HEADER.has(c) || !(c in header) || !UNDERSTOOD_CRIT.has(c));
       if (bad.length > 0) {
-        out.push(makeFinding('malformed_token', { claim: 'header.crit', actual: crit, detail: { segment: 'header', problem: 'unknown or invalid critical header parameter', members: bad } }));
+        out.push(
+          makeFinding('malformed_token', {
+            claim: 'header.crit',
+            actual: crit,
+            detail: { segment: 'header', problem: 'unknown or invalid critical header parameter', members: bad },
+          }),
+        );
       }
     }
   }
@@ -274,7 +342,10 @@ function checkHeader(header: JsonObject): Finding[] {
 }
 
 /** Decode only the parts that parse, for display: never throws. */
-export function peekToken(token: string, options: DecodeOptions = {}): { header?: JsonObject; payload?: JsonObject; findings: readonly Finding[] } {
+export function peekToken(
+  token: string,
+  options: DecodeOptions = {},
+): { header?: JsonObject; payload?: JsonObject; findings: readonly Finding[] } {
   const r = decodeToken(token, options);
   if (r.ok) return { header: r.token.header, payload: r.token.payload, findings: r.findings };
   const out: { header?: JsonObject; payload?: JsonObject; findings: readonly Finding[] } = { findings: r.findings };

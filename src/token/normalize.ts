@@ -80,7 +80,8 @@ export function normalizeTokenInput(raw: string): NormalizedInput {
         stripped.push('bearer_prefix');
         // RFC 7235 section 2.1: the scheme is case-insensitive, but many
         // hand-written verifiers compare "Bearer " byte for byte.
-        if (word !== 'Bearer') findings.push(makeFinding('header_malformed', { severity: 'info', claim: 'authorization', detail: { scheme: word } }));
+        if (word !== 'Bearer')
+          findings.push(makeFinding('header_malformed', { severity: 'info', claim: 'authorization', detail: { scheme: word } }));
       }
     }
     if (s === before) break;

@@ -4,11 +4,23 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkAudience, checkExpectedClaims, checkIssuer, checkRequiredClaims, checkTyp, issuerNearMiss, matchClaim, normalizeTyp, type ClaimContext } from '../../src/checks/claims.ts';
+import {
+  checkAudience,
+  checkExpectedClaims,
+  checkIssuer,
+  checkRequiredClaims,
+  checkTyp,
+  issuerNearMiss,
+  matchClaim,
+  normalizeTyp,
+  type ClaimContext,
+} from '../../src/checks/claims.ts';
 import { codes } from '../helpers/index.ts';
 
 const ISS = 'https://auth.example.com';
-const OTHERS: ClaimContext = { otherEnvironments: [{ name: 'staging', issuer: ['https://auth.staging.example.com'], audience: ['web-staging'] }] };
+const OTHERS: ClaimContext = {
+  otherEnvironments: [{ name: 'staging', issuer: ['https://auth.staging.example.com'], audience: ['web-staging'] }],
+};
 
 test('issuerNearMiss names each near miss, and nothing for unrelated or unparsable issuers', () => {
   const cases: [string, string, string | undefined][] = [
@@ -87,7 +99,10 @@ test('normalizeTyp and checkTyp: case-insensitive, optional application/ prefix;
   assert.deepEqual(checkTyp({ typ: 'application/jwt' }, { typ: 'JWT' }), []);
   const swapped = checkTyp({ typ: 'JWT' }, { typ: 'at+jwt' })[0]!;
   assert.equal(swapped.code, 'typ_mismatch');
-  assert.deepEqual([swapped.claim, swapped.expected, swapped.actual, swapped.detail], ['header.typ', 'at+jwt', 'JWT', { nearMiss: 'at+jwt_vs_jwt' }]);
+  assert.deepEqual(
+    [swapped.claim, swapped.expected, swapped.actual, swapped.detail],
+    ['header.typ', 'at+jwt', 'JWT', { nearMiss: 'at+jwt_vs_jwt' }],
+  );
   const absent = checkTyp({}, { typ: 'JWT' })[0]!;
   assert.deepEqual([absent.code, absent.actual, absent.detail], ['typ_mismatch', null, {}]);
   assert.deepEqual(checkTyp({ typ: 'dpop+jwt' }, { typ: 'JWT' })[0]!.detail, {});
@@ -97,7 +112,13 @@ test('checkRequiredClaims: absent or null is missing_claim, one finding per clai
   assert.deepEqual(checkRequiredClaims({}, {}), []);
   const fs = checkRequiredClaims({ sub: 'a', jti: null, scope: '' }, { requiredClaims: ['sub', 'exp', 'jti', 'scope'] });
   assert.deepEqual(codes(fs), ['missing_claim', 'missing_claim']);
-  assert.deepEqual(fs.map((f) => [f.claim, f.actual]), [['exp', null], ['jti', null]]);
+  assert.deepEqual(
+    fs.map((f) => [f.claim, f.actual]),
+    [
+      ['exp', null],
+      ['jti', null],
+    ],
+  );
 });
 
 test('matchClaim: literals, equals (deep), oneOf, includes over space-delimited strings and arrays', () => {

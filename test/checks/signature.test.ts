@@ -6,7 +6,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkAlgorithm, checkKeyReferences, MAX_CANDIDATE_KEYS, selectKeys, signatureReport, verifierFor, verifyWithKey, verifyWithKeyAsync } from '../../src/checks/signature.ts';
+import {
+  checkAlgorithm,
+  checkKeyReferences,
+  MAX_CANDIDATE_KEYS,
+  selectKeys,
+  signatureReport,
+  verifierFor,
+  verifyWithKey,
+  verifyWithKeyAsync,
+} from '../../src/checks/signature.ts';
 import { findProvenance } from '../../src/forensics/apply_probes.ts';
 import { getAlgorithm, type AlgorithmEntry } from '../../src/keys/algorithms.ts';
 import { importJwk, importSecretText, type KeyRecord } from '../../src/keys/import.ts';
@@ -21,7 +30,13 @@ const alg = (name: string): AlgorithmEntry => {
 
 /** The KeyRecord the diagnoser would hold for a test key. */
 function record(key: TestKey, env?: string): KeyRecord {
-  if (key.secret) return importSecretText(key.secret.toString('base64url'), 'base64url', { kind: 'secret', location: 'test', ...(env ? { env } : {}) }, key.kid !== undefined ? { kid: key.kid } : {});
+  if (key.secret)
+    return importSecretText(
+      key.secret.toString('base64url'),
+      'base64url',
+      { kind: 'secret', location: 'test', ...(env ? { env } : {}) },
+      key.kid !== undefined ? { kid: key.kid } : {},
+    );
   return importJwk(key.publicJwk, { kind: 'jwk', ...(env ? { env } : {}) });
 }
 
@@ -64,7 +79,10 @@ test('selectKeys with a kid: that key only, never a fall-back to another kid; ki
   assert.deepEqual(selectKeys({ kid: 'k2' }, rs, [k1, k2]).keys, [k2]);
   const missing = selectKeys({ kid: 'k9' }, rs, [k1, k2]);
   assert.deepEqual([missing.keys, codes(missing)], [[], ['key_not_found']]);
-  assert.deepEqual([missing.findings[0]!.expected, missing.findings[0]!.actual, missing.findings[0]!.detail], [['k1', 'k2'], 'k9', { alg: 'RS256', trustedKeys: 2 }]);
+  assert.deepEqual(
+    [missing.findings[0]!.expected, missing.findings[0]!.actual, missing.findings[0]!.detail],
+    [['k1', 'k2'], 'k9', { alg: 'RS256', trustedKeys: 2 }],
+  );
   assert.deepEqual(selectKeys({ kid: 'k9' }, rs, [k1, pem]).keys, [pem], 'a key without kid serves any kid');
 });
 
@@ -72,7 +90,10 @@ test('selectKeys: a kid naming a key of another type, or no key of the type at a
   const rsa = record(makeKey('RS256', { kid: 'k1', jwkAlg: true }));
   const byKid = selectKeys({ kid: 'k1' }, alg('HS256'), [rsa]);
   assert.deepEqual(codes(byKid), ['alg_not_allowed']);
-  assert.deepEqual([byKid.findings[0]!.expected, byKid.findings[0]!.actual, byKid.findings[0]!.detail], [['RS256'], 'HS256', { kid: 'k1', keyType: 'RSA', reason: 'alg_key_type_mismatch' }]);
+  assert.deepEqual(
+    [byKid.findings[0]!.expected, byKid.findings[0]!.actual, byKid.findings[0]!.detail],
+    [['RS256'], 'HS256', { kid: 'k1', keyType: 'RSA', reason: 'alg_key_type_mismatch' }],
+  );
   const noKid = selectKeys({}, alg('HS256'), [rsa]);
   assert.deepEqual(codes(noKid), ['alg_not_allowed']);
   assert.deepEqual(noKid.findings[0]!.detail, { keyType: 'RSA', reason: 'alg_key_type_mismatch' });
@@ -90,7 +111,10 @@ test('selectKeys without a kid: every fitting key; no key at all or none fitting
   assert.deepEqual(f.detail, { alg: 'ES256', trustedKeys: 0, tokenHasKid: false, reason: 'no_trusted_keys' });
   // ES384 against P-256 keys: same key type, no key for that alg.
   const other = selectKeys({}, alg('ES384'), [a]);
-  assert.deepEqual([codes(other), other.findings[0]!.actual, other.findings[0]!.detail], [['key_not_found'], null, { alg: 'ES384', trustedKeys: 1, tokenHasKid: false }]);
+  assert.deepEqual(
+    [codes(other), other.findings[0]!.actual, other.findings[0]!.detail],
+    [['key_not_found'], null, { alg: 'ES384', trustedKeys: 1, tokenHasKid: false }],
+  );
 });
 
 test('selectKeys: keys for encryption or without the verify operation never verify', () => {
@@ -100,8 +124,14 @@ test('selectKeys: keys for encryption or without the verify operation never veri
   const verify = importJwk({ ...base.publicJwk, use: 'sig', key_ops: ['verify'] }, { kind: 'jwk' });
   // The kid names keys that exist but are excluded (issue 11: key_use_excluded): key_not_found says which member excluded them.
   const excluded = selectKeys({ kid: 'k' }, alg('RS256'), [enc, signOnly]);
-  assert.deepEqual([codes(excluded), excluded.findings[0]!.owner, excluded.findings[0]!.detail!.reason], [['key_not_found'], 'signer', 'key_use_excluded']);
-  assert.deepEqual((excluded.findings[0]!.detail!.excludedKeys as { member: string }[]).map((k) => k.member), ['use', 'key_ops']);
+  assert.deepEqual(
+    [codes(excluded), excluded.findings[0]!.owner, excluded.findings[0]!.detail!.reason],
+    [['key_not_found'], 'signer', 'key_use_excluded'],
+  );
+  assert.deepEqual(
+    (excluded.findings[0]!.detail!.excludedKeys as { member: string }[]).map((k) => k.member),
+    ['use', 'key_ops'],
+  );
   assert.deepEqual(selectKeys({ kid: 'k' }, alg('RS256'), [enc, signOnly, verify]).keys, [verify]);
 });
 
@@ -109,7 +139,14 @@ test(`selectKeys: more than ${MAX_CANDIDATE_KEYS} candidates is key_not_found (t
   const keys = Array.from({ length: MAX_CANDIDATE_KEYS + 1 }, () => record(makeKey('HS256')));
   const r = selectKeys({}, alg('HS256'), keys);
   assert.deepEqual([r.keys, codes(r)], [[], ['key_not_found']]);
-  assert.deepEqual(r.findings[0]!.detail, { alg: 'HS256', reason: 'too_many_candidates', candidates: MAX_CANDIDATE_KEYS + 1, maxCandidates: MAX_CANDIDATE_KEYS, trustedKeys: MAX_CANDIDATE_KEYS + 1, tokenHasKid: false });
+  assert.deepEqual(r.findings[0]!.detail, {
+    alg: 'HS256',
+    reason: 'too_many_candidates',
+    candidates: MAX_CANDIDATE_KEYS + 1,
+    maxCandidates: MAX_CANDIDATE_KEYS,
+    trustedKeys: MAX_CANDIDATE_KEYS + 1,
+    tokenHasKid: false,
+  });
   assert.equal(selectKeys({}, alg('HS256'), keys.slice(0, MAX_CANDIDATE_KEYS)).keys.length, MAX_CANDIDATE_KEYS);
   const withKid = selectKeys({ kid: 'x' }, alg('HS256'), keys);
   assert.equal(withKid.findings[0]!.detail!.kid, 'x');
@@ -124,7 +161,11 @@ test('verifyWithKey and verifyWithKeyAsync agree for every algorithm: valid, fli
     flipped[0]! ^= 1;
     const a = alg(name);
     assert.equal(verifierFor(a), verifierFor(a), `${name}: one verifier per algorithm`);
-    for (const [k, sig, want] of [[key, t.signature, true], [key, flipped, false], [other, t.signature, false]] as const) {
+    for (const [k, sig, want] of [
+      [key, t.signature, true],
+      [key, flipped, false],
+      [other, t.signature, false],
+    ] as const) {
       assert.equal(verifyWithKey(a, record(k), t.signingInput, sig), want, `${name} sync`);
       assert.equal(await verifyWithKeyAsync(a, record(k), t.signingInput, sig), want, `${name} async`);
     }
@@ -143,13 +184,26 @@ test('an ECDSA signature of the wrong length (DER, truncated) fails without call
 test('signatureReport: status, alg, candidates and the key identity (never key material)', () => {
   assert.deepEqual(signatureReport('skipped', undefined, undefined, 0), { status: 'skipped', candidates: 0 });
   const rsa = record(makeKey('RS256', { kid: 'k1' }));
-  assert.deepEqual(signatureReport('pass', alg('RS256'), rsa, 1), { status: 'pass', candidates: 1, alg: 'RS256', kid: 'k1', thumbprint: rsa.thumbprint, source: { kind: 'jwk' } });
+  assert.deepEqual(signatureReport('pass', alg('RS256'), rsa, 1), {
+    status: 'pass',
+    candidates: 1,
+    alg: 'RS256',
+    kid: 'k1',
+    thumbprint: rsa.thumbprint,
+    source: { kind: 'jwk' },
+  });
   const hs = record(makeKey('HS256'));
   const r = signatureReport('fail', alg('HS256'), hs, 2);
-  assert.deepEqual(r, { status: 'fail', candidates: 2, alg: 'HS256', fingerprint: hs.fingerprint, source: { kind: 'secret', location: 'test', encoding: 'base64url' } });
+  assert.deepEqual(r, {
+    status: 'fail',
+    candidates: 2,
+    alg: 'HS256',
+    fingerprint: hs.fingerprint,
+    source: { kind: 'secret', location: 'test', encoding: 'base64url' },
+  });
 });
 
-test('findProvenance: the trusted secret under another encoding, then another environment\'s key', () => {
+test("findProvenance: the trusted secret under another encoding, then another environment's key", () => {
   const secret = 'provenance-secret-0123456789abcdef';
   const hs = makeKey('HS256', { secret: Buffer.from(secret) });
   const token = decoded(signToken(hs, claimsAt(NOW)));
@@ -161,7 +215,18 @@ test('findProvenance: the trusted secret under another encoding, then another en
   assert.deepEqual([mismatch!.expected, mismatch!.actual], ['base64url', 'utf8']);
   assert.notEqual(mismatch!.detail!.fingerprint, trusted.fingerprint, 'the reading that verifies is another secret');
   assert.equal(mismatch!.detail!.cause, 'secret_encoding');
-  assert.deepEqual({ ...mismatch!.detail, cause: undefined, evidence: undefined }, { cause: undefined, evidence: undefined, verifiesAs: 'utf8', configuredEncoding: 'base64url', fingerprint: mismatch!.detail!.fingerprint, configuredFingerprint: trusted.fingerprint, location: 'JWT_SECRET' });
+  assert.deepEqual(
+    { ...mismatch!.detail, cause: undefined, evidence: undefined },
+    {
+      cause: undefined,
+      evidence: undefined,
+      verifiesAs: 'utf8',
+      configuredEncoding: 'base64url',
+      fingerprint: mismatch!.detail!.fingerprint,
+      configuredFingerprint: trusted.fingerprint,
+      location: 'JWT_SECRET',
+    },
+  );
 
   const es = makeKey('ES256', { kid: 'p1' });
   const esToken = decoded(signToken(es, claimsAt(NOW)));
@@ -170,7 +235,15 @@ test('findProvenance: the trusted secret under another encoding, then another en
   assert.deepEqual(codes(found), ['key_from_other_environment']);
   assert.equal(found[0]!.actual, 'prod');
   assert.equal(found[0]!.detail!.cause, 'key_from_other_environment');
-  assert.deepEqual({ ...found[0]!.detail, cause: undefined, evidence: undefined }, { cause: undefined, evidence: undefined, env: 'prod', key: { kty: 'EC', kid: 'p1', crv: 'P-256', thumbprint: prod.thumbprint, source: { kind: 'jwk', env: 'prod' } } });
+  assert.deepEqual(
+    { ...found[0]!.detail, cause: undefined, evidence: undefined },
+    {
+      cause: undefined,
+      evidence: undefined,
+      env: 'prod',
+      key: { kty: 'EC', kid: 'p1', crv: 'P-256', thumbprint: prod.thumbprint, source: { kind: 'jwk', env: 'prod' } },
+    },
+  );
 });
 
 test('findProvenance: nothing for an unknown alg, another kid, or a spent budget', () => {

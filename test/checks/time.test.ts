@@ -74,14 +74,20 @@ test('nbf beyond the skew window is token_not_yet_valid alone; within the tolera
   assert.deepEqual(far.codes, ['token_not_yet_valid']);
   assert.deepEqual(far.find('token_not_yet_valid')!.detail, { secondsUntilValid: 4000, toleranceSeconds: 5 });
   assert.deepEqual(check({ nbf: NOW + 5 }, { clockToleranceSeconds: 5 }).codes, []);
-  assert.deepEqual(check({ nbf: NOW + 400 }, { clockToleranceSeconds: 5, skewWindowSeconds: 600 }).codes, ['token_not_yet_valid', 'clock_skew_suspected']);
+  assert.deepEqual(check({ nbf: NOW + 400 }, { clockToleranceSeconds: 5, skewWindowSeconds: 600 }).codes, [
+    'token_not_yet_valid',
+    'clock_skew_suspected',
+  ]);
 });
 
 test('max token age: token_too_old past max + tolerance, missing_claim without iat', () => {
   const old = check({ iat: NOW - 3700, exp: NOW + 60 }, { clockToleranceSeconds: 10, maxTokenAgeSeconds: 3600 });
   assert.deepEqual(old.codes, ['token_too_old']);
   const f = old.find('token_too_old')!;
-  assert.deepEqual([f.claim, f.expected, f.actual, f.detail], ['iat', 3600, 3700, { tokenAgeSeconds: 3700, maxTokenAgeSeconds: 3600, secondsOver: 100, toleranceSeconds: 10 }]);
+  assert.deepEqual(
+    [f.claim, f.expected, f.actual, f.detail],
+    ['iat', 3600, 3700, { tokenAgeSeconds: 3700, maxTokenAgeSeconds: 3600, secondsOver: 100, toleranceSeconds: 10 }],
+  );
   assert.deepEqual(check({ iat: NOW - 3610 }, { clockToleranceSeconds: 10, maxTokenAgeSeconds: 3600 }).codes, []);
   const noIat = check({ exp: NOW + 60 }, { maxTokenAgeSeconds: 3600 });
   assert.deepEqual(noIat.codes, ['missing_claim']);
@@ -90,7 +96,15 @@ test('max token age: token_too_old past max + tolerance, missing_claim without i
 
 test('the clock report: now, ISO second, tolerance (default when unset), age, lifetime, time to exp and nbf', () => {
   const r = check({ iat: NOW - 100, nbf: NOW - 100, exp: NOW + 800 }, { clockToleranceSeconds: 7 });
-  assert.deepEqual(r.clock, { now: NOW, nowIso: '2027-01-15T08:00:00Z', toleranceSeconds: 7, tokenAgeSeconds: 100, expiresInSeconds: 800, lifetimeSeconds: 900, notBeforeInSeconds: -100 });
+  assert.deepEqual(r.clock, {
+    now: NOW,
+    nowIso: '2027-01-15T08:00:00Z',
+    toleranceSeconds: 7,
+    tokenAgeSeconds: 100,
+    expiresInSeconds: 800,
+    lifetimeSeconds: 900,
+    notBeforeInSeconds: -100,
+  });
   // Non-numeric times are the decoder's finding, not a time check.
   const typed = check({ iat: '1', exp: 'soon' });
   assert.deepEqual(typed.codes, []);

@@ -45,7 +45,10 @@ test('diagnoseCommand: the seed case against staging is claim_mismatch, exit 1, 
   assert.equal(await diagnoseCommand(TOKEN_FILE, { contract: CONTRACT, env: 'staging', now: EXAMPLES_NOW_ISO }, text), errors.EXIT.fail);
   assert.deepEqual(text.text.split('\n').slice(0, SEED_LINES.length), [...SEED_LINES]);
   const json = buffer();
-  assert.equal(await diagnoseCommand(TOKEN_FILE, { contract: CONTRACT, env: 'staging', now: EXAMPLES_NOW_ISO, format: 'json' }, json), errors.EXIT.fail);
+  assert.equal(
+    await diagnoseCommand(TOKEN_FILE, { contract: CONTRACT, env: 'staging', now: EXAMPLES_NOW_ISO, format: 'json' }, json),
+    errors.EXIT.fail,
+  );
   assert.equal(JSON.parse(json.text).result, 'claim_mismatch');
 });
 

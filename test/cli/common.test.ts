@@ -8,7 +8,21 @@ const contract = fileURLToPath(new URL('../../examples/auth-contract.yaml', impo
 const pem = fileURLToPath(new URL('../fixtures/keys/cert-signer.crt.pem', import.meta.url));
 
 test('inline flags build expectations without a contract', () => {
-  const r = resolveExpectations({ iss: ['https://a', 'https://b'], aud: ['api'], alg: ['ES256'], typ: 'at+jwt', require: ['sub', 'scope'], clockTolerance: '30', maxAge: '600', key: [pem, 'k.jwks.json'], jwksUrl: 'https://x/jwks', secret: 'env:S', secretEncoding: 'base64', now: '2026-11-28T12:05:00Z', timeout: '1500' });
+  const r = resolveExpectations({
+    iss: ['https://a', 'https://b'],
+    aud: ['api'],
+    alg: ['ES256'],
+    typ: 'at+jwt',
+    require: ['sub', 'scope'],
+    clockTolerance: '30',
+    maxAge: '600',
+    key: [pem, 'k.jwks.json'],
+    jwksUrl: 'https://x/jwks',
+    secret: 'env:S',
+    secretEncoding: 'base64',
+    now: '2026-11-28T12:05:00Z',
+    timeout: '1500',
+  });
   const e = r.expectations;
   assert.deepEqual(e.issuer, ['https://a', 'https://b']);
   assert.deepEqual(e.audience, ['api']);
@@ -39,7 +53,14 @@ test('--secret forms and usage errors', () => {
   assert.deepEqual(secretSpec('@/run/s', 'hex'), { file: '/run/s', encoding: 'hex' });
   assert.deepEqual(secretSpec('env:JWT', 'utf8'), { env: 'JWT', encoding: 'utf8' });
   assert.deepEqual(secretSpec('plain'), { value: 'plain', encoding: 'utf8' });
-  for (const flags of [{ now: 'soon' }, { clockTolerance: '-1' }, { maxAge: 'x' }, { env: 'staging' }, { contract, env: 'qa' }, { contract }]) {
+  for (const flags of [
+    { now: 'soon' },
+    { clockTolerance: '-1' },
+    { maxAge: 'x' },
+    { env: 'staging' },
+    { contract, env: 'qa' },
+    { contract },
+  ]) {
     assert.throws(() => resolveExpectations(flags), UsageError, JSON.stringify(flags));
   }
 });

@@ -44,7 +44,10 @@ test('an unforeseen error prints one line and exits 70; the stack only with --de
   assert.match(r.stderr, /--debug/, 'says how to get the stack trace');
   assert.equal(hasStackTrace(r.stderr), false, r.stderr);
   // --debug is global: before or after the command.
-  for (const args of [['--debug', 'crash'], ['crash', '--debug']]) {
+  for (const args of [
+    ['--debug', 'crash'],
+    ['crash', '--debug'],
+  ]) {
     const d = await runCrash(args);
     assert.equal(d.code, 70, args.join(' '));
     assert.equal(hasStackTrace(d.stderr), true, `${args.join(' ')}: ${d.stderr}`);
@@ -66,7 +69,10 @@ test('with --format json, usage, contract and commander errors are one JSON obje
   writeFileSync(bad, 'environments:\n  staging:\n    issuer: https://a\n    audiense: web\n');
   const contract = jsonError(await runCli(['diagnose', 'x.y.z', '--contract', bad, '--env', 'staging', '--format', 'json']), 2);
   assert.equal(contract.code, 'ERR_CONTRACT_INVALID');
-  assert.deepEqual(contract.detail && { file: (contract.detail as Record<string, string>).file, path: (contract.detail as Record<string, string>).path }, { file: bad, path: 'environments.staging.audiense' });
+  assert.deepEqual(
+    contract.detail && { file: (contract.detail as Record<string, string>).file, path: (contract.detail as Record<string, string>).path },
+    { file: bad, path: 'environments.staging.audiense' },
+  );
   const usage = jsonError(await runCli(['decode', '--token-file', join(dir, 'missing.jwt'), '--format=json']), 2);
   assert.equal(usage.code, 'ERR_USAGE');
   assert.match(String(usage.message), /missing\.jwt/);
@@ -85,7 +91,11 @@ test('readErrorOutput: --format json in every spelling, --debug taken out anywhe
     [['diagnose', 't', '-f', 'json'], { json: true, debug: false }, ['diagnose', 't', '-f', 'json']],
     [['diagnose', 't', '--format=json'], { json: true, debug: false }, ['diagnose', 't', '--format=json']],
     [['diagnose', 't', '-fjson'], { json: true, debug: false }, ['diagnose', 't', '-fjson']],
-    [['diagnose', 't', '--format', 'json', '--format', 'text'], { json: false, debug: false }, ['diagnose', 't', '--format', 'json', '--format', 'text']],
+    [
+      ['diagnose', 't', '--format', 'json', '--format', 'text'],
+      { json: false, debug: false },
+      ['diagnose', 't', '--format', 'json', '--format', 'text'],
+    ],
     [['--debug', 'decode', 't'], { json: false, debug: true }, ['decode', 't']],
     [['decode', '--', '--debug', '--format', 'json'], { json: false, debug: false }, ['decode', '--', '--debug', '--format', 'json']],
   ];

@@ -67,7 +67,10 @@ test('decode: UNVERIFIED label, registered fields first, ISO + relative times; J
   assert.equal(r.code, 0);
   const lines = r.stdout.split('\n');
   assert.match(lines[0]!, /UNVERIFIED/);
-  assert.deepEqual(lines.slice(1, 10).map((l) => l.split(' = ')[0]), ['alg', 'kid', 'typ', 'iss', 'sub', 'aud', 'exp', 'iat', 'jti']);
+  assert.deepEqual(
+    lines.slice(1, 10).map((l) => l.split(' = ')[0]),
+    ['alg', 'kid', 'typ', 'iss', 'sub', 'aud', 'exp', 'iat', 'jti'],
+  );
   assert.ok(lines.includes('exp = 2026-11-28T13:00:00.000Z (expires in 55m)'));
   assert.ok(lines.includes('iat = 2026-11-28T12:00:00.000Z (5m ago)'));
   const j = await runCli(['decode', 'examples/tokens/local-login.jwt', '--format', 'json', '--sanitize', '--now', EXAMPLES_NOW_ISO]);
@@ -86,18 +89,48 @@ test('decode: UNVERIFIED label, registered fields first, ISO + relative times; J
 });
 
 test('match: one row per environment, mintedBy, exit codes', async () => {
-  const r = await runCli(['match', 'examples/tokens/local-login.jwt', '--contract', 'examples/auth-contract.yaml', '--now', EXAMPLES_NOW_ISO]);
+  const r = await runCli([
+    'match',
+    'examples/tokens/local-login.jwt',
+    '--contract',
+    'examples/auth-contract.yaml',
+    '--now',
+    EXAMPLES_NOW_ISO,
+  ]);
   assert.equal(r.code, 0);
-  const rows = r.stdout.split('\n').slice(1, 4).map((l) => l.split(/\s+/)[0]);
+  const rows = r.stdout
+    .split('\n')
+    .slice(1, 4)
+    .map((l) => l.split(/\s+/)[0]);
   assert.deepEqual(rows, ['local', 'staging', 'prod']);
   assert.ok(r.stdout.includes('most_likely_minted_by = local'));
-  const j = await runCli(['match', 'examples/tokens/local-login.jwt', '--contract', 'examples/auth-contract.yaml', '--now', EXAMPLES_NOW_ISO, '--format', 'json', '--sanitize']);
+  const j = await runCli([
+    'match',
+    'examples/tokens/local-login.jwt',
+    '--contract',
+    'examples/auth-contract.yaml',
+    '--now',
+    EXAMPLES_NOW_ISO,
+    '--format',
+    'json',
+    '--sanitize',
+  ]);
   const m = JSON.parse(j.stdout);
   assert.equal(m.schema, 'jwt-doctor/match/v1');
-  assert.deepEqual(m.rows.map((x: { env: string }) => x.env), ['local', 'staging', 'prod']);
+  assert.deepEqual(
+    m.rows.map((x: { env: string }) => x.env),
+    ['local', 'staging', 'prod'],
+  );
   assert.deepEqual(m.rows.find((x: { env: string }) => x.env === 'staging').failing, ['issuer_mismatch', 'audience_mismatch']);
   assert.match(m.diagnoses.staging.claims.sub, /^hash:/);
-  const none = await runCli(['match', signJws(makeKey('ES256'), claimsAt(NOW)), '--contract', 'examples/auth-contract.yaml', '--now', String(NOW)]);
+  const none = await runCli([
+    'match',
+    signJws(makeKey('ES256'), claimsAt(NOW)),
+    '--contract',
+    'examples/auth-contract.yaml',
+    '--now',
+    String(NOW),
+  ]);
   assert.equal(none.code, 1);
 });
 
@@ -115,7 +148,10 @@ test('npm start demo prints the diagnosis and the match table', async () => {
 
 test('a reader that closes the pipe early (jwt-doctor --help | head) gets no EPIPE stack trace', async () => {
   const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'diagnose', '--help'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'diagnose', '--help'], {
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout.destroy();
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));

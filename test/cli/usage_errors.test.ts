@@ -19,8 +19,11 @@ test('inline key flags: a missing --key or --secret @file, an unset env: secret,
   await usage([...base, '--key', join(dir, 'missing.pem')], ['--key', 'missing.pem']);
   await usage([...base, '--key', join(dir, 'missing.jwks.json')], ['missing.jwks.json']);
   await usage([...base, '--secret', `@${join(dir, 'missing.secret')}`], ['missing.secret']);
-  await usage([...base, '--secret', 'env:JWT_DOCTOR_UNSET_VARIABLE'], ['JWT_DOCTOR_UNSET_VARIABLE'], { env: { JWT_DOCTOR_UNSET_VARIABLE: undefined } });
-  for (const url of ['notaurl', 'localhost:8080/jwks.json', 'ftp://auth.example.com/jwks.json']) await usage([...base, '--jwks-url', url], ['--jwks-url']);
+  await usage([...base, '--secret', 'env:JWT_DOCTOR_UNSET_VARIABLE'], ['JWT_DOCTOR_UNSET_VARIABLE'], {
+    env: { JWT_DOCTOR_UNSET_VARIABLE: undefined },
+  });
+  for (const url of ['notaurl', 'localhost:8080/jwks.json', 'ftp://auth.example.com/jwks.json'])
+    await usage([...base, '--jwks-url', url], ['--jwks-url']);
   const notHex = 'zz-not-hex-secret-value';
   const r = await runCli([...base, '--secret', notHex, '--secret-encoding', 'hex']);
   assertUsage(r, ['--secret-encoding hex'], ['--secret-encoding']);
@@ -45,14 +48,24 @@ test('inline key flags: a missing --key or --secret @file, an unset env: secret,
 
 test('contract: an unset env: secret of the environment used is a contract error naming the variable and the field path', async () => {
   const env = { JWT_DOCTOR_TEST_SECRET: undefined };
-  await usage(['diagnose', token, '--contract', contract, '--env', 'local', '--now', NOW_ISO], ['JWT_DOCTOR_TEST_SECRET', 'environments.local.keys[0].secret.env'], { env });
-  await usage(['match', token, '--contract', contract, '--now', NOW_ISO], ['JWT_DOCTOR_TEST_SECRET', 'environments.local.keys[0].secret.env'], { env });
+  await usage(
+    ['diagnose', token, '--contract', contract, '--env', 'local', '--now', NOW_ISO],
+    ['JWT_DOCTOR_TEST_SECRET', 'environments.local.keys[0].secret.env'],
+    { env },
+  );
+  await usage(
+    ['match', token, '--contract', contract, '--now', NOW_ISO],
+    ['JWT_DOCTOR_TEST_SECRET', 'environments.local.keys[0].secret.env'],
+    { env },
+  );
   await usage(['keys', '--contract', contract, '--env', 'local'], ['JWT_DOCTOR_TEST_SECRET'], { env });
   // Another environment of the same contract is still usable.
   const other = await runCli(['diagnose', token, '--contract', contract, '--env', 'other', '--now', NOW_ISO, '--format', 'json'], { env });
   assert.equal(other.code, 1);
   assert.ok(JSON.parse(other.stdout).findings.some((f: { code: string }) => f.code === 'issuer_mismatch'));
-  const set = await runCli(['diagnose', token, '--contract', contract, '--env', 'local', '--now', NOW_ISO, '--format', 'json'], { env: { JWT_DOCTOR_TEST_SECRET: SECRET } });
+  const set = await runCli(['diagnose', token, '--contract', contract, '--env', 'local', '--now', NOW_ISO, '--format', 'json'], {
+    env: { JWT_DOCTOR_TEST_SECRET: SECRET },
+  });
   assert.equal(set.code, 0, set.stderr);
   assert.equal(JSON.parse(set.stdout).result, 'valid');
 });
@@ -63,13 +76,33 @@ test('inline mode names no other environment: a contract in the folder is not us
   const closed = `${f.server.url}/no-such-jwks.json`;
   const runs = [
     await runCli(['diagnose', 'tokens/local-login.jwt', '--jwks-url', closed, '--now', EXAMPLES_NOW_ISO, '--format', 'json'], { cwd }),
-    await runCli(['diagnose', 'tokens/local-hs256.jwt', '--secret', '@keys/local.secret', '--now', EXAMPLES_NOW_ISO, '--format', 'json'], { cwd }),
-    await runCli(['diagnose', 'tokens/local-login.jwt', '--iss', 'https://auth.example.com', '--jwks-url', closed, '--now', EXAMPLES_NOW_ISO, '--format', 'json'], { cwd }),
+    await runCli(['diagnose', 'tokens/local-hs256.jwt', '--secret', '@keys/local.secret', '--now', EXAMPLES_NOW_ISO, '--format', 'json'], {
+      cwd,
+    }),
+    await runCli(
+      [
+        'diagnose',
+        'tokens/local-login.jwt',
+        '--iss',
+        'https://auth.example.com',
+        '--jwks-url',
+        closed,
+        '--now',
+        EXAMPLES_NOW_ISO,
+        '--format',
+        'json',
+      ],
+      { cwd },
+    ),
   ];
   for (const r of runs) {
     assert.equal(r.code, 1, r.stderr);
     const d = JSON.parse(r.stdout) as { findings: { code: string; hint: string; detail?: Record<string, unknown> }[] };
-    assert.equal(d.findings.some((f) => f.code === 'key_from_other_environment'), false, JSON.stringify(d.findings));
+    assert.equal(
+      d.findings.some((f) => f.code === 'key_from_other_environment'),
+      false,
+      JSON.stringify(d.findings),
+    );
     for (const f of d.findings) {
       assert.doesNotMatch(f.hint, /another environment|environment (local|staging|prod)\b/, f.code);
       assert.equal(f.detail?.issuerOfEnvironments, undefined);
@@ -78,7 +111,9 @@ test('inline mode names no other environment: a contract in the folder is not us
   // The wrong encoding is still found, as an encoding problem of the secret given.
   assert.ok(JSON.parse(runs[1]!.stdout).findings.some((f: { code: string }) => f.code === 'secret_encoding_mismatch'));
   // With --env, the contract is used and provenance may name its other environments.
-  const withEnv = await runCli(['diagnose', 'tokens/local-login.jwt', '--env', 'prod', '--now', EXAMPLES_NOW_ISO, '--format', 'json'], { cwd });
+  const withEnv = await runCli(['diagnose', 'tokens/local-login.jwt', '--env', 'prod', '--now', EXAMPLES_NOW_ISO, '--format', 'json'], {
+    cwd,
+  });
   assert.ok(JSON.parse(withEnv.stdout).findings.some((f: { code: string }) => f.code === 'key_from_other_environment'));
 });
 
@@ -92,5 +127,5 @@ test('key_not_found with no key at all says that no key is trusted, never "expec
   assert.equal('expected' in f, false);
   assert.equal(f.detail.trustedKeys, 0);
   assert.equal(f.detail.reason, 'no_trusted_keys');
-  assert.notEqual(f.hint, 'Check that the verifier\'s key set contains the signer\'s current key (kid).');
+  assert.notEqual(f.hint, "Check that the verifier's key set contains the signer's current key (kid).");
 });

@@ -4,17 +4,27 @@ import { loadContract, ContractError } from '../../src/contract/load.ts';
 import { readApiConfig, readIssuerBaseUrl } from '../../src/contract/api_section.ts';
 import { echoPathFor } from '../../src/probe/route_urls.ts';
 
-const contract = (api: unknown, extra: Record<string, unknown> = {}) => loadContract({ version: 1, environments: { staging: { issuer: 'https://auth.staging.test', api, ...extra } } });
+const contract = (api: unknown, extra: Record<string, unknown> = {}) =>
+  loadContract({ version: 1, environments: { staging: { issuer: 'https://auth.staging.test', api, ...extra } } });
 
 test('defaults: GET, expectStatus 200, Authorization: Bearer, the well-known echo path', () => {
-  const api = readApiConfig(contract({ baseUrl: 'http://127.0.0.1:8080', routes: [{ path: '/v1/me' }, { path: '/v1/orders', method: 'post', expectStatus: 201 }, '/v1/plain'] }), 'staging');
+  const api = readApiConfig(
+    contract({
+      baseUrl: 'http://127.0.0.1:8080',
+      routes: [{ path: '/v1/me' }, { path: '/v1/orders', method: 'post', expectStatus: 201 }, '/v1/plain'],
+    }),
+    'staging',
+  );
   assert.equal(api.header, 'authorization');
   assert.equal(api.scheme, 'Bearer');
   assert.equal(api.echoPath, '/.well-known/jwt-doctor/echo');
   assert.deepEqual(api.routes[0], { path: '/v1/me', method: 'GET', expectStatus: 200, echo: true });
   assert.deepEqual(api.routes[1], { path: '/v1/orders', method: 'POST', expectStatus: 201, echo: true });
   assert.equal(api.routes[2]!.path, '/v1/plain');
-  const bare = readApiConfig(contract({ baseUrl: 'https://api.test', routes: [{ path: '/x' }], header: 'X-Auth-Token', scheme: null }), 'staging');
+  const bare = readApiConfig(
+    contract({ baseUrl: 'https://api.test', routes: [{ path: '/x' }], header: 'X-Auth-Token', scheme: null }),
+    'staging',
+  );
   assert.deepEqual([bare.header, bare.scheme], ['x-auth-token', null]);
 });
 
@@ -32,9 +42,16 @@ test('bad api fields: ContractError with the field path', () => {
     [{ baseUrl: 'http://x', routes: [{ path: '/a' }], extra: 1 }, 'environments.staging.api.extra'],
   ];
   for (const [api, path] of cases) {
-    assert.throws(() => readApiConfig(contract(api), 'staging'), (e: unknown) => e instanceof ContractError && e.path === path, path);
+    assert.throws(
+      () => readApiConfig(contract(api), 'staging'),
+      (e: unknown) => e instanceof ContractError && e.path === path,
+      path,
+    );
   }
-  assert.throws(() => readApiConfig(loadContract({ version: 1, environments: { staging: { issuer: 'x' } } }), 'staging'), (e: unknown) => e instanceof ContractError && e.path === 'environments.staging.api');
+  assert.throws(
+    () => readApiConfig(loadContract({ version: 1, environments: { staging: { issuer: 'x' } } }), 'staging'),
+    (e: unknown) => e instanceof ContractError && e.path === 'environments.staging.api',
+  );
   assert.throws(() => readApiConfig(contract({ baseUrl: 'http://x', routes: [{ path: '/a' }] }), 'prod'), ContractError);
 });
 
@@ -46,5 +63,8 @@ test('echo path: the route folder plus the echo path, so the same gateway prefix
 
 test('issuer base URL: issuerBaseUrl, else the first http(s) issuer', () => {
   assert.equal(readIssuerBaseUrl(contract({ baseUrl: 'http://x', routes: ['/a'] }), 'staging'), 'https://auth.staging.test');
-  assert.equal(readIssuerBaseUrl(contract({ baseUrl: 'http://x', routes: ['/a'] }, { issuerBaseUrl: 'http://127.0.0.1:9000' }), 'staging'), 'http://127.0.0.1:9000');
+  assert.equal(
+    readIssuerBaseUrl(contract({ baseUrl: 'http://x', routes: ['/a'] }, { issuerBaseUrl: 'http://127.0.0.1:9000' }), 'staging'),
+    'http://127.0.0.1:9000',
+  );
 });

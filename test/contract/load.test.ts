@@ -109,7 +109,10 @@ test('unknown fields, wrong types and bad values name the path; secrets are neve
     [{ environments: { prod: { clockToleranceSeconds: 'ten' } } }, 'environments.prod.clockToleranceSeconds'],
     [{ environments: { prod: { algorithms: ['RS256', 'none'] } } }, 'environments.prod.algorithms[1]'],
     [{ environments: { prod: { keys: [{ jwksUri: 'ftp://x' }] } } }, 'environments.prod.keys[0].jwksUri'],
-    [{ environments: { prod: { keys: [{ secret: { value: 's3cr3t-value', encoding: 'rot13' } }] } } }, 'environments.prod.keys[0].secret.encoding'],
+    [
+      { environments: { prod: { keys: [{ secret: { value: 's3cr3t-value', encoding: 'rot13' } }] } } },
+      'environments.prod.keys[0].secret.encoding',
+    ],
     [{ environments: { prod: { owners: { signer: 1 } } } }, 'environments.prod.owners.signer'],
     [{ owners: { boss: 'me' }, environments: { prod: {} } }, 'owners.boss'],
     [{ environments: {} }, 'environments'],

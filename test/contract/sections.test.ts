@@ -18,18 +18,37 @@ const pathOf = (f: () => unknown): string | undefined => {
 };
 
 test('verifier section: the rotation commands read it with the middleware rules', () => {
-  const c = contract({ verifier: { debugUrl: 'http://127.0.0.1:3000/.well-known/jwt-doctor/keys', metricsUrl: 'http://127.0.0.1:3000/metrics', cacheTtlSeconds: 300 } });
-  assert.deepEqual(readVerifierSection(c, c.environments.prod!), { debugUrl: 'http://127.0.0.1:3000/.well-known/jwt-doctor/keys', metricsUrl: 'http://127.0.0.1:3000/metrics', cacheTtlSeconds: 300 });
+  const c = contract({
+    verifier: {
+      debugUrl: 'http://127.0.0.1:3000/.well-known/jwt-doctor/keys',
+      metricsUrl: 'http://127.0.0.1:3000/metrics',
+      cacheTtlSeconds: 300,
+    },
+  });
+  assert.deepEqual(readVerifierSection(c, c.environments.prod!), {
+    debugUrl: 'http://127.0.0.1:3000/.well-known/jwt-doctor/keys',
+    metricsUrl: 'http://127.0.0.1:3000/metrics',
+    cacheTtlSeconds: 300,
+  });
   assert.deepEqual(readVerifierSection(contract({}), contract({}).environments.prod!), {});
   // A misspelt field was silently ignored by rotation (so its TTL fell back to 600 s); the middleware refused it.
   const typo = contract({ verifier: { cacheTTLSeconds: 300 } });
-  assert.equal(pathOf(() => readVerifierSection(typo, typo.environments.prod!)), 'environments.prod.verifier.cacheTTLSeconds');
+  assert.equal(
+    pathOf(() => readVerifierSection(typo, typo.environments.prod!)),
+    'environments.prod.verifier.cacheTTLSeconds',
+  );
   const negative = contract({ verifier: { cacheTtlSeconds: -1 } });
-  assert.equal(pathOf(() => readVerifierSection(negative, negative.environments.prod!)), 'environments.prod.verifier.cacheTtlSeconds');
+  assert.equal(
+    pathOf(() => readVerifierSection(negative, negative.environments.prod!)),
+    'environments.prod.verifier.cacheTtlSeconds',
+  );
 });
 
 test('policy and clients sections: values and field paths', () => {
-  const c = contract({ policy: { tokenLifetimeSeconds: 900, revocation: 'denylist', 'x-note': 'ok' }, clients: { web: { audience: 'web', refreshLeadSeconds: 60 } } });
+  const c = contract({
+    policy: { tokenLifetimeSeconds: 900, revocation: 'denylist', 'x-note': 'ok' },
+    clients: { web: { audience: 'web', refreshLeadSeconds: 60 } },
+  });
   assert.deepEqual(readPolicySection(c, c.environments.prod!), { tokenLifetimeSeconds: 900, revocation: 'denylist' });
   assert.deepEqual(readClientsSection(c, c.environments.prod!).web!.audience, ['web']);
   const bad = [

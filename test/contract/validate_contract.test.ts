@@ -10,12 +10,19 @@ import { renderContractValidator, VALIDATOR_FILE } from '../../scripts/make-cont
 import { loadContract, ContractError } from '../../src/contract/load.ts';
 
 test('the committed contract validator is the compilation of the current schema', () => {
-  assert.equal(readFileSync(VALIDATOR_FILE, 'utf8'), renderContractValidator(), 'stale: run node --import tsx scripts/make-contract-validator.ts');
+  assert.equal(
+    readFileSync(VALIDATOR_FILE, 'utf8'),
+    renderContractValidator(),
+    'stale: run node --import tsx scripts/make-contract-validator.ts',
+  );
 });
 
 test('the generated validator counts string length in code points, as ajv does (minLength on an issuer of one emoji)', () => {
   // "\u{1F600}" is two UTF-16 units and one code point: minLength 1 accepts it, the empty string fails.
   const env = (issuer: string) => ({ version: 1, environments: { e: { issuer, keys: [{ jwksUri: 'https://auth.example.com/jwks' }] } } });
   assert.deepEqual(loadContract(env('\u{1F600}')).environments.e!.issuer, ['\u{1F600}']);
-  assert.throws(() => loadContract(env('')), (e: unknown) => e instanceof ContractError && e.path.includes('issuer'));
+  assert.throws(
+    () => loadContract(env('')),
+    (e: unknown) => e instanceof ContractError && e.path.includes('issuer'),
+  );
 });

@@ -13,7 +13,9 @@ import { codes, NOW } from '../helpers/index.ts';
 const ALGS: JwsAlg[] = ['HS256', 'RS256', 'PS256', 'ES256', 'ES512', 'EdDSA'];
 
 function doctorKey(k: TestKey): KeyRecord {
-  return k.secret ? importSecretText(k.secret.toString('hex'), 'hex', { kind: 'secret' }, { kid: k.kid! }) : importJwk(k.publicJwk, { kind: 'jwk' });
+  return k.secret
+    ? importSecretText(k.secret.toString('hex'), 'hex', { kind: 'secret' }, { kid: k.kid! })
+    : importJwk(k.publicJwk, { kind: 'jwk' });
 }
 
 function summary(d: Diagnosis) {

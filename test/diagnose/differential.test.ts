@@ -20,7 +20,21 @@ function doctorKey(k: TestKey): KeyRecord {
 const joseKey = (k: TestKey) => (k.secret ? new Uint8Array(k.secret) : k.publicKey!);
 
 /** Another alg of the same key family, to swap into the header. */
-const SWAP: Record<JwsAlg, JwsAlg> = { HS256: 'HS384', HS384: 'HS512', HS512: 'HS256', RS256: 'PS256', RS384: 'RS512', RS512: 'RS256', PS256: 'RS256', PS384: 'PS512', PS512: 'PS256', ES256: 'ES384', ES384: 'ES256', ES512: 'ES256', EdDSA: 'ES256' };
+const SWAP: Record<JwsAlg, JwsAlg> = {
+  HS256: 'HS384',
+  HS384: 'HS512',
+  HS512: 'HS256',
+  RS256: 'PS256',
+  RS384: 'RS512',
+  RS512: 'RS256',
+  PS256: 'RS256',
+  PS384: 'PS512',
+  PS512: 'PS256',
+  ES256: 'ES384',
+  ES384: 'ES256',
+  ES512: 'ES256',
+  EdDSA: 'ES256',
+};
 
 function tamper(kind: string, token: string, key: TestKey, other: TestKey): string {
   const [h, p, s] = token.split('.') as [string, string, string];
@@ -85,14 +99,29 @@ for (const alg of ALL_ALGS) {
 
 test('jwtVerify and the full diagnosis agree on claims-level validity', async () => {
   const key = makeKey('ES256', { kid: 'c' });
-  const doctor = buildDiagnoser({ issuer: ['https://auth.example.com'], audience: ['api'], clockToleranceSeconds: 5 }, { keys: [doctorKey(key)] });
-  const cases = [claimsAt(NOW), claimsAt(NOW, { aud: 'web' }), claimsAt(NOW, { iss: 'https://x' }), claimsAt(NOW, { exp: NOW - 60 }), claimsAt(NOW, { nbf: NOW + 60 }), claimsAt(NOW, { exp: NOW - 3 })];
+  const doctor = buildDiagnoser(
+    { issuer: ['https://auth.example.com'], audience: ['api'], clockToleranceSeconds: 5 },
+    { keys: [doctorKey(key)] },
+  );
+  const cases = [
+    claimsAt(NOW),
+    claimsAt(NOW, { aud: 'web' }),
+    claimsAt(NOW, { iss: 'https://x' }),
+    claimsAt(NOW, { exp: NOW - 60 }),
+    claimsAt(NOW, { nbf: NOW + 60 }),
+    claimsAt(NOW, { exp: NOW - 3 }),
+  ];
   for (const claims of cases) {
     const t = signJws(key, claims);
     const ours = doctor.diagnose(t, { now: NOW }).result === 'valid';
     let theirs = true;
     try {
-      await jwtVerify(t, key.publicKey!, { issuer: 'https://auth.example.com', audience: 'api', clockTolerance: 5, currentDate: new Date(NOW * 1000) });
+      await jwtVerify(t, key.publicKey!, {
+        issuer: 'https://auth.example.com',
+        audience: 'api',
+        clockTolerance: 5,
+        currentDate: new Date(NOW * 1000),
+      });
     } catch {
       theirs = false;
     }

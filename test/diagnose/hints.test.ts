@@ -53,11 +53,17 @@ test('audience near misses: delimited string, client id vs API identifier, case 
 });
 
 test('typ near miss: at+jwt vs JWT in both directions', () => {
-  for (const [expected, actual] of [['at+jwt', 'JWT'], ['JWT', 'at+jwt'], ['application/at+jwt', 'jwt']] as const) {
+  for (const [expected, actual] of [
+    ['at+jwt', 'JWT'],
+    ['JWT', 'at+jwt'],
+    ['application/at+jwt', 'jwt'],
+  ] as const) {
     const d = buildDiagnoser({ typ: expected }, { keys }).diagnose(signJws(key, claimsAt(NOW), { header: { typ: actual } }), { now: NOW });
     assert.equal(d.findings.find((f) => f.code === 'typ_mismatch')!.detail!.nearMiss, 'at+jwt_vs_jwt', `${expected} vs ${actual}`);
   }
-  const other = buildDiagnoser({ typ: 'at+jwt' }, { keys }).diagnose(signJws(key, claimsAt(NOW), { header: { typ: 'dpop+jwt' } }), { now: NOW });
+  const other = buildDiagnoser({ typ: 'at+jwt' }, { keys }).diagnose(signJws(key, claimsAt(NOW), { header: { typ: 'dpop+jwt' } }), {
+    now: NOW,
+  });
   assert.equal(other.findings.find((f) => f.code === 'typ_mismatch')!.detail!.nearMiss, undefined);
 });
 
@@ -69,7 +75,9 @@ test('issuer and audience of another environment of the contract are named', asy
     },
   });
   const ds = await createContractDiagnosers(contract);
-  const d = ds.get('prod')!.diagnose(signJws(key, claimsAt(NOW, { iss: 'https://auth.staging.example.com', aud: 'web-staging' })), { now: NOW });
+  const d = ds
+    .get('prod')!
+    .diagnose(signJws(key, claimsAt(NOW, { iss: 'https://auth.staging.example.com', aud: 'web-staging' })), { now: NOW });
   const iss = d.findings.find((f) => f.code === 'issuer_mismatch')!;
   assert.deepEqual(iss.detail!.issuerOfEnvironments, ['staging']);
   assert.equal(iss.detail!.nearMiss, 'host_alias');

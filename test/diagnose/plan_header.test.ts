@@ -34,7 +34,10 @@ test('alg none and algorithm confusion are named from the header; none is never 
 });
 
 test('findings in order: key references, keys, typ', () => {
-  const plan = planHeader({ alg: 'RS256', kid: 'other', jku: 'https://evil.example/jwks', typ: 'at+jwt' }, planContext({ typ: 'JWT' }, [rsKey], []));
+  const plan = planHeader(
+    { alg: 'RS256', kid: 'other', jku: 'https://evil.example/jwks', typ: 'at+jwt' },
+    planContext({ typ: 'JWT' }, [rsKey], []),
+  );
   assert.deepEqual(codes(plan.findings), ['untrusted_key_reference', 'key_not_found', 'typ_mismatch']);
 });
 

@@ -105,7 +105,10 @@ test('match: one row per environment, mintedBy, validIn', async () => {
   const token = signJws(stagingKey, claimsAt(NOW, { iss: 'https://auth.staging.example.com', aud: 'web-staging' }));
   const m = await matchEnvironments(token, contract, { now: NOW });
   assert.equal(m.schema, 'jwt-doctor/match/v1');
-  assert.deepEqual(m.rows.map((r) => r.env), ['staging', 'prod']);
+  assert.deepEqual(
+    m.rows.map((r) => r.env),
+    ['staging', 'prod'],
+  );
   assert.equal(m.mintedBy, 'staging');
   assert.deepEqual(m.validIn, ['staging']);
   const prod = m.rows.find((r) => r.env === 'prod')!;

@@ -18,13 +18,29 @@ import { REPO } from '../helpers/cli.ts';
 
 const NOW = 1_800_000_000;
 const signer = generateDrillSigner('RS256', 'env-key');
-const env: Expectations = { name: 'staging', issuer: ['https://auth.drill.test'], audience: ['api'], algorithms: ['RS256'], typ: 'at+jwt', clockToleranceSeconds: 30, requiredClaims: ['sub', 'scope'], claims: { scope: { includes: ['read', 'write'] }, tenant: { oneOf: ['acme', 'other'] } } };
+const env: Expectations = {
+  name: 'staging',
+  issuer: ['https://auth.drill.test'],
+  audience: ['api'],
+  algorithms: ['RS256'],
+  typ: 'at+jwt',
+  clockToleranceSeconds: 30,
+  requiredClaims: ['sub', 'scope'],
+  claims: { scope: { includes: ['read', 'write'] }, tenant: { oneOf: ['acme', 'other'] } },
+};
 const publicKey = importJwk(signer.publicJwk, { kind: 'jwk', location: 'test' });
-const input: AttackInput = { env, signer, publicKeys: [{ kid: 'env-key', key: publicKey.keyObject }], attacker: makeAttacker(NOW), listenerUrl: 'http://127.0.0.1:9', now: NOW };
+const input: AttackInput = {
+  env,
+  signer,
+  publicKeys: [{ kid: 'env-key', key: publicKey.keyObject }],
+  attacker: makeAttacker(NOW),
+  listenerUrl: 'http://127.0.0.1:9',
+  now: NOW,
+};
 const parts = (t: string) => t.split('.');
 const header = (t: string) => JSON.parse(Buffer.from(parts(t)[0]!, 'base64url').toString()) as Record<string, unknown>;
 
-test('the drill claims and header pass the environment\'s own verifier: the baseline is a valid token', () => {
+test("the drill claims and header pass the environment's own verifier: the baseline is a valid token", () => {
   const d = buildDiagnoser(env, { keys: [publicKey] }).diagnose(signer.sign(drillHeader(env, signer), drillClaims(env, NOW)), { now: NOW });
   assert.equal(d.result, 'valid', JSON.stringify(d.findings));
 });
@@ -39,7 +55,12 @@ test('each forged token has its shape, and jwt-doctor rejects every one', () => 
   }
   const pem = byName.get('hs256_public_key:pem')!.token;
   const [h, p, s] = parts(pem);
-  assert.equal(s, createHmac('sha256', publicKey.keyObject.export({ format: 'pem', type: 'spki' }).toString()).update(`${h}.${p}`).digest('base64url'));
+  assert.equal(
+    s,
+    createHmac('sha256', publicKey.keyObject.export({ format: 'pem', type: 'spki' }).toString())
+      .update(`${h}.${p}`)
+      .digest('base64url'),
+  );
   assert.deepEqual(Buffer.from(parts(byName.get('psychic_signature:p1363')!.token)[2]!, 'base64url'), Buffer.alloc(64));
   assert.equal(header(byName.get('jku')!.token).jku, 'http://127.0.0.1:9/.well-known/jwt-doctor/drill/jku/3.json');
   assert.equal(byName.get('jku')!.fetchPath, '/.well-known/jwt-doctor/drill/jku/3.json');
@@ -48,7 +69,15 @@ test('each forged token has its shape, and jwt-doctor rejects every one', () => 
   assert.equal(header(byName.get('kid:path_traversal')!.token).kid, '../../../../../../../../dev/null');
 
   const diagnoser = buildDiagnoser(env, { keys: [publicKey] });
-  const want: Record<string, string> = { 'alg_none:nOnE': 'alg_none', 'hs256_public_key:der': 'alg_not_allowed', tampered_payload: 'signature_invalid', expired: 'token_expired', not_yet_valid: 'token_not_yet_valid', unknown_crit: 'malformed_token', kid_spoofing: 'signature_invalid' };
+  const want: Record<string, string> = {
+    'alg_none:nOnE': 'alg_none',
+    'hs256_public_key:der': 'alg_not_allowed',
+    tampered_payload: 'signature_invalid',
+    expired: 'token_expired',
+    not_yet_valid: 'token_not_yet_valid',
+    unknown_crit: 'malformed_token',
+    kid_spoofing: 'signature_invalid',
+  };
   for (const a of attacks) {
     const d = diagnoser.diagnose(a.token, { now: NOW });
     assert.notEqual(d.result, 'valid', `${a.name} must be rejected`);

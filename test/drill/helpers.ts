@@ -49,7 +49,11 @@ export function signerFiles(kid = 'drill-k1'): SignerFiles {
 }
 
 /** Writes the contract as JSON next to the key and loads it as the CLI would. */
-export function writeContract(dir: string, environments: Record<string, unknown>, name = 'contract.json'): { path: string; contract: Contract } {
+export function writeContract(
+  dir: string,
+  environments: Record<string, unknown>,
+  name = 'contract.json',
+): { path: string; contract: Contract } {
   const path = join(dir, name);
   writeFileSync(path, JSON.stringify({ version: 1, environments }));
   return { path, contract: loadContract(path) };
@@ -73,7 +77,10 @@ async function listen(server: Server): Promise<Running> {
 export async function startSecureApi(env: Expectations, options: VerifierOptions = {}): Promise<Running & { verifier: Verifier }> {
   const verifier = createVerifier(env, { registry: new Registry(), logger: false, ...options });
   const echo = createEchoHandler();
-  const auth = withJwtAuth(verifier, (req, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sub: req.auth.claims.sub })));
+  const auth = withJwtAuth(
+    verifier,
+    (req, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sub: req.auth.claims.sub })),
+  );
   const running = await listen(createServer((req, res) => echo(req, res, () => auth(req, res))));
   return { ...running, verifier, close: async () => (verifier.close(), running.close()) };
 }
@@ -100,12 +107,15 @@ async function vulnerableVerify(token: string, trusted: KeyObject, fetched: stri
   if (alg.toLowerCase() === 'none') return true; // mistake 1: unsecured tokens
   if (alg === 'HS256') {
     // mistake 2: the "key" is whatever the config holds, here the public key's PEM, used as an HMAC secret
-    const mac = createHmac('sha256', trusted.export({ format: 'pem', type: 'spki' }).toString()).update(input).digest();
+    const mac = createHmac('sha256', trusted.export({ format: 'pem', type: 'spki' }).toString())
+      .update(input)
+      .digest();
     const given = Buffer.from(sig, 'base64url');
     return given.length === mac.length && timingSafeEqual(given, mac);
   }
   if (alg !== 'RS256') return false;
-  if (header.jwk && typeof header.jwk === 'object') return rsaValid(input, sig, createPublicKey({ key: header.jwk as never, format: 'jwk' })); // mistake 3
+  if (header.jwk && typeof header.jwk === 'object')
+    return rsaValid(input, sig, createPublicKey({ key: header.jwk as never, format: 'jwk' })); // mistake 3
   if (typeof header.jku === 'string') {
     // mistake 4: keys from a URL the token names
     fetched.push(header.jku);
@@ -124,7 +134,10 @@ export async function startVulnerableApi(trusted: KeyObject): Promise<Running & 
     const m = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
     if (!m) return void res.writeHead(401, { 'www-authenticate': 'Bearer realm="vuln"' }).end();
     vulnerableVerify(m[1]!, trusted, fetched).then(
-      (ok) => void (ok ? res.writeHead(200).end('{}') : res.writeHead(401, { 'www-authenticate': 'Bearer realm="vuln", error="invalid_token"' }).end()),
+      (ok) =>
+        void (ok
+          ? res.writeHead(200).end('{}')
+          : res.writeHead(401, { 'www-authenticate': 'Bearer realm="vuln", error="invalid_token"' }).end()),
       () => void res.writeHead(401, { 'www-authenticate': 'Bearer realm="vuln", error="invalid_token"' }).end(),
     );
   });

@@ -34,7 +34,12 @@ test('a taken port is a usage error', async () => {
 });
 
 test('served JWKS address: only an http jwksUri on a loopback host with an explicit port', () => {
-  assert.deepEqual(servedJwksAddress([{ pem: 'x' }, { jwksUri: 'http://127.0.0.1:8788/keys/jwks.json' }]), { host: '127.0.0.1', port: 8788, path: '/keys/jwks.json', url: 'http://127.0.0.1:8788/keys/jwks.json' });
+  assert.deepEqual(servedJwksAddress([{ pem: 'x' }, { jwksUri: 'http://127.0.0.1:8788/keys/jwks.json' }]), {
+    host: '127.0.0.1',
+    port: 8788,
+    path: '/keys/jwks.json',
+    url: 'http://127.0.0.1:8788/keys/jwks.json',
+  });
   assert.equal(servedJwksAddress([{ jwksUri: 'http://localhost:9000/j' }])?.host, '127.0.0.1');
   assert.equal(servedJwksAddress([{ jwksUri: 'http://[::1]:9000/j' }])?.host, '::1');
   assert.equal(servedJwksAddress([{ jwksUri: 'https://auth.example.com/jwks.json' }]), undefined);

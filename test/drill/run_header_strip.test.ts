@@ -18,7 +18,10 @@ let gateway: Gateway;
 before(async () => {
   assert.ok(NGINX, 'nginx is not installed: apt-get install nginx (scripts/test.sh does this); these tests need a real nginx');
   files = signerFiles('drill-k1');
-  api = await startSecureApi({ name: 'gateway', issuer: [ISS], audience: [AUD], algorithms: ['RS256'], keys: [{ jwk: files.publicJwk }] }, { offloadSignatures: false });
+  api = await startSecureApi(
+    { name: 'gateway', issuer: [ISS], audience: [AUD], algorithms: ['RS256'], keys: [{ jwk: files.publicJwk }] },
+    { offloadSignatures: false },
+  );
   gateway = await startNginx(api.port);
 });
 
@@ -30,9 +33,29 @@ after(async () => {
 
 test('header-strip through nginx: the forwarding route passes, the stripping route is header_missing proven by the echo', async () => {
   const { path } = writeContract(files.dir, {
-    gateway: { issuer: ISS, audience: AUD, algorithms: ['RS256'], keys: [{ jwk: files.publicJwk }], api: { baseUrl: gateway.url, routes: [{ path: '/ok/v1/me' }, { path: '/strip/v1/me' }] } },
+    gateway: {
+      issuer: ISS,
+      audience: AUD,
+      algorithms: ['RS256'],
+      keys: [{ jwk: files.publicJwk }],
+      api: { baseUrl: gateway.url, routes: [{ path: '/ok/v1/me' }, { path: '/strip/v1/me' }] },
+    },
   });
-  const r = await runCli(['drill', '--contract', path, '--env', 'gateway', '--scenario', 'header-strip', '--signer-key', files.keyPath, '--signer-kid', 'drill-k1', '--format', 'json']);
+  const r = await runCli([
+    'drill',
+    '--contract',
+    path,
+    '--env',
+    'gateway',
+    '--scenario',
+    'header-strip',
+    '--signer-key',
+    files.keyPath,
+    '--signer-kid',
+    'drill-k1',
+    '--format',
+    'json',
+  ]);
   assert.equal(r.code, 1, r.stderr);
   const report = JSON.parse(r.stdout) as DrillReport;
   const steps = report.drills[0]!.steps;
@@ -51,7 +74,19 @@ test('header-strip through nginx: the forwarding route passes, the stripping rou
   assert.equal(report.ready, false);
   assert.ok(report.findings.some((f) => f.code === 'header_missing' && f.detail?.route === 'GET /strip/v1/me'));
 
-  const text = await runCli(['drill', '--contract', path, '--env', 'gateway', '--scenario', 'header-strip', '--signer-key', files.keyPath, '--signer-kid', 'drill-k1']);
+  const text = await runCli([
+    'drill',
+    '--contract',
+    path,
+    '--env',
+    'gateway',
+    '--scenario',
+    'header-strip',
+    '--signer-key',
+    files.keyPath,
+    '--signer-kid',
+    'drill-k1',
+  ]);
   assert.equal(text.code, 1);
   assert.match(text.stdout, /^header_strip = fail \(3\/4 steps\)$/m);
   assert.match(text.stdout, /^ {2}delivered GET \/strip\/v1\/me = header_missing /m);
@@ -59,10 +94,32 @@ test('header-strip through nginx: the forwarding route passes, the stripping rou
 });
 
 test('header-strip passes when every route forwards the header', async () => {
-  const { path } = writeContract(files.dir, {
-    gateway: { issuer: ISS, audience: AUD, algorithms: ['RS256'], keys: [{ jwk: files.publicJwk }], api: { baseUrl: gateway.url, routes: [{ path: '/ok/v1/me' }, { path: '/ok/v1/orders' }] } },
-  }, 'ok.json');
-  const r = await runCli(['drill', '--contract', path, '--env', 'gateway', '--scenario', 'header-strip', '--signer-key', files.keyPath, '--signer-kid', 'drill-k1']);
+  const { path } = writeContract(
+    files.dir,
+    {
+      gateway: {
+        issuer: ISS,
+        audience: AUD,
+        algorithms: ['RS256'],
+        keys: [{ jwk: files.publicJwk }],
+        api: { baseUrl: gateway.url, routes: [{ path: '/ok/v1/me' }, { path: '/ok/v1/orders' }] },
+      },
+    },
+    'ok.json',
+  );
+  const r = await runCli([
+    'drill',
+    '--contract',
+    path,
+    '--env',
+    'gateway',
+    '--scenario',
+    'header-strip',
+    '--signer-key',
+    files.keyPath,
+    '--signer-kid',
+    'drill-k1',
+  ]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /^status = ready$/m);
 });

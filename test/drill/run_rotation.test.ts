@@ -30,7 +30,12 @@ before(async () => {
   // The verifier refreshes after 1 s and may refetch on an unknown kid at once: the drill waits for it, not a fixed time.
   api = await startSecureApi(
     { name: 'drill', issuer: [ISS], audience: [AUD], algorithms: ['ES256'], keys: [{ jwksUri: jwksUrl }] },
-    { debugEndpoint: true, metricsPath: '/metrics', cache: { defaultTtlSeconds: 1, minTtlSeconds: 1, cooldownSeconds: 0 }, offloadSignatures: false },
+    {
+      debugEndpoint: true,
+      metricsPath: '/metrics',
+      cache: { defaultTtlSeconds: 1, minTtlSeconds: 1, cooldownSeconds: 0 },
+      offloadSignatures: false,
+    },
   );
 });
 
@@ -50,9 +55,17 @@ test('rotation through a drill-served JWKS: new key accepted, old key through th
       verifier: { debugUrl: `${api.url}/.well-known/jwt-doctor/keys`, metricsUrl: `${api.url}/metrics`, cacheTtlSeconds: 1 },
     },
   });
-  const r = await runDrill(contract, 'drill', { scenarios: ['rotation'], propagationTimeoutMs: 20_000, pollIntervalMs: 100, metricsIntervalSeconds: 0.2 });
+  const r = await runDrill(contract, 'drill', {
+    scenarios: ['rotation'],
+    propagationTimeoutMs: 20_000,
+    pollIntervalMs: 100,
+    metricsIntervalSeconds: 0.2,
+  });
   const drill = r.drills[0]!;
-  assert.deepEqual(drill.steps.filter((s) => !s.pass), []);
+  assert.deepEqual(
+    drill.steps.filter((s) => !s.pass),
+    [],
+  );
   assert.deepEqual(
     drill.steps.map((s) => [s.name, s.route ?? '-', s.observed]),
     [
@@ -70,7 +83,12 @@ test('rotation through a drill-served JWKS: new key accepted, old key through th
     ],
   );
   const retirement = drill.steps.at(-1)!;
-  assert.deepEqual(retirement.evidence.items, { not_published: 'pass', not_trusted: 'pass', cache_refreshed: 'pass', residual_traffic: 'pass' });
+  assert.deepEqual(retirement.evidence.items, {
+    not_published: 'pass',
+    not_trusted: 'pass',
+    cache_refreshed: 'pass',
+    residual_traffic: 'pass',
+  });
   // The retired key is the one the verifier rejects: its kid, and the reason our middleware gives.
   const retired = drill.steps.find((s) => s.name === 'old_key_retired')!;
   assert.equal(retired.evidence.kid, drill.summary.oldKid);
@@ -80,6 +98,17 @@ test('rotation through a drill-served JWKS: new key accepted, old key through th
 });
 
 test('rotation needs a served JWKS: an environment whose keys live elsewhere is a usage error', async () => {
-  const { contract } = writeContract(files.dir, { other: { issuer: ISS, audience: AUD, keys: [{ jwksUri: 'https://auth.example.com/jwks.json' }], api: { baseUrl: api.url, routes: ['/v1/me'] } } }, 'other.json');
+  const { contract } = writeContract(
+    files.dir,
+    {
+      other: {
+        issuer: ISS,
+        audience: AUD,
+        keys: [{ jwksUri: 'https://auth.example.com/jwks.json' }],
+        api: { baseUrl: api.url, routes: ['/v1/me'] },
+      },
+    },
+    'other.json',
+  );
   await assert.rejects(runDrill(contract, 'other', { scenarios: ['rotation'] }), (e: Error & { code?: string }) => e.code === 'ERR_USAGE');
 });

@@ -13,7 +13,7 @@ import { compactVerify, importJWK } from 'jose';
 import { generateDrillSigner, loadDrillSigner } from '../../src/drill/sign.ts';
 import { signerFiles } from './helpers.ts';
 
-test('a PEM signer signs RS256 (or the environment\'s PS256) that jose verifies; the kid comes from the flag', async () => {
+test("a PEM signer signs RS256 (or the environment's PS256) that jose verifies; the kid comes from the flag", async () => {
   const files = signerFiles('k-pem');
   try {
     const rs = loadDrillSigner({ keyPath: files.keyPath, kid: 'k-pem', algorithms: ['ES256', 'RS256'] });
@@ -64,7 +64,8 @@ test('bad signer input is a usage error that never shows the key', () => {
   try {
     const notKey = join(files.dir, 'not-a-key.pem');
     writeFileSync(notKey, 'SECRET-MATERIAL-NOT-A-KEY');
-    const usage = (fn: () => unknown) => assert.throws(fn, (e: Error & { code?: string }) => e.code === 'ERR_USAGE' && !e.message.includes('SECRET-MATERIAL'));
+    const usage = (fn: () => unknown) =>
+      assert.throws(fn, (e: Error & { code?: string }) => e.code === 'ERR_USAGE' && !e.message.includes('SECRET-MATERIAL'));
     usage(() => loadDrillSigner({ keyPath: notKey }));
     usage(() => loadDrillSigner({ keyPath: join(files.dir, 'missing.pem') }));
     usage(() => loadDrillSigner({ secretVar: 'UNSET', vars: {} }));

@@ -9,8 +9,17 @@ import { FORENSIC_CAUSES, FORENSIC_CAUSE_NAMES, makeCause } from '../../src/fore
 import { isReasonCode } from '../../src/reasons.ts';
 
 const ISSUE_CAUSES = [
-  'ecdsa_der_encoding', 'ecdsa_wrong_length', 'signature_truncated', 'rsa_padding_mismatch', 'hash_mismatch', 'secret_trailing_whitespace',
-  'secret_double_encoded', 'secret_encoding', 'key_use_excluded', 'token_reencoded', 'key_from_other_environment',
+  'ecdsa_der_encoding',
+  'ecdsa_wrong_length',
+  'signature_truncated',
+  'rsa_padding_mismatch',
+  'hash_mismatch',
+  'secret_trailing_whitespace',
+  'secret_double_encoded',
+  'secret_encoding',
+  'key_use_excluded',
+  'token_reencoded',
+  'key_from_other_environment',
 ];
 const OWNERS = new Set(['signer', 'verifier', 'secrets', 'gateway', 'client']);
 
@@ -27,7 +36,13 @@ test('every cause of issue 11 is registered with an owner, a title, a fix and th
 
 test('makeCause: the registry owner and hint, or the probe overrides', () => {
   const c = makeCause('ecdsa_der_encoding', true, { derBytes: 71 });
-  assert.deepEqual(c, { cause: 'ecdsa_der_encoding', owner: 'signer', hint: FORENSIC_CAUSES.ecdsa_der_encoding.hint, verifies: true, evidence: { derBytes: 71 } });
+  assert.deepEqual(c, {
+    cause: 'ecdsa_der_encoding',
+    owner: 'signer',
+    hint: FORENSIC_CAUSES.ecdsa_der_encoding.hint,
+    verifies: true,
+    evidence: { derBytes: 71 },
+  });
   const o = makeCause('token_reencoded', false, {}, { owner: 'client', hint: 'h' });
   assert.deepEqual([o.owner, o.hint], ['client', 'h']);
 });

@@ -18,7 +18,15 @@ const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
 const dir = mkdtempSync(join(tmpdir(), 'jwt-doctor-forensics-'));
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
-writeFileSync(join(dir, 'set.jwks.json'), JSON.stringify({ keys: [{ ...ec.publicKey.export({ format: 'jwk' }), kid: 'ec-1' }, { ...rsa.publicKey.export({ format: 'jwk' }), kid: 'rsa-1' }] }));
+writeFileSync(
+  join(dir, 'set.jwks.json'),
+  JSON.stringify({
+    keys: [
+      { ...ec.publicKey.export({ format: 'jwk' }), kid: 'ec-1' },
+      { ...rsa.publicKey.export({ format: 'jwk' }), kid: 'rsa-1' },
+    ],
+  }),
+);
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 interface Out {
@@ -39,12 +47,20 @@ test('diagnose --format json: a DER ES256 token names ecdsa_der_encoding, owner 
   const out = await diagnoseJson(token, ['--key', join(dir, 'set.jwks.json')]);
   assert.equal(out.result, 'signature_invalid');
   const f = out.findings.find((x) => x.code === 'signature_invalid')!;
-  assert.deepEqual([f.detail!.cause, f.owner, (f.detail!.evidence as Record<string, unknown>).verifies], ['ecdsa_der_encoding', 'signer', true]);
+  assert.deepEqual(
+    [f.detail!.cause, f.owner, (f.detail!.evidence as Record<string, unknown>).verifies],
+    ['ecdsa_der_encoding', 'signer', true],
+  );
 });
 
 test('diagnose --format json: a URL-escaped standard-base64 token is malformed_token with token_reencoded, owner client', async () => {
   const jose = await new SignJWT({ ...CLAIMS, note: '>>>???' }).setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' }).sign(rsa.privateKey);
-  const token = encodeURIComponent(jose.split('.').map((s) => Buffer.from(s, 'base64url').toString('base64')).join('.'));
+  const token = encodeURIComponent(
+    jose
+      .split('.')
+      .map((s) => Buffer.from(s, 'base64url').toString('base64'))
+      .join('.'),
+  );
   const out = await diagnoseJson(token, ['--key', join(dir, 'set.jwks.json')]);
   assert.equal(out.result, 'malformed_token');
   const f = out.findings.find((x) => x.detail?.cause === 'token_reencoded')!;
@@ -56,7 +72,9 @@ test('diagnose --format json: HS256 header over HMAC-SHA512 is hash_mismatch, an
   const secret = randomBytes(64).toString('hex');
   const input = `${b64({ alg: 'HS256' })}.${b64(CLAIMS)}`;
   const token = `${input}.${createHmac('sha512', secret).update(input).digest('base64url')}`;
-  const r = await runCli(['diagnose', token, '--secret', 'env:FORENSICS_SECRET', '--now', NOW_ISO, '--format', 'json'], { env: { FORENSICS_SECRET: secret } });
+  const r = await runCli(['diagnose', token, '--secret', 'env:FORENSICS_SECRET', '--now', NOW_ISO, '--format', 'json'], {
+    env: { FORENSICS_SECRET: secret },
+  });
   assert.equal(r.code, 1, r.stderr);
   const out = JSON.parse(r.stdout) as Out;
   const f = out.findings.find((x) => x.code === 'signature_invalid')!;

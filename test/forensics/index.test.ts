@@ -16,14 +16,25 @@ import { decodeToken } from '../../src/token/decode.ts';
 import { getAlgorithm } from '../../src/keys/algorithms.ts';
 import { makeFinding } from '../../src/reasons.ts';
 import { MAX_FORENSIC_VERIFICATIONS, MAX_FORENSIC_VERIFICATIONS_PER_PROBE } from '../../src/defaults.ts';
-import { applyCauses, FORENSIC_CAUSE_NAMES, makeCause, PROBES, runForensics, type ForensicProbe, type ForensicsInput } from '../../src/forensics/index.ts';
+import {
+  applyCauses,
+  FORENSIC_CAUSE_NAMES,
+  makeCause,
+  PROBES,
+  runForensics,
+  type ForensicProbe,
+  type ForensicsInput,
+} from '../../src/forensics/index.ts';
 import { spend } from '../../src/forensics/probe_kit.ts';
 import { createVerifier } from '../../src/middleware/index.ts';
 
 const NOW = 1_800_000_000;
 const CLAIMS = { sub: 'user-1', iat: NOW - 60, exp: NOW + 3600 };
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-const jwk = (k: KeyObject, kid?: string): Record<string, unknown> => ({ ...(k.export({ format: 'jwk' }) as Record<string, unknown>), ...(kid !== undefined ? { kid } : {}) });
+const jwk = (k: KeyObject, kid?: string): Record<string, unknown> => ({
+  ...(k.export({ format: 'jwk' }) as Record<string, unknown>),
+  ...(kid !== undefined ? { kid } : {}),
+});
 const p256 = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 
@@ -42,16 +53,24 @@ function inputFor(token: string, keys: Record<string, unknown>[], remaining = MA
 
 test('every probe gets at most its share; the token at most MAX_FORENSIC_VERIFICATIONS in all', () => {
   const calls: number[] = [];
-  const greedy = (i: number): ForensicProbe => (input) => {
-    calls[i] = 0;
-    // Ask for far more than any share: spend() refuses once the share is gone.
-    for (let n = 0; n < 100; n++) spend(input.budget, () => (calls[i]!++, false));
-    return [];
-  };
+  const greedy =
+    (i: number): ForensicProbe =>
+    (input) => {
+      calls[i] = 0;
+      // Ask for far more than any share: spend() refuses once the share is gone.
+      for (let n = 0; n < 100; n++) spend(input.budget, () => (calls[i]!++, false));
+      return [];
+    };
   const input = inputFor(derToken(p256.privateKey), []);
   runForensics(input, [0, 1, 2, 3, 4].map(greedy));
-  assert.equal(calls.reduce((a, b) => a + b, 0), MAX_FORENSIC_VERIFICATIONS);
-  assert.ok(calls.every((n) => n <= MAX_FORENSIC_VERIFICATIONS_PER_PROBE), String(calls));
+  assert.equal(
+    calls.reduce((a, b) => a + b, 0),
+    MAX_FORENSIC_VERIFICATIONS,
+  );
+  assert.ok(
+    calls.every((n) => n <= MAX_FORENSIC_VERIFICATIONS_PER_PROBE),
+    String(calls),
+  );
   assert.equal(input.budget.remaining, 0);
 });
 
@@ -59,39 +78,64 @@ test('a DER token against 20 kid-less keys, none its own: the DER probe stops at
   const keys = Array.from({ length: 20 }, () => jwk(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey));
   const input = inputFor(derToken(p256.privateKey, { alg: 'ES256' }), keys);
   const causes = runForensics(input);
-  assert.deepEqual(causes.map((c) => [c.cause, c.verifies]), [['ecdsa_der_encoding', false]]);
+  assert.deepEqual(
+    causes.map((c) => [c.cause, c.verifies]),
+    [['ecdsa_der_encoding', false]],
+  );
   assert.equal(input.budget.remaining, MAX_FORENSIC_VERIFICATIONS - MAX_FORENSIC_VERIFICATIONS_PER_PROBE);
 });
 
 test('a cut RSA signature costs no verification: no other reading of a short signature can verify', async () => {
   const jose = await new SignJWT(CLAIMS).setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' }).sign(rsa.privateKey);
   const input = inputFor(jose.slice(0, -22), [jwk(rsa.publicKey, 'rsa-1')]);
-  assert.deepEqual(runForensics(input).map((c) => c.cause), ['signature_truncated']);
+  assert.deepEqual(
+    runForensics(input).map((c) => c.cause),
+    ['signature_truncated'],
+  );
   assert.equal(input.budget.remaining, MAX_FORENSIC_VERIFICATIONS);
 });
 
 test('probes run in order and stop after the first cause that verifies', () => {
   const ran: string[] = [];
-  const probe = (name: string, verifies: boolean | undefined): ForensicProbe => () => {
-    ran.push(name);
-    return verifies === undefined ? [] : [makeCause('hash_mismatch', verifies, { name })];
-  };
-  const causes = runForensics(inputFor(derToken(p256.privateKey), []), [probe('a', undefined), probe('b', false), probe('c', true), probe('d', true)]);
+  const probe =
+    (name: string, verifies: boolean | undefined): ForensicProbe =>
+    () => {
+      ran.push(name);
+      return verifies === undefined ? [] : [makeCause('hash_mismatch', verifies, { name })];
+    };
+  const causes = runForensics(inputFor(derToken(p256.privateKey), []), [
+    probe('a', undefined),
+    probe('b', false),
+    probe('c', true),
+    probe('d', true),
+  ]);
   assert.deepEqual(ran, ['a', 'b', 'c']);
-  assert.deepEqual(causes.map((c) => c.evidence.name), ['b', 'c']);
+  assert.deepEqual(
+    causes.map((c) => c.evidence.name),
+    ['b', 'c'],
+  );
 });
 
 test('applyCauses: a new finding on the code the cause explains, same code and severity, owner and hint of the cause', () => {
   const shared = makeFinding('signature_invalid', { claim: 'signature', detail: { alg: 'ES256' } });
   const findings = [makeFinding('token_expired'), shared];
-  assert.equal(applyCauses(findings, [makeCause('signature_truncated', false, { shortBy: 3 }), makeCause('ecdsa_der_encoding', true, { derBytes: 71 })]), true);
+  assert.equal(
+    applyCauses(findings, [
+      makeCause('signature_truncated', false, { shortBy: 3 }),
+      makeCause('ecdsa_der_encoding', true, { derBytes: 71 }),
+    ]),
+    true,
+  );
   const f = findings[1]!;
   assert.notEqual(f, shared, 'plans share findings between tokens: never mutated');
   assert.equal(shared.detail!.cause, undefined);
   assert.deepEqual([f.code, f.severity, f.owner, f.claim], ['signature_invalid', 'error', 'signer', 'signature']);
   assert.equal(f.detail!.cause, 'ecdsa_der_encoding');
   assert.deepEqual(f.detail!.evidence, { derBytes: 71, verifies: true });
-  assert.deepEqual(f.detail!.causes, [{ cause: 'signature_truncated', verifies: false }, { cause: 'ecdsa_der_encoding', verifies: true }]);
+  assert.deepEqual(f.detail!.causes, [
+    { cause: 'signature_truncated', verifies: false },
+    { cause: 'ecdsa_der_encoding', verifies: true },
+  ]);
   assert.equal(applyCauses([makeFinding('token_expired')], [makeCause('ecdsa_der_encoding', true, {})]), false);
 });
 
@@ -103,13 +147,19 @@ test('a probe that verifies never makes a token valid: DER, padding, hash, trunc
     derToken(p256.privateKey),
     `${rsInput}.${sign('sha512', Buffer.from(rsInput), rsa.privateKey).toString('base64url')}`,
     jose.slice(0, -22),
-    jose.split('.').map((s) => Buffer.from(s, 'base64url').toString('base64')).join('.'),
+    jose
+      .split('.')
+      .map((s) => Buffer.from(s, 'base64url').toString('base64'))
+      .join('.'),
   ];
   for (const token of tokens) {
     const r = d.diagnose(token, { now: NOW });
     assert.notEqual(r.result, 'valid');
     assert.notEqual(r.signature.status, 'pass');
-    assert.ok(r.findings.some((f) => f.detail?.cause !== undefined), JSON.stringify(r.findings));
+    assert.ok(
+      r.findings.some((f) => f.detail?.cause !== undefined),
+      JSON.stringify(r.findings),
+    );
   }
   // Even a probe claiming the signature verifies changes nothing but the detail.
   const liar: ForensicProbe = () => [makeCause('hash_mismatch', true, {})];
@@ -159,11 +209,22 @@ test('no output carries the secret or the key: only kid, thumbprint, fingerprint
   const hsd = await createDiagnoser({ keys: [{ secret: { value: secret.toString('base64'), encoding: 'base64' } }] });
   const rsd = await createDiagnoser({ keys: [{ jwk: jwk(rsa.publicKey, 'rsa-1') }] });
   const jose = await new SignJWT(CLAIMS).setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' }).sign(rsa.privateKey);
-  const outputs = [hsd.diagnose(hs, { now: NOW }), hsd.diagnose(hs.slice(0, -30), { now: NOW }), rsd.diagnose(jose.slice(0, -21), { now: NOW })];
+  const outputs = [
+    hsd.diagnose(hs, { now: NOW }),
+    hsd.diagnose(hs.slice(0, -30), { now: NOW }),
+    rsd.diagnose(jose.slice(0, -21), { now: NOW }),
+  ];
   assert.equal(outputs[0]!.findings.find((f) => f.code === 'signature_invalid')!.detail!.cause, 'hash_mismatch');
   const text = JSON.stringify(outputs);
   const pub = jwk(rsa.publicKey);
-  for (const material of [secret.toString('base64'), secret.toString('base64url'), secret.toString('hex'), secret.toString('latin1'), String(pub.n), rsa.privateKey.export({ format: 'jwk' }).d as string]) {
+  for (const material of [
+    secret.toString('base64'),
+    secret.toString('base64url'),
+    secret.toString('hex'),
+    secret.toString('latin1'),
+    String(pub.n),
+    rsa.privateKey.export({ format: 'jwk' }).d as string,
+  ]) {
     assert.equal(text.includes(material), false);
   }
   assert.match(text, /"fingerprint":"fp:[0-9a-f]{12}"/);

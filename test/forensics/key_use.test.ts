@@ -39,7 +39,11 @@ test.before(async () => {
 test.after(() => server.close());
 
 function rs256(kid = 'r1'): Promise<string> {
-  return new SignJWT({ sub: 'user-1' }).setProtectedHeader({ alg: 'RS256', kid }).setIssuedAt(NOW - 60).setExpirationTime(NOW + 600).sign(signer.privateKey);
+  return new SignJWT({ sub: 'user-1' })
+    .setProtectedHeader({ alg: 'RS256', kid })
+    .setIssuedAt(NOW - 60)
+    .setExpirationTime(NOW + 600)
+    .sign(signer.privateKey);
 }
 
 interface JsonDiagnosis {
@@ -47,7 +51,12 @@ interface JsonDiagnosis {
   findings: Finding[];
 }
 
-async function diagnose(token: string, path: string, extra: string[] = ['--alg', 'RS256'], format = 'json'): Promise<{ d: JsonDiagnosis | undefined; r: CliResult }> {
+async function diagnose(
+  token: string,
+  path: string,
+  extra: string[] = ['--alg', 'RS256'],
+  format = 'json',
+): Promise<{ d: JsonDiagnosis | undefined; r: CliResult }> {
   const r = await runCli(['diagnose', token, '--jwks-url', `${server.url}${path}`, ...extra, '--now', String(NOW), '--format', format]);
   assert.equal(hasStackTrace(r.stderr), false, r.stderr);
   return { d: format === 'json' ? (JSON.parse(r.stdout) as JsonDiagnosis) : undefined, r };
@@ -81,7 +90,7 @@ for (const c of cases) {
   });
 }
 
-test('key_use_excluded with a key that is not the signer\'s: named, and the signature does not verify with it', async () => {
+test("key_use_excluded with a key that is not the signer's: named, and the signature does not verify with it", async () => {
   const { d } = await diagnose(await rs256(), '/enc-other.json');
   const f = d!.findings.find((x) => x.code === 'key_not_found')!;
   assert.equal(f.detail!.cause, 'key_use_excluded');
@@ -131,10 +140,24 @@ test('probeKeyUse spends one verification per excluded key, and says when the bu
   assert.ok(decoded.ok);
   const enc = record(publicJwk, { kid: 'r1', use: 'enc' });
   const ops = record(publicJwk, { kid: 'r1', key_ops: ['encrypt'] });
-  const input = { token: decoded.token, header: decoded.token.header, alg: getAlgorithm('RS256'), trusted: [ops], others: [], excluded: [enc], budget: { remaining: 1 } };
+  const input = {
+    token: decoded.token,
+    header: decoded.token.header,
+    alg: getAlgorithm('RS256'),
+    trusted: [ops],
+    others: [],
+    excluded: [enc],
+    budget: { remaining: 1 },
+  };
   const causes = probeKeyUse(input);
   assert.equal(causes.length, 2);
-  assert.deepEqual(causes.map((c) => [c.evidence.member, c.verifies, c.evidence.checked]), [['key_ops', true, true], ['use', false, false]]);
+  assert.deepEqual(
+    causes.map((c) => [c.evidence.member, c.verifies, c.evidence.checked]),
+    [
+      ['key_ops', true, true],
+      ['use', false, false],
+    ],
+  );
   assert.equal(input.budget.remaining, 0);
 });
 
@@ -145,7 +168,10 @@ test('a bad signature is never explained by an excluded key that does not verify
   assert.equal(d.result, 'signature_invalid');
   assert.equal(d.findings.find((f) => f.code === 'signature_invalid')!.detail!.cause, undefined);
   // The signer's own key, published for encryption next to a trusted key that does not verify: that explains it.
-  const signers = buildDiagnoser({ algorithms: ['RS256'] }, { keys: [trusted], excludedKeys: [record(publicJwk, { kid: 'r1', use: 'enc' })] }).diagnose(await rs256(), { now: NOW });
+  const signers = buildDiagnoser(
+    { algorithms: ['RS256'] },
+    { keys: [trusted], excludedKeys: [record(publicJwk, { kid: 'r1', use: 'enc' })] },
+  ).diagnose(await rs256(), { now: NOW });
   const f = signers.findings.find((x) => x.code === 'signature_invalid')!;
   assert.equal(f.detail!.cause, 'key_use_excluded');
   assert.equal(f.owner, 'signer');

@@ -27,9 +27,21 @@ test('keysForHeader: the kid selects, else the kid-less keys; other types and us
 test('spend: one unit per verification, nothing once the budget is gone, a throw is false', () => {
   const budget = { remaining: 2 };
   let ran = 0;
-  assert.equal(spend(budget, () => (ran++, true)), true);
-  assert.equal(spend(budget, () => { ran++; throw new Error('bad key'); }), false);
-  assert.equal(spend(budget, () => (ran++, true)), false);
+  assert.equal(
+    spend(budget, () => (ran++, true)),
+    true,
+  );
+  assert.equal(
+    spend(budget, () => {
+      ran++;
+      throw new Error('bad key');
+    }),
+    false,
+  );
+  assert.equal(
+    spend(budget, () => (ran++, true)),
+    false,
+  );
   assert.deepEqual([ran, budget.remaining], [2, 0]);
 });
 

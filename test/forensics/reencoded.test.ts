@@ -22,7 +22,11 @@ const KEYS = [jwk(rsa.publicKey, 'rsa-1'), jwk(ec.publicKey, 'ec-1')];
 const CLAIMS = { sub: 'user-1', iat: NOW - 60, exp: NOW + 3600, name: 'Zoë ~~~ ??? >>>' };
 
 /** Each segment decoded and encoded again as Buffer's standard base64 (with + / and = padding). */
-const toStandardBase64 = (token: string) => token.split('.').map((s) => Buffer.from(s, 'base64url').toString('base64')).join('.');
+const toStandardBase64 = (token: string) =>
+  token
+    .split('.')
+    .map((s) => Buffer.from(s, 'base64url').toString('base64'))
+    .join('.');
 
 async function diagnose(token: string): Promise<Diagnosis> {
   return (await createDiagnoser({ keys: [{ jwk: { keys: KEYS } }] })).diagnose(token, { now: NOW });
@@ -37,7 +41,9 @@ function cause(d: Diagnosis) {
 async function joseToken(alg: 'RS256' | 'ES256'): Promise<string> {
   // Loop until the signature has a + or / in standard base64 (almost always at once).
   for (;;) {
-    const t = await new SignJWT(CLAIMS).setProtectedHeader({ alg, kid: alg === 'RS256' ? 'rsa-1' : 'ec-1' }).sign(alg === 'RS256' ? rsa.privateKey : ec.privateKey);
+    const t = await new SignJWT(CLAIMS)
+      .setProtectedHeader({ alg, kid: alg === 'RS256' ? 'rsa-1' : 'ec-1' })
+      .sign(alg === 'RS256' ? rsa.privateKey : ec.privateKey);
     if (/[+/]/.test(toStandardBase64(t))) return t;
   }
 }
@@ -91,7 +97,11 @@ test('re-encoded with the wrong key: the re-encoding is named, verifies false; s
 
 test('canonicalizeToken: nothing to undo is undefined; padding only at segment ends', () => {
   assert.equal(canonicalizeToken('eyJhIjoxfQ.eyJiIjoyfQ.c2ln'), undefined);
-  assert.deepEqual(canonicalizeToken('eyJhIjoxfQ==.eyJiIjoyfQ.c2ln'), { token: 'eyJhIjoxfQ.eyJiIjoyfQ.c2ln', changes: ['padding'], segments: ['header'] });
+  assert.deepEqual(canonicalizeToken('eyJhIjoxfQ==.eyJiIjoyfQ.c2ln'), {
+    token: 'eyJhIjoxfQ.eyJiIjoyfQ.c2ln',
+    changes: ['padding'],
+    segments: ['header'],
+  });
   assert.equal(canonicalizeToken('a.b'), undefined);
   assert.equal(canonicalizeToken('%E0%A4%A.b.c'), undefined);
 });

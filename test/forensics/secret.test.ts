@@ -16,7 +16,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { runCli, hasStackTrace, type CliResult } from '../helpers/cli.ts';
-import { fingerprintSecret, importSecretText, otherWhitespaceReading, secretWhitespace, doubleDecodedSecretReadings } from '../../src/keys/import.ts';
+import {
+  fingerprintSecret,
+  importSecretText,
+  otherWhitespaceReading,
+  secretWhitespace,
+  doubleDecodedSecretReadings,
+} from '../../src/keys/import.ts';
 import { decodeToken } from '../../src/token/decode.ts';
 import { getAlgorithm } from '../../src/keys/algorithms.ts';
 import { probeSecretDoubleEncoded, probeSecretEncoding, probeSecretWhitespace, CAUSES_SECRET } from '../../src/forensics/secret.ts';
@@ -30,7 +36,12 @@ test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** What a Node.js issuer does: jose SignJWT with the secret's bytes. */
 function joseHs256(secret: Uint8Array): Promise<string> {
-  return new SignJWT({ sub: 'user-1', aud: 'api' }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuer('https://auth.example.com').setIssuedAt(NOW - 60).setExpirationTime(NOW + 600).sign(secret);
+  return new SignJWT({ sub: 'user-1', aud: 'api' })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuer('https://auth.example.com')
+    .setIssuedAt(NOW - 60)
+    .setExpirationTime(NOW + 600)
+    .sign(secret);
 }
 
 /** What a hand-rolled signer does: createHmac over base64url(header).base64url(payload). */
@@ -105,7 +116,18 @@ test('secret_trailing_whitespace from a Kubernetes secretKeyRef variable: a sign
   const withNewline = `${SECRET}\n`;
   const token = await joseHs256(new TextEncoder().encode(withNewline));
   const contract = join(dir, 'k8s.yaml');
-  writeFileSync(contract, ['version: 1', 'environments:', '  raw:', '    keys: [{ secret: { env: K8S_JWT_SECRET } }]', '  trims:', '    keys: [{ secret: { env: K8S_JWT_SECRET, trim: true } }]', ''].join('\n'));
+  writeFileSync(
+    contract,
+    [
+      'version: 1',
+      'environments:',
+      '  raw:',
+      '    keys: [{ secret: { env: K8S_JWT_SECRET } }]',
+      '  trims:',
+      '    keys: [{ secret: { env: K8S_JWT_SECRET, trim: true } }]',
+      '',
+    ].join('\n'),
+  );
   const env = { K8S_JWT_SECRET: withNewline };
   const raw = await diagnoseJson([token, '--contract', contract, '--env', 'raw'], env);
   assert.equal(raw.d.result, 'valid');
@@ -176,7 +198,10 @@ test('secret_encoding keeps its secret_encoding_mismatch finding and fields, and
 test('a verifying secret with no whitespace carries no reading and no warning (nothing changes on the valid path)', async () => {
   const { d } = await diagnoseJson([hmacToken(SECRET), '--secret', 'env:PLAIN'], { PLAIN: SECRET });
   assert.equal(d.result, 'valid');
-  assert.deepEqual(d.findings.filter((f) => f.code !== 'weak_key'), []);
+  assert.deepEqual(
+    d.findings.filter((f) => f.code !== 'weak_key'),
+    [],
+  );
   assert.equal(d.signature.source!.reading, undefined);
 });
 
@@ -204,7 +229,14 @@ test('readings: whitespace is named, never trimmed silently; base64 and hex text
 function inputFor(token: string, secretText: string, encoding: 'utf8' | 'base64', remaining: number): ForensicsInput {
   const decoded = decodeToken(token);
   assert.ok(decoded.ok);
-  return { token: decoded.token, header: decoded.token.header, alg: getAlgorithm('HS256'), trusted: [importSecretText(secretText, encoding, { kind: 'secret' })], others: [], budget: { remaining } };
+  return {
+    token: decoded.token,
+    header: decoded.token.header,
+    alg: getAlgorithm('HS256'),
+    trusted: [importSecretText(secretText, encoding, { kind: 'secret' })],
+    others: [],
+    budget: { remaining },
+  };
 }
 
 test('each secret probe spends at most its budget, and nothing once it is spent', () => {
@@ -239,5 +271,11 @@ test('CAUSES_SECRET: every cause of this half has an owner and a one-line fix', 
     assert.ok(['signer', 'verifier', 'secrets', 'gateway', 'client'].includes(c.owner), name);
     assert.ok(c.fix.length > 20 && !c.fix.includes('\n'), name);
   }
-  assert.deepEqual(Object.keys(CAUSES_SECRET).sort(), ['key_from_other_environment', 'key_use_excluded', 'secret_double_encoded', 'secret_encoding', 'secret_trailing_whitespace']);
+  assert.deepEqual(Object.keys(CAUSES_SECRET).sort(), [
+    'key_from_other_environment',
+    'key_use_excluded',
+    'secret_double_encoded',
+    'secret_encoding',
+    'secret_trailing_whitespace',
+  ]);
 });

@@ -43,7 +43,11 @@ function explained(d: Diagnosis, code: string): Finding & { detail: Record<strin
 const evidence = (f: Finding) => f.detail!.evidence as Record<string, unknown>;
 
 test('ecdsa_der_encoding: crypto.sign without dsaEncoding (DER, as Java, .NET, KMS, OpenSSL) for ES256, ES384 and ES512', async () => {
-  for (const [alg, hash, pair] of [['ES256', 'sha256', p256], ['ES384', 'sha384', p384], ['ES512', 'sha512', p521]] as const) {
+  for (const [alg, hash, pair] of [
+    ['ES256', 'sha256', p256],
+    ['ES384', 'sha384', p384],
+    ['ES512', 'sha512', p521],
+  ] as const) {
     const token = handSigned({ alg, kid: 'ec-1' }, (input) => sign(hash, input, pair.privateKey));
     const d = await diagnoseWith([jwk(pair.publicKey, 'ec-1')], token);
     assert.equal(d.result, 'signature_invalid', alg);
@@ -95,7 +99,9 @@ test('ecdsa_wrong_length: ES512 with R or S not left-padded to 66 bytes (a naive
 });
 
 test('ecdsa_wrong_length: an ES256 header over a P-384 raw signature says which length it has', async () => {
-  const token = handSigned({ alg: 'ES256', kid: 'ec-1' }, (input) => sign('sha384', input, { key: p384.privateKey, dsaEncoding: 'ieee-p1363' }));
+  const token = handSigned({ alg: 'ES256', kid: 'ec-1' }, (input) =>
+    sign('sha384', input, { key: p384.privateKey, dsaEncoding: 'ieee-p1363' }),
+  );
   const f = explained(await diagnoseWith([jwk(p256.publicKey, 'ec-1')], token), 'signature_invalid');
   assert.equal(f.detail.cause, 'ecdsa_wrong_length');
   assert.deepEqual([evidence(f).longBy, evidence(f).lengthOf], [32, 'ES384']);
@@ -125,26 +131,32 @@ test('signature_truncated: a jose RS256 token cut by a gateway, decodable or not
 test('signature_truncated: an HS256 jose token sliced', async () => {
   const secret = randomBytes(32);
   const token = await new SignJWT(CLAIMS).setProtectedHeader({ alg: 'HS256' }).sign(secret);
-  const d = await (await createDiagnoser({ keys: [{ secret: { value: secret.toString('base64'), encoding: 'base64' } }] })).diagnose(token.slice(0, -11), { now: NOW });
+  const d = await (
+    await createDiagnoser({ keys: [{ secret: { value: secret.toString('base64'), encoding: 'base64' } }] })
+  ).diagnose(token.slice(0, -11), { now: NOW });
   const f = explained(d, 'signature_invalid');
   assert.equal(f.detail.cause, 'signature_truncated');
   assert.deepEqual([evidence(f).expectedBytes, evidence(f).actualBytes], [32, 24]);
 });
 
 test('rsa_padding_mismatch: RS256 header, PSS signature (crypto.sign with RSA_PKCS1_PSS_PADDING)', async () => {
-  const token = handSigned({ alg: 'RS256', kid: 'rsa-1' }, (input) => sign('sha256', input, { key: rsa.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING }));
+  const token = handSigned({ alg: 'RS256', kid: 'rsa-1' }, (input) =>
+    sign('sha256', input, { key: rsa.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING }),
+  );
   const f = explained(await diagnoseWith([jwk(rsa.publicKey, 'rsa-1')], token), 'signature_invalid');
   assert.equal(f.detail.cause, 'rsa_padding_mismatch');
   assert.equal(f.owner, 'signer');
   assert.equal(evidence(f).signaturePadding, 'PSS');
 });
 
-test('rsa_padding_mismatch: PS256 header with PKCS#1 v1.5, and with crypto.sign\'s default (maximum) PSS salt', async () => {
+test("rsa_padding_mismatch: PS256 header with PKCS#1 v1.5, and with crypto.sign's default (maximum) PSS salt", async () => {
   const keys = [jwk(rsa.publicKey, 'rsa-1')];
   const pkcs1 = handSigned({ alg: 'PS256', kid: 'rsa-1' }, (input) => sign('sha256', input, rsa.privateKey));
   const f1 = explained(await diagnoseWith(keys, pkcs1), 'signature_invalid');
   assert.deepEqual([f1.detail.cause, evidence(f1).verifiesAs], ['rsa_padding_mismatch', 'RS256']);
-  const maxSalt = handSigned({ alg: 'PS256', kid: 'rsa-1' }, (input) => sign('sha256', input, { key: rsa.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING }));
+  const maxSalt = handSigned({ alg: 'PS256', kid: 'rsa-1' }, (input) =>
+    sign('sha256', input, { key: rsa.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING }),
+  );
   const f2 = explained(await diagnoseWith(keys, maxSalt), 'signature_invalid');
   assert.equal(f2.detail.cause, 'rsa_padding_mismatch');
   assert.match(String(evidence(f2).signaturePadding), /salt length other than 32/);
@@ -156,13 +168,17 @@ test('hash_mismatch: RS256 header over an RS512 signature, HS256 over HMAC-SHA51
   assert.deepEqual([f.detail.cause, evidence(f).verifiesAs, f.owner], ['hash_mismatch', 'RS512', 'signer']);
   const secret = randomBytes(64);
   const hs = handSigned({ alg: 'HS256' }, (input) => createHmac('sha512', secret).update(input).digest());
-  const d = await (await createDiagnoser({ keys: [{ secret: { value: secret.toString('hex'), encoding: 'hex' } }] })).diagnose(hs, { now: NOW });
+  const d = await (
+    await createDiagnoser({ keys: [{ secret: { value: secret.toString('hex'), encoding: 'hex' } }] })
+  ).diagnose(hs, { now: NOW });
   const g = explained(d, 'signature_invalid');
   assert.deepEqual([g.detail.cause, evidence(g).verifiesAs], ['hash_mismatch', 'HS512']);
 });
 
 test('hash_mismatch: an ES256 header signed ES384 with a P-384 key explains alg_not_allowed', async () => {
-  const token = handSigned({ alg: 'ES256', kid: 'p384' }, (input) => sign('sha384', input, { key: p384.privateKey, dsaEncoding: 'ieee-p1363' }));
+  const token = handSigned({ alg: 'ES256', kid: 'p384' }, (input) =>
+    sign('sha384', input, { key: p384.privateKey, dsaEncoding: 'ieee-p1363' }),
+  );
   const d = await diagnoseWith([jwk(p384.publicKey, 'p384')], token);
   assert.equal(d.result, 'alg_not_allowed');
   const f = explained(d, 'alg_not_allowed');
@@ -177,5 +193,8 @@ test('signature_truncated: a long token cut inside its payload (two segments lef
   const d = await diagnoseWith([jwk(rsa.publicKey, 'rsa-1')], cut);
   assert.equal(d.result, 'malformed_token');
   const f = explained(d, 'malformed_token');
-  assert.deepEqual([f.detail.cause, f.owner, evidence(f).missing, evidence(f).expectedBytes, evidence(f).tokenLength], ['signature_truncated', 'gateway', 'signature', 256, 4096]);
+  assert.deepEqual(
+    [f.detail.cause, f.owner, evidence(f).missing, evidence(f).expectedBytes, evidence(f).tokenLength],
+    ['signature_truncated', 'gateway', 'signature', 256, 4096],
+  );
 });

@@ -16,11 +16,23 @@ export interface CliResult {
 }
 
 /** @example const r = await runCli(['decode', token]); r.code === 0 (options.cwd defaults to the repository) */
-export function runCli(args: string[], options: { input?: string; env?: Record<string, string | undefined>; cwd?: string; /** Another entry script, relative to the repository (default src/cli/main.ts). */ entry?: string } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: {
+    input?: string;
+    env?: Record<string, string | undefined>;
+    cwd?: string;
+    /** Another entry script, relative to the repository (default src/cli/main.ts). */ entry?: string;
+  } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...options.env };
     for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-    const child = spawn(process.execPath, ['--import', TSX, `${REPO}${options.entry ?? 'src/cli/main.ts'}`, ...args], { cwd: options.cwd ?? REPO, env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', TSX, `${REPO}${options.entry ?? 'src/cli/main.ts'}`, ...args], {
+      cwd: options.cwd ?? REPO,
+      env: env as NodeJS.ProcessEnv,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -7,8 +7,23 @@
 import { createHmac, generateKeyPairSync, randomBytes, sign as cryptoSign, constants, type KeyObject } from 'node:crypto';
 import { NOW } from './clock.ts';
 
-export type JwsAlg = 'HS256' | 'HS384' | 'HS512' | 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA';
-export const ALL_ALGS: readonly JwsAlg[] = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+export type JwsAlg =
+  'HS256' | 'HS384' | 'HS512' | 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA';
+export const ALL_ALGS: readonly JwsAlg[] = [
+  'HS256',
+  'HS384',
+  'HS512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+];
 
 export interface TestKey {
   alg: JwsAlg;
@@ -25,7 +40,9 @@ export interface TestKey {
 }
 
 export const b64url = (data: string | Buffer | Uint8Array | object): string =>
-  (typeof data === 'string' || data instanceof Uint8Array ? Buffer.from(data as string) : Buffer.from(JSON.stringify(data))).toString('base64url');
+  (typeof data === 'string' || data instanceof Uint8Array ? Buffer.from(data as string) : Buffer.from(JSON.stringify(data))).toString(
+    'base64url',
+  );
 
 const HASH: Record<string, string> = { '256': 'sha256', '384': 'sha384', '512': 'sha512' };
 const CURVE: Record<string, string> = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' };
@@ -78,7 +95,11 @@ export function makeKey(alg: AsymmetricAlg, options?: MakeKeyOptions): Asymmetri
 export function makeKey(alg: JwsAlg, options?: MakeKeyOptions): TestKey;
 export function makeKey(alg: JwsAlg, options: MakeKeyOptions = {}): TestKey {
   const out: TestKey = { alg, ...(options.kid !== undefined ? { kid: options.kid } : {}) };
-  const meta = { ...(options.kid !== undefined ? { kid: options.kid } : {}), ...(options.jwkAlg ? { alg } : {}), ...(options.use !== undefined ? { use: options.use } : {}) };
+  const meta = {
+    ...(options.kid !== undefined ? { kid: options.kid } : {}),
+    ...(options.jwkAlg ? { alg } : {}),
+    ...(options.use !== undefined ? { use: options.use } : {}),
+  };
   if (alg.startsWith('HS')) {
     out.secret = options.secret ?? randomBytes(Number(alg.slice(2)) / 8);
     return out;
@@ -99,7 +120,11 @@ export function makeKey(alg: JwsAlg, options: MakeKeyOptions = {}): TestKey {
  *
  * @example const k1 = jwksKey('k1'); startServer({ '/jwks.json': json(jwksOf(k1)) })
  */
-export function jwksKey(kid: string, alg: 'RS256' | 'ES256' = 'RS256', options: { modulusLength?: number } = {}): AsymmetricTestKey & { kid: string } {
+export function jwksKey(
+  kid: string,
+  alg: 'RS256' | 'ES256' = 'RS256',
+  options: { modulusLength?: number } = {},
+): AsymmetricTestKey & { kid: string } {
   return { ...makeKey(alg, { kid, fresh: true, jwkAlg: true, use: 'sig', ...options }), kid };
 }
 
@@ -141,7 +166,11 @@ export function signJws(key: TestKey, payload: Record<string, unknown> | string,
  *
  * @example signToken(k1, claimsAt(NOW, { exp: NOW - 30 }), { kid: 'other' })
  */
-export function signToken(key: TestKey, claims: Record<string, unknown> | string = claimsAt(NOW), header: Record<string, unknown> = {}): string {
+export function signToken(
+  key: TestKey,
+  claims: Record<string, unknown> | string = claimsAt(NOW),
+  header: Record<string, unknown> = {},
+): string {
   return signJws(key, claims, { header });
 }
 

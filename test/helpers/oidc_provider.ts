@@ -44,13 +44,31 @@ export async function startOidcProvider(): Promise<TestProvider> {
         useGrantedResource: () => true,
         getResourceServerInfo: (_ctx: unknown, resource: string) => {
           if (resource !== ORDERS_RESOURCE) throw new Error(`unknown resource ${resource}`);
-          return { scope: 'orders:read', audience: ORDERS_AUDIENCE, accessTokenFormat: 'jwt', accessTokenTTL: ACCESS_TOKEN_TTL, jwt: { sign: { alg: 'RS256' } } };
+          return {
+            scope: 'orders:read',
+            audience: ORDERS_AUDIENCE,
+            accessTokenFormat: 'jwt',
+            accessTokenTTL: ACCESS_TOKEN_TTL,
+            jwt: { sign: { alg: 'RS256' } },
+          };
         },
       },
     },
     clients: [
-      { client_id: CI_CLIENT.id, client_secret: CI_CLIENT.secret, grant_types: ['client_credentials'], redirect_uris: [], response_types: [] },
-      { client_id: WEB_CLIENT.id, client_secret: WEB_CLIENT.secret, grant_types: ['authorization_code', 'refresh_token'], redirect_uris: [WEB_CLIENT.redirectUri], response_types: ['code'] },
+      {
+        client_id: CI_CLIENT.id,
+        client_secret: CI_CLIENT.secret,
+        grant_types: ['client_credentials'],
+        redirect_uris: [],
+        response_types: [],
+      },
+      {
+        client_id: WEB_CLIENT.id,
+        client_secret: WEB_CLIENT.secret,
+        grant_types: ['authorization_code', 'refresh_token'],
+        redirect_uris: [WEB_CLIENT.redirectUri],
+        response_types: ['code'],
+      },
     ],
   });
   server.on('request', provider.callback());
@@ -108,7 +126,15 @@ async function step(jar: Jar, url: string, form?: Record<string, string>): Promi
 export async function authorizationCodeFlow(issuer: string, accountId: string): Promise<Record<string, unknown>> {
   const jar = new Jar();
   const auth = new URL(`${issuer}/auth`);
-  const query = { client_id: WEB_CLIENT.id, response_type: 'code', redirect_uri: WEB_CLIENT.redirectUri, scope: 'openid offline_access orders:read', prompt: 'consent', resource: ORDERS_RESOURCE, state: 'st' };
+  const query = {
+    client_id: WEB_CLIENT.id,
+    response_type: 'code',
+    redirect_uri: WEB_CLIENT.redirectUri,
+    scope: 'openid offline_access orders:read',
+    prompt: 'consent',
+    resource: ORDERS_RESOURCE,
+    state: 'st',
+  };
   for (const [k, v] of Object.entries(query)) auth.searchParams.set(k, v);
   let next = (await step(jar, auth.href)).location;
   for (let hops = 0; next !== undefined && !next.startsWith(WEB_CLIENT.redirectUri) && hops < 10; hops++) {
@@ -121,14 +147,23 @@ export async function authorizationCodeFlow(issuer: string, accountId: string): 
     const action = /<form[^>]*action="([^"]+)"/.exec(page.html ?? '')?.[1];
     const prompt = /name="prompt" value="([^"]+)"/.exec(page.html ?? '')?.[1] ?? 'login';
     if (action === undefined) throw new Error(`no form on the interaction page ${next}`);
-    next = (await step(jar, new URL(action, next).href, prompt === 'login' ? { prompt, login: accountId, password: 'x' } : { prompt })).location;
+    next = (await step(jar, new URL(action, next).href, prompt === 'login' ? { prompt, login: accountId, password: 'x' } : { prompt }))
+      .location;
   }
   const code = next !== undefined ? new URL(next).searchParams.get('code') : null;
   if (code === null) throw new Error(`the flow ended without a code at ${next ?? '(nowhere)'}`);
   const res = await fetch(`${issuer}/token`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${WEB_CLIENT.id}:${WEB_CLIENT.secret}`).toString('base64')}` },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: WEB_CLIENT.redirectUri, resource: ORDERS_RESOURCE }).toString(),
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${WEB_CLIENT.id}:${WEB_CLIENT.secret}`).toString('base64')}`,
+    },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: WEB_CLIENT.redirectUri,
+      resource: ORDERS_RESOURCE,
+    }).toString(),
   });
   return (await res.json()) as Record<string, unknown>;
 }

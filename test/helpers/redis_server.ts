@@ -52,10 +52,28 @@ function waitForRedis(port: number, exited: () => boolean, deadlineMs: number): 
 }
 
 export async function startRedis(options: { password?: string } = {}): Promise<RunningRedis> {
-  if (!REDIS_SERVER) throw new Error('redis-server is not installed: install the Debian package "redis-server" (scripts/test.sh does this); the revocation tests need a real Redis');
+  if (!REDIS_SERVER)
+    throw new Error(
+      'redis-server is not installed: install the Debian package "redis-server" (scripts/test.sh does this); the revocation tests need a real Redis',
+    );
   const dir = mkdtempSync(join(tmpdir(), 'jwt-doctor-redis-'));
   const port = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--protected-mode', 'yes'];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--daemonize',
+    'no',
+    '--protected-mode',
+    'yes',
+  ];
   if (options.password !== undefined) args.push('--requirepass', options.password);
   const child = spawn(REDIS_SERVER, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';

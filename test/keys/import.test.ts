@@ -2,7 +2,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
-import { importJwk, importJwks, importPem, importSecretText, decodeSecret, describeKey, jwkThumbprint, fingerprintSecret, KeyImportError } from '../../src/keys/import.ts';
+import {
+  importJwk,
+  importJwks,
+  importPem,
+  importSecretText,
+  decodeSecret,
+  describeKey,
+  jwkThumbprint,
+  fingerprintSecret,
+  KeyImportError,
+} from '../../src/keys/import.ts';
 import { algorithmsForKey, getAlgorithm, isAlgNone, ALGORITHMS } from '../../src/keys/algorithms.ts';
 import { makeKey, spkiPem } from '../helpers/mint.ts';
 
@@ -63,16 +73,33 @@ test('JWK: public members only; a private JWK is reduced; declared alg narrows; 
   assert.deepEqual(ed.algorithms, ['EdDSA', 'Ed25519']);
   const mismatched = importJwk({ ...ec.publicJwk, alg: 'RS256' }, { kind: 'jwk' });
   assert.deepEqual(mismatched.algorithms, []);
-  for (const bad of [null, [], 'x', { kty: 'XYZ' }, { kty: 'RSA', n: 'AQAB' }, { kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA' }, { kty: 'oct' }]) {
+  for (const bad of [
+    null,
+    [],
+    'x',
+    { kty: 'XYZ' },
+    { kty: 'RSA', n: 'AQAB' },
+    { kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA' },
+    { kty: 'oct' },
+  ]) {
     assert.throws(() => importJwk(bad, { kind: 'jwk' }), KeyImportError, JSON.stringify(bad));
   }
 });
 
 test('JWKS: bad keys are reported per index, encryption keys skipped', () => {
   const a = makeKey('ES256', { kid: 'a' });
-  const { keys, errors } = importJwks({ keys: [a.publicJwk, { kty: 'RSA', kid: 'broken' }, { ...makeKey('ES256').publicJwk, kid: 'enc', use: 'enc' }] }, { kind: 'jwks_file' });
-  assert.deepEqual(keys.map((k) => k.kid), ['a']);
-  assert.deepEqual(errors.map((e) => [e.index, e.kid]), [[1, 'broken']]);
+  const { keys, errors } = importJwks(
+    { keys: [a.publicJwk, { kty: 'RSA', kid: 'broken' }, { ...makeKey('ES256').publicJwk, kid: 'enc', use: 'enc' }] },
+    { kind: 'jwks_file' },
+  );
+  assert.deepEqual(
+    keys.map((k) => k.kid),
+    ['a'],
+  );
+  assert.deepEqual(
+    errors.map((e) => [e.index, e.kid]),
+    [[1, 'broken']],
+  );
   assert.throws(() => importJwks({ nokeys: [] }, { kind: 'jwks_file' }), KeyImportError);
 });
 

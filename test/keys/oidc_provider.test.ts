@@ -21,7 +21,12 @@ test.before(async () => {
   server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const privateJwk = { ...(signer.privateKey!.export({ format: 'jwk' }) as Record<string, unknown>), kid: 'op-key-1', alg: 'RS256', use: 'sig' };
+  const privateJwk = {
+    ...(signer.privateKey!.export({ format: 'jwk' }) as Record<string, unknown>),
+    kid: 'op-key-1',
+    alg: 'RS256',
+    use: 'sig',
+  };
   const provider = new Provider(issuer, {
     jwks: { keys: [privateJwk] },
     features: { devInteractions: { enabled: false } },
@@ -41,7 +46,10 @@ test.after(
 test('discovery against oidc-provider finds its JWKS; the published key is the configured one (public half only)', async () => {
   const r = await resolveKeySpec({ discovery: issuer, timeoutMs: 5000 }, { env: 'op' });
   assert.deepEqual(r.findings, []);
-  assert.deepEqual(r.keys.map((k) => k.kid), ['op-key-1']);
+  assert.deepEqual(
+    r.keys.map((k) => k.kid),
+    ['op-key-1'],
+  );
   assert.equal(r.keys[0]!.thumbprint, jwkThumbprint(signer.publicJwk!));
   assert.equal(r.sources[0]!.jwksUri!.startsWith(issuer), true);
 });

@@ -22,13 +22,35 @@ writeFileSync(join(dir, 'broken.json'), '{ nope');
 
 test('jwksFile, jwk (file, inline, inline JWKS), pem (file, inline, PKCS#1) resolve relative to baseDir', async () => {
   const r = await resolveKeys(
-    [{ jwksFile: 'set.jwks.json' }, { jwk: 'one.jwk.json' }, { jwk: ec.publicJwk! }, { jwk: jwksOf(rs) }, { pem: 'rs.pem', kid: 'pem-kid' }, { pem: spkiPem(rs) }, { pem: 'rs.pkcs1.pem' }],
+    [
+      { jwksFile: 'set.jwks.json' },
+      { jwk: 'one.jwk.json' },
+      { jwk: ec.publicJwk! },
+      { jwk: jwksOf(rs) },
+      { pem: 'rs.pem', kid: 'pem-kid' },
+      { pem: spkiPem(rs) },
+      { pem: 'rs.pkcs1.pem' },
+    ],
     { baseDir: dir, env: 'staging' },
   );
   assert.deepEqual(r.findings, []);
-  assert.deepEqual(r.keys.map((k) => k.kid ?? null), ['r1', 'e1', 'e1', 'e1', 'r1', 'pem-kid', null, null]);
+  assert.deepEqual(
+    r.keys.map((k) => k.kid ?? null),
+    ['r1', 'e1', 'e1', 'e1', 'r1', 'pem-kid', null, null],
+  );
   assert.ok(r.keys.every((k) => k.source.env === 'staging'));
-  assert.deepEqual(r.sources.map((s) => [s.kind, s.ok]), [['jwks_file', true], ['jwk', true], ['jwk', true], ['jwks_file', true], ['pem', true], ['pem', true], ['pem', true]]);
+  assert.deepEqual(
+    r.sources.map((s) => [s.kind, s.ok]),
+    [
+      ['jwks_file', true],
+      ['jwk', true],
+      ['jwk', true],
+      ['jwks_file', true],
+      ['pem', true],
+      ['pem', true],
+      ['pem', true],
+    ],
+  );
   assert.equal(r.keys[0]!.thumbprint, jwkThumbprint(rs.publicJwk!));
 });
 
@@ -45,8 +67,14 @@ test('secret: literal, env and file, each encoding; the source names the env var
     { baseDir: dir, vars },
   );
   assert.deepEqual(r.findings, []);
-  assert.deepEqual(r.keys.map((k) => k.source.encoding), ['utf8', 'base64', 'base64', 'hex', 'base64url']);
-  assert.deepEqual(r.keys.map((k) => k.source.location), ['literal', 'env:JWT_SECRET', 'secret.txt', 'literal', 'literal']);
+  assert.deepEqual(
+    r.keys.map((k) => k.source.encoding),
+    ['utf8', 'base64', 'base64', 'hex', 'base64url'],
+  );
+  assert.deepEqual(
+    r.keys.map((k) => k.source.location),
+    ['literal', 'env:JWT_SECRET', 'secret.txt', 'literal', 'literal'],
+  );
   assert.equal(r.keys[1]!.fingerprint, r.keys[2]!.fingerprint, 'same bytes, same fingerprint (file newline trimmed)');
   assert.equal(r.keys[1]!.fingerprint, r.keys[4]!.fingerprint);
   assert.equal(r.keys[3]!.bits, 128);

@@ -80,7 +80,10 @@ test('fetchJson: every failure is a value with an error kind, never a throw', as
 
 test('jwksUri: keys load; failures are jwks_unreachable with status / error in detail', async () => {
   const ok = await resolveKeySpec({ jwksUri: `${s.url}/jwks.json` }, { env: 'staging' });
-  assert.deepEqual(ok.keys.map((k) => [k.kid, k.source.kind, k.source.env]), [['srv-1', 'jwks_uri', 'staging']]);
+  assert.deepEqual(
+    ok.keys.map((k) => [k.kid, k.source.kind, k.source.env]),
+    [['srv-1', 'jwks_uri', 'staging']],
+  );
   assert.equal(ok.sources[0]!.cacheControl, 'max-age=600');
   assert.equal(typeof ok.sources[0]!.fetchedAt, 'string');
   const cases: [string, string, number | undefined][] = [
@@ -105,12 +108,18 @@ test('jwksUri: keys load; failures are jwks_unreachable with status / error in d
 test('discovery: issuer -> openid-configuration -> jwks_uri chain; the issuer must be identical, trailing slash included', async () => {
   const r = await resolveKeySpec({ discovery: `${s.url}/good` });
   assert.deepEqual(r.findings, []);
-  assert.deepEqual(r.keys.map((k) => k.kid), ['srv-1']);
+  assert.deepEqual(
+    r.keys.map((k) => k.kid),
+    ['srv-1'],
+  );
   assert.equal(r.sources[0]!.jwksUri, `${s.url}/jwks.json`);
   // OpenID Connect Discovery 1.0 section 4.3: exact string comparison, so ".../good/" is another issuer.
   const slash = await resolveKeySpec({ discovery: `${s.url}/good/` });
   assert.deepEqual(slash.keys, []);
-  assert.deepEqual(slash.findings.map((f) => [f.code, f.expected, f.actual]), [['discovery_issuer_mismatch', `${s.url}/good/`, `${s.url}/good`]]);
+  assert.deepEqual(
+    slash.findings.map((f) => [f.code, f.expected, f.actual]),
+    [['discovery_issuer_mismatch', `${s.url}/good/`, `${s.url}/good`]],
+  );
   const viaIssuer = await resolveKeySpec({ discovery: true }, { issuer: `${s.url}/good` });
   assert.equal(viaIssuer.keys.length, 1);
 });

@@ -19,14 +19,23 @@ import { NOW } from '../helpers/index.ts';
 
 const rsaJwk = (bits: number, extra: Record<string, unknown> = {}, publicExponent = 65537) => {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: bits, publicExponent });
-  return { privateKey, pub: { ...(publicKey.export({ format: 'jwk' }) as Record<string, unknown>), ...extra }, priv: { ...(privateKey.export({ format: 'jwk' }) as Record<string, unknown>), ...extra } };
+  return {
+    privateKey,
+    pub: { ...(publicKey.export({ format: 'jwk' }) as Record<string, unknown>), ...extra },
+    priv: { ...(privateKey.export({ format: 'jwk' }) as Record<string, unknown>), ...extra },
+  };
 };
 const good = rsaJwk(2048, { kid: 'good', alg: 'RS256', use: 'sig' });
 const small512 = rsaJwk(512, { kid: 'r512', alg: 'RS256', use: 'sig' });
 const small1024 = rsaJwk(1024, { kid: 'r1024', alg: 'RS256', use: 'sig' });
 const e3 = rsaJwk(2048, { kid: 'e3', alg: 'RS256', use: 'sig' }, 3);
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-const ecJwk: Record<string, string> = { ...(ec.publicKey.export({ format: 'jwk' }) as Record<string, string>), kid: 'ec', alg: 'ES256', use: 'sig' };
+const ecJwk: Record<string, string> = {
+  ...(ec.publicKey.export({ format: 'jwk' }) as Record<string, string>),
+  kid: 'ec',
+  alg: 'ES256',
+  use: 'sig',
+};
 // Flip the last byte of y: (x, y') is not on P-256 (the invalid-curve attack input).
 const yBytes = Buffer.from(ecJwk.y as string, 'base64url');
 yBytes[yBytes.length - 1]! ^= 0x01;
@@ -85,10 +94,16 @@ test('published set: keys reports an error exactly for the keys the verifying pa
 test('private_key_published names the owner: secrets for a published oct key, signer for private asymmetric members', () => {
   const at = {};
   const octV = assessKey({ jwk: oct, record: importJwk(oct, { kind: 'jwks_uri' }), published: true, at });
-  assert.deepEqual(octV.findings.map((f) => [f.code, f.severity, f.owner, f.actual]), [['private_key_published', 'error', 'secrets', ['k']]]);
+  assert.deepEqual(
+    octV.findings.map((f) => [f.code, f.severity, f.owner, f.actual]),
+    [['private_key_published', 'error', 'secrets', ['k']]],
+  );
   assert.equal(octV.usable, false);
   const rsaV = assessKey({ jwk: good.priv, record: importJwk(good.priv, { kind: 'jwks_uri' }), published: true, at });
-  assert.deepEqual(rsaV.findings.map((f) => [f.code, f.severity, f.owner]), [['private_key_published', 'error', 'signer']]);
+  assert.deepEqual(
+    rsaV.findings.map((f) => [f.code, f.severity, f.owner]),
+    [['private_key_published', 'error', 'signer']],
+  );
   assert.deepEqual(rsaV.findings[0]!.actual, ['d', 'p', 'q', 'dp', 'dq', 'qi']);
   assert.equal(rsaV.usable, false);
 });
@@ -99,10 +114,16 @@ test('a local JWK Set file may hold shared secrets; private members there are a 
     writeFileSync(join(dir, 'local.jwks.json'), JSON.stringify({ keys: [oct, { ...good.priv, kid: 'mine' }] }));
     const r = await resolveKeySpec({ jwksFile: 'local.jwks.json' }, { baseDir: dir });
     assert.deepEqual(r.keys.map((k) => k.kid).sort(), ['hs', 'mine']);
-    assert.deepEqual(r.findings.map((f) => [f.code, f.severity, f.detail?.kid]), [['private_key_published', 'warning', 'mine']]);
+    assert.deepEqual(
+      r.findings.map((f) => [f.code, f.severity, f.detail?.kid]),
+      [['private_key_published', 'warning', 'mine']],
+    );
     // Same verdict from `keys`.
     const inspection = inspectKeys(entriesOf([oct, { ...good.priv, kid: 'mine' }], { kind: 'jwks_file' }, false), { now: NOW });
-    assert.deepEqual(inspection.findings.filter((f) => f.code === 'private_key_published').map((f) => f.severity), ['warning']);
+    assert.deepEqual(
+      inspection.findings.filter((f) => f.code === 'private_key_published').map((f) => f.severity),
+      ['warning'],
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -112,7 +133,10 @@ test('a 512-bit RSA key in a local PEM file is refused too: no verification, the
   const pem = small512.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
   const r = await resolveKeySpec({ pem, kid: 'local-small' });
   assert.deepEqual(r.keys, []);
-  assert.deepEqual(r.findings.map((f) => [f.code, f.severity, f.actual, f.detail?.excluded]), [['rsa_key_too_small', 'error', 512, true]]);
+  assert.deepEqual(
+    r.findings.map((f) => [f.code, f.severity, f.actual, f.detail?.excluded]),
+    [['rsa_key_too_small', 'error', 512, true]],
+  );
   const d = await createDiagnoser({ keys: [{ pem, kid: 'local-small' }] });
   assert.equal(d.keys.length, 0);
   const diagnosis = d.diagnose('eyJhbGciOiJSUzI1NiIsImtpZCI6ImxvY2FsLXNtYWxsIn0.e30.c2ln', { now: NOW });
@@ -121,7 +145,14 @@ test('a 512-bit RSA key in a local PEM file is refused too: no verification, the
 
 test('discovery document: exact issuer (OIDC Discovery 1.0 section 4.3), no https -> http jwks_uri', () => {
   const url = 'https://auth.example.com/.well-known/openid-configuration';
-  assert.equal(checkDiscoveryDocument('https://auth.example.com', { issuer: 'https://auth.example.com', jwks_uri: 'https://auth.example.com/jwks' }, url), undefined);
+  assert.equal(
+    checkDiscoveryDocument(
+      'https://auth.example.com',
+      { issuer: 'https://auth.example.com', jwks_uri: 'https://auth.example.com/jwks' },
+      url,
+    ),
+    undefined,
+  );
   for (const issuer of ['https://auth.example.com/', 'https://AUTH.example.com', 'https://evil.example', undefined, 42]) {
     const f = checkDiscoveryDocument('https://auth.example.com', { issuer, jwks_uri: 'https://auth.example.com/jwks' }, url)!;
     assert.equal(f.code, 'discovery_issuer_mismatch', String(issuer));
@@ -129,8 +160,18 @@ test('discovery document: exact issuer (OIDC Discovery 1.0 section 4.3), no http
     assert.equal(f.actual, typeof issuer === 'string' ? issuer : null);
     assert.deepEqual([f.detail!.expected, f.detail!.actual], [f.expected, f.actual]);
   }
-  const down = checkDiscoveryDocument('https://auth.example.com', { issuer: 'https://auth.example.com', jwks_uri: 'http://auth.example.com/jwks' }, url)!;
+  const down = checkDiscoveryDocument(
+    'https://auth.example.com',
+    { issuer: 'https://auth.example.com', jwks_uri: 'http://auth.example.com/jwks' },
+    url,
+  )!;
   assert.deepEqual([down.code, down.detail!.error], ['jwks_unreachable', 'insecure_jwks_uri']);
-  assert.deepEqual(discoveryTarget('https://a.example/tenant/'), { issuer: 'https://a.example/tenant/', url: 'https://a.example/tenant/.well-known/openid-configuration' });
-  assert.deepEqual(discoveryTarget('https://a.example/.well-known/openid-configuration'), { issuer: 'https://a.example', url: 'https://a.example/.well-known/openid-configuration' });
+  assert.deepEqual(discoveryTarget('https://a.example/tenant/'), {
+    issuer: 'https://a.example/tenant/',
+    url: 'https://a.example/tenant/.well-known/openid-configuration',
+  });
+  assert.deepEqual(discoveryTarget('https://a.example/.well-known/openid-configuration'), {
+    issuer: 'https://a.example',
+    url: 'https://a.example/.well-known/openid-configuration',
+  });
 });

@@ -11,7 +11,15 @@ import { createServer, request as httpRequest } from 'node:http';
 import express, { type Request, type Response } from 'express';
 import Fastify from 'fastify';
 import { Registry } from 'prom-client';
-import { createVerifier, jwtDoctorExpress, jwtDoctorFastify, withJwtAuth, type AuthContext, type Rejection, type Verifier } from '../../src/middleware/index.ts';
+import {
+  createVerifier,
+  jwtDoctorExpress,
+  jwtDoctorFastify,
+  withJwtAuth,
+  type AuthContext,
+  type Rejection,
+  type Verifier,
+} from '../../src/middleware/index.ts';
 import type { Expectations } from '../../src/expectations.ts';
 import { AUD, ISS, NOW, claimsAt, closeServer, listen, signToken, jwksKey } from '../helpers/index.ts';
 import { memoryLogger, parseMetrics, sampleValue, startJwksServer, type JwksServer } from './helpers.ts';
@@ -27,14 +35,22 @@ interface Adapter {
   start(verifier: Verifier): Promise<{ base: string; close(): Promise<void> }>;
 }
 
-const answer = (auth: AuthContext | null | undefined) => ({ sub: auth?.claims.sub ?? null, kid: auth?.kid ?? null, env: auth?.env ?? null });
+const answer = (auth: AuthContext | null | undefined) => ({
+  sub: auth?.claims.sub ?? null,
+  kid: auth?.kid ?? null,
+  env: auth?.env ?? null,
+});
 
 /** What the /problem route's onRejected sends. */
 function problem(rejection: Rejection): { status: number; headers: Record<string, string>; body: string } {
   return {
     status: rejection.status,
     headers: { 'www-authenticate': rejection.headers['www-authenticate']!, 'content-type': 'application/problem+json' },
-    body: JSON.stringify({ type: `https://errors.example.com/${rejection.reason}`, status: rejection.status, requestId: rejection.requestId }),
+    body: JSON.stringify({
+      type: `https://errors.example.com/${rejection.reason}`,
+      status: rejection.status,
+      requestId: rejection.requestId,
+    }),
   };
 }
 
@@ -43,8 +59,10 @@ const ROUTES = ['/admin', '/feed', '/problem'];
 const nodeHttp: Adapter = {
   name: 'node:http',
   async start(verifier) {
-    const route = (req: { url?: string | undefined }) => (req.url?.startsWith('/orders/') ? '/orders/:id' : ROUTES.find((r) => r === req.url));
-    const send = (req: { auth: AuthContext | null }, res: import('node:http').ServerResponse) => void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer(req.auth)));
+    const route = (req: { url?: string | undefined }) =>
+      req.url?.startsWith('/orders/') ? '/orders/:id' : ROUTES.find((r) => r === req.url);
+    const send = (req: { auth: AuthContext | null }, res: import('node:http').ServerResponse) =>
+      void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer(req.auth)));
     const strict = withJwtAuth(verifier, send, { route, scopes: (_req, r) => (r === '/admin' ? ['admin:write'] : undefined) });
     const optional = withJwtAuth(verifier, send, { route, credentialsRequired: false });
     const rendered = withJwtAuth(verifier, send, {
@@ -115,8 +133,23 @@ for (const adapter of [nodeHttp, expressAdapter, fastifyAdapter]) {
 
     before(async () => {
       jwks = await startJwksServer([k1]);
-      const env: Expectations = { name: 'staging', issuer: [ISS], audience: [AUD], algorithms: ['RS256'], requiredClaims: ['sub', 'exp', 'iat'], clockToleranceSeconds: 10, keys: [{ jwksUri: jwks.url }] };
-      verifier = createVerifier(env, { registry, logger, now: () => NOW, debugEndpoint: true, metricsPath: '/metrics', realm: 'orders-api' });
+      const env: Expectations = {
+        name: 'staging',
+        issuer: [ISS],
+        audience: [AUD],
+        algorithms: ['RS256'],
+        requiredClaims: ['sub', 'exp', 'iat'],
+        clockToleranceSeconds: 10,
+        keys: [{ jwksUri: jwks.url }],
+      };
+      verifier = createVerifier(env, {
+        registry,
+        logger,
+        now: () => NOW,
+        debugEndpoint: true,
+        metricsPath: '/metrics',
+        realm: 'orders-api',
+      });
       app = await adapter.start(verifier);
     });
 
@@ -138,7 +171,8 @@ for (const adapter of [nodeHttp, expressAdapter, fastifyAdapter]) {
     }
     const valid = (extra: Record<string, unknown> = {}) => signToken(k1, claimsAt(NOW, extra));
     const expired = () => valid({ iat: NOW - 7200, exp: NOW - 30 });
-    const reasonOf = async (path: string, token: string) => /error_description="([a-z_]+)"/.exec((await call(path, bearer(token))).headers.get('www-authenticate') ?? '')?.[1];
+    const reasonOf = async (path: string, token: string) =>
+      /error_description="([a-z_]+)"/.exec((await call(path, bearer(token))).headers.get('www-authenticate') ?? '')?.[1];
 
     test('a valid RS256 token reaches the handler with its claims on auth', async () => {
       const r = await call('/orders/123', bearer(valid()));
@@ -157,7 +191,10 @@ for (const adapter of [nodeHttp, expressAdapter, fastifyAdapter]) {
     test('a malformed Authorization header: 400 invalid_request', async () => {
       const r = await call('/orders/1', { authorization: 'Basic dXNlcjpwYXNz' });
       assert.equal(r.status, 400);
-      assert.equal(r.headers.get('www-authenticate'), 'Bearer realm="orders-api", error="invalid_request", error_description="header_malformed"');
+      assert.equal(
+        r.headers.get('www-authenticate'),
+        'Bearer realm="orders-api", error="invalid_request", error_description="header_malformed"',
+      );
     });
 
     test('two Authorization header lines: 400 multiple_tokens', async () => {
@@ -180,7 +217,10 @@ for (const adapter of [nodeHttp, expressAdapter, fastifyAdapter]) {
       const before = logger.records.length;
       const r = await call('/orders/9', { ...bearer(expired()), 'x-request-id': 'req-42' });
       assert.equal(r.status, 401);
-      assert.equal(r.headers.get('www-authenticate'), 'Bearer realm="orders-api", error="invalid_token", error_description="token_expired"');
+      assert.equal(
+        r.headers.get('www-authenticate'),
+        'Bearer realm="orders-api", error="invalid_token", error_description="token_expired"',
+      );
       assert.equal(logger.records.length, before + 1);
       const rec = logger.records.at(-1)!;
       assert.equal(rec.event, 'jwt_auth_rejected');
@@ -206,13 +246,19 @@ for (const adapter of [nodeHttp, expressAdapter, fastifyAdapter]) {
       const forger = jwksKey('k1');
       const forged = await call('/orders/1', bearer(signToken(forger, claimsAt(NOW))));
       assert.equal(forged.status, 401);
-      assert.equal(forged.headers.get('www-authenticate'), 'Bearer realm="orders-api", error="invalid_token", error_description="signature_invalid"');
+      assert.equal(
+        forged.headers.get('www-authenticate'),
+        'Bearer realm="orders-api", error="invalid_token", error_description="signature_invalid"',
+      );
     });
 
     test('a route that requires a scope: 403 insufficient_scope with the scope attribute; scope or scp grants it', async () => {
       const r = await call('/admin', bearer(valid({ scope: 'orders:read' })));
       assert.equal(r.status, 403);
-      assert.equal(r.headers.get('www-authenticate'), 'Bearer realm="orders-api", error="insufficient_scope", error_description="insufficient_scope", scope="admin:write"');
+      assert.equal(
+        r.headers.get('www-authenticate'),
+        'Bearer realm="orders-api", error="insufficient_scope", error_description="insufficient_scope", scope="admin:write"',
+      );
       assert.equal((await call('/admin', bearer(valid({ scope: 'orders:read admin:write' })))).status, 200);
       assert.equal((await call('/admin', bearer(valid({ scp: ['orders:read', 'admin:write'] })))).status, 200);
     });
@@ -226,7 +272,10 @@ for (const adapter of [nodeHttp, expressAdapter, fastifyAdapter]) {
       assert.equal(text.includes('attacker-kid-0001'), false);
       assert.equal(text.includes('/orders/777'), false);
       const samples = parseMetrics(text);
-      assert.equal(sampleValue(samples, 'jwt_auth_failures_total', { reason: 'key_not_found', env: 'staging', kid: 'unknown', route: '/orders/:id' }), 1);
+      assert.equal(
+        sampleValue(samples, 'jwt_auth_failures_total', { reason: 'key_not_found', env: 'staging', kid: 'unknown', route: '/orders/:id' }),
+        1,
+      );
       const rec = logger.records.at(-1)!;
       assert.equal(rec.kidTrusted, false);
       assert.equal(rec.keyVersion, null);
@@ -243,9 +292,18 @@ for (const adapter of [nodeHttp, expressAdapter, fastifyAdapter]) {
       assert.match(r.headers.get('content-type')!, /^text\/plain/);
       const s = parseMetrics(r.body);
       assert.equal(sampleValue(s, 'jwt_auth_verified_total', { env: 'staging', kid: 'k1' }), v0 + 2);
-      assert.ok((sampleValue(s, 'jwt_auth_failures_total', { reason: 'header_missing', env: 'staging', kid: 'unknown', route: '/orders/:id' }) ?? 0) >= 1);
-      assert.equal(sampleValue(s, 'jwt_auth_failures_total', { reason: 'token_expired', env: 'staging', kid: 'k1', route: '/orders/:id' }), 1);
-      assert.equal(sampleValue(s, 'jwt_auth_failures_total', { reason: 'insufficient_scope', env: 'staging', kid: 'k1', route: '/admin' }), 1);
+      assert.ok(
+        (sampleValue(s, 'jwt_auth_failures_total', { reason: 'header_missing', env: 'staging', kid: 'unknown', route: '/orders/:id' }) ??
+          0) >= 1,
+      );
+      assert.equal(
+        sampleValue(s, 'jwt_auth_failures_total', { reason: 'token_expired', env: 'staging', kid: 'k1', route: '/orders/:id' }),
+        1,
+      );
+      assert.equal(
+        sampleValue(s, 'jwt_auth_failures_total', { reason: 'insufficient_scope', env: 'staging', kid: 'k1', route: '/admin' }),
+        1,
+      );
       assert.equal(sampleValue(s, 'jwt_token_age_at_rejection_seconds_count', { reason: 'token_expired', env: 'staging' }), 1);
       assert.equal(sampleValue(s, 'jwt_token_age_at_rejection_seconds_sum', { reason: 'token_expired', env: 'staging' }), 7200);
       assert.equal(sampleValue(s, 'jwt_jwks_refresh_total', { result: 'success' }), 1);
@@ -283,7 +341,7 @@ for (const adapter of [nodeHttp, expressAdapter, fastifyAdapter]) {
       assert.equal((await call('/feed', { authorization: 'Basic abc' })).status, 400);
     });
 
-    test('onRejected renders the application\'s error response, keeping WWW-Authenticate and the request id', async () => {
+    test("onRejected renders the application's error response, keeping WWW-Authenticate and the request id", async () => {
       const r = await call('/problem', { ...bearer(expired()), 'x-request-id': 'req-h' });
       assert.equal(r.status, 401);
       // Express and Fastify append a charset to the type the hook set.

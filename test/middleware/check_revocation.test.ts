@@ -13,7 +13,14 @@ import { mkdtempSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
-import { createVerifier, withJwtAuth, createRedisSetSource, createDenylistSource, type RevocationSource, type VerifierOptions } from '../../src/middleware/index.ts';
+import {
+  createVerifier,
+  withJwtAuth,
+  createRedisSetSource,
+  createDenylistSource,
+  type RevocationSource,
+  type VerifierOptions,
+} from '../../src/middleware/index.ts';
 import type { Expectations } from '../../src/expectations.ts';
 import { RedisClient } from '../../src/revocation/redis_client.ts';
 import { AUD, ISS, NOW, closeServer, listen, memoryLogger, parseMetrics, sampleValue } from './helpers.ts';
@@ -50,7 +57,12 @@ after(async () => {
 
 async function serve(options: VerifierOptions): Promise<string> {
   const verifier = createVerifier(env, { logger: false, registry: false, ...options });
-  const server = createServer(withJwtAuth(verifier, (req, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sub: req.auth.claims.sub }))));
+  const server = createServer(
+    withJwtAuth(
+      verifier,
+      (req, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sub: req.auth.claims.sub })),
+    ),
+  );
   servers.push(server);
   return listen(server);
 }
@@ -92,18 +104,29 @@ test('Redis unreachable: fail closed by default (503 revocation_unavailable, no 
 test('fail open when configured: the verified token passes, with a warning record and the fail_open metric', async () => {
   const logger = memoryLogger();
   const registry = new Registry();
-  const base = await serve({ now: () => NOW, logger, registry, revocation: { source: redisSource(`redis://127.0.0.1:${await freePort()}`), onUnavailable: 'open' } });
+  const base = await serve({
+    now: () => NOW,
+    logger,
+    registry,
+    revocation: { source: redisSource(`redis://127.0.0.1:${await freePort()}`), onUnavailable: 'open' },
+  });
   assert.equal((await call(base, 'jti-any')).status, 200);
   const record = logger.records.find((x) => x.event === 'jwt_revocation_fail_open')!;
   assert.deepEqual([record.error, record.env], ['unreachable', 'staging']);
-  assert.equal(sampleValue(parseMetrics(await registry.metrics()), 'jwt_revocation_lookups_total', { env: 'staging', result: 'fail_open' }), 1);
+  assert.equal(
+    sampleValue(parseMetrics(await registry.metrics()), 'jwt_revocation_lookups_total', { env: 'staging', result: 'fail_open' }),
+    1,
+  );
 });
 
 test('the answer cache: a jti revoked after its first lookup is refused once the TTL has passed on the verifier clock', async () => {
   const file = join(dir, 'revoked.txt');
   writeFileSync(file, '# none yet\n');
   let now = NOW;
-  const base = await serve({ now: () => now, revocation: { source: createDenylistSource(file), cache: { ttlSeconds: 30, maxEntries: 100 } } });
+  const base = await serve({
+    now: () => now,
+    revocation: { source: createDenylistSource(file), cache: { ttlSeconds: 30, maxEntries: 100 } },
+  });
   assert.equal((await call(base, 'jti-late')).status, 200);
   appendFileSync(file, 'jti-late\n');
   now += 29;

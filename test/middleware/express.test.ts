@@ -58,7 +58,8 @@ after(async () => {
   await jwks.close();
 });
 
-const get = (path: string, token?: string, method = 'GET') => fetch(base + path, { method, headers: token ? { authorization: `Bearer ${token}` } : {} });
+const get = (path: string, token?: string, method = 'GET') =>
+  fetch(base + path, { method, headers: token ? { authorization: `Bearer ${token}` } : {} });
 const valid = (extra: Record<string, unknown> = {}) => signToken(k1, claimsAt(NOW, extra));
 
 test('Express: verified claims on req.auth, on a route and under a globally mounted router', async () => {
@@ -90,11 +91,17 @@ test('Express: the debug endpoint through app.use', async () => {
   assert.equal(r.status, 200);
   const doc = (await r.json()) as { schema: string; keys: { kid: string }[] };
   assert.equal(doc.schema, 'jwt-doctor/verifier-keys/v1');
-  assert.deepEqual(doc.keys.map((k) => k.kid), ['k1']);
+  assert.deepEqual(
+    doc.keys.map((k) => k.kid),
+    ['k1'],
+  );
 });
 
 test('Express: a CORS preflight passes through unverified (it never carries credentials)', async () => {
-  const pre = await fetch(base + '/orders/1', { method: 'OPTIONS', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'GET' } });
+  const pre = await fetch(base + '/orders/1', {
+    method: 'OPTIONS',
+    headers: { origin: 'https://app.example.com', 'access-control-request-method': 'GET' },
+  });
   assert.equal(pre.status, 204);
   const plain = await fetch(base + '/orders/1', { method: 'OPTIONS' });
   assert.equal(plain.status, 401);

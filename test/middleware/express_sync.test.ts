@@ -48,7 +48,9 @@ async function serve(offloadSignatures: boolean, options: ExpressAuthOptions = {
     },
     (req: Request, res: Response) => void res.json({ sub: req.auth?.claims.sub ?? null }),
   );
-  app.use((err: Error, _req: Request, res: Response, _next: NextFunction) => void res.status(500).json({ error: 'app', message: err.message }));
+  app.use(
+    (err: Error, _req: Request, res: Response, _next: NextFunction) => void res.status(500).json({ error: 'app', message: err.message }),
+  );
   const server = createServer(app);
   cleanup.servers.push(server);
   const base = await listen(server);

@@ -23,7 +23,14 @@ const logger = memoryLogger();
 before(async () => {
   jwks = await startJwksServer([k1]);
   verifier = createVerifier(
-    { name: 'staging', issuer: [ISS], audience: [AUD], algorithms: ['RS256'], keys: [{ jwksUri: jwks.url }], tokenSource: { header: 'x-auth-token', scheme: null } },
+    {
+      name: 'staging',
+      issuer: [ISS],
+      audience: [AUD],
+      algorithms: ['RS256'],
+      keys: [{ jwksUri: jwks.url }],
+      tokenSource: { header: 'x-auth-token', scheme: null },
+    },
     { registry, logger, now: () => NOW, debugEndpoint: '/_debug/keys', metricsPath: '/metrics' },
   );
   app = Fastify();
@@ -79,7 +86,10 @@ test('Fastify: route label from routeOptions.url; debug endpoint on its configur
 });
 
 test('Fastify: a CORS preflight passes through unverified', async () => {
-  const pre = await fetch(base + '/orders/1', { method: 'OPTIONS', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'GET' } });
+  const pre = await fetch(base + '/orders/1', {
+    method: 'OPTIONS',
+    headers: { origin: 'https://app.example.com', 'access-control-request-method': 'GET' },
+  });
   assert.equal(pre.status, 204);
   assert.equal((await fetch(base + '/orders/1', { method: 'OPTIONS' })).status, 401);
 });

@@ -24,7 +24,13 @@ export interface JwksServer {
 
 /** A real JWKS endpoint on 127.0.0.1 whose answers a test switches (ok, 500, never answering, oversized). */
 export async function startJwksServer(keys: AsymmetricTestKey[]): Promise<JwksServer> {
-  const state = { hits: 0, keys: keys.map((k) => k.publicJwk), mode: 'ok' as JwksServer['mode'], cacheControl: undefined as string | undefined, delayMs: 0 };
+  const state = {
+    hits: 0,
+    keys: keys.map((k) => k.publicJwk),
+    mode: 'ok' as JwksServer['mode'],
+    cacheControl: undefined as string | undefined,
+    delayMs: 0,
+  };
   const server = createServer((_req: IncomingMessage, res: ServerResponse) => {
     state.hits++;
     // No Date header: Date has one-second resolution, so a fetch that straddles a second boundary would
@@ -33,8 +39,12 @@ export async function startJwksServer(keys: AsymmetricTestKey[]): Promise<JwksSe
     res.sendDate = false;
     if (state.mode === 'hang') return; // never answers: the client's timeout must fire
     if (state.mode === 'error500') return void res.writeHead(500).end('oops');
-    const body = state.mode === 'huge' ? JSON.stringify({ keys: state.keys, pad: 'x'.repeat(64 * 1024) }) : JSON.stringify({ keys: state.keys });
-    const send = () => res.writeHead(200, { 'content-type': 'application/json', ...(state.cacheControl ? { 'cache-control': state.cacheControl } : {}) }).end(body);
+    const body =
+      state.mode === 'huge' ? JSON.stringify({ keys: state.keys, pad: 'x'.repeat(64 * 1024) }) : JSON.stringify({ keys: state.keys });
+    const send = () =>
+      res
+        .writeHead(200, { 'content-type': 'application/json', ...(state.cacheControl ? { 'cache-control': state.cacheControl } : {}) })
+        .end(body);
     if (state.delayMs > 0) setTimeout(send, state.delayMs);
     else send();
   });

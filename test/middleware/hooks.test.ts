@@ -15,7 +15,10 @@ let verifier: Verifier;
 const logger = memoryLogger();
 
 before(() => {
-  verifier = createVerifier({ name: 'staging', issuer: [ISS], audience: [AUD], algorithms: ['RS256'], keys: [{ jwk: k1.publicJwk }] }, { registry: false, logger, now: () => NOW });
+  verifier = createVerifier(
+    { name: 'staging', issuer: [ISS], audience: [AUD], algorithms: ['RS256'], keys: [{ jwk: k1.publicJwk }] },
+    { registry: false, logger, now: () => NOW },
+  );
 });
 
 after(() => verifier.close());
@@ -63,8 +66,17 @@ test('node:http: an onRejected hook that throws is a logged 500 with the request
     withJwtAuth(verifier, (_req, res) => res.end('ok'), {
       onRejected: (rejection, req, res) => {
         if (req.url === '/hook-fails') throw new Error('renderer broke');
-        res.writeHead(rejection.status, { 'www-authenticate': rejection.headers['www-authenticate']!, 'content-type': 'application/problem+json' });
-        res.end(JSON.stringify({ type: `https://errors.example.com/${rejection.reason}`, status: rejection.status, requestId: rejection.requestId }));
+        res.writeHead(rejection.status, {
+          'www-authenticate': rejection.headers['www-authenticate']!,
+          'content-type': 'application/problem+json',
+        });
+        res.end(
+          JSON.stringify({
+            type: `https://errors.example.com/${rejection.reason}`,
+            status: rejection.status,
+            requestId: rejection.requestId,
+          }),
+        );
       },
     }),
   );
@@ -81,12 +93,26 @@ test('node:http: an onRejected hook that throws is a logged 500 with the request
 test('Express: onRejected passing the rejection to next(err), a throwing hook logged and passed on', async () => {
   const app = express();
   const seen: { status?: number; message: string }[] = [];
-  app.get('/to-next', jwtDoctorExpress(verifier, { onRejected: (rejection, _req, _res, next) => next(Object.assign(new Error(rejection.reason), { status: rejection.status })) }), (_req, res) => {
-    res.send('ok');
-  });
-  app.get('/hook-throws', jwtDoctorExpress(verifier, { onRejected: () => { throw new Error('renderer broke'); } }), (_req, res) => {
-    res.send('ok');
-  });
+  app.get(
+    '/to-next',
+    jwtDoctorExpress(verifier, {
+      onRejected: (rejection, _req, _res, next) => next(Object.assign(new Error(rejection.reason), { status: rejection.status })),
+    }),
+    (_req, res) => {
+      res.send('ok');
+    },
+  );
+  app.get(
+    '/hook-throws',
+    jwtDoctorExpress(verifier, {
+      onRejected: () => {
+        throw new Error('renderer broke');
+      },
+    }),
+    (_req, res) => {
+      res.send('ok');
+    },
+  );
   app.use((err: Error & { status?: number }, _req: Request, res: Response, _next: NextFunction) => {
     seen.push({ ...(err.status !== undefined ? { status: err.status } : {}), message: err.message });
     res.status(err.status ?? 500).json({ app_error: err.message });
@@ -100,21 +126,30 @@ test('Express: onRejected passing the rejection to next(err), a throwing hook lo
     assert.equal(thrown.status, 500);
     assert.deepEqual(await thrown.json(), { app_error: 'renderer broke' });
     assert.equal(logger.records.slice(before).find((x) => x.event === 'jwt_auth_handler_error')!.requestId, 'req-ex');
-    assert.deepEqual(seen.map((s) => s.message), ['header_missing', 'renderer broke']);
+    assert.deepEqual(
+      seen.map((s) => s.message),
+      ['header_missing', 'renderer broke'],
+    );
   });
 });
 
 test('Fastify: rejections on request.log with request.id; onRejected rendering, throwing or falling back; errors reach the error handler', async () => {
   const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({ write: (chunk: Buffer, _enc, cb) => (lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>), cb()) });
+  const stream = new Writable({
+    write: (chunk: Buffer, _enc, cb) => (lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>), cb()),
+  });
   // No logger given to the verifier: the framework's request-scoped logger is used.
-  const v = createVerifier({ name: 'staging', issuer: [ISS], audience: [AUD], algorithms: ['RS256'], keys: [{ jwk: k1.publicJwk }] }, { registry: false, now: () => NOW });
+  const v = createVerifier(
+    { name: 'staging', issuer: [ISS], audience: [AUD], algorithms: ['RS256'], keys: [{ jwk: k1.publicJwk }] },
+    { registry: false, now: () => NOW },
+  );
   const app = Fastify({ logger: { stream, level: 'info' }, genReqId: () => `fid-${lines.length}` });
   await app.register(jwtDoctorFastify, {
     verifier: v,
     onRejected: (rejection, request, reply) => {
       if (request.url === '/hook-throws') throw new Error('renderer broke');
-      if (request.url === '/problem') return reply.code(rejection.status).type('application/problem+json').send({ reason: rejection.reason, id: rejection.requestId });
+      if (request.url === '/problem')
+        return reply.code(rejection.status).type('application/problem+json').send({ reason: rejection.reason, id: rejection.requestId });
       return undefined; // falls back to the RFC 6750 answer
     },
   });

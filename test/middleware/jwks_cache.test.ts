@@ -75,7 +75,14 @@ test('single flight: 100 concurrent requests with a new kid cause one fetch; the
     jwks.keys = [k1.publicJwk, k2.publicJwk]; // the issuer rotates: k2 is published
     jwks.delayMs = 300; // the refetch stays in flight while the 100 requests arrive
     const token = signToken(k2, claimsAt(NOW));
-    const responses = await Promise.all(Array.from({ length: 100 }, () => fetch(base + '/', { headers: { authorization: `Bearer ${token}` } }).then(async (r) => ({ status: r.status, body: await r.text() }))));
+    const responses = await Promise.all(
+      Array.from({ length: 100 }, () =>
+        fetch(base + '/', { headers: { authorization: `Bearer ${token}` } }).then(async (r) => ({
+          status: r.status,
+          body: await r.text(),
+        })),
+      ),
+    );
     assert.deepEqual(new Set(responses.map((r) => r.status)), new Set([200]));
     assert.deepEqual(new Set(responses.map((r) => r.body)), new Set(['k2']));
     assert.equal(jwks.hits, 2);
@@ -94,7 +101,10 @@ test('single flight: 100 concurrent requests with a new kid cause one fetch; the
     const s = parseMetrics(await registry.metrics());
     assert.equal(sampleValue(s, 'jwt_jwks_refresh_total', { result: 'success' }), 3);
     assert.equal(sampleValue(s, 'jwt_auth_verified_total', { env: 'staging', kid: 'k2' }), 100);
-    assert.equal(sampleValue(s, 'jwt_auth_failures_total', { reason: 'key_not_found', env: 'staging', kid: 'unknown', route: 'unmatched' }), 21);
+    assert.equal(
+      sampleValue(s, 'jwt_auth_failures_total', { reason: 'key_not_found', env: 'staging', kid: 'unknown', route: 'unmatched' }),
+      21,
+    );
   } finally {
     verifier.close();
     await closeServer(server);
@@ -119,7 +129,10 @@ test('JWKS answering 500: the stale set is served within the bound, then jwks_un
     assert.equal(jwks.hits, 2);
     let snap = verifier.keysSnapshot();
     assert.equal(snap.stale, true);
-    assert.deepEqual(snap.keys.map((k) => k.kid), ['k1']);
+    assert.deepEqual(
+      snap.keys.map((k) => k.kid),
+      ['k1'],
+    );
     let s = parseMetrics(await registry.metrics());
     assert.equal(sampleValue(s, 'jwt_jwks_refresh_total', { result: 'error' }), 1);
     assert.equal(sampleValue(s, 'jwt_jwks_cache_age_seconds', {}), 601);
@@ -192,20 +205,32 @@ test('OIDC discovery goes through the same cache: issuer + /.well-known/openid-c
   let hits = 0;
   const server = createServer((req, res) => {
     hits++;
-    if (req.url === '/.well-known/openid-configuration') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ issuer: base, jwks_uri: `${base}/keys` }));
-    if (req.url === '/keys') return void res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=900' }).end(JSON.stringify({ keys: [k1.publicJwk] }));
+    if (req.url === '/.well-known/openid-configuration')
+      return void res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ issuer: base, jwks_uri: `${base}/keys` }));
+    if (req.url === '/keys')
+      return void res
+        .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=900' })
+        .end(JSON.stringify({ keys: [k1.publicJwk] }));
     res.writeHead(404).end();
   });
   const base = await listen(server);
   const clock = { t: NOW };
-  const verifier = createVerifier({ name: 'staging', issuer: [base], audience: [AUD], algorithms: ['RS256'], keys: [{ discovery: true }] }, { registry: false, logger: false, now: () => clock.t });
+  const verifier = createVerifier(
+    { name: 'staging', issuer: [base], audience: [AUD], algorithms: ['RS256'], keys: [{ discovery: true }] },
+    { registry: false, logger: false, now: () => clock.t },
+  );
   try {
     const r = await verifier.verify({ headers: { authorization: `Bearer ${signToken(k1, claimsAt(NOW, { iss: base }))}` } });
     assert.equal(r.ok, true);
     assert.equal(hits, 2);
     const snap = verifier.keysSnapshot();
     assert.deepEqual([snap.source.kind, snap.ttlSeconds], ['discovery', 900]);
-    assert.deepEqual(snap.keys.map((k) => k.kid), ['k1']);
+    assert.deepEqual(
+      snap.keys.map((k) => k.kid),
+      ['k1'],
+    );
   } finally {
     verifier.close();
     await closeServer(server);
@@ -265,7 +290,9 @@ test('offloadSignatures: the thread-pool path accepts and rejects exactly like t
     sig[10]! ^= 0xff;
     const bad = await verifyToken(verifier, `${h}.${p}.${sig.toString('base64url')}`);
     assert.equal(!bad.ok && bad.reason, 'signature_invalid');
-    const outcomes = await Promise.all(Array.from({ length: 30 }, (_, i) => verifyToken(verifier, signToken(k1, claimsAt(NOW, { jti: `j${i}` })))));
+    const outcomes = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => verifyToken(verifier, signToken(k1, claimsAt(NOW, { jti: `j${i}` })))),
+    );
     assert.ok(outcomes.every((o) => o.ok));
   } finally {
     verifier.close();

@@ -18,9 +18,14 @@ let verifier: Verifier;
 const logger = memoryLogger();
 
 before(async () => {
-  verifier = createVerifier({ name: 'staging', issuer: [ISS], audience: [AUD], algorithms: ['RS256'], keys: [{ jwk: k1.publicJwk }] }, { registry: new Registry(), logger, now: () => NOW, metricsPath: '/metrics' });
+  verifier = createVerifier(
+    { name: 'staging', issuer: [ISS], audience: [AUD], algorithms: ['RS256'], keys: [{ jwk: k1.publicJwk }] },
+    { registry: new Registry(), logger, now: () => NOW, metricsPath: '/metrics' },
+  );
   // The route function knows /orders/:id only: every other path is "unmatched".
-  const handler = withJwtAuth(verifier, (req, res) => void res.end(String(req.auth.claims.sub)), { route: (req) => (req.url?.startsWith('/orders/') ? '/orders/:id' : undefined) });
+  const handler = withJwtAuth(verifier, (req, res) => void res.end(String(req.auth.claims.sub)), {
+    route: (req) => (req.url?.startsWith('/orders/') ? '/orders/:id' : undefined),
+  });
   server = createServer(handler);
   base = await listen(server);
 });
@@ -37,8 +42,14 @@ test('node:http: the route function names the template; a path it does not know 
   const text = await (await fetch(`${base}/metrics`)).text();
   assert.equal(text.includes('31337'), false);
   const s = parseMetrics(text);
-  assert.equal(sampleValue(s, 'jwt_auth_failures_total', { reason: 'header_missing', env: 'staging', kid: 'unknown', route: 'unmatched' }), 1);
-  assert.equal(sampleValue(s, 'jwt_auth_failures_total', { reason: 'header_missing', env: 'staging', kid: 'unknown', route: '/orders/:id' }), 1);
+  assert.equal(
+    sampleValue(s, 'jwt_auth_failures_total', { reason: 'header_missing', env: 'staging', kid: 'unknown', route: 'unmatched' }),
+    1,
+  );
+  assert.equal(
+    sampleValue(s, 'jwt_auth_failures_total', { reason: 'header_missing', env: 'staging', kid: 'unknown', route: '/orders/:id' }),
+    1,
+  );
   assert.equal(logger.records.at(-2)!.route, 'unmatched');
   // No realm option: the realm is the environment's name.
   assert.equal((await fetch(`${base}/x`)).headers.get('www-authenticate'), 'Bearer realm="staging"');

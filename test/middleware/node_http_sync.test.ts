@@ -9,7 +9,13 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createVerifier, withJwtAuth, type NodeHttpAuthOptions, type Verifier, type MaybeAuthenticatedRequest } from '../../src/middleware/index.ts';
+import {
+  createVerifier,
+  withJwtAuth,
+  type NodeHttpAuthOptions,
+  type Verifier,
+  type MaybeAuthenticatedRequest,
+} from '../../src/middleware/index.ts';
 import type { Expectations } from '../../src/expectations.ts';
 import { AUD, ISS, NOW, closeServer, listen, memoryLogger, startJwksServer, type JwksServer } from './helpers.ts';
 import { claimsAt, jwksKey, signToken as signClaims, type AsymmetricTestKey } from '../helpers/index.ts';
@@ -37,9 +43,22 @@ type Handler = (req: MaybeAuthenticatedRequest, res: ServerResponse) => unknown;
 async function serve(options: { offloadSignatures: boolean; ready?: boolean; handler?: Handler; auth?: NodeHttpAuthOptions }) {
   const jwks = await startJwksServer([k1]);
   jwksServers.push(jwks);
-  const env: Expectations = { name: 'staging', issuer: [ISS], audience: [AUD], algorithms: ['RS256'], clockToleranceSeconds: 10, keys: [{ jwksUri: jwks.url }] };
+  const env: Expectations = {
+    name: 'staging',
+    issuer: [ISS],
+    audience: [AUD],
+    algorithms: ['RS256'],
+    clockToleranceSeconds: 10,
+    keys: [{ jwksUri: jwks.url }],
+  };
   const logger = memoryLogger();
-  const verifier = createVerifier(env, { registry: false, logger, now: () => NOW, offloadSignatures: options.offloadSignatures, cache: { cooldownSeconds: 0 } });
+  const verifier = createVerifier(env, {
+    registry: false,
+    logger,
+    now: () => NOW,
+    offloadSignatures: options.offloadSignatures,
+    cache: { cooldownSeconds: 0 },
+  });
   verifiers.push(verifier);
   if (options.ready !== false) await verifier.ready();
   const inTick: boolean[] = [];
@@ -47,7 +66,9 @@ async function serve(options: { offloadSignatures: boolean; ready?: boolean; han
   const handler: Handler =
     options.handler ??
     ((req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sub: req.auth?.claims.sub ?? null, kid: req.auth?.kid ?? null }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ sub: req.auth?.claims.sub ?? null, kid: req.auth?.kid ?? null }));
     });
   const listener = withJwtAuth(
     verifier,
@@ -91,7 +112,14 @@ test('offloadSignatures true: the handler runs after the thread pool answered (n
 test('both paths give the same answers to the same requests', async () => {
   const sync = await serve({ offloadSignatures: false });
   const offloaded = await serve({ offloadSignatures: true });
-  const cases: Record<string, string>[] = [{}, { authorization: 'Basic abc' }, bearer(signToken(k1, { exp: NOW - 3600 })), bearer(signToken(k1, { aud: 'other' })), bearer(`${signToken(k1).slice(0, -4)}AAAA`), bearer('not.a.jwt')];
+  const cases: Record<string, string>[] = [
+    {},
+    { authorization: 'Basic abc' },
+    bearer(signToken(k1, { exp: NOW - 3600 })),
+    bearer(signToken(k1, { aud: 'other' })),
+    bearer(`${signToken(k1).slice(0, -4)}AAAA`),
+    bearer('not.a.jwt'),
+  ];
   for (const headers of cases) {
     const [a, b] = [await sync.call(headers), await offloaded.call(headers)];
     assert.equal(a.status, b.status, JSON.stringify(headers));
@@ -139,7 +167,10 @@ test('offloadSignatures false: a handler that throws, or whose promise rejects, 
 });
 
 test('offloadSignatures false: an onRejected hook that throws or rejects gets a 500; one that answers is used', async () => {
-  const answering = await serve({ offloadSignatures: false, auth: { onRejected: (rej, _req, res) => void res.writeHead(rej.status, rej.headers).end('{"custom":true}') } });
+  const answering = await serve({
+    offloadSignatures: false,
+    auth: { onRejected: (rej, _req, res) => void res.writeHead(rej.status, rej.headers).end('{"custom":true}') },
+  });
   const custom = await answering.call();
   assert.equal(custom.status, 401);
   assert.deepEqual(JSON.parse(custom.body), { custom: true });

@@ -19,8 +19,16 @@ test('WWW-Authenticate follows the registry; header_missing has no error attribu
   assert.equal(formatWwwAuthenticate('api', challengeFor('header_missing')), 'Bearer realm="api"');
   assert.deepEqual(challengeFor('header_malformed'), { status: 400, error: 'invalid_request', description: 'header_malformed' });
   assert.deepEqual(challengeFor('signature_invalid'), { status: 401, error: 'invalid_token', description: 'signature_invalid' });
-  assert.deepEqual(challengeFor('insufficient_scope', ['a', 'b']), { status: 403, error: 'insufficient_scope', description: 'insufficient_scope', scope: ['a', 'b'] });
-  assert.equal(formatWwwAuthenticate('my "realm"\r\nx', challengeFor('insufficient_scope', ['a', 'b'])), 'Bearer realm="my \\"realm\\"x", error="insufficient_scope", error_description="insufficient_scope", scope="a b"');
+  assert.deepEqual(challengeFor('insufficient_scope', ['a', 'b']), {
+    status: 403,
+    error: 'insufficient_scope',
+    description: 'insufficient_scope',
+    scope: ['a', 'b'],
+  });
+  assert.equal(
+    formatWwwAuthenticate('my "realm"\r\nx', challengeFor('insufficient_scope', ['a', 'b'])),
+    'Bearer realm="my \\"realm\\"x", error="insufficient_scope", error_description="insufficient_scope", scope="a b"',
+  );
   for (const code of Object.keys(REASONS) as ReasonCode[]) {
     const c = challengeFor(code);
     assert.equal(c.status, REASONS[code].status);
@@ -29,11 +37,18 @@ test('WWW-Authenticate follows the registry; header_missing has no error attribu
     if (REASONS[code].status >= 500) assert.equal(c.error, undefined, code);
     else if (code !== 'header_missing') assert.ok(['invalid_request', 'invalid_token', 'insufficient_scope'].includes(c.error!));
   }
-  assert.equal(formatWwwAuthenticate('api', challengeFor('revocation_unavailable')), 'Bearer realm="api", error_description="revocation_unavailable"');
+  assert.equal(
+    formatWwwAuthenticate('api', challengeFor('revocation_unavailable')),
+    'Bearer realm="api", error_description="revocation_unavailable"',
+  );
 });
 
 test('token extraction: Authorization Bearer, strict', () => {
-  const x = (authorization: string | undefined, rawHeaders?: string[]) => extractToken({ headers: authorization === undefined ? {} : { authorization }, ...(rawHeaders ? { rawHeaders } : {}) }, DEFAULT_TOKEN_SOURCE);
+  const x = (authorization: string | undefined, rawHeaders?: string[]) =>
+    extractToken(
+      { headers: authorization === undefined ? {} : { authorization }, ...(rawHeaders ? { rawHeaders } : {}) },
+      DEFAULT_TOKEN_SOURCE,
+    );
   assert.deepEqual(x(`Bearer ${T}`), { ok: true, token: T });
   assert.deepEqual(x(`bearer ${T}`), { ok: true, token: T });
   assert.equal((x(undefined) as { code: string }).code, 'header_missing');
@@ -50,7 +65,10 @@ test('token extraction: Authorization Bearer, strict', () => {
   assert.deepEqual([bad(`Bearer "${T}"`).code, bad(`Bearer "${T}"`).problem], ['header_malformed', 'quotes']);
   assert.equal(bad(`Bearer ${T}, Bearer ${T2}`).code, 'multiple_tokens');
   assert.equal(bad(`Bearer ${T} ${T2}`).code, 'multiple_tokens');
-  assert.equal((x(`Bearer ${T}`, ['Authorization', `Bearer ${T}`, 'authorization', `Bearer ${T2}`]) as { code: string }).code, 'multiple_tokens');
+  assert.equal(
+    (x(`Bearer ${T}`, ['Authorization', `Bearer ${T}`, 'authorization', `Bearer ${T2}`]) as { code: string }).code,
+    'multiple_tokens',
+  );
 });
 
 test('token extraction: bare header and cookie', () => {
@@ -78,12 +96,34 @@ test('contract sections tokenSource and verifier: validated with field paths', (
     }
     assert.fail('expected a ContractError');
   };
-  assert.equal(err(() => parseTokenSource({ cookie: 'a b' }, 'c.yaml', 'staging')), 'environments.staging.tokenSource.cookie');
-  assert.equal(err(() => parseTokenSource({ header: 'x', scheme: 5 }, 'c.yaml', 'staging')), 'environments.staging.tokenSource.scheme');
-  assert.equal(err(() => parseTokenSource({ headr: 'x' }, 'c.yaml', 'staging')), 'environments.staging.tokenSource.headr');
-  assert.deepEqual(parseVerifierSection({ debugUrl: 'http://127.0.0.1:3000/.well-known/jwt-doctor/keys', metricsUrl: 'http://127.0.0.1:3000/metrics', cacheTtlSeconds: 600 }).cacheTtlSeconds, 600);
-  assert.equal(err(() => parseVerifierSection({ cacheTtlSeconds: -1 }, 'c.yaml', 'prod')), 'environments.prod.verifier.cacheTtlSeconds');
-  assert.equal(err(() => parseVerifierSection({ debugUrl: 'ftp://x' }, 'c.yaml', 'prod')), 'environments.prod.verifier.debugUrl');
+  assert.equal(
+    err(() => parseTokenSource({ cookie: 'a b' }, 'c.yaml', 'staging')),
+    'environments.staging.tokenSource.cookie',
+  );
+  assert.equal(
+    err(() => parseTokenSource({ header: 'x', scheme: 5 }, 'c.yaml', 'staging')),
+    'environments.staging.tokenSource.scheme',
+  );
+  assert.equal(
+    err(() => parseTokenSource({ headr: 'x' }, 'c.yaml', 'staging')),
+    'environments.staging.tokenSource.headr',
+  );
+  assert.deepEqual(
+    parseVerifierSection({
+      debugUrl: 'http://127.0.0.1:3000/.well-known/jwt-doctor/keys',
+      metricsUrl: 'http://127.0.0.1:3000/metrics',
+      cacheTtlSeconds: 600,
+    }).cacheTtlSeconds,
+    600,
+  );
+  assert.equal(
+    err(() => parseVerifierSection({ cacheTtlSeconds: -1 }, 'c.yaml', 'prod')),
+    'environments.prod.verifier.cacheTtlSeconds',
+  );
+  assert.equal(
+    err(() => parseVerifierSection({ debugUrl: 'ftp://x' }, 'c.yaml', 'prod')),
+    'environments.prod.verifier.debugUrl',
+  );
 });
 
 test('a verifier from the bundled contract (static JWKS file) accepts a staging-signed token', async () => {
@@ -100,7 +140,10 @@ test('a verifier from the bundled contract (static JWKS file) accepts a staging-
   assert.equal(r.ok, true);
   const snap = verifier.keysSnapshot();
   assert.deepEqual([snap.source.kind, snap.ttlSeconds, snap.stale], ['jwks_file', null, false]);
-  assert.equal(sampleValue(parseMetrics(await registry.metrics()), 'jwt_auth_verified_total', { env: 'staging', kid: 'staging-2026-11' }), 1);
+  assert.equal(
+    sampleValue(parseMetrics(await registry.metrics()), 'jwt_auth_verified_total', { env: 'staging', kid: 'staging-2026-11' }),
+    1,
+  );
   verifier.close();
   // The same token against the as-shipped staging environment (copied from prod): the specific claim code.
   const shipped = createVerifier(contract.environments.staging!, { contract, registry: false, logger, now: () => NOW });
@@ -109,8 +152,13 @@ test('a verifier from the bundled contract (static JWKS file) accepts a staging-
 });
 
 test('a contract with a bad tokenSource fails at creation with the field path', () => {
-  const contract = loadContract({ environments: { staging: { issuer: 'https://a', keys: [{ jwksFile: 'x.json' }], tokenSource: { cookie: '' } } } });
-  assert.throws(() => createVerifier(contract.environments.staging!, { contract, registry: false, logger: false }), (e: unknown) => e instanceof ContractError && e.path === 'environments.staging.tokenSource.cookie');
+  const contract = loadContract({
+    environments: { staging: { issuer: 'https://a', keys: [{ jwksFile: 'x.json' }], tokenSource: { cookie: '' } } },
+  });
+  assert.throws(
+    () => createVerifier(contract.environments.staging!, { contract, registry: false, logger: false }),
+    (e: unknown) => e instanceof ContractError && e.path === 'environments.staging.tokenSource.cookie',
+  );
 });
 
 test('signer metrics: jwt_tokens_issued_total{kid}, bounded by the signer kids', async () => {

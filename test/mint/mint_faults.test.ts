@@ -66,7 +66,11 @@ for (const alg of ['RS256', 'PS256', 'ES256', 'EdDSA', 'HS256'] as const) {
       assert.equal(minted.fault?.code, fault);
       const d = doctor.diagnose(minted.token, { now: NOW });
       assert.equal(d.findings[0]?.code, fault, `${alg} ${fault}: ${JSON.stringify(d.findings.map((f) => f.code))}`);
-      assert.deepEqual(d.findings.filter((f) => f.severity === 'error' && f.code !== fault).map((f) => f.code), [], `${alg} ${fault}`);
+      assert.deepEqual(
+        d.findings.filter((f) => f.severity === 'error' && f.code !== fault).map((f) => f.code),
+        [],
+        `${alg} ${fault}`,
+      );
     }
   });
 }

@@ -12,7 +12,11 @@ import { ContractError, ProductionRefusedError, UsageError } from '../../src/err
 
 const NOW = 1_795_874_700;
 const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-384' });
-const privateJwk: Record<string, unknown> = { ...(privateKey.export({ format: 'jwk' }) as Record<string, unknown>), kid: 'jwk-kid', alg: 'ES384' };
+const privateJwk: Record<string, unknown> = {
+  ...(privateKey.export({ format: 'jwk' }) as Record<string, unknown>),
+  kid: 'jwk-kid',
+  alg: 'ES384',
+};
 const vars = { SIGNER_JWK: JSON.stringify(privateJwk) };
 const signer = { privateKey: { env: 'SIGNER_JWK' } };
 const contract = loadContract(
@@ -23,7 +27,12 @@ const contract = loadContract(
         audience: ['orders', 'orders-legacy'],
         typ: 'at+jwt',
         requiredClaims: ['sub', 'tenant', 'nbf'],
-        claims: { scope: { includes: ['orders:read', 'orders:write'] }, roles: { includes: ['ops'] }, tier: { oneOf: ['gold', 'silver'] }, v: 2 },
+        claims: {
+          scope: { includes: ['orders:read', 'orders:write'] },
+          roles: { includes: ['ops'] },
+          tier: { oneOf: ['gold', 'silver'] },
+          v: 2,
+        },
         policy: { tokenLifetimeSeconds: 600 },
         signer,
         clients: { mobile: { audience: 'orders-mobile', tokenLifetimeSeconds: 120 }, web: {} },
@@ -58,8 +67,16 @@ test('the environment shapes the token: iss, aud, typ, expected and required cla
 });
 
 test('a client brings its audience and lifetime; options and claims override; a Date is a clock too', () => {
-  const m = mintToken(contract, 'staging', { now: new Date(NOW * 1000 + 999), vars, client: 'mobile', claims: { sub: 'user-7', tier: 'bronze' } });
-  assert.deepEqual([m.client, m.payload.aud, m.payload.exp, m.payload.sub, m.payload.tier], ['mobile', 'orders-mobile', NOW + 120, 'user-7', 'bronze']);
+  const m = mintToken(contract, 'staging', {
+    now: new Date(NOW * 1000 + 999),
+    vars,
+    client: 'mobile',
+    claims: { sub: 'user-7', tier: 'bronze' },
+  });
+  assert.deepEqual(
+    [m.client, m.payload.aud, m.payload.exp, m.payload.sub, m.payload.tier],
+    ['mobile', 'orders-mobile', NOW + 120, 'user-7', 'bronze'],
+  );
   const web = mintToken(contract, 'staging', { now: NOW, vars, client: 'web', lifetimeSeconds: 30 });
   assert.deepEqual([web.payload.aud, web.payload.exp], ['orders', NOW + 30]);
   const plain = mintToken(contract, 'plain', { now: NOW, vars });
@@ -72,10 +89,22 @@ test('a client brings its audience and lifetime; options and claims override; a 
 test('refusals: production without allowProduction, no signer, an unset variable, an unknown client or environment, a fault the environment lacks', () => {
   assert.throws(() => mintToken(contract, 'prod', { now: NOW, vars }), ProductionRefusedError);
   assert.equal(mintToken(contract, 'prod', { now: NOW, vars, allowProduction: true }).env, 'prod');
-  assert.throws(() => mintToken(contract, 'nosigner', { now: NOW, vars }), (e: unknown) => e instanceof ContractError && e.path === 'environments.nosigner.signer');
-  assert.throws(() => mintToken(contract, 'plain', { now: NOW, vars: {} }), (e: unknown) => e instanceof ContractError && e.path === 'environments.plain.signer.privateKey');
+  assert.throws(
+    () => mintToken(contract, 'nosigner', { now: NOW, vars }),
+    (e: unknown) => e instanceof ContractError && e.path === 'environments.nosigner.signer',
+  );
+  assert.throws(
+    () => mintToken(contract, 'plain', { now: NOW, vars: {} }),
+    (e: unknown) => e instanceof ContractError && e.path === 'environments.plain.signer.privateKey',
+  );
   assert.throws(() => mintToken(contract, 'staging', { now: NOW, vars, client: 'tv' }), UsageError);
   assert.throws(() => mintToken(contract, 'qa', { now: NOW, vars }), UsageError);
-  assert.throws(() => mintToken(contract, 'plain', { now: NOW, vars, fault: 'typ_mismatch' }), (e: unknown) => e instanceof UsageError && /typ/.test(e.message));
-  assert.throws(() => mintToken(contract, 'plain', { now: NOW, vars, signer: { ...signer, alg: 'RS256' } }), (e: unknown) => e instanceof UsageError && !e.message.includes(String(privateJwk.d)));
+  assert.throws(
+    () => mintToken(contract, 'plain', { now: NOW, vars, fault: 'typ_mismatch' }),
+    (e: unknown) => e instanceof UsageError && /typ/.test(e.message),
+  );
+  assert.throws(
+    () => mintToken(contract, 'plain', { now: NOW, vars, signer: { ...signer, alg: 'RS256' } }),
+    (e: unknown) => e instanceof UsageError && !e.message.includes(String(privateJwk.d)),
+  );
 });

@@ -18,7 +18,11 @@ function pairFor(alg: string): { sign: KeyObject; verify: KeyObject } {
     return { sign: k, verify: k };
   }
   const p =
-    entry.kty === 'RSA' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : entry.kty === 'EC' ? generateKeyPairSync('ec', { namedCurve: entry.curves![0]! }) : generateKeyPairSync('ed25519');
+    entry.kty === 'RSA'
+      ? generateKeyPairSync('rsa', { modulusLength: 2048 })
+      : entry.kty === 'EC'
+        ? generateKeyPairSync('ec', { namedCurve: entry.curves![0]! })
+        : generateKeyPairSync('ed25519');
   return { sign: p.privateKey, verify: p.publicKey };
 }
 

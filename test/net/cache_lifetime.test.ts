@@ -40,7 +40,11 @@ test('Date: Expires counts from Date, and a Date in the past is age already used
   assert.equal(cacheLifetime({ 'cache-control': 'max-age=300', date: http(AT + 60_000) }, AT).ttlSeconds, 300);
   assert.equal(cacheLifetime({ 'cache-control': 'max-age=300', date: http(AT) }, AT + 999).ttlSeconds, 300);
   assert.equal(cacheLifetime({ expires: '0' }, AT).ttlSeconds, 0, 'an invalid Expires is already expired (section 5.3)');
-  assert.equal(cacheLifetime({ 'cache-control': 'max-age=60', expires: http(AT + 3_600_000) }, AT).ttlSeconds, 60, 'max-age wins over Expires');
+  assert.equal(
+    cacheLifetime({ 'cache-control': 'max-age=60', expires: http(AT + 3_600_000) }, AT).ttlSeconds,
+    60,
+    'max-age wins over Expires',
+  );
 });
 
 test('a private cache: s-maxage is ignored; no-store / no-cache / Pragma are 0; no headers leave the default', () => {
@@ -70,7 +74,16 @@ test('one reader: the JWKS cache and rotation check agree on a real response wit
     },
     '/debug': (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ schema: 'jwt-doctor/verifier-keys/v1', fetchedAt: new Date().toISOString(), cacheAgeSeconds: 0, ttlSeconds: 200, stale: false, keys: [{ kid: 'k1', kty: 'RSA' }] }));
+      res.end(
+        JSON.stringify({
+          schema: 'jwt-doctor/verifier-keys/v1',
+          fetchedAt: new Date().toISOString(),
+          cacheAgeSeconds: 0,
+          ttlSeconds: 200,
+          stale: false,
+          keys: [{ kid: 'k1', kty: 'RSA' }],
+        }),
+      );
     },
   });
   try {
@@ -79,7 +92,10 @@ test('one reader: the JWKS cache and rotation check agree on a real response wit
     // max(Age 100, apparent age ~40) = 100: 200 s left, not 300.
     assert.equal(cache.ttlSeconds, 200);
 
-    const [live, verifier] = await Promise.all([loadKeyMaterial({ jwksUri: `${server.url}/jwks.json` }, { timeoutMs: 2000 }), readVerifierKeys({ debugUrl: `${server.url}/debug`, timeoutMs: 2000 })]);
+    const [live, verifier] = await Promise.all([
+      loadKeyMaterial({ jwksUri: `${server.url}/jwks.json` }, { timeoutMs: 2000 }),
+      readVerifierKeys({ debugUrl: `${server.url}/debug`, timeoutMs: 2000 }),
+    ]);
     const r = checkRotation({ live, verifier, now: Date.now() / 1000 });
     assert.equal(r.cache!.maxAgeSeconds, 300);
     assert.equal(r.cache!.ageSeconds, 100);

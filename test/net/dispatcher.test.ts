@@ -109,7 +109,7 @@ test('fetchText: an https:// URL is tunnelled through HTTPS_PROXY with CONNECT',
   assert.deepEqual(proxy.seen, [`CONNECT 127.0.0.1:${origin.port}`]);
 });
 
-test('the probe\'s raw requests: absolute form through HTTP_PROXY (headers kept), CONNECT for https, NO_PROXY bypass', async () => {
+test("the probe's raw requests: absolute form through HTTP_PROXY (headers kept), CONNECT for https, NO_PROXY bypass", async () => {
   setEnv({ HTTP_PROXY: proxy.url });
   const r = await sendRequest(`${origin.url}/doc?x=1`, { headers: { authorization: 'Bearer abc' }, timeoutMs: 3000 });
   assert.equal(r.ok && r.status, 200);
@@ -144,21 +144,46 @@ test('proxyFor follows the same NO_PROXY rules as undici', () => {
   assert.equal(via('http://api.example.com/x', 'api.example.com:8080'), 'http://p:3128');
   assert.equal(via('http://API.example.com/x', 'api.EXAMPLE.com'), undefined);
   assert.equal(via('http://[::1]:9/x', '[::1]'), undefined);
-  assert.equal(proxyFor(new URL('https://a/x'), proxySettings({ HTTP_PROXY: 'http://p:1' })), 'http://p:1', 'https falls back to HTTP_PROXY');
-  assert.equal(proxyFor(new URL('https://a/x'), proxySettings({ HTTPS_PROXY: 'http://s:1', https_proxy: 'http://l:1' })), 'http://l:1', 'lower case wins');
+  assert.equal(
+    proxyFor(new URL('https://a/x'), proxySettings({ HTTP_PROXY: 'http://p:1' })),
+    'http://p:1',
+    'https falls back to HTTP_PROXY',
+  );
+  assert.equal(
+    proxyFor(new URL('https://a/x'), proxySettings({ HTTPS_PROXY: 'http://s:1', https_proxy: 'http://l:1' })),
+    'http://l:1',
+    'lower case wins',
+  );
 });
 
 test('CLI: diagnose fetches the JWKS through HTTPS_PROXY / HTTP_PROXY and exits normally', async () => {
   const key = jwksKey('k1');
-  const issuer = await startServer({ '/jwks.json': (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [key.publicJwk] })) });
+  const issuer = await startServer({
+    '/jwks.json': (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [key.publicJwk] })),
+  });
   try {
     const now = Math.floor(Date.now() / 1000);
     const token = signToken(key, { iss: 'https://issuer.test', aud: 'api', sub: 'u', iat: now - 5, exp: now + 300 });
-    const args = ['diagnose', token, '--iss', 'https://issuer.test', '--aud', 'api', '--alg', 'RS256', '--jwks-url', `${issuer.url}/jwks.json`, '--format', 'json'];
+    const args = [
+      'diagnose',
+      token,
+      '--iss',
+      'https://issuer.test',
+      '--aud',
+      'api',
+      '--alg',
+      'RS256',
+      '--jwks-url',
+      `${issuer.url}/jwks.json`,
+      '--format',
+      'json',
+    ];
     const r = await runCli(args, { env: { HTTP_PROXY: proxy.url, NO_PROXY: undefined, no_proxy: undefined, http_proxy: undefined } });
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(proxy.seen.length, 1, proxy.seen.join());
-    const direct = await runCli(args, { env: { HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1', no_proxy: undefined, http_proxy: undefined } });
+    const direct = await runCli(args, {
+      env: { HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1', no_proxy: undefined, http_proxy: undefined },
+    });
     assert.equal(direct.code, 0);
     assert.equal(proxy.seen.length, 1, 'NO_PROXY: direct');
   } finally {

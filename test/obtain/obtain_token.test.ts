@@ -13,13 +13,25 @@ import { createDiagnoser } from '../../src/diagnose/create_diagnoser.ts';
 import { obtainToken } from '../../src/obtain/obtain_token.ts';
 import { ContractError } from '../../src/errors.ts';
 import { hang, startServer, type TestServer } from '../helpers/http_server.ts';
-import { authorizationCodeFlow, CI_CLIENT, ORDERS_AUDIENCE, ORDERS_RESOURCE, startOidcProvider, WEB_CLIENT, type TestProvider } from '../helpers/oidc_provider.ts';
+import {
+  authorizationCodeFlow,
+  CI_CLIENT,
+  ORDERS_AUDIENCE,
+  ORDERS_RESOURCE,
+  startOidcProvider,
+  WEB_CLIENT,
+  type TestProvider,
+} from '../helpers/oidc_provider.ts';
 
 let op: TestProvider;
 let slow: TestServer;
 let downUrl: string;
 let contract: Contract;
-const vars: Record<string, string | undefined> = { CI_SECRET: CI_CLIENT.secret, WRONG_SECRET: 'not-the-secret', WEB_SECRET: WEB_CLIENT.secret };
+const vars: Record<string, string | undefined> = {
+  CI_SECRET: CI_CLIENT.secret,
+  WRONG_SECRET: 'not-the-secret',
+  WEB_SECRET: WEB_CLIENT.secret,
+};
 
 test.before(async () => {
   op = await startOidcProvider();
@@ -39,7 +51,16 @@ test.before(async () => {
           keys: [{ discovery: true }],
           obtain: { clientCredentials: cc },
           clients: {
-            web: { obtain: { refreshToken: { clientId: WEB_CLIENT.id, clientSecret: { env: 'WEB_SECRET' }, token: { env: 'WEB_REFRESH' }, resource: ORDERS_RESOURCE } } },
+            web: {
+              obtain: {
+                refreshToken: {
+                  clientId: WEB_CLIENT.id,
+                  clientSecret: { env: 'WEB_SECRET' },
+                  token: { env: 'WEB_REFRESH' },
+                  resource: ORDERS_RESOURCE,
+                },
+              },
+            },
             opaque: { obtain: { clientCredentials: { ...cc, resource: undefined } } },
             post: { obtain: { clientCredentials: { ...cc, authMethod: 'client_secret_post' } } },
             wrong: { obtain: { clientCredentials: { ...cc, clientSecret: { env: 'WRONG_SECRET' } } } },
@@ -130,7 +151,10 @@ test('a client not allowed the grant: token_request_rejected with the OAuth erro
   assert.equal(r.ok, false);
   if (r.ok) return;
   // RFC 6749 section 5.2 names this unauthorized_client; oidc-provider 9 answers invalid_request, and says why.
-  assert.deepEqual([r.finding.code, r.finding.detail?.oauthError, r.finding.detail?.status], ['token_request_rejected', 'invalid_request', 400]);
+  assert.deepEqual(
+    [r.finding.code, r.finding.detail?.oauthError, r.finding.detail?.status],
+    ['token_request_rejected', 'invalid_request', 400],
+  );
   assert.equal(typeof r.finding.detail?.errorDescription, 'string');
 });
 
@@ -149,13 +173,22 @@ test('a token endpoint that is down, and one that never answers: token_endpoint_
 });
 
 test('no token source, or a secret variable that is not set: a contract error naming the field', async () => {
-  await assert.rejects(obtainToken(contract, 'bare', { now: now(), vars }), (e: unknown) => e instanceof ContractError && e.path === 'environments.bare.obtain');
-  await assert.rejects(obtainToken(contract, 'staging', { now: now(), vars, client: 'unset' }), (e: unknown) => e instanceof ContractError && e.path === 'environments.staging.clients.unset.obtain.clientCredentials.clientSecret');
+  await assert.rejects(
+    obtainToken(contract, 'bare', { now: now(), vars }),
+    (e: unknown) => e instanceof ContractError && e.path === 'environments.bare.obtain',
+  );
+  await assert.rejects(
+    obtainToken(contract, 'staging', { now: now(), vars, client: 'unset' }),
+    (e: unknown) => e instanceof ContractError && e.path === 'environments.staging.clients.unset.obtain.clientCredentials.clientSecret',
+  );
 });
 
 test('the schema refuses a literal secret in the contract', () => {
   assert.throws(
-    () => loadContract({ environments: { s: { issuer: 'https://a', obtain: { clientCredentials: { clientId: 'x', clientSecret: 'literal-secret' } } } } }),
+    () =>
+      loadContract({
+        environments: { s: { issuer: 'https://a', obtain: { clientCredentials: { clientId: 'x', clientSecret: 'literal-secret' } } } },
+      }),
     (e: unknown) => e instanceof ContractError && !e.message.includes('literal-secret'),
   );
   assert.throws(() => loadContract({ environments: { s: { obtain: { static: 'eyJ.literal.token' } } } }), ContractError);

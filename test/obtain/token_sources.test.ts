@@ -24,7 +24,13 @@ const marker = join(dir, 'injected');
 const vars = { STATIC_TOKEN: TOKEN, SIGNING_SECRET: key.secret!.toString('base64url') };
 
 const secretKey = { secret: { env: 'SIGNING_SECRET', encoding: 'base64url' }, kid: 'k1' };
-const staging = { issuer: 'https://auth.staging.example.com', audience: 'orders', algorithms: ['HS256'], keys: [secretKey], signer: secretKey };
+const staging = {
+  issuer: 'https://auth.staging.example.com',
+  audience: 'orders',
+  algorithms: ['HS256'],
+  keys: [secretKey],
+  signer: secretKey,
+};
 const client = (obtain: unknown) => ({ obtain });
 const contract = loadContract(
   {
@@ -53,7 +59,8 @@ const contract = loadContract(
   { baseDir: dir, vars },
 );
 
-const get = (c?: string, extra: Record<string, unknown> = {}): Promise<ObtainResult> => obtainToken(contract, 'staging', { now: NOW, vars, ...(c !== undefined ? { client: c } : {}), ...extra });
+const get = (c?: string, extra: Record<string, unknown> = {}): Promise<ObtainResult> =>
+  obtainToken(contract, 'staging', { now: NOW, vars, ...(c !== undefined ? { client: c } : {}), ...extra });
 const failure = async (c: string) => {
   const r = await get(c);
   assert.equal(r.ok, false, c);
@@ -62,7 +69,11 @@ const failure = async (c: string) => {
 
 test('a command as an argv list (no shell) and as sh -c printing a token response', async () => {
   const argv = await get();
-  assert.deepEqual(argv.ok && { token: argv.token, source: argv.source, obtainedAt: argv.obtainedAt }, { token: TOKEN, source: 'command', obtainedAt: NOW });
+  assert.deepEqual(argv.ok && { token: argv.token, source: argv.source, obtainedAt: argv.obtainedAt }, {
+    token: TOKEN,
+    source: 'command',
+    obtainedAt: NOW,
+  });
   const json = await get('json');
   assert.deepEqual(json.ok && { token: json.token, expiresIn: json.expiresIn }, { token: TOKEN, expiresIn: 300 });
 });
@@ -75,7 +86,13 @@ test('an argv element is never interpreted by a shell', async () => {
 });
 
 test('a command that fails, hangs, floods stdout, does not exist or prints words: token_command_failed with the kind', async () => {
-  const kinds: Record<string, string> = { fails: 'exit_status', hangs: 'timeout', chatty: 'too_large', missing: 'not_found', words: 'not_one_token' };
+  const kinds: Record<string, string> = {
+    fails: 'exit_status',
+    hangs: 'timeout',
+    chatty: 'too_large',
+    missing: 'not_found',
+    words: 'not_one_token',
+  };
   for (const [c, kind] of Object.entries(kinds)) {
     const f = await failure(c);
     assert.equal(f?.code, 'token_command_failed', c);
@@ -89,7 +106,11 @@ test('a static token from a variable or a file; a missing file is a contract err
     const r = await get(c);
     assert.deepEqual(r.ok && [r.token, r.source], [TOKEN, 'static'], c);
   }
-  await assert.rejects(get('noFile'), (e: unknown) => e instanceof ContractError && e.path === 'environments.staging.clients.noFile.obtain.static' && !e.message.includes(TOKEN));
+  await assert.rejects(
+    get('noFile'),
+    (e: unknown) =>
+      e instanceof ContractError && e.path === 'environments.staging.clients.noFile.obtain.static' && !e.message.includes(TOKEN),
+  );
 });
 
 test('mint as a token source: valid, or with the fault it names; production refused without allowProduction', async () => {
@@ -98,7 +119,10 @@ test('mint as a token source: valid, or with the fault it names; production refu
   assert.equal(minted.ok && d.diagnose(minted.token, { now: NOW }).result, 'valid');
   const faulty = await get('faulty');
   assert.equal(faulty.ok && d.diagnose(faulty.token, { now: NOW }).findings[0]?.code, 'audience_mismatch');
-  await assert.rejects(obtainToken(contract, 'prod', { now: NOW, vars }), (e: unknown) => e instanceof ProductionRefusedError && e.exitCode === 2);
+  await assert.rejects(
+    obtainToken(contract, 'prod', { now: NOW, vars }),
+    (e: unknown) => e instanceof ProductionRefusedError && e.exitCode === 2,
+  );
   const allowed = await obtainToken(contract, 'prod', { now: NOW, vars, allowProduction: true });
   assert.equal(allowed.ok, true);
 });

@@ -33,7 +33,8 @@ before(async () => {
     if (path === '/same') return void res.writeHead(302, { location: '/target' }).end();
     if (path === '/to-other') return void res.writeHead(307, { location: `${otherUrl}/landing` }).end();
     if (path === '/away') return void res.writeHead(302, { location: `http://127.0.0.1:${refusedPort}/elsewhere?code=secret` }).end();
-    if (path === '/target') return void res.writeHead(req.headers.authorization ? 200 : 401, { 'www-authenticate': 'Bearer realm="t"' }).end();
+    if (path === '/target')
+      return void res.writeHead(req.headers.authorization ? 200 : 401, { 'www-authenticate': 'Bearer realm="t"' }).end();
     if (path === '/slow') return; // never answers
     if (path === '/missing') return void res.writeHead(404).end();
     res.writeHead(200).end();
@@ -66,11 +67,22 @@ after(async () => {
   for (const s of sockets) s.destroy();
   http.closeAllConnections();
   other.closeAllConnections();
-  await Promise.all([new Promise((r) => other.close(r)), new Promise((r) => http.close(r)), new Promise((r) => garbage.close(r)), new Promise((r) => hangup.close(r))]);
+  await Promise.all([
+    new Promise((r) => other.close(r)),
+    new Promise((r) => http.close(r)),
+    new Promise((r) => garbage.close(r)),
+    new Promise((r) => hangup.close(r)),
+  ]);
 });
 
 function api(baseUrl: string, paths: string[]): ApiConfig {
-  return { baseUrl, routes: paths.map((path) => ({ path, method: 'GET', expectStatus: 200, echo: false })), header: 'authorization', scheme: 'Bearer', echoPath: '/.well-known/jwt-doctor/echo' };
+  return {
+    baseUrl,
+    routes: paths.map((path) => ({ path, method: 'GET', expectStatus: 200, echo: false })),
+    header: 'authorization',
+    scheme: 'Bearer',
+    echoPath: '/.well-known/jwt-doctor/echo',
+  };
 }
 
 const only = (r: ProbeReport) => r.routes[0]!;
@@ -150,8 +162,25 @@ test('probe CLI: usage errors exit 2 without a stack trace; transport errors exi
   assert.doesNotMatch(noToken.stderr, /^\s{4}at /m);
   const badUrl = await runCli(['probe', '--base-url', 'ftp://x', '--route', '/ok', '--token', webToken()]);
   assert.equal(badUrl.code, 2);
-  const r = await runCli(['probe', '--base-url', `http://127.0.0.1:${refusedPort}`, '--route', '/a', '--route', '/b', '--token', webToken(), '--format', 'json', '--timeout', '1000']);
+  const r = await runCli([
+    'probe',
+    '--base-url',
+    `http://127.0.0.1:${refusedPort}`,
+    '--route',
+    '/a',
+    '--route',
+    '/b',
+    '--token',
+    webToken(),
+    '--format',
+    'json',
+    '--timeout',
+    '1000',
+  ]);
   assert.equal(r.code, 1);
   const report = JSON.parse(r.stdout) as ProbeReport;
-  assert.deepEqual(report.routes.map((x) => x.transport?.error), ['refused', 'refused']);
+  assert.deepEqual(
+    report.routes.map((x) => x.transport?.error),
+    ['refused', 'refused'],
+  );
 });

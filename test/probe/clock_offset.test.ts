@@ -47,13 +47,19 @@ after(async () => {
 });
 
 test('measures a known offset within the reported uncertainty (ahead and behind)', async () => {
-  for (const [url, expected] of [[ahead, 42], [behind, -90]] as const) {
+  for (const [url, expected] of [
+    [ahead, 42],
+    [behind, -90],
+  ] as const) {
     const m = await measureClockOffset(url, 'api', { samples: 4, timeoutMs: 2000 });
     assert.equal(m.ok, true);
     assert.equal(m.samples.length, 4);
     assert.equal(m.method, 'min_rtt');
     assert.ok(m.uncertaintySeconds! >= 1, 'at least the Date header resolution');
-    assert.ok(Math.abs(m.offsetSeconds! - expected) <= m.uncertaintySeconds!, `offset ${m.offsetSeconds} ± ${m.uncertaintySeconds} should contain ${expected}`);
+    assert.ok(
+      Math.abs(m.offsetSeconds! - expected) <= m.uncertaintySeconds!,
+      `offset ${m.offsetSeconds} ± ${m.uncertaintySeconds} should contain ${expected}`,
+    );
     assert.ok(Math.abs(m.medianOffsetSeconds! - expected) <= m.uncertaintySeconds! + 1);
   }
 });
@@ -74,7 +80,16 @@ test('no Date header, refused connection: no estimate, a reason, a transport_err
   assert.equal(f[0]!.detail!.clock, 'issuer');
 });
 
-const measured = (target: string, offsetSeconds: number, uncertaintySeconds = 1.2): ClockMeasurement => ({ target, url: 'http://127.0.0.1/', ok: true, offsetSeconds, uncertaintySeconds, method: 'min_rtt', medianOffsetSeconds: offsetSeconds, samples: [] });
+const measured = (target: string, offsetSeconds: number, uncertaintySeconds = 1.2): ClockMeasurement => ({
+  target,
+  url: 'http://127.0.0.1/',
+  ok: true,
+  offsetSeconds,
+  uncertaintySeconds,
+  method: 'min_rtt',
+  medianOffsetSeconds: offsetSeconds,
+  samples: [],
+});
 
 test('offset beyond tolerance: error when certain, warning when only the estimate exceeds it', () => {
   const f = clockFindings([measured('issuer', 42), measured('api', 5.5), measured('ok', 2)], 5);
@@ -89,19 +104,41 @@ test('offset beyond tolerance: error when certain, warning when only the estimat
 test("token times on each remote clock: iat 14 s ahead of the API's clock", () => {
   const now = NOW;
   // The API's clock is 20 s behind ours; the token was issued 6 s ago by our clock.
-  const r = compareTokenTimes({ iat: now - 6, nbf: now - 6, exp: now + 300 }, [measured('api', -20), measured('issuer', 0)], { now, toleranceSeconds: 5 });
+  const r = compareTokenTimes({ iat: now - 6, nbf: now - 6, exp: now + 300 }, [measured('api', -20), measured('issuer', 0)], {
+    now,
+    toleranceSeconds: 5,
+  });
   const iatApi = r.times.find((t) => t.clock === 'api' && t.claim === 'iat')!;
   assert.equal(iatApi.deltaSeconds, 14);
   assert.equal(iatApi.relation, 'ahead');
   assert.equal(iatApi.remoteNow, now - 20);
-  assert.deepEqual(r.findings.map((f) => [f.code, f.detail!.clock]), [['iat_in_future', 'api'], ['token_not_yet_valid', 'api']]);
+  assert.deepEqual(
+    r.findings.map((f) => [f.code, f.detail!.clock]),
+    [
+      ['iat_in_future', 'api'],
+      ['token_not_yet_valid', 'api'],
+    ],
+  );
   const expired = compareTokenTimes({ exp: now + 3 }, [measured('api', 10)], { now, toleranceSeconds: 5 });
   assert.deepEqual(codes(expired), ['token_expired']);
 });
 
 test('clock CLI: contract issuerBaseUrl and api.baseUrl, tolerance from the contract, token placed on each clock', async () => {
   const contract = join(dir, 'contract.json');
-  writeFileSync(contract, JSON.stringify({ version: 1, environments: { staging: { issuer: 'https://auth.test', issuerBaseUrl: behind, clockToleranceSeconds: 10, api: { baseUrl: ahead, routes: [{ path: '/v1/me' }] } } } }));
+  writeFileSync(
+    contract,
+    JSON.stringify({
+      version: 1,
+      environments: {
+        staging: {
+          issuer: 'https://auth.test',
+          issuerBaseUrl: behind,
+          clockToleranceSeconds: 10,
+          api: { baseUrl: ahead, routes: [{ path: '/v1/me' }] },
+        },
+      },
+    }),
+  );
   const now = Math.floor(Date.now() / 1000);
   const token = mintHs256({ sub: 'a', iat: now, exp: now + 60 });
   const r = await runCli(['clock', '--contract', contract, '--env', 'staging', '--token', token, '--samples', '3', '--format', 'json']);
@@ -112,7 +149,13 @@ test('clock CLI: contract issuerBaseUrl and api.baseUrl, tolerance from the cont
   const byTarget = Object.fromEntries(report.clocks.map((c) => [c.target, c]));
   assert.ok(Math.abs(byTarget.issuer!.offsetSeconds! + 90) <= byTarget.issuer!.uncertaintySeconds!);
   assert.ok(Math.abs(byTarget.api!.offsetSeconds! - 42) <= byTarget.api!.uncertaintySeconds!);
-  assert.deepEqual(report.findings.filter((f) => f.code === 'clock_offset_exceeds_tolerance').map((f) => f.detail!.clock).sort(), ['api', 'issuer']);
+  assert.deepEqual(
+    report.findings
+      .filter((f) => f.code === 'clock_offset_exceeds_tolerance')
+      .map((f) => f.detail!.clock)
+      .sort(),
+    ['api', 'issuer'],
+  );
   // The issuer's clock is 90 s behind ours: a token stamped with our now has iat in its future.
   assert.ok(report.findings.some((f) => f.code === 'iat_in_future' && f.detail!.clock === 'issuer'));
   const iatApi = report.token!.times.find((t) => t.clock === 'api' && t.claim === 'iat')!;

@@ -24,7 +24,10 @@ before(async () => {
   app.use(createEchoHandler());
   app.get('/v1/me', (_req, res) => void res.status(200).json({ route: true }));
   viaExpress = createServer(app);
-  await Promise.all([new Promise<void>((r) => plain.listen(0, '127.0.0.1', r)), new Promise<void>((r) => viaExpress.listen(0, '127.0.0.1', r))]);
+  await Promise.all([
+    new Promise<void>((r) => plain.listen(0, '127.0.0.1', r)),
+    new Promise<void>((r) => viaExpress.listen(0, '127.0.0.1', r)),
+  ]);
   plainUrl = `http://127.0.0.1:${(plain.address() as AddressInfo).port}`;
   expressUrl = `http://127.0.0.1:${(viaExpress.address() as AddressInfo).port}`;
 });
@@ -34,7 +37,11 @@ after(async () => {
   await Promise.all([new Promise((r) => plain.close(r)), new Promise((r) => viaExpress.close(r))]);
 });
 
-async function echo(headers: Record<string, string>, base = plainUrl, path = '/any/prefix/.well-known/jwt-doctor/echo'): Promise<EchoReport> {
+async function echo(
+  headers: Record<string, string>,
+  base = plainUrl,
+  path = '/any/prefix/.well-known/jwt-doctor/echo',
+): Promise<EchoReport> {
   const r = await sendRequest(base + path, { headers, timeoutMs: 2000 });
   assert.ok(r.ok);
   assert.equal(r.status, 200);
@@ -47,7 +54,13 @@ const sent = (token: string) => ({ header: 'authorization', scheme: 'Bearer', to
 test('reports what arrived: scheme, length, SHA-256, decodes, cookie names; never the token or a cookie value', async () => {
   const token = webToken();
   // "curl/7.88.1" has three dot-separated segments: it must not pass for a token.
-  const e = await echo({ authorization: `Bearer ${token}`, 'x-amzn-oidc-data': token, cookie: 'session=s3cr3t-value; theme=dark', 'x-api-key-token': 'abc', 'user-agent': 'curl/7.88.1' });
+  const e = await echo({
+    authorization: `Bearer ${token}`,
+    'x-amzn-oidc-data': token,
+    cookie: 'session=s3cr3t-value; theme=dark',
+    'x-api-key-token': 'abc',
+    'user-agent': 'curl/7.88.1',
+  });
   assert.equal(e.schema, 'jwt-doctor/echo/v1');
   const auth = e.headers.find((h) => h.name === 'authorization')!;
   assert.equal(auth.scheme, 'Bearer');
@@ -55,7 +68,10 @@ test('reports what arrived: scheme, length, SHA-256, decodes, cookie names; neve
   assert.equal(auth.credentials.sha256, fingerprintToken(token));
   assert.equal(auth.token?.decodes, true);
   assert.equal(auth.token?.alg, 'HS256');
-  assert.deepEqual(e.headers.map((h) => h.name), ['authorization', 'x-amzn-oidc-data', 'x-api-key-token']);
+  assert.deepEqual(
+    e.headers.map((h) => h.name),
+    ['authorization', 'x-amzn-oidc-data', 'x-api-key-token'],
+  );
   assert.deepEqual(e.cookies, ['session', 'theme']);
   const raw = JSON.stringify(e);
   assert.ok(!raw.includes(token) && !raw.includes('s3cr3t-value'));
@@ -107,7 +123,13 @@ test('classifies stripped, moved, truncated, re-schemed, re-encoded, replaced an
   assert.equal(replaced.status === 'modified' && (replaced.detail.otherToken as { decodes: boolean }).decodes, true);
 
   // Node joins a repeated Authorization; a raw echo report with count 2 is a duplicate.
-  const dup = classifyEcho(sent(token), { schema: 'jwt-doctor/echo/v1', method: 'GET', path: '/', cookies: [], headers: [{ name: 'authorization', count: 2, length: 1, scheme: null, credentials: { length: 1, sha256: 'x' } }] });
+  const dup = classifyEcho(sent(token), {
+    schema: 'jwt-doctor/echo/v1',
+    method: 'GET',
+    path: '/',
+    cookies: [],
+    headers: [{ name: 'authorization', count: 2, length: 1, scheme: null, credentials: { length: 1, sha256: 'x' } }],
+  });
   assert.equal(dup.status === 'modified' && dup.kind, 'duplicated');
 
   assert.equal(classifyEcho(sent(token), { not: 'an echo' }).status, 'unknown');

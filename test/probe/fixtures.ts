@@ -67,7 +67,10 @@ export async function startApi(): Promise<Running> {
       // RFC 6750 section 3.1: no error code when the request carries no credentials.
       if (!auth) return void res.writeHead(401, { 'www-authenticate': 'Bearer realm="api"' }).end();
       const m = /^Bearer ([^\s]+)$/.exec(auth);
-      if (!m) return void res.writeHead(401, { 'www-authenticate': 'Bearer realm="api", error="invalid_request", error_description="header_malformed"' }).end();
+      if (!m)
+        return void res
+          .writeHead(401, { 'www-authenticate': 'Bearer realm="api", error="invalid_request", error_description="header_malformed"' })
+          .end();
       const d = v.diagnose(m[1]!);
       if (d.result === 'valid') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
       // The most fundamental error's own code (result collapses claim failures to claim_mismatch).
@@ -145,13 +148,20 @@ function waitForPort(port: number, child: ChildProcess, deadlineMs: number): Pro
 
 /** Starts nginx (daemon off, its own prefix, pid and logs in a temp folder) in front of the API. */
 export async function startNginx(apiPort: number): Promise<Running> {
-  if (!NGINX) throw new Error('nginx is not installed: install the Debian package "nginx" (.ci/run does this in CI); the gateway tests need a real nginx');
+  if (!NGINX)
+    throw new Error(
+      'nginx is not installed: install the Debian package "nginx" (.ci/run does this in CI); the gateway tests need a real nginx',
+    );
   const dir = mkdtempSync(join(tmpdir(), 'jwt-doctor-nginx-'));
   for (const d of ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi', 'logs']) mkdirSync(join(dir, d));
   chmodSync(dir, 0o755);
   const port = await closedPort();
   writeFileSync(join(dir, 'nginx.conf'), nginxConfig(dir, port, apiPort));
-  const child = spawn(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log'), '-g', `daemon off; pid ${dir}/nginx.pid;`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(
+    NGINX,
+    ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log'), '-g', `daemon off; pid ${dir}/nginx.pid;`],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const stop = async () => {

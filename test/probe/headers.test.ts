@@ -21,30 +21,51 @@ before(() => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('reads curl -v, curl commands, devtools fetch, HAR, JSON and raw requests', () => {
-  const verbose = parseHeaderDump(`*   Trying 127.0.0.1:443...\n> GET /v1/me?x=1 HTTP/1.1\n> Host: api\n> Authorization: Bearer ${token}\n>\n< HTTP/1.1 401 Unauthorized\n< www-authenticate: Bearer`);
+  const verbose = parseHeaderDump(
+    `*   Trying 127.0.0.1:443...\n> GET /v1/me?x=1 HTTP/1.1\n> Host: api\n> Authorization: Bearer ${token}\n>\n< HTTP/1.1 401 Unauthorized\n< www-authenticate: Bearer`,
+  );
   assert.equal(verbose.format, 'curl_verbose');
-  assert.deepEqual(verbose.headers.map((h) => h.name), ['host', 'authorization']);
+  assert.deepEqual(
+    verbose.headers.map((h) => h.name),
+    ['host', 'authorization'],
+  );
   assert.deepEqual(verbose.queryParams, ['x']);
 
-  const cmd = parseHeaderDump(`curl 'https://api.example.com/v1/me?access_token=abc' \\\n  -H 'accept: application/json' \\\n  -H "Authorization: Bearer ${token}" --compressed`);
+  const cmd = parseHeaderDump(
+    `curl 'https://api.example.com/v1/me?access_token=abc' \\\n  -H 'accept: application/json' \\\n  -H "Authorization: Bearer ${token}" --compressed`,
+  );
   assert.equal(cmd.format, 'curl_command');
-  assert.deepEqual(cmd.headers.map((h) => h.name), ['accept', 'authorization']);
+  assert.deepEqual(
+    cmd.headers.map((h) => h.name),
+    ['accept', 'authorization'],
+  );
   assert.deepEqual(cmd.queryParams, ['access_token']);
 
-  const fetchDump = parseHeaderDump(`fetch("https://api.example.com/v1/me", {\n  "headers": {\n    "accept": "*/*",\n    "authorization": "Bearer ${token}"\n  },\n  "method": "GET"\n});`);
+  const fetchDump = parseHeaderDump(
+    `fetch("https://api.example.com/v1/me", {\n  "headers": {\n    "accept": "*/*",\n    "authorization": "Bearer ${token}"\n  },\n  "method": "GET"\n});`,
+  );
   assert.equal(fetchDump.format, 'fetch');
   assert.equal(fetchDump.headers[1]!.value, `Bearer ${token}`);
 
-  const har = parseHeaderDump(JSON.stringify({ log: { entries: [{ request: { url: 'https://a/x', headers: [{ name: 'Authorization', value: `Bearer ${token}` }] } }] } }));
+  const har = parseHeaderDump(
+    JSON.stringify({
+      log: { entries: [{ request: { url: 'https://a/x', headers: [{ name: 'Authorization', value: `Bearer ${token}` }] } }] },
+    }),
+  );
   assert.equal(har.format, 'har');
   assert.equal(har.headers[0]!.name, 'authorization');
 
   const obj = parseHeaderDump(JSON.stringify({ Authorization: [`Bearer ${token}`, `Bearer ${token}`] }));
   assert.equal(obj.headers.length, 2);
 
-  const raw = parseHeaderDump(`POST /v1/orders HTTP/1.1\r\nHost: api\r\n:authority: api\r\nAuthorization: Bearer\r\n ${token}\r\n\r\nAuthorization: not-a-header-this-is-the-body`);
+  const raw = parseHeaderDump(
+    `POST /v1/orders HTTP/1.1\r\nHost: api\r\n:authority: api\r\nAuthorization: Bearer\r\n ${token}\r\n\r\nAuthorization: not-a-header-this-is-the-body`,
+  );
   assert.equal(raw.format, 'raw');
-  assert.deepEqual(raw.headers.map((h) => h.name), ['host', ':authority', 'authorization']);
+  assert.deepEqual(
+    raw.headers.map((h) => h.name),
+    ['host', ':authority', 'authorization'],
+  );
   assert.equal(raw.headers[2]!.value, `Bearer ${token}`, 'obs-fold continuation joined');
   assert.deepEqual(parseHeaderDump('').headers, []);
 });
@@ -62,7 +83,9 @@ test('header_malformed: wrong scheme, doubled prefix, quotes, comma, missing sch
   assert.deepEqual(problems(`Authorization: bearer ${token}`), [['header_malformed', 'scheme_case', 'info']]);
   assert.deepEqual(problems(`Authorization: Bearer  ${token}`), [['header_malformed', 'extra_whitespace', 'warning']]);
   assert.deepEqual(problems(`Authorization: Bearer`), [['header_malformed', 'no_credentials', 'error']]);
-  assert.deepEqual(problems(`X-Auth-Token: Bearer ${token}`, { header: 'x-auth-token', scheme: null }), [['header_malformed', 'unexpected_scheme', 'error']]);
+  assert.deepEqual(problems(`X-Auth-Token: Bearer ${token}`, { header: 'x-auth-token', scheme: null }), [
+    ['header_malformed', 'unexpected_scheme', 'error'],
+  ]);
 });
 
 test('header_missing names where the token went; multiple_tokens for a repeated header or a query token', () => {
@@ -76,8 +99,12 @@ test('header_missing names where the token went; multiple_tokens for a repeated 
   assert.equal(none.token, '');
   assert.equal(none.findings[0]!.code, 'header_missing');
 
-  assert.deepEqual(problems(`> GET / HTTP/1.1\n> Authorization: Bearer ${token}\n> Authorization: Bearer ${token}`), [['multiple_tokens', 'repeated_header', 'error']]);
-  assert.deepEqual(problems(`GET /v1/me?access_token=x HTTP/1.1\nAuthorization: Bearer ${token}`), [['multiple_tokens', 'header_and_query', 'error']]);
+  assert.deepEqual(problems(`> GET / HTTP/1.1\n> Authorization: Bearer ${token}\n> Authorization: Bearer ${token}`), [
+    ['multiple_tokens', 'repeated_header', 'error'],
+  ]);
+  assert.deepEqual(problems(`GET /v1/me?access_token=x HTTP/1.1\nAuthorization: Bearer ${token}`), [
+    ['multiple_tokens', 'header_and_query', 'error'],
+  ]);
 });
 
 test('headerSettingsFor: api section first, then tokenSource, else Authorization: Bearer', () => {
@@ -89,7 +116,21 @@ test('headerSettingsFor: api section first, then tokenSource, else Authorization
 test('diagnose --headers: token from the dump, hygiene findings merged and ranked first', async () => {
   const secret = join(dir, 'secret.txt');
   writeFileSync(secret, SECRET);
-  const base = ['diagnose', '--iss', 'https://auth.test', '--aud', 'web', '--secret', `@${secret}`, '--alg', 'HS256', '--now', String(HEADERS_NOW), '--format', 'json'];
+  const base = [
+    'diagnose',
+    '--iss',
+    'https://auth.test',
+    '--aud',
+    'web',
+    '--secret',
+    `@${secret}`,
+    '--alg',
+    'HS256',
+    '--now',
+    String(HEADERS_NOW),
+    '--format',
+    'json',
+  ];
 
   const good = join(dir, 'good.txt');
   writeFileSync(good, `> GET /v1/me HTTP/1.1\n> Authorization: Bearer ${token}\n`);

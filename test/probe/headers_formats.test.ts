@@ -43,7 +43,10 @@ for (const [file, format, queryParams] of FORMATS) {
   test(`${file}: read as ${format}, one clean Authorization: Bearer <token>`, () => {
     const dump = parseHeaderDump(read(file));
     assert.equal(dump.format, format);
-    assert.deepEqual(dump.headers.filter((h) => h.name === 'authorization').map((h) => h.value), [`Bearer ${token}`]);
+    assert.deepEqual(
+      dump.headers.filter((h) => h.name === 'authorization').map((h) => h.value),
+      [`Bearer ${token}`],
+    );
     assert.deepEqual(dump.queryParams, queryParams);
     const hygiene = checkHeaderDump(dump);
     assert.deepEqual(hygiene.findings, [], JSON.stringify(hygiene.findings));
@@ -51,7 +54,7 @@ for (const [file, format, queryParams] of FORMATS) {
   });
 }
 
-test('shell quoting is undone as each shell would: $\'...\' (bash), ^ and \\" (cmd), backticks (PowerShell)', () => {
+test("shell quoting is undone as each shell would: $'...' (bash), ^ and \\\" (cmd), backticks (PowerShell)", () => {
   const value = (file: string, name: string) => parseHeaderDump(read(file)).headers.find((h) => h.name === name)?.value;
   assert.equal(value('curl_bash_chrome.sh', 'x-request-note'), "it's 100% ok!");
   assert.equal(value('curl_bash_firefox.sh', 'x-request-note'), "it's 100% ok!");
@@ -59,14 +62,20 @@ test('shell quoting is undone as each shell would: $\'...\' (bash), ^ and \\" (c
   assert.equal(value('curl_cmd_firefox.cmd', 'if-none-match'), 'W/"5e-1a2b"');
   assert.equal(value('curl_cmd_chrome.cmd', 'x-request-note'), "it's 100% ok!");
   assert.equal(value('powershell_chrome.ps1', 'if-none-match'), 'W/"5e-1a2b"');
-  assert.equal(value('powershell_chrome.ps1', 'user-agent'), 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36');
+  assert.equal(
+    value('powershell_chrome.ps1', 'user-agent'),
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+  );
   assert.equal(value('fetch_chrome.js', 'sec-ch-ua-platform'), '"Windows"');
   // Every header of the Chrome bash copy survives (the old regex reader stopped at $'...').
   assert.equal(parseHeaderDump(read('curl_bash_chrome.sh')).headers.length, 17);
 });
 
 test('command forms: clustered flags, curl -u, HTTPie bearer auth, empty "Name;" header, variables kept literal', () => {
-  const auth = (text: string) => parseHeaderDump(text).headers.filter((h) => h.name === 'authorization').map((h) => h.value);
+  const auth = (text: string) =>
+    parseHeaderDump(text)
+      .headers.filter((h) => h.name === 'authorization')
+      .map((h) => h.value);
   assert.deepEqual(auth(`curl -sSH 'Authorization: Bearer ${token}' https://a/x`), [`Bearer ${token}`]);
   assert.deepEqual(auth(`curl -u alice:secret https://a/x`), [`Basic ${Buffer.from('alice:secret').toString('base64')}`]);
   assert.deepEqual(auth(`http -A bearer -a ${token} GET https://a/x`), [`Bearer ${token}`]);
@@ -74,9 +83,16 @@ test('command forms: clustered flags, curl -u, HTTPie bearer auth, empty "Name;"
   assert.deepEqual(auth(`curl -H 'Authorization;' https://a/x`), ['']);
   assert.deepEqual(auth(`curl -H "Authorization: Bearer $TOKEN" https://a/x`), ['Bearer $TOKEN']);
   // A Postman-style PowerShell header dictionary.
-  assert.deepEqual(auth(`$headers = New-Object "System.Collections.Generic.Dictionary[[String],[String]]"\n$headers.Add("Authorization", "Bearer ${token}")\n$response = Invoke-RestMethod 'https://a/x' -Method 'GET' -Headers $headers`), [`Bearer ${token}`]);
+  assert.deepEqual(
+    auth(
+      `$headers = New-Object "System.Collections.Generic.Dictionary[[String],[String]]"\n$headers.Add("Authorization", "Bearer ${token}")\n$response = Invoke-RestMethod 'https://a/x' -Method 'GET' -Headers $headers`,
+    ),
+    [`Bearer ${token}`],
+  );
   // Two commands on two lines: the first curl is read, the rest is another command.
-  assert.deepEqual(auth(`export X=1\ncurl https://a/x -H 'Authorization: Bearer ${token}'\necho -H 'Authorization: Bearer other'`), [`Bearer ${token}`]);
+  assert.deepEqual(auth(`export X=1\ncurl https://a/x -H 'Authorization: Bearer ${token}'\necho -H 'Authorization: Bearer other'`), [
+    `Bearer ${token}`,
+  ]);
 });
 
 test('a recognised request without the header is header_missing; nothing recognisable is headers_unreadable (owner client)', () => {
@@ -93,7 +109,10 @@ test('a recognised request without the header is header_missing; nothing recogni
   }
   assert.notEqual(REASONS.headers_unreadable.owner, 'gateway');
   const huge = checkHeaderDump(parseHeaderDump(`Authorization: Bearer ${token}\n`.padEnd(MAX_DUMP_CHARS + 1, ' ')));
-  assert.deepEqual(huge.findings.map((f) => [f.code, f.detail!.tooLarge]), [['headers_unreadable', true]]);
+  assert.deepEqual(
+    huge.findings.map((f) => [f.code, f.detail!.tooLarge]),
+    [['headers_unreadable', true]],
+  );
 });
 
 let dir: string;
@@ -104,7 +123,21 @@ before(() => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('diagnose --headers: command, script and Windows forms diagnose valid; the unreadable one says so and blames no gateway', async () => {
-  const base = ['diagnose', '--iss', 'https://auth.test', '--aud', 'web', '--secret', `@${join(dir, 'secret.txt')}`, '--alg', 'HS256', '--now', String(HEADERS_NOW), '--format', 'json'];
+  const base = [
+    'diagnose',
+    '--iss',
+    'https://auth.test',
+    '--aud',
+    'web',
+    '--secret',
+    `@${join(dir, 'secret.txt')}`,
+    '--alg',
+    'HS256',
+    '--now',
+    String(HEADERS_NOW),
+    '--format',
+    'json',
+  ];
   // A few end to end (each is a CLI process); every format is read in process above.
   for (const file of ['curl_cmd_firefox.cmd', 'fetch_firefox.js', 'powershell_chrome.ps1', 'httpie.sh']) {
     const r = await runCli([...base, '--headers', new URL(file, FIXTURES).pathname]);

@@ -35,7 +35,13 @@ after(async () => {
 const ROUTES = ['/ok/v1/me', '/ok/v1/orders', '/strip/v1/me', '/move/v1/me', '/rescheme/v1/me', '/cut/v1/me'];
 
 function config(): ApiConfig {
-  return { baseUrl: gateway.url, routes: ROUTES.map((path) => ({ path, method: 'GET', expectStatus: 200, echo: true })), header: 'authorization', scheme: 'Bearer', echoPath: '/.well-known/jwt-doctor/echo' };
+  return {
+    baseUrl: gateway.url,
+    routes: ROUTES.map((path) => ({ path, method: 'GET', expectStatus: 200, echo: true })),
+    header: 'authorization',
+    scheme: 'Bearer',
+    echoPath: '/.well-known/jwt-doctor/echo',
+  };
 }
 
 const byPath = (r: ProbeReport, path: string): RouteResult => r.routes.find((x) => x.path === path)!;
@@ -93,7 +99,13 @@ test('probe names the fate of the header on every nginx location', async () => {
   assert.ok(drift, 'route_drift reported');
   assert.deepEqual(drift.detail!.accepted, ['GET /ok/v1/me']);
   const rejected = drift.detail!.rejected as { route: string; reason: string }[];
-  assert.deepEqual(rejected.map((x) => x.route).sort(), ['GET /cut/v1/me', 'GET /move/v1/me', 'GET /ok/v1/orders', 'GET /rescheme/v1/me', 'GET /strip/v1/me']);
+  assert.deepEqual(rejected.map((x) => x.route).sort(), [
+    'GET /cut/v1/me',
+    'GET /move/v1/me',
+    'GET /ok/v1/orders',
+    'GET /rescheme/v1/me',
+    'GET /strip/v1/me',
+  ]);
   assert.equal(rejected.find((x) => x.route === 'GET /ok/v1/orders')!.reason, 'audience_mismatch');
   assert.equal(r.ok, false);
   assert.ok(!JSON.stringify(r).includes(token), 'the report never carries the token');
@@ -110,12 +122,27 @@ test('probe CLI through nginx: JSON report, exit 1 when routes differ from the c
         gateway: {
           issuer: 'https://auth.test',
           audience: 'web',
-          api: { baseUrl: gateway.url, routes: [{ path: '/ok/v1/me' }, { path: '/strip/v1/me' }, { path: '/cut/v1/me' }, { path: '/ok/v1/orders', expectStatus: 401 }] },
+          api: {
+            baseUrl: gateway.url,
+            routes: [{ path: '/ok/v1/me' }, { path: '/strip/v1/me' }, { path: '/cut/v1/me' }, { path: '/ok/v1/orders', expectStatus: 401 }],
+          },
         },
       },
     }),
   );
-  const json = await runCli(['probe', '--contract', contract, '--env', 'gateway', '--token', token, '--format', 'json', '--timeout', '5000']);
+  const json = await runCli([
+    'probe',
+    '--contract',
+    contract,
+    '--env',
+    'gateway',
+    '--token',
+    token,
+    '--format',
+    'json',
+    '--timeout',
+    '5000',
+  ]);
   assert.equal(json.code, 1, json.stderr);
   const report = JSON.parse(json.stdout) as ProbeReport;
   assert.deepEqual(
@@ -129,7 +156,19 @@ test('probe CLI through nginx: JSON report, exit 1 when routes differ from the c
   );
   assert.ok(!json.stdout.includes(token));
 
-  const text = await runCli(['probe', '--contract', contract, '--env', 'gateway', '--token', token, '--route', '/ok/v1/me', '--route', '/ok/v1/orders']);
+  const text = await runCli([
+    'probe',
+    '--contract',
+    contract,
+    '--env',
+    'gateway',
+    '--token',
+    token,
+    '--route',
+    '/ok/v1/me',
+    '--route',
+    '/ok/v1/orders',
+  ]);
   assert.equal(text.code, 0, text.stdout + text.stderr);
   assert.match(text.stdout, /^result = pass$/m);
   assert.ok(!text.stdout.includes(token));

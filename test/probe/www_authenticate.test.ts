@@ -3,14 +3,24 @@ import assert from 'node:assert/strict';
 import { mapRejection, parseWwwAuthenticate } from '../../src/probe/www_authenticate.ts';
 
 test('parses RFC 6750 section 3 challenges: realm, error, error_description, scope', () => {
-  const c = parseWwwAuthenticate('Bearer realm="example", error="invalid_token", error_description="The access token expired", scope="read write"');
+  const c = parseWwwAuthenticate(
+    'Bearer realm="example", error="invalid_token", error_description="The access token expired", scope="read write"',
+  );
   assert.equal(c.length, 1);
   assert.equal(c[0]!.scheme, 'Bearer');
-  assert.deepEqual(c[0]!.params, { realm: 'example', error: 'invalid_token', error_description: 'The access token expired', scope: 'read write' });
+  assert.deepEqual(c[0]!.params, {
+    realm: 'example',
+    error: 'invalid_token',
+    error_description: 'The access token expired',
+    scope: 'read write',
+  });
 });
 
 test('several challenges in one value and across values; token68; escaped quotes and commas in quoted strings', () => {
-  const c = parseWwwAuthenticate(['Basic realm="a, b", Bearer error="invalid_request", error_description="say \\"hi\\""', 'Negotiate abc==']);
+  const c = parseWwwAuthenticate([
+    'Basic realm="a, b", Bearer error="invalid_request", error_description="say \\"hi\\""',
+    'Negotiate abc==',
+  ]);
   assert.deepEqual(
     c.map((x) => x.scheme),
     ['Basic', 'Bearer', 'Negotiate'],

@@ -17,6 +17,7 @@ test('parseDuration: numbers in the field unit, strings with one unit, everythin
     ['90d', 86400, 7776000],
   ];
   for (const [v, unit, want] of ok) assert.equal(parseDuration(v, unit), want, JSON.stringify(v));
-  for (const bad of [-1, Infinity, NaN, '15', '1h30m', 'one hour', '-5m', '5y', '', null, true, {}]) assert.equal(parseDuration(bad), undefined, JSON.stringify(bad));
+  for (const bad of [-1, Infinity, NaN, '15', '1h30m', 'one hour', '-5m', '5y', '', null, true, {}])
+    assert.equal(parseDuration(bad), undefined, JSON.stringify(bad));
   for (const s of [59, 900, 3600, 86400]) assert.equal(parseDuration(formatDuration(s)), s, 'one-unit output of formatDuration reads back');
 });

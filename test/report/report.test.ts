@@ -100,7 +100,8 @@ test('sanitize: identifying claims become short hashes; the rest is kept', async
   assert.equal(s.claims!.iss, d.claims!.iss);
   assert.equal(s.claims!.aud, 'x');
   for (const out of [JSON.stringify(s), formatDiagnosisText(s), formatDiagnosisMarkdown(s)]) {
-    for (const secret of ['alice-42', 'alice@example.com', 'Alice Example', token, token.split('.')[2]!]) assert.equal(out.includes(secret), false, secret);
+    for (const secret of ['alice-42', 'alice@example.com', 'Alice Example', token, token.split('.')[2]!])
+      assert.equal(out.includes(secret), false, secret);
   }
   assert.equal(d.claims!.sub, 'alice-42', 'the original diagnosis is not mutated');
 });
@@ -114,12 +115,26 @@ test('no report, in any format, sanitized or not, carries the secret, its encodi
   const contract = loadContract({
     environments: {
       local: { keys: [{ secret: { value: secretText, encoding: 'utf8' } }] },
-      staging: { keys: [{ pem: privatePem }, { jwk: { ...privateJwk, kid: 'priv' } }, { secret: { value: secretText, encoding: 'utf8' } }] },
+      staging: {
+        keys: [{ pem: privatePem }, { jwk: { ...privateJwk, kid: 'priv' } }, { secret: { value: secretText, encoding: 'utf8' } }],
+      },
     },
   });
   const d = await createDiagnoser(contract.environments.staging!, { contract });
-  const tokens = [signJws(makeKey('HS256', { secret: raw }), claimsAt(EXAMPLES_NOW)), signJws(rs, claimsAt(EXAMPLES_NOW)), signJws(makeKey('HS256'), claimsAt(EXAMPLES_NOW))];
-  const forbidden = [secretText, raw.toString('base64url'), raw.toString('hex'), privateJwk.d!, privateJwk.p!, privateJwk.q!, ...privatePem.split('\n').filter((l) => l.length > 20)];
+  const tokens = [
+    signJws(makeKey('HS256', { secret: raw }), claimsAt(EXAMPLES_NOW)),
+    signJws(rs, claimsAt(EXAMPLES_NOW)),
+    signJws(makeKey('HS256'), claimsAt(EXAMPLES_NOW)),
+  ];
+  const forbidden = [
+    secretText,
+    raw.toString('base64url'),
+    raw.toString('hex'),
+    privateJwk.d!,
+    privateJwk.p!,
+    privateJwk.q!,
+    ...privatePem.split('\n').filter((l) => l.length > 20),
+  ];
   for (const token of tokens) {
     const diag = d.diagnose(token, { now: EXAMPLES_NOW });
     for (const r of [diag, sanitizeDiagnosis(diag)]) {

@@ -31,7 +31,11 @@ test('answers are reused within the TTL and looked up again after it', async () 
   assert.equal(((await cached.isRevoked({ claims: { jti: 'a' } })) as { revoked: boolean }).revoked, false);
   revoked.add('a');
   now += 29;
-  assert.equal(((await cached.isRevoked({ claims: { jti: 'a' } })) as { revoked: boolean }).revoked, false, 'within the TTL: the cached answer (the documented revocation delay)');
+  assert.equal(
+    ((await cached.isRevoked({ claims: { jti: 'a' } })) as { revoked: boolean }).revoked,
+    false,
+    'within the TTL: the cached answer (the documented revocation delay)',
+  );
   now += 1;
   assert.equal(((await cached.isRevoked({ claims: { jti: 'a' } })) as { revoked: boolean }).revoked, true);
   assert.deepEqual(calls, ['a', 'a']);

@@ -23,7 +23,12 @@ test('jti lines (bare or "jti X"), subject cut-offs and comments', async () => {
   assert.deepEqual(await ask({ jti: 'jti-1' }), { ok: true, revoked: true, source: 'denylist:revoked.txt', by: 'jti' });
   assert.deepEqual(await ask({ jti: 'jti-2' }), { ok: true, revoked: true, source: 'denylist:revoked.txt', by: 'jti' });
   assert.deepEqual(await ask({ jti: '# revoked sessions' }), { ok: true, revoked: false, source: 'denylist:revoked.txt' });
-  assert.deepEqual(await ask({ sub: 'alice', iat: CUTOFF - 1 }), { ok: true, revoked: true, source: 'denylist:revoked.txt', by: 'subject' });
+  assert.deepEqual(await ask({ sub: 'alice', iat: CUTOFF - 1 }), {
+    ok: true,
+    revoked: true,
+    source: 'denylist:revoked.txt',
+    by: 'subject',
+  });
   assert.deepEqual(await ask({ sub: 'alice', iat: CUTOFF }), { ok: true, revoked: false, source: 'denylist:revoked.txt' });
   // Without iat a token cannot prove it was issued after the cut-off.
   assert.equal(((await ask({ sub: 'alice' })) as { revoked: boolean }).revoked, true);

@@ -33,7 +33,9 @@ before(async () => {
       revocation: { enabled: true, allowedPolicy: () => true },
     },
     ttl: { ClientCredentials: 600 },
-    clients: [{ client_id: 'api', client_secret: CLIENT_SECRET, grant_types: ['client_credentials'], response_types: [], redirect_uris: [] }],
+    clients: [
+      { client_id: 'api', client_secret: CLIENT_SECRET, grant_types: ['client_credentials'], response_types: [], redirect_uris: [] },
+    ],
   });
   server.on('request', provider.callback());
   fake = await startServer({ '/hang': hang, '/odd': json({ ok: true }) });
@@ -74,17 +76,36 @@ test('wrong client credentials are unauthorized; the secret is never in the answ
 });
 
 test('endpoint down, hanging, or answering without a boolean "active": unreachable, timeout, protocol', async () => {
-  const at = (endpoint: string) => createIntrospectionSource({ endpoint, clientId: 'api', clientSecret: CLIENT_SECRET, timeoutMs: 200 }).isRevoked({ claims: {}, token: 'opaque' });
+  const at = (endpoint: string) =>
+    createIntrospectionSource({ endpoint, clientId: 'api', clientSecret: CLIENT_SECRET, timeoutMs: 200 }).isRevoked({
+      claims: {},
+      token: 'opaque',
+    });
   const kind = (a: Awaited<ReturnType<typeof at>>) => (!a.ok ? a.error : 'answered');
   assert.equal(kind(await at(`http://127.0.0.1:${await freePort()}/introspect`)), 'unreachable');
   assert.equal(kind(await at(`${fake.url}/hang`)), 'timeout');
   assert.equal(kind(await at(`${fake.url}/odd`)), 'protocol');
-  assert.equal(kind(await createIntrospectionSource({ endpoint: `${fake.url}/odd`, clientId: 'a', clientSecret: 'b' }).isRevoked({ claims: { jti: 'x' } })), 'no_token');
+  assert.equal(
+    kind(
+      await createIntrospectionSource({ endpoint: `${fake.url}/odd`, clientId: 'a', clientSecret: 'b' }).isRevoked({
+        claims: { jti: 'x' },
+      }),
+    ),
+    'no_token',
+  );
 });
 
 test('from the contract: the client secret from a variable; an unset variable is a usage error naming it', async () => {
-  const config = { kind: 'introspection' as const, endpoint: `${issuer}/token/introspection`, clientId: 'api', clientSecret: { env: 'INTROSPECTION_SECRET' } };
+  const config = {
+    kind: 'introspection' as const,
+    endpoint: `${issuer}/token/introspection`,
+    clientId: 'api',
+    clientSecret: { env: 'INTROSPECTION_SECRET' },
+  };
   const source = createRevocationSource(config, { vars: { INTROSPECTION_SECRET: CLIENT_SECRET } });
   assert.deepEqual(await source.isRevoked({ claims: {}, token: await accessToken() }), { ok: true, revoked: false, source: source.name });
-  assert.throws(() => createRevocationSource(config, { vars: {} }), (e: unknown) => e instanceof UsageError && /INTROSPECTION_SECRET is not set/.test(e.message));
+  assert.throws(
+    () => createRevocationSource(config, { vars: {} }),
+    (e: unknown) => e instanceof UsageError && /INTROSPECTION_SECRET is not set/.test(e.message),
+  );
 });

@@ -35,7 +35,12 @@ after(async () => {
 test('a jti in the shared set is revoked, one outside it is not, a token without jti cannot be on the list', async () => {
   const source = createRedisSetSource({ url: redis.url, key: 'revoked-jtis' });
   try {
-    assert.deepEqual(await source.isRevoked({ claims: { jti: 'jti-revoked' } }), { ok: true, revoked: true, source: source.name, by: 'jti' });
+    assert.deepEqual(await source.isRevoked({ claims: { jti: 'jti-revoked' } }), {
+      ok: true,
+      revoked: true,
+      source: source.name,
+      by: 'jti',
+    });
     assert.deepEqual(await source.isRevoked({ claims: { jti: 'jti-fresh' } }), { ok: true, revoked: false, source: source.name });
     assert.deepEqual(await source.isRevoked({ claims: { sub: 'no-jti' } }), { ok: true, revoked: false, source: source.name });
     // A revocation another verifier of the fleet wrote is seen on the next lookup (no cache in the source itself).
@@ -119,5 +124,8 @@ test('RESP2 encoding and parsing: partial replies wait, bulk strings by byte len
   assert.throws(() => parseReply(Buffer.from('*1\r\n*1\r\n*1\r\n*1\r\n*1\r\n:1\r\n'), 0));
   assert.deepEqual(parseRedisUrl('redis://127.0.0.1:6380/2'), { host: '127.0.0.1', port: 6380, db: 2 });
   assert.equal(parseRedisUrl('redis://user:pass@127.0.0.1:6379'), undefined);
-  assert.throws(() => createRedisSetSource({ url: 'redis://:secret@127.0.0.1:6379', key: 'k' }), (e: Error) => !e.message.includes('secret'));
+  assert.throws(
+    () => createRedisSetSource({ url: 'redis://:secret@127.0.0.1:6379', key: 'k' }),
+    (e: Error) => !e.message.includes('secret'),
+  );
 });

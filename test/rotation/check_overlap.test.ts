@@ -14,9 +14,23 @@ test('lifetime mode: earliest safe retirement = switch + lifetime + tolerance', 
   const newKey = jwksKey('new');
   const oldSet = await loadKeyMaterial({ jwk: { keys: [oldKey.publicJwk] } });
   const newSet = await loadKeyMaterial({ jwk: { keys: [newKey.publicJwk] } });
-  const r = checkOverlap({ old: oldSet, new: newSet, lifetimeSeconds: 3600, clockToleranceSeconds: 30, switchedAt: NOW - 600, retireAt: NOW + 1800, now: NOW });
-  assert.deepEqual(r.retiring.map((k) => k.kid), ['old']);
-  assert.deepEqual(r.added.map((k) => k.kid), ['new']);
+  const r = checkOverlap({
+    old: oldSet,
+    new: newSet,
+    lifetimeSeconds: 3600,
+    clockToleranceSeconds: 30,
+    switchedAt: NOW - 600,
+    retireAt: NOW + 1800,
+    now: NOW,
+  });
+  assert.deepEqual(
+    r.retiring.map((k) => k.kid),
+    ['old'],
+  );
+  assert.deepEqual(
+    r.added.map((k) => k.kid),
+    ['new'],
+  );
   assert.equal(r.earliestSafeRetirement, iso(NOW - 600 + 3600 + 30));
   assert.equal(r.safe, false);
   assert.equal(r.marginSeconds, -1230);
@@ -29,7 +43,10 @@ test('lifetime mode: earliest safe retirement = switch + lifetime + tolerance', 
   const both = await loadKeyMaterial({ jwk: { keys: [oldKey.publicJwk, newKey.publicJwk] } });
   const keep = checkOverlap({ old: oldSet, new: both, lifetimeSeconds: 3600, retireAt: NOW, now: NOW });
   assert.equal(keep.safe, true);
-  assert.deepEqual(keep.kept.map((k) => k.kid), ['old']);
+  assert.deepEqual(
+    keep.kept.map((k) => k.kid),
+    ['old'],
+  );
 });
 
 test('tokens mode over HTTP sets: the latest live token signed by the old key decides', async () => {
@@ -37,7 +54,13 @@ test('tokens mode over HTTP sets: the latest live token signed by the old key de
   const newKey = jwksKey('new');
   const stranger = jwksKey('stranger');
   let phase: 'old' | 'new' = 'old';
-  const issuer = await serve((req, res) => sendJson(res, { keys: (req.url === '/old' || phase === 'old' ? [oldKey] : [newKey]).map((k) => k.publicJwk) }, { 'cache-control': 'max-age=600' }));
+  const issuer = await serve((req, res) =>
+    sendJson(
+      res,
+      { keys: (req.url === '/old' || phase === 'old' ? [oldKey] : [newKey]).map((k) => k.publicJwk) },
+      { 'cache-control': 'max-age=600' },
+    ),
+  );
   const dir = mkdtempSync(join(tmpdir(), 'jd-overlap-'));
   try {
     phase = 'new';
@@ -63,7 +86,20 @@ test('tokens mode over HTTP sets: the latest live token signed by the old key de
     // The CLI reads the same from files, and never prints a token.
     const tokFile = join(dir, 'tokens.txt');
     writeFileSync(tokFile, tokens.join('\n'));
-    const cli = await runCli(['rotation', 'overlap', '--old', `${issuer.url}/old`, '--new', `${issuer.url}/current`, '--tokens', tokFile, '--retire-at', iso(NOW + 3000), '--now', iso(NOW)]);
+    const cli = await runCli([
+      'rotation',
+      'overlap',
+      '--old',
+      `${issuer.url}/old`,
+      '--new',
+      `${issuer.url}/current`,
+      '--tokens',
+      tokFile,
+      '--retire-at',
+      iso(NOW + 3000),
+      '--now',
+      iso(NOW),
+    ]);
     assert.equal(cli.code, 1, cli.stderr); // the stranger's live token has no key in either set
     assert.match(cli.stdout, /overlap = pass/);
     for (const t of tokens.slice(0, 5)) assert.ok(!cli.stdout.includes(t.split('.')[2]!), 'no token material in output');
@@ -85,7 +121,24 @@ test('the verdict is a function of the plan: the same plan at 20:05 and at 20:51
     // The plan: switch at 19:00, tokens live 3600 s, tolerance 10 s, retire at 20:30.
     // README formula: earliest safe retirement = 19:00 + 3600 + 10 = 20:00:10, so retiring at 20:30 is safe,
     // whether the check runs before the retirement (20:05) or after it (20:51).
-    const plan = ['rotation', 'overlap', '--old', join(dir, 'old.jwks.json'), '--new', join(dir, 'new.jwks.json'), '--lifetime', '3600', '--clock-tolerance', '10', '--switched-at', '2026-11-28T19:00:00Z', '--retire-at', '2026-11-28T20:30:00Z', '--format', 'json'];
+    const plan = [
+      'rotation',
+      'overlap',
+      '--old',
+      join(dir, 'old.jwks.json'),
+      '--new',
+      join(dir, 'new.jwks.json'),
+      '--lifetime',
+      '3600',
+      '--clock-tolerance',
+      '10',
+      '--switched-at',
+      '2026-11-28T19:00:00Z',
+      '--retire-at',
+      '2026-11-28T20:30:00Z',
+      '--format',
+      'json',
+    ];
     const runs = await Promise.all(['2026-11-28T20:05:00Z', '2026-11-28T20:51:00Z'].map((now) => runCli([...plan, '--now', now])));
     const [early, late] = runs.map((r) => ({ code: r.code, json: JSON.parse(r.stdout) as Record<string, unknown> }));
     for (const run of [early!, late!]) {
@@ -104,9 +157,15 @@ test('the verdict is a function of the plan: the same plan at 20:05 and at 20:51
     for (const now of ['2026-11-28T19:30:00Z', '2026-11-28T20:51:00Z']) {
       const r = await runCli([...tooEarly, '--now', now]);
       assert.equal(r.code, 1, now);
-      const json = JSON.parse(r.stdout) as { earliestSafeRetirement: string; findings: { code: string; detail: { shortBySeconds: number } }[] };
+      const json = JSON.parse(r.stdout) as {
+        earliestSafeRetirement: string;
+        findings: { code: string; detail: { shortBySeconds: number } }[];
+      };
       assert.equal(json.earliestSafeRetirement, '2026-11-28T20:00:10.000Z');
-      assert.deepEqual(json.findings.map((f) => [f.code, f.detail.shortBySeconds]), [['rotation_overlap_short', 1210]]);
+      assert.deepEqual(
+        json.findings.map((f) => [f.code, f.detail.shortBySeconds]),
+        [['rotation_overlap_short', 1210]],
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

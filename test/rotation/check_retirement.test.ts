@@ -30,8 +30,18 @@ function debugBody(keys: AsymmetricTestKey[], fetchedAt: number) {
 /** A verifier stand-in: debug endpoint plus a real prom-client registry on /metrics. */
 async function startVerifier(state: { cached: AsymmetricTestKey[]; fetchedAt: number; oldKidPerScrape: number }) {
   const registry = new Registry();
-  const verified = new Counter({ name: 'jwt_auth_verified_total', help: 'verified tokens', labelNames: ['env', 'kid'], registers: [registry] });
-  const failures = new Counter({ name: 'jwt_auth_failures_total', help: 'rejected tokens', labelNames: ['reason', 'env', 'kid', 'route'], registers: [registry] });
+  const verified = new Counter({
+    name: 'jwt_auth_verified_total',
+    help: 'verified tokens',
+    labelNames: ['env', 'kid'],
+    registers: [registry],
+  });
+  const failures = new Counter({
+    name: 'jwt_auth_failures_total',
+    help: 'rejected tokens',
+    labelNames: ['reason', 'env', 'kid', 'route'],
+    registers: [registry],
+  });
   verified.inc({ env: 'staging', kid: 'old' }, 40);
   verified.inc({ env: 'staging', kid: 'new' }, 500);
   verified.inc({ env: 'prod', kid: 'old' }, 7);
@@ -40,7 +50,8 @@ async function startVerifier(state: { cached: AsymmetricTestKey[]; fetchedAt: nu
     if (req.url === '/.well-known/jwt-doctor/keys') return sendJson(res, debugBody(state.cached, state.fetchedAt));
     if (req.url === '/metrics') {
       // Traffic between the two samples: each scrape sees the old kid's counters grow by this much.
-      if (state.oldKidPerScrape > 0) failures.inc({ reason: 'key_not_found', env: 'staging', kid: 'old', route: '/v1/me' }, state.oldKidPerScrape);
+      if (state.oldKidPerScrape > 0)
+        failures.inc({ reason: 'key_not_found', env: 'staging', kid: 'old', route: '/v1/me' }, state.oldKidPerScrape);
       verified.inc({ env: 'staging', kid: 'new' }, 25);
       res.writeHead(200, { 'content-type': registry.contentType });
       res.end(await registry.metrics());
@@ -53,7 +64,9 @@ async function startVerifier(state: { cached: AsymmetricTestKey[]; fetchedAt: nu
 }
 
 test('prometheus text parsing: labels, escapes, comments', () => {
-  const s = parsePrometheusText('# HELP x y\n# TYPE x counter\nx{env="staging",kid="old"} 42\nx{env="prod",kid="o\\"ld"} 3 1700000000\nbad line here\ny 1.5e3\n');
+  const s = parsePrometheusText(
+    '# HELP x y\n# TYPE x counter\nx{env="staging",kid="old"} 42\nx{env="prod",kid="o\\"ld"} 3 1700000000\nbad line here\ny 1.5e3\n',
+  );
   assert.equal(s.length, 3);
   assert.equal(s[1]!.labels.kid, 'o"ld');
   assert.equal(s[2]!.value, 1500);
@@ -73,12 +86,29 @@ test('retirement checklist: every item passes, then each fails with evidence', a
       readVerifierKeys({ debugUrl: `${verifier.url}/.well-known/jwt-doctor/keys`, timeoutMs: 2000 }),
       sampleMetricsTraffic(`${verifier.url}/metrics`, { kid: 'old', env: 'staging', intervalSeconds: 10, sleep: noWait, timeoutMs: 2000 }),
     ]);
-    return checkRetirement({ env: 'staging', kid: 'old', live, verifier: v, traffic, threshold: extra.threshold ?? 0, now: NOW, ...(extra.unpublishedAt !== undefined ? { unpublishedAt: extra.unpublishedAt } : {}) });
+    return checkRetirement({
+      env: 'staging',
+      kid: 'old',
+      live,
+      verifier: v,
+      traffic,
+      threshold: extra.threshold ?? 0,
+      now: NOW,
+      ...(extra.unpublishedAt !== undefined ? { unpublishedAt: extra.unpublishedAt } : {}),
+    });
   };
   try {
     let r = await run({ unpublishedAt: NOW - 300 });
     assert.equal(r.passed, true, JSON.stringify(r.items));
-    assert.deepEqual(r.items.map((i) => [i.id, i.status]), [['not_published', 'pass'], ['not_trusted', 'pass'], ['cache_refreshed', 'pass'], ['residual_traffic', 'pass']]);
+    assert.deepEqual(
+      r.items.map((i) => [i.id, i.status]),
+      [
+        ['not_published', 'pass'],
+        ['not_trusted', 'pass'],
+        ['cache_refreshed', 'pass'],
+        ['residual_traffic', 'pass'],
+      ],
+    );
     const traffic = r.items[3]!.evidence;
     assert.equal(traffic.count, 0);
     assert.equal(traffic.rate, 0);
@@ -101,7 +131,10 @@ test('retirement checklist: every item passes, then each fails with evidence', a
     state.fetchedAt = NOW - 500;
     r = await run({ unpublishedAt: NOW - 300 });
     assert.deepEqual(codes(r), ['rotation_key_still_published', 'rotation_key_still_trusted', 'rotation_cache_not_refreshed']);
-    assert.deepEqual(r.items.map((i) => i.status), ['fail', 'fail', 'fail', 'pass']);
+    assert.deepEqual(
+      r.items.map((i) => i.status),
+      ['fail', 'fail', 'fail', 'pass'],
+    );
   } finally {
     await issuer.close();
     await verifier.close();
@@ -122,7 +155,10 @@ test('retirement: unreachable metrics and debug endpoint are unknown, never pass
     ]);
     const r = checkRetirement({ kid: 'old', live, verifier: v, traffic, threshold: 0, now: NOW });
     assert.equal(r.passed, false);
-    assert.deepEqual(r.items.map((i) => i.status), ['pass', 'unknown', 'unknown', 'unknown']);
+    assert.deepEqual(
+      r.items.map((i) => i.status),
+      ['pass', 'unknown', 'unknown', 'unknown'],
+    );
     assert.deepEqual(codes(r), ['verifier_unreachable', 'verifier_unreachable']);
   } finally {
     await issuer.close();
@@ -169,14 +205,32 @@ test('CLI: rotation retire exit codes against the served metrics', async () => {
       contract,
       `version: 1\nenvironments:\n  staging:\n    issuer: https://issuer\n    keys: [{ jwksUri: "${issuer.url}/jwks.json" }]\n    verifier: { debugUrl: "${verifier.url}/.well-known/jwt-doctor/keys", metricsUrl: "${verifier.url}/metrics", cacheTtlSeconds: 600 }\n`,
     );
-    const base = ['rotation', 'retire', '--env', 'staging', '--contract', contract, '--kid', 'old', '--now', new Date(NOW * 1000).toISOString(), '--interval', '0.05', '--format', 'json'];
+    const base = [
+      'rotation',
+      'retire',
+      '--env',
+      'staging',
+      '--contract',
+      contract,
+      '--kid',
+      'old',
+      '--now',
+      new Date(NOW * 1000).toISOString(),
+      '--interval',
+      '0.05',
+      '--format',
+      'json',
+    ];
     let r = await runCli(base);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(JSON.parse(r.stdout).passed, true);
     state.oldKidPerScrape = 1;
     r = await runCli(base);
     assert.equal(r.code, 1);
-    assert.deepEqual(JSON.parse(r.stdout).findings.map((f: { code: string }) => f.code), ['rotation_residual_traffic']);
+    assert.deepEqual(
+      JSON.parse(r.stdout).findings.map((f: { code: string }) => f.code),
+      ['rotation_residual_traffic'],
+    );
     r = await runCli(['rotation', 'retire', '--env', 'staging', '--contract', contract, '--kid', 'old', '--threshold', 'abc']);
     assert.equal(r.code, 2);
   } finally {

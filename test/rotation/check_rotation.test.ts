@@ -58,7 +58,10 @@ test('simulated rotation: publish new, sign with new, retire old', async () => {
     let r = await check();
     assert.deepEqual(sortedCodes(r), []);
     assert.equal(r.result, 'ok');
-    assert.deepEqual(r.keys.map((k) => k.status), ['in_sync']);
+    assert.deepEqual(
+      r.keys.map((k) => k.status),
+      ['in_sync'],
+    );
 
     // Phase 1: the issuer publishes the new key; the verifier's cache still has only the old one.
     published = [oldKey, newKey];
@@ -69,14 +72,31 @@ test('simulated rotation: publish new, sign with new, retire old', async () => {
     assert.equal(stale.detail!.reason, 'not_cached');
     // Window: TTL 600 from the debug endpoint, cache age 120, cooldown 30.
     assert.deepEqual(
-      { ttl: r.window!.ttlSeconds, from: r.window!.ttlFrom, remaining: r.window!.ttlRemainingSeconds, now: r.window!.currentWindowSeconds, worst: r.window!.generalWindowSeconds, lead: r.window!.publishLeadSeconds },
+      {
+        ttl: r.window!.ttlSeconds,
+        from: r.window!.ttlFrom,
+        remaining: r.window!.ttlRemainingSeconds,
+        now: r.window!.currentWindowSeconds,
+        worst: r.window!.generalWindowSeconds,
+        lead: r.window!.publishLeadSeconds,
+      },
       { ttl: 600, from: 'debug_endpoint', remaining: 480, now: 510, worst: 630, lead: 1230 },
     );
 
     // Phase 2: the signer signs with the new key: the verifier's cached set rejects it, the live set accepts it.
     const token = signToken(newKey, { iss: 'https://issuer', aud: 'api', sub: 'u1', iat: NOW - 10, exp: NOW + 3600 });
-    const verifierView = await createDiagnoser({ issuer: ['https://issuer'], audience: ['api'], algorithms: ['RS256'], keys: [{ jwk: { keys: cached.map((k) => k.publicJwk) } }] });
-    const issuerView = await createDiagnoser({ issuer: ['https://issuer'], audience: ['api'], algorithms: ['RS256'], keys: [{ jwksUri: `${issuer.url}/jwks.json` }] });
+    const verifierView = await createDiagnoser({
+      issuer: ['https://issuer'],
+      audience: ['api'],
+      algorithms: ['RS256'],
+      keys: [{ jwk: { keys: cached.map((k) => k.publicJwk) } }],
+    });
+    const issuerView = await createDiagnoser({
+      issuer: ['https://issuer'],
+      audience: ['api'],
+      algorithms: ['RS256'],
+      keys: [{ jwksUri: `${issuer.url}/jwks.json` }],
+    });
     assert.equal(verifierView.diagnose(token, { now: NOW }).result, 'key_not_found');
     assert.equal(issuerView.diagnose(token, { now: NOW }).result, 'valid');
 
@@ -141,7 +161,13 @@ test('cache headers: max-age, Expires, no-store', () => {
   const at = new Date('2026-11-28T12:00:00Z');
   assert.equal(parseCacheHeaders({ 'cache-control': 'public, max-age=300, s-maxage=900' }, at).maxAgeSeconds, 300);
   assert.equal(parseCacheHeaders({ 'cache-control': 'public, max-age=300, s-maxage=900' }, at).sharedMaxAgeSeconds, 900);
-  assert.deepEqual(parseCacheHeaders({ expires: 'Sat, 28 Nov 2026 12:05:00 GMT' }, at), { noCache: false, maxAgeSeconds: 300, from: 'expires', ageSeconds: 0, remainingSeconds: 300 });
+  assert.deepEqual(parseCacheHeaders({ expires: 'Sat, 28 Nov 2026 12:05:00 GMT' }, at), {
+    noCache: false,
+    maxAgeSeconds: 300,
+    from: 'expires',
+    ageSeconds: 0,
+    remainingSeconds: 300,
+  });
   assert.equal(parseCacheHeaders({ expires: '0' }, at).maxAgeSeconds, 0);
   assert.equal(parseCacheHeaders({ 'cache-control': 'no-store' }, at).noCache, true);
 });
@@ -149,15 +175,33 @@ test('cache headers: max-age, Expires, no-store', () => {
 test('CLI: rotation check with a snapshot file and a contract, exit codes', async () => {
   const oldKey = jwksKey('k-old');
   const newKey = jwksKey('k-new');
-  const issuer = await serve((_req, res) => sendJson(res, { keys: [oldKey.publicJwk, newKey.publicJwk] }, { 'cache-control': 'max-age=300' }));
+  const issuer = await serve((_req, res) =>
+    sendJson(res, { keys: [oldKey.publicJwk, newKey.publicJwk] }, { 'cache-control': 'max-age=300' }),
+  );
   const dir = mkdtempSync(join(tmpdir(), 'jd-rot-'));
   try {
     const snap = join(dir, 'snap.json');
     writeFileSync(snap, JSON.stringify(debugBody([oldKey], 100, 900)));
     const contract = join(dir, 'c.yaml');
-    writeFileSync(contract, `version: 1\nenvironments:\n  staging:\n    issuer: https://issuer\n    keys: [{ jwksUri: "${issuer.url}/jwks.json" }]\n    verifier: { cacheTtlSeconds: 900 }\n`);
+    writeFileSync(
+      contract,
+      `version: 1\nenvironments:\n  staging:\n    issuer: https://issuer\n    keys: [{ jwksUri: "${issuer.url}/jwks.json" }]\n    verifier: { cacheTtlSeconds: 900 }\n`,
+    );
     const run = (...args: string[]) => runCli(args);
-    const r = await run('rotation', 'check', '--env', 'staging', '--contract', contract, '--snapshot', snap, '--now', '2026-11-28T12:00:00Z', '--format', 'json');
+    const r = await run(
+      'rotation',
+      'check',
+      '--env',
+      'staging',
+      '--contract',
+      contract,
+      '--snapshot',
+      snap,
+      '--now',
+      '2026-11-28T12:00:00Z',
+      '--format',
+      'json',
+    );
     assert.equal(r.code, 1, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.equal(out.schema, 'jwt-doctor/rotation-check/v1');

@@ -50,10 +50,26 @@ test('drift: fields side by side and key identity by thumbprint', async () => {
     const r = await compareEnvironments(contract, 'staging', 'prod', { vars: { DRIFT_SECRET: SECRET } });
     assert.equal(r.schema, 'jwt-doctor/drift/v1');
     const f = Object.fromEntries(r.fields.map((x) => [x.field, x.same]));
-    assert.deepEqual(f, { issuer: false, audience: false, algorithms: false, typ: false, clockToleranceSeconds: true, maxTokenAgeSeconds: true, requiredClaims: true, claims: true, keySources: false });
-    assert.deepEqual(r.keys.both.map((k) => k.kid), ['shared']);
+    assert.deepEqual(f, {
+      issuer: false,
+      audience: false,
+      algorithms: false,
+      typ: false,
+      clockToleranceSeconds: true,
+      maxTokenAgeSeconds: true,
+      requiredClaims: true,
+      claims: true,
+      keySources: false,
+    });
+    assert.deepEqual(
+      r.keys.both.map((k) => k.kid),
+      ['shared'],
+    );
     assert.deepEqual(r.keys.onlyFrom.map((k) => k.kid ?? k.kty).sort(), ['oct', 'staging-only']);
-    assert.deepEqual(r.keys.onlyTo.map((k) => k.kid), ['prod-only']);
+    assert.deepEqual(
+      r.keys.onlyTo.map((k) => k.kid),
+      ['prod-only'],
+    );
     assert.ok(r.keys.onlyFrom.find((k) => k.kty === 'oct')!.identity.startsWith('fp:'));
     assert.ok(!JSON.stringify(r).includes(SECRET), 'the secret never appears');
   } finally {
@@ -83,11 +99,16 @@ test('drift --signer-key: which environments trust the signer, secret encoding m
     assert.ok(!JSON.stringify(r2).includes(SECRET));
 
     // CLI: text output and exit code, secret from the environment, never printed.
-    const cli = await runCli(['drift', '--from', 'local', '--to', 'staging', '--contract', join(s.dir, 'c.yaml'), '--signer-secret', 'env:DRIFT_SECRET'], { env: { DRIFT_SECRET: SECRET } });
+    const cli = await runCli(
+      ['drift', '--from', 'local', '--to', 'staging', '--contract', join(s.dir, 'c.yaml'), '--signer-secret', 'env:DRIFT_SECRET'],
+      { env: { DRIFT_SECRET: SECRET } },
+    );
     assert.equal(cli.code, 1, cli.stderr);
     assert.match(cli.stdout, /read here as base64 and by the signer as utf8/);
     assert.ok(!cli.stdout.includes(SECRET) && !cli.stderr.includes(SECRET));
-    const bad = await runCli(['drift', '--from', 'local', '--to', 'nowhere', '--contract', join(s.dir, 'c.yaml')], { env: { DRIFT_SECRET: SECRET } });
+    const bad = await runCli(['drift', '--from', 'local', '--to', 'nowhere', '--contract', join(s.dir, 'c.yaml')], {
+      env: { DRIFT_SECRET: SECRET },
+    });
     assert.equal(bad.code, 2);
   } finally {
     rmSync(s.dir, { recursive: true, force: true });

@@ -11,7 +11,15 @@ test('contract diff: every lifecycle change with impact, teams and clients', () 
   const d = diffContracts(loadContract(fixture('contract-v1.yaml')), loadContract(fixture('contract-v2.yaml')), { old: 'v1', new: 'v2' });
   assert.equal(d.schema, 'jwt-doctor/contract-diff/v1');
   const byField = Object.fromEntries(d.changes.map((c) => [c.field, c]));
-  assert.deepEqual(Object.keys(byField).sort(), ['algorithms', 'audience', 'keys', 'policy.refreshTokenLifetimeSeconds', 'policy.revocation', 'policy.tokenLifetimeSeconds', 'requiredClaims']);
+  assert.deepEqual(Object.keys(byField).sort(), [
+    'algorithms',
+    'audience',
+    'keys',
+    'policy.refreshTokenLifetimeSeconds',
+    'policy.revocation',
+    'policy.tokenLifetimeSeconds',
+    'requiredClaims',
+  ]);
   assert.equal(byField['policy.tokenLifetimeSeconds']!.impact, 'breaking');
   assert.deepEqual([byField['policy.tokenLifetimeSeconds']!.from, byField['policy.tokenLifetimeSeconds']!.to], [3600, 900]);
   assert.deepEqual(byField.audience!.clients, ['mobile']); // only the client whose audience was dropped
@@ -28,9 +36,15 @@ test('contract diff: no change, literal secrets compared by fingerprint only', (
   const base = { version: 1, environments: { dev: { issuer: 'https://a', keys: [{ secret: 'first-literal-secret-value-0123456789' }] } } };
   const same = diffContracts(loadContract(base), loadContract(base));
   assert.equal(same.changes.length, 0);
-  const other = { version: 1, environments: { dev: { issuer: 'https://a', keys: [{ secret: 'second-literal-secret-value-0123456789' }] } } };
+  const other = {
+    version: 1,
+    environments: { dev: { issuer: 'https://a', keys: [{ secret: 'second-literal-secret-value-0123456789' }] } },
+  };
   const d = diffContracts(loadContract(base), loadContract(other));
-  assert.deepEqual(d.changes.map((c) => c.field), ['keys']);
+  assert.deepEqual(
+    d.changes.map((c) => c.field),
+    ['keys'],
+  );
   const text = JSON.stringify(d) + formatContractDiffMarkdown(d);
   assert.ok(!text.includes('literal-secret-value'), 'secret values never appear');
   assert.match(text, /literal fp:[0-9a-f]{12}/);
@@ -38,14 +52,28 @@ test('contract diff: no change, literal secrets compared by fingerprint only', (
 
 test('contract diff: clients and refresh window, invalid policy is a contract error', () => {
   const mk = (window: number, lead: number, tokenSource: Record<string, unknown>) =>
-    loadContract({ version: 1, environments: { prod: { issuer: 'https://a', tokenSource, policy: { refreshWindowSeconds: window }, clients: { web: { refreshLeadSeconds: lead }, mobile: { refreshLeadSeconds: 60 } } } } });
+    loadContract({
+      version: 1,
+      environments: {
+        prod: {
+          issuer: 'https://a',
+          tokenSource,
+          policy: { refreshWindowSeconds: window },
+          clients: { web: { refreshLeadSeconds: lead }, mobile: { refreshLeadSeconds: 60 } },
+        },
+      },
+    });
   const d = diffContracts(mk(600, 300, { header: 'authorization', scheme: 'Bearer' }), mk(120, 300, { cookie: 'session' }));
   const win = d.changes.find((c) => c.field === 'policy.refreshWindowSeconds')!;
   assert.equal(win.impact, 'breaking');
   assert.deepEqual(win.clients, ['web']);
   assert.equal(d.changes.find((c) => c.field === 'tokenSource')!.impact, 'breaking');
-  const bad = () => loadContract({ version: 1, environments: { prod: { issuer: 'https://a', policy: { tokenLifetimeSeconds: 'one hour' } } } });
-  assert.throws(() => diffContracts(bad(), bad()), (e: unknown) => e instanceof ContractError && e.path === 'environments.prod.policy.tokenLifetimeSeconds');
+  const bad = () =>
+    loadContract({ version: 1, environments: { prod: { issuer: 'https://a', policy: { tokenLifetimeSeconds: 'one hour' } } } });
+  assert.throws(
+    () => diffContracts(bad(), bad()),
+    (e: unknown) => e instanceof ContractError && e.path === 'environments.prod.policy.tokenLifetimeSeconds',
+  );
 });
 
 test('CLI: contract diff markdown, json and exit codes', async () => {

@@ -17,7 +17,12 @@ function badJwks() {
   const y = Buffer.from(String(ec.y), 'base64url');
   y[5]! ^= 1;
   const offCurve = { ...ec, kid: 'off-curve', y: y.toString('base64url') };
-  const priv = { ...(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }) as Record<string, unknown>), kid: 'leaked', alg: 'RS256', use: 'sig' };
+  const priv = {
+    ...(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }) as Record<string, unknown>),
+    kid: 'leaked',
+    alg: 'RS256',
+    use: 'sig',
+  };
   return { keys: [good.publicJwk, small.publicJwk, eOne, offCurve, { kty: 'XYZ', kid: 'weird' }, priv] };
 }
 
@@ -62,9 +67,23 @@ test('kid, use and alg problems and algorithm fit', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'jd-keys-'));
   try {
     const file = join(dir, 'jwks.json');
-    writeFileSync(file, JSON.stringify({ keys: [a.publicJwk, b.publicJwk, noKid1, noKid2, { kty: 'oct', k: Buffer.from('short-secret').toString('base64url'), kid: 'hs', alg: 'HS256' }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        keys: [
+          a.publicJwk,
+          b.publicJwk,
+          noKid1,
+          noKid2,
+          { kty: 'oct', k: Buffer.from('short-secret').toString('base64url'), kid: 'hs', alg: 'HS256' },
+        ],
+      }),
+    );
     const r = await buildKeysReport({ source: file, algorithms: ['ES256', 'HS256'], now: NOW });
-    assert.deepEqual([...new Set(sortedCodes(r))], ['duplicate_kid', 'hmac_secret_too_short', 'key_unusable', 'key_use_missing', 'kid_missing']);
+    assert.deepEqual(
+      [...new Set(sortedCodes(r))],
+      ['duplicate_kid', 'hmac_secret_too_short', 'key_unusable', 'key_use_missing', 'kid_missing'],
+    );
     assert.equal(r.findings.find((f) => f.code === 'duplicate_kid')!.severity, 'error'); // two different keys
     const hs = r.keys.find((k) => k.kid === 'hs')!;
     assert.match(hs.fingerprint!, /^fp:[0-9a-f]{12}$/);
@@ -115,7 +134,10 @@ test('an issuer URL is followed through OIDC discovery', async () => {
     const r = await buildKeysReport({ source: srv.url, now: NOW, timeoutMs: 2000 });
     assert.equal(r.sources[0]!.kind, 'discovery');
     assert.equal(r.sources[0]!.jwksUri, `${srv.url}/keys`);
-    assert.deepEqual(r.keys.map((k) => k.kid), ['disc']);
+    assert.deepEqual(
+      r.keys.map((k) => k.kid),
+      ['disc'],
+    );
     assert.equal(r.result, 'ok');
   } finally {
     await srv.close();
@@ -162,12 +184,18 @@ test('CLI: keys --env checks against the environment, exit codes', async () => {
   try {
     const k = jwksKey('rsa-1');
     writeFileSync(join(dir, 'jwks.json'), JSON.stringify({ keys: [k.publicJwk] }));
-    writeFileSync(join(dir, 'c.yaml'), 'version: 1\nenvironments:\n  prod:\n    issuer: https://a\n    algorithms: [ES256]\n    keys: [{ jwksFile: jwks.json }]\n');
+    writeFileSync(
+      join(dir, 'c.yaml'),
+      'version: 1\nenvironments:\n  prod:\n    issuer: https://a\n    algorithms: [ES256]\n    keys: [{ jwksFile: jwks.json }]\n',
+    );
     const r = await runCli(['keys', '--env', 'prod', '--contract', join(dir, 'c.yaml'), '--format', 'json']);
     assert.equal(r.code, 1, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.equal(out.env, 'prod');
-    assert.deepEqual(out.findings.map((f: { code: string }) => f.code), ['key_unusable']);
+    assert.deepEqual(
+      out.findings.map((f: { code: string }) => f.code),
+      ['key_unusable'],
+    );
     const ok = await runCli(['keys', join(dir, 'jwks.json')]);
     assert.equal(ok.code, 0);
     assert.match(ok.stdout, /result = ok/);

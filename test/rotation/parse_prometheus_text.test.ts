@@ -25,9 +25,28 @@ function openMetricsRegistry() {
   // any (lib/counter.js): the `as never` casts below are for the types only.
   const registry = new Registry<OpenMetricsContentType>();
   registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
-  const verified = new Counter({ name: 'jwt_auth_verified_total', help: 'verified "tokens"\\ by kid', labelNames: ['env', 'kid'], registers: [registry], enableExemplars: true });
-  const failures = new Counter({ name: 'jwt_auth_failures_total', help: 'rejected tokens', labelNames: ['reason', 'env', 'kid'], registers: [registry], enableExemplars: true });
-  const latency = new Histogram({ name: 'jwt_auth_seconds', help: 'verify time', labelNames: ['kid'], buckets: [0.001, 0.01], registers: [registry], enableExemplars: true });
+  const verified = new Counter({
+    name: 'jwt_auth_verified_total',
+    help: 'verified "tokens"\\ by kid',
+    labelNames: ['env', 'kid'],
+    registers: [registry],
+    enableExemplars: true,
+  });
+  const failures = new Counter({
+    name: 'jwt_auth_failures_total',
+    help: 'rejected tokens',
+    labelNames: ['reason', 'env', 'kid'],
+    registers: [registry],
+    enableExemplars: true,
+  });
+  const latency = new Histogram({
+    name: 'jwt_auth_seconds',
+    help: 'verify time',
+    labelNames: ['kid'],
+    buckets: [0.001, 0.01],
+    registers: [registry],
+    enableExemplars: true,
+  });
   const gauge = new Gauge({ name: 'jwt_auth_keys', help: 'keys', registers: [registry] });
   return { registry, verified, failures, latency, gauge };
 }
@@ -36,7 +55,11 @@ test('prom-client OpenMetrics output with exemplars: every sample, exemplar, esc
   const m = openMetricsRegistry();
   m.verified.inc({ labels: { env: 'staging', kid: 'old' }, value: 40, exemplarLabels: { trace_id: '4bf92f3577b34da6' } as never });
   m.verified.inc({ labels: { env: 'staging', kid: 'k"1\\\n' }, value: 2 });
-  m.failures.inc({ labels: { reason: 'key_not_found', env: 'staging', kid: 'old' }, value: 3, exemplarLabels: { trace_id: 'a1' } as never });
+  m.failures.inc({
+    labels: { reason: 'key_not_found', env: 'staging', kid: 'old' },
+    value: 3,
+    exemplarLabels: { trace_id: 'a1' } as never,
+  });
   m.latency.observe({ labels: { kid: 'old' }, value: 0.005, exemplarLabels: { trace_id: 'b2' } as never });
   m.gauge.set(NaN);
   const text = await m.registry.metrics();
@@ -52,7 +75,10 @@ test('prom-client OpenMetrics output with exemplars: every sample, exemplar, esc
   assert.equal(old.exemplar!.labels.trace_id, '4bf92f3577b34da6');
   assert.equal(old.exemplar!.value, 40);
   assert.ok(old.exemplar!.timestampMs! > 1.6e12, 'exemplar timestamps are seconds, read as ms');
-  assert.ok(e.samples.some((s) => s.labels.kid === 'k"1\\\n'), 'label value escapes \\" \\\\ \\n');
+  assert.ok(
+    e.samples.some((s) => s.labels.kid === 'k"1\\\n'),
+    'label value escapes \\" \\\\ \\n',
+  );
   assert.deepEqual(sumSamples(e.samples, 'jwt_auth_failures_total', { kid: 'old' }), { total: 3, series: 1 });
   const bucket = e.samples.find((s) => s.name === 'jwt_auth_seconds_bucket' && s.labels.le === '0.01')!;
   assert.equal(bucket.exemplar!.labels.trace_id, 'b2');
@@ -61,17 +87,32 @@ test('prom-client OpenMetrics output with exemplars: every sample, exemplar, esc
 });
 
 test('format details: timestamps, _created, ±Inf, quoted UTF-8 names, bad lines counted not guessed', () => {
-  const prom = parseExposition('x{a="1",} 1 1700000000000\nx_total 2\n  y{b = "2"} -Inf\nz +Inf\n{"my.metric","a.b"="c"} 4\nbad{a="\\q"} 1\nbad{a="1" 1\nbad 1 2 3\nbad one\n');
+  const prom = parseExposition(
+    'x{a="1",} 1 1700000000000\nx_total 2\n  y{b = "2"} -Inf\nz +Inf\n{"my.metric","a.b"="c"} 4\nbad{a="\\q"} 1\nbad{a="1" 1\nbad 1 2 3\nbad one\n',
+  );
   assert.equal(prom.format, 'prometheus');
   assert.equal(prom.samples[0]!.timestampMs, 1_700_000_000_000, '0.0.4 timestamps are milliseconds');
-  assert.deepEqual(prom.samples.map((s) => [s.name, s.value]), [['x', 1], ['x_total', 2], ['y', -Infinity], ['z', Infinity], ['my.metric', 4]]);
+  assert.deepEqual(
+    prom.samples.map((s) => [s.name, s.value]),
+    [
+      ['x', 1],
+      ['x_total', 2],
+      ['y', -Infinity],
+      ['z', Infinity],
+      ['my.metric', 4],
+    ],
+  );
   assert.deepEqual(prom.samples[4]!.labels, { 'a.b': 'c' });
   assert.equal(prom.skippedLines, 4);
 
   const om = parseExposition('# TYPE c counter\n# UNIT c seconds\nc_total 5 1700000000.5\nc_created 1699999000\n# EOF\n');
   assert.equal(om.format, 'openmetrics');
   assert.equal(om.samples[0]!.timestampMs, 1_700_000_000_500, 'OpenMetrics timestamps are seconds');
-  assert.deepEqual(sumSamples(om.samples, 'c_total', {}), { total: 5, series: 1 }, '_created is its own series, never summed into the count');
+  assert.deepEqual(
+    sumSamples(om.samples, 'c_total', {}),
+    { total: 5, series: 1 },
+    '_created is its own series, never summed into the count',
+  );
 });
 
 test('rotation retire on an OpenMetrics verifier: residual traffic on exemplar lines fails; no series is unknown, never pass', async () => {
@@ -80,9 +121,22 @@ test('rotation retire on an OpenMetrics verifier: residual traffic on exemplar l
   const m = openMetricsRegistry();
   let withSeries = true;
   const verifier = await serve(async (req, res) => {
-    if (req.url === '/keys') return sendJson(res, { schema: 'jwt-doctor/verifier-keys/v1', fetchedAt: new Date((NOW - 10) * 1000).toISOString(), cacheAgeSeconds: 10, ttlSeconds: 600, stale: false, keys: [{ kid: 'new', kty: 'RSA' }] });
+    if (req.url === '/keys')
+      return sendJson(res, {
+        schema: 'jwt-doctor/verifier-keys/v1',
+        fetchedAt: new Date((NOW - 10) * 1000).toISOString(),
+        cacheAgeSeconds: 10,
+        ttlSeconds: 600,
+        stale: false,
+        keys: [{ kid: 'new', kty: 'RSA' }],
+      });
     // Each scrape: 4 more old-kid rejections, each carrying an exemplar (the line the old parser dropped).
-    if (withSeries) m.failures.inc({ labels: { reason: 'key_not_found', env: 'staging', kid: 'old' }, value: 4, exemplarLabels: { trace_id: 'c3' } as never });
+    if (withSeries)
+      m.failures.inc({
+        labels: { reason: 'key_not_found', env: 'staging', kid: 'old' },
+        value: 4,
+        exemplarLabels: { trace_id: 'c3' } as never,
+      });
     res.writeHead(200, { 'content-type': m.registry.contentType });
     res.end(withSeries ? await m.registry.metrics() : '# HELP other_total other app\n# TYPE other counter\nother_total 12\n# EOF\n');
   });
@@ -121,7 +175,14 @@ test('rotation retire from a log with no JSON lines is unknown, never pass', () 
     writeFileSync(file, 'plain text line\nanother\n');
     const traffic = countLogTraffic(file, { kid: 'old', windowSeconds: 3600, now: NOW });
     assert.equal(traffic.ok && traffic.observed, 0);
-    const r = checkRetirement({ kid: 'old', live: { sources: [], entries: [], findings: [] } as never, verifier: { ok: false, finding: { code: 'verifier_unreachable', severity: 'error', hint: '', detail: {} } } as never, traffic, threshold: 0, now: NOW });
+    const r = checkRetirement({
+      kid: 'old',
+      live: { sources: [], entries: [], findings: [] } as never,
+      verifier: { ok: false, finding: { code: 'verifier_unreachable', severity: 'error', hint: '', detail: {} } } as never,
+      traffic,
+      threshold: 0,
+      now: NOW,
+    });
     assert.equal(r.items.find((i) => i.id === 'residual_traffic')!.status, 'unknown');
   } finally {
     rmSync(dir, { recursive: true, force: true });

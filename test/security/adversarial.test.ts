@@ -18,7 +18,14 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import type { Diagnoser } from '../../src/diagnose.ts';
 import { createDiagnoser } from '../../src/diagnose/create_diagnoser.ts';
-import { createJsonLineLogger, createVerifier, jwtDoctorExpress, jwtDoctorFastify, withJwtAuth, type Verifier } from '../../src/middleware/index.ts';
+import {
+  createJsonLineLogger,
+  createVerifier,
+  jwtDoctorExpress,
+  jwtDoctorFastify,
+  withJwtAuth,
+  type Verifier,
+} from '../../src/middleware/index.ts';
 import { REASONS } from '../../src/reasons.ts';
 import { startServer, type TestServer } from '../helpers/http_server.ts';
 import { runCli, hasStackTrace } from '../helpers/cli.ts';
@@ -136,7 +143,11 @@ describe('diagnose (library)', () => {
       const c = cases[i]!;
       const d = diagnosers[c.env].diagnose(c.token, { now: NOW });
       assert.equal(d.result, c.code, JSON.stringify(codes(d)));
-      for (const code of c.findings ?? []) assert.ok(d.findings.some((f) => f.code === code), `no ${code} finding: ${JSON.stringify(codes(d))}`);
+      for (const code of c.findings ?? [])
+        assert.ok(
+          d.findings.some((f) => f.code === code),
+          `no ${code} finding: ${JSON.stringify(codes(d))}`,
+        );
       if (!c.signerMade) {
         assert.notEqual(d.result, 'valid');
         assert.notEqual(d.signature.status, 'pass', 'a forged token verified');
@@ -201,7 +212,18 @@ test('the rejection log is one JSON object per line and never carries a token', 
 
 describe('CLI (a sample of cases, one subprocess through the CLI main)', () => {
   let dir: string;
-  const sample = ['alg nOnE, with a signature (rs)', 'HS256 keyed with the RSA public key as SPKI PEM (rsOpen, kid)', 'HS256 keyed with the EC public key as SPKI DER (no kid)', 'ES256 r = s = 0', 'jku to a listener (real kid)', 'kid path traversal to /dev/null, HS256 with an empty secret (hs env)', 'duplicate sub claim (admin last)', 'payload nested 5,500 arrays deep', 'five segments (JWE shape)', '10 MB of dots'];
+  const sample = [
+    'alg nOnE, with a signature (rs)',
+    'HS256 keyed with the RSA public key as SPKI PEM (rsOpen, kid)',
+    'HS256 keyed with the EC public key as SPKI DER (no kid)',
+    'ES256 r = s = 0',
+    'jku to a listener (real kid)',
+    'kid path traversal to /dev/null, HS256 with an empty secret (hs env)',
+    'duplicate sub claim (admin last)',
+    'payload nested 5,500 arrays deep',
+    'five segments (JWE shape)',
+    '10 MB of dots',
+  ];
   const results = new Map<string, { code: number; stdout: string; stderr: string }>();
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'jwt-doctor-adv-'));
@@ -210,7 +232,19 @@ describe('CLI (a sample of cases, one subprocess through the CLI main)', () => {
     const argvs = sample.map((name, i) => {
       const c = cases.find((x) => x.name === name)!;
       writeFileSync(join(dir, `token-${i}.txt`), c.token);
-      return ['diagnose', '--token-file', join(dir, `token-${i}.txt`), '-c', join(dir, 'auth-contract.json'), '-e', c.env, '--now', String(NOW), '--format', 'json'];
+      return [
+        'diagnose',
+        '--token-file',
+        join(dir, `token-${i}.txt`),
+        '-c',
+        join(dir, 'auth-contract.json'),
+        '-e',
+        c.env,
+        '--now',
+        String(NOW),
+        '--format',
+        'json',
+      ];
     });
     const out = await runCliBatch(argvs, dir);
     sample.forEach((name, i) => results.set(name, out[i]!));
@@ -229,7 +263,10 @@ describe('CLI (a sample of cases, one subprocess through the CLI main)', () => {
   }
   test('and one case through the real entry point (bin path, subprocess)', async () => {
     const c = cases.find((x) => x.name === 'alg NONE, empty signature (rs)')!;
-    const r = await runCli(['diagnose', '-', '-c', join(dir, 'auth-contract.json'), '-e', c.env, '--now', String(NOW), '--format', 'json'], { input: c.token });
+    const r = await runCli(
+      ['diagnose', '-', '-c', join(dir, 'auth-contract.json'), '-e', c.env, '--now', String(NOW), '--format', 'json'],
+      { input: c.token },
+    );
     assert.equal(r.code, 1, r.stderr);
     assert.equal((JSON.parse(r.stdout) as { result: string }).result, 'alg_none');
   });

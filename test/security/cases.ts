@@ -24,7 +24,9 @@ export const HS_SECRET = 'adversarial-suite-known-hmac-secret-0123456789';
 const FIXTURES = new URL('../fixtures/keys/', import.meta.url);
 
 export const b64u = (data: string | Buffer | object): string =>
-  (typeof data === 'string' || Buffer.isBuffer(data) ? Buffer.from(data as string) : Buffer.from(JSON.stringify(data))).toString('base64url');
+  (typeof data === 'string' || Buffer.isBuffer(data) ? Buffer.from(data as string) : Buffer.from(JSON.stringify(data))).toString(
+    'base64url',
+  );
 
 export interface KeyMaterial {
   rsa: { privateKey: KeyObject; publicKey: KeyObject };
@@ -134,11 +136,29 @@ export function buildCases(km: KeyMaterial, listener: string): AdversarialCase[]
   for (const alg of ALG_NONE_SPELLINGS) {
     for (const env of ['rs', 'hs'] as const) {
       const input = signingInput({ alg, typ: 'JWT' }, claims());
-      add({ name: `alg ${alg}, empty signature (${env})`, source: 'RFC 8725 3.1; jwt_tool -X a', env, token: `${input}.`, code: 'alg_none' });
-      add({ name: `alg ${alg}, with a signature (${env})`, source: 'RFC 8725 3.1; CVE-2022-23540', env, token: `${input}.${rsSign(km.attackerRsa.privateKey, input)}`, code: 'alg_none' });
+      add({
+        name: `alg ${alg}, empty signature (${env})`,
+        source: 'RFC 8725 3.1; jwt_tool -X a',
+        env,
+        token: `${input}.`,
+        code: 'alg_none',
+      });
+      add({
+        name: `alg ${alg}, with a signature (${env})`,
+        source: 'RFC 8725 3.1; CVE-2022-23540',
+        env,
+        token: `${input}.${rsSign(km.attackerRsa.privateKey, input)}`,
+        code: 'alg_none',
+      });
     }
     const kidInput = signingInput({ alg, kid: 'rs-1' }, claims());
-    add({ name: `alg ${alg} with the real kid and the real key's RS256 signature`, source: 'jwt_tool -X a', env: 'rs', token: `${kidInput}.${rsSign(km.rsa.privateKey, kidInput)}`, code: 'alg_none' });
+    add({
+      name: `alg ${alg} with the real kid and the real key's RS256 signature`,
+      source: 'jwt_tool -X a',
+      env: 'rs',
+      token: `${kidInput}.${rsSign(km.rsa.privateKey, kidInput)}`,
+      code: 'alg_none',
+    });
   }
 
   // RFC 8725 section 2.1 / 3.1; jwt_tool -X k; CVE-2022-23541: the public key, in every encoding, as the HMAC secret.
@@ -164,7 +184,13 @@ export function buildCases(km: KeyMaterial, listener: string): AdversarialCase[]
       for (const env of ['rs', 'rsOpen'] as const) {
         for (const kid of [undefined, 'rs-1']) {
           const input = signingInput({ alg, typ: 'JWT', ...(kid ? { kid } : {}) }, claims());
-          add({ name: `${alg} keyed with the RSA public key as ${label} (${env}, ${kid ? 'kid' : 'no kid'})`, source: 'RFC 8725 2.1; jwt_tool -X k; CVE-2022-23541', env, token: `${input}.${hmac(alg, secret, input)}`, code: 'alg_not_allowed' });
+          add({
+            name: `${alg} keyed with the RSA public key as ${label} (${env}, ${kid ? 'kid' : 'no kid'})`,
+            source: 'RFC 8725 2.1; jwt_tool -X k; CVE-2022-23541',
+            env,
+            token: `${input}.${hmac(alg, secret, input)}`,
+            code: 'alg_not_allowed',
+          });
         }
       }
     }
@@ -178,7 +204,13 @@ export function buildCases(km: KeyMaterial, listener: string): AdversarialCase[]
   };
   for (const [label, secret] of Object.entries(certSecrets)) {
     const input = signingInput({ alg: 'HS256', typ: 'JWT' }, claims());
-    add({ name: `HS256 keyed with the ${label}`, source: 'RFC 8725 2.1; jwt_tool -X k', env: 'cert', token: `${input}.${hmac('HS256', secret, input)}`, code: 'alg_not_allowed' });
+    add({
+      name: `HS256 keyed with the ${label}`,
+      source: 'RFC 8725 2.1; jwt_tool -X k',
+      env: 'cert',
+      token: `${input}.${hmac('HS256', secret, input)}`,
+      code: 'alg_not_allowed',
+    });
   }
   const ecPub = km.ec.publicKey;
   const ecJwk = ecPub.export({ format: 'jwk' }) as { x: string; y: string };
@@ -192,25 +224,55 @@ export function buildCases(km: KeyMaterial, listener: string): AdversarialCase[]
   for (const [label, secret] of Object.entries(ecSecrets)) {
     for (const kid of [undefined, 'es-1']) {
       const input = signingInput({ alg: 'HS256', typ: 'JWT', ...(kid ? { kid } : {}) }, claims());
-      add({ name: `HS256 keyed with the EC public key as ${label} (${kid ? 'kid' : 'no kid'})`, source: 'RFC 8725 2.1; CVE-2022-23541', env: 'es', token: `${input}.${hmac('HS256', secret, input)}`, code: 'alg_not_allowed' });
+      add({
+        name: `HS256 keyed with the EC public key as ${label} (${kid ? 'kid' : 'no kid'})`,
+        source: 'RFC 8725 2.1; CVE-2022-23541',
+        env: 'es',
+        token: `${input}.${hmac('HS256', secret, input)}`,
+        code: 'alg_not_allowed',
+      });
     }
   }
   // Other algorithm swaps against a pinned RS256 verifier.
   for (const alg of ['PS256', 'RS512', 'rs256', 'ES256', 'EdDSA', 'HS256 ']) {
     const input = signingInput({ alg, kid: 'rs-1' }, claims());
-    add({ name: `alg ${JSON.stringify(alg)} against RS256 only`, source: 'RFC 8725 3.1', env: 'rs', token: `${input}.${rsSign(km.rsa.privateKey, input)}`, code: 'alg_not_allowed' });
+    add({
+      name: `alg ${JSON.stringify(alg)} against RS256 only`,
+      source: 'RFC 8725 3.1',
+      env: 'rs',
+      token: `${input}.${rsSign(km.rsa.privateKey, input)}`,
+      code: 'alg_not_allowed',
+    });
   }
   {
     const input = signingInput({ alg: '', kid: 'rs-1' }, claims());
-    add({ name: 'alg "" (empty string)', source: 'RFC 7515 4.1.1', env: 'rs', token: `${input}.${rsSign(km.rsa.privateKey, input)}`, code: 'alg_not_allowed' });
+    add({
+      name: 'alg "" (empty string)',
+      source: 'RFC 7515 4.1.1',
+      env: 'rs',
+      token: `${input}.${rsSign(km.rsa.privateKey, input)}`,
+      code: 'alg_not_allowed',
+    });
   }
   for (const alg of [null, 256, ['RS256'], { name: 'RS256' }]) {
     const input = signingInput({ alg, kid: 'rs-1' }, claims());
-    add({ name: `alg ${JSON.stringify(alg)} (not a non-empty string)`, source: 'RFC 7515 4.1.1', env: 'rs', token: `${input}.${rsSign(km.rsa.privateKey, input)}`, code: 'malformed_token' });
+    add({
+      name: `alg ${JSON.stringify(alg)} (not a non-empty string)`,
+      source: 'RFC 7515 4.1.1',
+      env: 'rs',
+      token: `${input}.${rsSign(km.rsa.privateKey, input)}`,
+      code: 'malformed_token',
+    });
   }
   {
     const input = signingInput({ typ: 'JWT', kid: 'rs-1' }, claims());
-    add({ name: 'no alg member', source: 'RFC 7515 4.1.1', env: 'rs', token: `${input}.${rsSign(km.rsa.privateKey, input)}`, code: 'malformed_token' });
+    add({
+      name: 'no alg member',
+      source: 'RFC 7515 4.1.1',
+      env: 'rs',
+      token: `${input}.${rsSign(km.rsa.privateKey, input)}`,
+      code: 'malformed_token',
+    });
   }
 
   addKeyReferenceCases(add, km, listener);
@@ -243,14 +305,38 @@ function addKeyReferenceCases(add: Add, km: KeyMaterial, listener: string): void
   for (const [label, extra] of Object.entries(refs)) {
     const input = signingInput({ alg: 'RS256', typ: 'JWT', ...extra }, claims());
     const kid = (extra as { kid?: string }).kid;
-    add({ name: label, source: 'CVE-2018-0114; jwt_tool -X i/-X s; RFC 8725 3.10', env: 'rs', token: `${input}.${rsSign(km.attackerRsa.privateKey, input)}`, code: kid === 'evil' ? 'key_not_found' : 'signature_invalid' });
+    add({
+      name: label,
+      source: 'CVE-2018-0114; jwt_tool -X i/-X s; RFC 8725 3.10',
+      env: 'rs',
+      token: `${input}.${rsSign(km.attackerRsa.privateKey, input)}`,
+      code: kid === 'evil' ? 'key_not_found' : 'signature_invalid',
+    });
   }
   // x5c carrying the cert whose private key signed: trusted only if the contract names it (here it does not).
   const input = signingInput({ alg: 'RS256', x5c: [certB64] }, claims());
-  add({ name: 'x5c with a self-supplied certificate', source: 'jwt_tool -X s; RFC 8725 3.10', env: 'rs', token: `${input}.${rsSign(km.certKey, input)}`, code: 'signature_invalid' });
+  add({
+    name: 'x5c with a self-supplied certificate',
+    source: 'jwt_tool -X s; RFC 8725 3.10',
+    env: 'rs',
+    token: `${input}.${rsSign(km.certKey, input)}`,
+    code: 'signature_invalid',
+  });
   const octInput = signingInput({ alg: 'HS256', jwk: { kty: 'oct', k: b64u('attacker') } }, claims());
-  add({ name: 'embedded oct jwk, HS256 with its k', source: 'CVE-2018-0114', env: 'rs', token: `${octInput}.${hmac('HS256', 'attacker', octInput)}`, code: 'alg_not_allowed' });
-  add({ name: 'embedded oct jwk, HS256 with its k (hs env)', source: 'CVE-2018-0114', env: 'hs', token: `${octInput}.${hmac('HS256', 'attacker', octInput)}`, code: 'signature_invalid' });
+  add({
+    name: 'embedded oct jwk, HS256 with its k',
+    source: 'CVE-2018-0114',
+    env: 'rs',
+    token: `${octInput}.${hmac('HS256', 'attacker', octInput)}`,
+    code: 'alg_not_allowed',
+  });
+  add({
+    name: 'embedded oct jwk, HS256 with its k (hs env)',
+    source: 'CVE-2018-0114',
+    env: 'hs',
+    token: `${octInput}.${hmac('HS256', 'attacker', octInput)}`,
+    code: 'signature_invalid',
+  });
 }
 
 /** jwt_tool -I -hc kid -hv ...: kid traversal, injection, empty, huge, not a string. */
@@ -273,13 +359,31 @@ function addKidCases(add: Add, km: KeyMaterial): void {
   for (const [label, kid] of Object.entries(kids)) {
     // jwt_tool signs these with HS256 and an empty or predictable secret (the contents of /dev/null).
     const hsInput = signingInput({ alg: 'HS256', kid }, claims());
-    add({ name: `kid ${label}, HS256 with an empty secret (hs env)`, source: 'jwt_tool -I -hc kid', env: 'hs', token: `${hsInput}.${hmac('HS256', '', hsInput)}`, code: 'key_not_found' });
+    add({
+      name: `kid ${label}, HS256 with an empty secret (hs env)`,
+      source: 'jwt_tool -I -hc kid',
+      env: 'hs',
+      token: `${hsInput}.${hmac('HS256', '', hsInput)}`,
+      code: 'key_not_found',
+    });
     const rsInput = signingInput({ alg: 'RS256', kid }, claims());
-    add({ name: `kid ${label}, attacker RS256`, source: 'jwt_tool -I -hc kid', env: 'rs', token: `${rsInput}.${rsSign(km.attackerRsa.privateKey, rsInput)}`, code: 'key_not_found' });
+    add({
+      name: `kid ${label}, attacker RS256`,
+      source: 'jwt_tool -I -hc kid',
+      env: 'rs',
+      token: `${rsInput}.${rsSign(km.attackerRsa.privateKey, rsInput)}`,
+      code: 'key_not_found',
+    });
   }
   for (const kid of [123, null, true, ['rs-1'], { id: 'rs-1' }]) {
     const input = signingInput({ alg: 'RS256', kid }, claims());
-    add({ name: `kid ${JSON.stringify(kid)} (not a string), attacker RS256`, source: 'RFC 7515 4.1.4', env: 'rs', token: `${input}.${rsSign(km.attackerRsa.privateKey, input)}`, code: 'malformed_token' });
+    add({
+      name: `kid ${JSON.stringify(kid)} (not a string), attacker RS256`,
+      source: 'RFC 7515 4.1.4',
+      env: 'rs',
+      token: `${input}.${rsSign(km.attackerRsa.privateKey, input)}`,
+      code: 'malformed_token',
+    });
   }
 }
 
@@ -316,27 +420,130 @@ function addEcdsaCases(add: Add, km: KeyMaterial): void {
   }
   // The real key's valid signature with s replaced by n - s (malleability) verifies in ECDSA: signerMade, any verdict fine but checked for no crash.
   const input = signingInput({ alg: 'ES256', kid: 'es-1' }, claims());
-  add({ name: 'ES256 real key, DER-encoded signature instead of raw r||s', source: 'RFC 7518 3.4', env: 'es', token: `${input}.${esSign(km.ec.privateKey, input, 'der')}`, code: 'signature_invalid' });
+  add({
+    name: 'ES256 real key, DER-encoded signature instead of raw r||s',
+    source: 'RFC 7518 3.4',
+    env: 'es',
+    token: `${input}.${esSign(km.ec.privateKey, input, 'der')}`,
+    code: 'signature_invalid',
+  });
   const attackerInput = signingInput({ alg: 'ES256', kid: 'es-1' }, claims({ sub: 'admin' }));
-  add({ name: 'ES256 attacker key with the real kid', source: 'RFC 8725 3.1', env: 'es', token: `${attackerInput}.${esSign(km.attackerEc.privateKey, attackerInput)}`, code: 'signature_invalid' });
+  add({
+    name: 'ES256 attacker key with the real kid',
+    source: 'RFC 8725 3.1',
+    env: 'es',
+    token: `${attackerInput}.${esSign(km.attackerEc.privateKey, attackerInput)}`,
+    code: 'signature_invalid',
+  });
 }
 
 /** RFC 7515 4.1.11 crit, RFC 7797 b64, zip on a JWS, duplicate header members. */
 function addHeaderCases(add: Add, km: KeyMaterial, rsReal: RsReal, rsHeader: object): void {
-  add({ name: 'crit names an unknown extension', source: 'RFC 7515 4.1.11; RFC 8725 3.?', env: 'rs', token: rsReal({ ...rsHeader, crit: ['x-unknown'], 'x-unknown': 1 }, claims()), code: 'malformed_token', signerMade: true });
-  add({ name: 'crit names a registered member (exp)', source: 'RFC 7515 4.1.11', env: 'rs', token: rsReal({ ...rsHeader, crit: ['exp'], exp: NOW + 10 }, claims()), code: 'malformed_token', signerMade: true });
-  add({ name: 'crit empty list', source: 'RFC 7515 4.1.11', env: 'rs', token: rsReal({ ...rsHeader, crit: [] }, claims()), code: 'malformed_token', signerMade: true });
-  add({ name: 'crit not a list', source: 'RFC 7515 4.1.11', env: 'rs', token: rsReal({ ...rsHeader, crit: 'b64' }, claims()), code: 'malformed_token', signerMade: true });
-  add({ name: 'b64 false with crit (RFC 7797 unencoded payload)', source: 'RFC 7797; RFC 8725', env: 'rs', token: rsReal({ ...rsHeader, b64: false, crit: ['b64'] }, claims()), code: 'malformed_token', signerMade: true });
-  add({ name: 'b64 false without crit', source: 'RFC 7797 section 6', env: 'rs', token: rsReal({ ...rsHeader, b64: false }, claims()), code: 'malformed_token', signerMade: true });
+  add({
+    name: 'crit names an unknown extension',
+    source: 'RFC 7515 4.1.11; RFC 8725 3.?',
+    env: 'rs',
+    token: rsReal({ ...rsHeader, crit: ['x-unknown'], 'x-unknown': 1 }, claims()),
+    code: 'malformed_token',
+    signerMade: true,
+  });
+  add({
+    name: 'crit names a registered member (exp)',
+    source: 'RFC 7515 4.1.11',
+    env: 'rs',
+    token: rsReal({ ...rsHeader, crit: ['exp'], exp: NOW + 10 }, claims()),
+    code: 'malformed_token',
+    signerMade: true,
+  });
+  add({
+    name: 'crit empty list',
+    source: 'RFC 7515 4.1.11',
+    env: 'rs',
+    token: rsReal({ ...rsHeader, crit: [] }, claims()),
+    code: 'malformed_token',
+    signerMade: true,
+  });
+  add({
+    name: 'crit not a list',
+    source: 'RFC 7515 4.1.11',
+    env: 'rs',
+    token: rsReal({ ...rsHeader, crit: 'b64' }, claims()),
+    code: 'malformed_token',
+    signerMade: true,
+  });
+  add({
+    name: 'b64 false with crit (RFC 7797 unencoded payload)',
+    source: 'RFC 7797; RFC 8725',
+    env: 'rs',
+    token: rsReal({ ...rsHeader, b64: false, crit: ['b64'] }, claims()),
+    code: 'malformed_token',
+    signerMade: true,
+  });
+  add({
+    name: 'b64 false without crit',
+    source: 'RFC 7797 section 6',
+    env: 'rs',
+    token: rsReal({ ...rsHeader, b64: false }, claims()),
+    code: 'malformed_token',
+    signerMade: true,
+  });
   const deflated = deflateRawSync(Buffer.from(JSON.stringify(claims())));
-  add({ name: 'zip DEF with a deflated payload (JWE-only member)', source: 'RFC 7516 4.1.3; RFC 8725 3.6', env: 'rs', token: rsReal({ ...rsHeader, zip: 'DEF' }, deflated), code: 'malformed_token', signerMade: true });
-  add({ name: 'duplicate alg member (RS256 then none)', source: 'RFC 7515 5.2; RFC 8725', env: 'rs', token: rsReal('{"alg":"RS256","kid":"rs-1","alg":"none"}', claims()), code: 'malformed_token', signerMade: true });
-  add({ name: 'duplicate alg member (none then RS256)', source: 'RFC 7515 5.2', env: 'rs', token: rsReal('{"alg":"none","kid":"rs-1","alg":"RS256"}', claims()), code: 'malformed_token', signerMade: true });
-  add({ name: 'duplicate kid member', source: 'RFC 7515 5.2', env: 'rs', token: rsReal('{"alg":"RS256","kid":"evil","kid":"rs-1"}', claims()), code: 'malformed_token', signerMade: true });
-  add({ name: 'header is a JSON array', source: 'RFC 7515 5.2', env: 'rs', token: rsReal('["RS256"]', claims()), code: 'malformed_token', signerMade: true });
-  add({ name: 'header is JSON null', source: 'RFC 7515 5.2', env: 'rs', token: rsReal('null', claims()), code: 'malformed_token', signerMade: true });
-  add({ name: 'header has a __proto__ member', source: 'prototype pollution', env: 'rs', token: rsReal('{"alg":"RS256","kid":"rs-1","__proto__":{"alg":"none","polluted":true}}', claims()), code: 'valid', signerMade: true });
+  add({
+    name: 'zip DEF with a deflated payload (JWE-only member)',
+    source: 'RFC 7516 4.1.3; RFC 8725 3.6',
+    env: 'rs',
+    token: rsReal({ ...rsHeader, zip: 'DEF' }, deflated),
+    code: 'malformed_token',
+    signerMade: true,
+  });
+  add({
+    name: 'duplicate alg member (RS256 then none)',
+    source: 'RFC 7515 5.2; RFC 8725',
+    env: 'rs',
+    token: rsReal('{"alg":"RS256","kid":"rs-1","alg":"none"}', claims()),
+    code: 'malformed_token',
+    signerMade: true,
+  });
+  add({
+    name: 'duplicate alg member (none then RS256)',
+    source: 'RFC 7515 5.2',
+    env: 'rs',
+    token: rsReal('{"alg":"none","kid":"rs-1","alg":"RS256"}', claims()),
+    code: 'malformed_token',
+    signerMade: true,
+  });
+  add({
+    name: 'duplicate kid member',
+    source: 'RFC 7515 5.2',
+    env: 'rs',
+    token: rsReal('{"alg":"RS256","kid":"evil","kid":"rs-1"}', claims()),
+    code: 'malformed_token',
+    signerMade: true,
+  });
+  add({
+    name: 'header is a JSON array',
+    source: 'RFC 7515 5.2',
+    env: 'rs',
+    token: rsReal('["RS256"]', claims()),
+    code: 'malformed_token',
+    signerMade: true,
+  });
+  add({
+    name: 'header is JSON null',
+    source: 'RFC 7515 5.2',
+    env: 'rs',
+    token: rsReal('null', claims()),
+    code: 'malformed_token',
+    signerMade: true,
+  });
+  add({
+    name: 'header has a __proto__ member',
+    source: 'prototype pollution',
+    env: 'rs',
+    token: rsReal('{"alg":"RS256","kid":"rs-1","__proto__":{"alg":"none","polluted":true}}', claims()),
+    code: 'valid',
+    signerMade: true,
+  });
   void km;
 }
 
@@ -344,15 +551,27 @@ function addHeaderCases(add: Add, km: KeyMaterial, rsReal: RsReal, rsHeader: obj
 function addClaimCases(add: Add, rsReal: RsReal, rsHeader: object): void {
   const c = JSON.stringify(claims()).slice(1, -1);
   const signed = (payload: object | string | Buffer, code: string, name: string, extra: Partial<AdversarialCase> = {}) =>
-    add({ name, source: extra.source ?? 'RFC 7519 / RFC 8725', env: 'rs', token: rsReal(rsHeader, payload), code, signerMade: true, ...extra });
+    add({
+      name,
+      source: extra.source ?? 'RFC 7519 / RFC 8725',
+      env: 'rs',
+      token: rsReal(rsHeader, payload),
+      code,
+      signerMade: true,
+      ...extra,
+    });
   signed(`{${c},"sub":"admin"}`, 'malformed_token', 'duplicate sub claim (admin last)', { source: 'RFC 7519 section 4; jwt_tool' });
   signed(`{"sub":"admin",${c}}`, 'malformed_token', 'duplicate sub claim (admin first)');
   signed(`{${c},"exp":${NOW + 99999999}}`, 'malformed_token', 'duplicate exp claim');
   signed(`{${c},"__proto__":{"isAdmin":true,"sub":"admin"}}`, 'valid', '__proto__ claim (object)', { source: 'prototype pollution' });
   signed(`{${c},"constructor":{"prototype":{"isAdmin":true}}}`, 'valid', 'constructor.prototype claim', { source: 'prototype pollution' });
   signed(`{${c},"__proto__":null}`, 'valid', '__proto__ null claim', { source: 'prototype pollution' });
-  signed(`{${c},"__proto__":{"a":1},"__proto__":{"b":2}}`, 'malformed_token', 'duplicate __proto__ claims', { source: 'prototype pollution' });
-  signed(`{${c},"toString":"x","hasOwnProperty":"y","valueOf":1}`, 'valid', 'Object.prototype method names as claims', { source: 'prototype pollution' });
+  signed(`{${c},"__proto__":{"a":1},"__proto__":{"b":2}}`, 'malformed_token', 'duplicate __proto__ claims', {
+    source: 'prototype pollution',
+  });
+  signed(`{${c},"toString":"x","hasOwnProperty":"y","valueOf":1}`, 'valid', 'Object.prototype method names as claims', {
+    source: 'prototype pollution',
+  });
   // NumericDates: RFC 7519 section 2, a JSON number; out-of-range values must not crash date formatting.
   const dates: [string, string, string][] = [
     ['exp as a string', `"exp":"${NOW + 3600}"`, 'malformed_token'],
@@ -378,36 +597,101 @@ function addClaimCases(add: Add, rsReal: RsReal, rsHeader: object): void {
     signed(`{${rest},${member}}`, code, `NumericDate: ${name}`, { source: 'RFC 7519 section 2' });
   }
   // -1e308 is a finite JSON number: now - iat must not overflow to Infinity in reports or metrics.
-  signed(`{${JSON.stringify(claims()).slice(1, -1).replace(/"iat":\d+/, '"iat":-1e308').replace(/"exp":\d+/, `"exp":${NOW - 5}`)}}`, 'token_expired', 'iat -1e308 with exp just past', { source: 'RFC 7519 section 2' });
-  signed(`{${JSON.stringify(claims()).slice(1, -1).replace(/"iat":\d+/, '"iat":-1.7e308').replace(/"exp":\d+/, '"exp":1.7e308')}}`, 'valid', 'iat -1.7e308, exp 1.7e308 (lifetime overflows)', { source: 'RFC 7519 section 2' });
+  signed(
+    `{${JSON.stringify(claims())
+      .slice(1, -1)
+      .replace(/"iat":\d+/, '"iat":-1e308')
+      .replace(/"exp":\d+/, `"exp":${NOW - 5}`)}}`,
+    'token_expired',
+    'iat -1e308 with exp just past',
+    { source: 'RFC 7519 section 2' },
+  );
+  signed(
+    `{${JSON.stringify(claims())
+      .slice(1, -1)
+      .replace(/"iat":\d+/, '"iat":-1.7e308')
+      .replace(/"exp":\d+/, '"exp":1.7e308')}}`,
+    'valid',
+    'iat -1.7e308, exp 1.7e308 (lifetime overflows)',
+    { source: 'RFC 7519 section 2' },
+  );
   signed({ ...claims(), aud: [] }, 'claim_mismatch', 'aud: []', { mw: 'audience_mismatch', source: 'RFC 7519 4.1.3' });
   signed({ ...claims(), aud: [''] }, 'claim_mismatch', 'aud: [""]', { mw: 'audience_mismatch' });
   signed({ ...claims(), aud: [AUD, 1] }, 'malformed_token', 'aud with a number inside');
   signed({ ...claims(), aud: { 0: AUD } }, 'malformed_token', 'aud as an object');
   signed({ ...claims(), iss: [ISS] }, 'malformed_token', 'iss as an array');
-  for (const [name, text] of [['array', `[${JSON.stringify(claims())}]`], ['string', '"hello"'], ['number', '42'], ['null', 'null'], ['true', 'true'], ['empty', '']] as const) {
+  for (const [name, text] of [
+    ['array', `[${JSON.stringify(claims())}]`],
+    ['string', '"hello"'],
+    ['number', '42'],
+    ['null', 'null'],
+    ['true', 'true'],
+    ['empty', ''],
+  ] as const) {
     signed(text, 'malformed_token', `payload is JSON ${name}`, { source: 'RFC 7519 section 7.2' });
   }
   // Deep nesting inside the size cap (issue 8 item 4): 5,500 nested arrays.
   const deep = `{${c},"x":${'['.repeat(5500)}${']'.repeat(5500)}}`;
   signed(deep, 'malformed_token', 'payload nested 5,500 arrays deep', { source: 'issue 8 item 4' });
-  signed(`{${c},"x":${'{"a":'.repeat(1500)}1${'}'.repeat(1500)}}`, 'malformed_token', 'payload nested 1,500 objects deep', { source: 'issue 8 item 4' });
-  signed(`{${c},"x":${'['.repeat(65)}${']'.repeat(65)}}`, 'malformed_token', 'payload nested 65 arrays deep (just over the limit)', { source: 'issue 8 item 4' });
-  add({ name: 'header nested 5,000 arrays deep', source: 'issue 8 item 4', env: 'rs', token: rsReal(`{"alg":"RS256","kid":"rs-1","x":${'['.repeat(5000)}${']'.repeat(5000)}}`, claims()), code: 'malformed_token', signerMade: true });
+  signed(`{${c},"x":${'{"a":'.repeat(1500)}1${'}'.repeat(1500)}}`, 'malformed_token', 'payload nested 1,500 objects deep', {
+    source: 'issue 8 item 4',
+  });
+  signed(`{${c},"x":${'['.repeat(65)}${']'.repeat(65)}}`, 'malformed_token', 'payload nested 65 arrays deep (just over the limit)', {
+    source: 'issue 8 item 4',
+  });
+  add({
+    name: 'header nested 5,000 arrays deep',
+    source: 'issue 8 item 4',
+    env: 'rs',
+    token: rsReal(`{"alg":"RS256","kid":"rs-1","x":${'['.repeat(5000)}${']'.repeat(5000)}}`, claims()),
+    code: 'malformed_token',
+    signerMade: true,
+  });
   // Invalid UTF-8 (issue 8 item 5): RFC 8259 section 8.1, RFC 3629.
   const json = Buffer.from(JSON.stringify(claims()));
-  const withBytes = (bytes: number[]) => Buffer.concat([json.subarray(0, -1), Buffer.from(',"x":"'), Buffer.from(bytes), Buffer.from('"}')]);
+  const withBytes = (bytes: number[]) =>
+    Buffer.concat([json.subarray(0, -1), Buffer.from(',"x":"'), Buffer.from(bytes), Buffer.from('"}')]);
   signed(withBytes([0xff, 0xfe]), 'malformed_token', 'payload with bytes 0xFF 0xFE', { source: 'issue 8 item 5' });
   signed(withBytes([0xc0, 0xaf]), 'malformed_token', 'payload with an overlong encoding', { source: 'issue 8 item 5' });
   signed(withBytes([0xed, 0xa0, 0x80]), 'malformed_token', 'payload with an encoded lone surrogate', { source: 'issue 8 item 5' });
   signed(withBytes([0xe2, 0x82]), 'malformed_token', 'payload with a truncated sequence', { source: 'issue 8 item 5' });
-  add({ name: 'header with invalid UTF-8', source: 'issue 8 item 5', env: 'rs', token: rsReal(Buffer.concat([Buffer.from('{"alg":"RS256","kid":"rs-1","x":"'), Buffer.from([0xff]), Buffer.from('"}')]), claims()), code: 'malformed_token', signerMade: true });
-  signed(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), json]), 'malformed_token', 'payload with a UTF-8 BOM', { source: 'RFC 8259 section 8.1' });
-  add({ name: 'header with a UTF-8 BOM', source: 'RFC 8259 section 8.1', env: 'rs', token: rsReal(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(rsHeader))]), claims()), code: 'malformed_token', signerMade: true });
+  add({
+    name: 'header with invalid UTF-8',
+    source: 'issue 8 item 5',
+    env: 'rs',
+    token: rsReal(Buffer.concat([Buffer.from('{"alg":"RS256","kid":"rs-1","x":"'), Buffer.from([0xff]), Buffer.from('"}')]), claims()),
+    code: 'malformed_token',
+    signerMade: true,
+  });
+  signed(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), json]), 'malformed_token', 'payload with a UTF-8 BOM', {
+    source: 'RFC 8259 section 8.1',
+  });
+  add({
+    name: 'header with a UTF-8 BOM',
+    source: 'RFC 8259 section 8.1',
+    env: 'rs',
+    token: rsReal(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(rsHeader))]), claims()),
+    code: 'malformed_token',
+    signerMade: true,
+  });
   // Item 7: header checks whenever the header decodes, even when the payload does not.
   // The result stays malformed_token (DESIGN.md ranking: token before algorithm); the header finding must be there too.
-  add({ name: 'alg none with an undecodable payload', source: 'issue 8 item 7', env: 'rs', token: `${b64u({ alg: 'none' })}.${b64u('not json')}.`, code: 'malformed_token', findings: ['alg_none'] });
-  add({ name: 'HS256 against RS256-only with an undecodable payload', source: 'issue 8 item 7', env: 'rs', token: `${b64u({ alg: 'HS256' })}.${b64u('[1')}.${hmac('HS256', 'x', 'y')}`, code: 'malformed_token', findings: ['alg_not_allowed'] });
+  add({
+    name: 'alg none with an undecodable payload',
+    source: 'issue 8 item 7',
+    env: 'rs',
+    token: `${b64u({ alg: 'none' })}.${b64u('not json')}.`,
+    code: 'malformed_token',
+    findings: ['alg_none'],
+  });
+  add({
+    name: 'HS256 against RS256-only with an undecodable payload',
+    source: 'issue 8 item 7',
+    env: 'rs',
+    token: `${b64u({ alg: 'HS256' })}.${b64u('[1')}.${hmac('HS256', 'x', 'y')}`,
+    code: 'malformed_token',
+    findings: ['alg_not_allowed'],
+  });
 }
 
 /** RFC 7515 section 2 / RFC 4648: only canonical base64url; segment counts; the size cap. */
@@ -451,12 +735,33 @@ function addEncodingCases(add: Add, km: KeyMaterial, rsReal: RsReal, rsHeader: o
   for (const [name, token, extra] of noncanonical) {
     add({ name, source: 'RFC 7515 section 2; RFC 4648 3.5', env: 'rs', token, code: 'malformed_token', signerMade: true, ...extra });
   }
-  add({ name: 'five segments (JWE shape)', source: 'RFC 7516', env: 'rs', token: `${b64u({ alg: 'RSA-OAEP', enc: 'A256GCM' })}.AAAA.AAAA.AAAA.AAAA`, code: 'token_encrypted' });
+  add({
+    name: 'five segments (JWE shape)',
+    source: 'RFC 7516',
+    env: 'rs',
+    token: `${b64u({ alg: 'RSA-OAEP', enc: 'A256GCM' })}.AAAA.AAAA.AAAA.AAAA`,
+    code: 'token_encrypted',
+  });
   // 10 MB: refused by the size cap before any decoding (the code is asserted, not the time).
   const bigPayload = Buffer.from(JSON.stringify({ ...claims(), pad: 'A'.repeat(7_600_000) }));
   const big = `${b64u({ alg: 'RS256', kid: 'rs-1' })}.${bigPayload.toString('base64url')}.${s}`;
-  add({ name: '10 MB token', source: 'RFC 8725 3.? (size caps)', env: 'rs', token: big, code: 'malformed_token', signerMade: false, status: 401 });
+  add({
+    name: '10 MB token',
+    source: 'RFC 8725 3.? (size caps)',
+    env: 'rs',
+    token: big,
+    code: 'malformed_token',
+    signerMade: false,
+    status: 401,
+  });
   add({ name: '10 MB of dots', source: 'size cap', env: 'rs', token: '.'.repeat(10 * 1024 * 1024), code: 'malformed_token' });
-  add({ name: 'just over the 16 KiB cap, otherwise valid', source: 'size cap', env: 'rs', token: rsReal(rsHeader, { ...claims(), pad: 'A'.repeat(12_300) }), code: 'malformed_token', signerMade: true });
+  add({
+    name: 'just over the 16 KiB cap, otherwise valid',
+    source: 'size cap',
+    env: 'rs',
+    token: rsReal(rsHeader, { ...claims(), pad: 'A'.repeat(12_300) }),
+    code: 'malformed_token',
+    signerMade: true,
+  });
   void km;
 }

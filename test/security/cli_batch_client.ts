@@ -16,11 +16,15 @@ export interface BatchResult {
 /** @example const [r] = await runCliBatch([['decode', '--token-file', 't.txt']], dir); r.code === 0 */
 export function runCliBatch(argvs: string[][], cwd: string, env: Record<string, string> = {}): Promise<BatchResult[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), fileURLToPath(new URL('cli_batch.ts', import.meta.url))], {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', import.meta.resolve('tsx'), fileURLToPath(new URL('cli_batch.ts', import.meta.url))],
+      {
+        cwd,
+        env: { ...process.env, NO_COLOR: '1', ...env },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

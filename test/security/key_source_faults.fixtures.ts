@@ -29,12 +29,22 @@ interface Signer {
   key: KeyObject | Buffer;
 }
 const rsa = (bits: number) => generateKeyPairSync('rsa', { modulusLength: bits });
-export const pubJwk = (k: KeyObject, kid: string, alg = 'RS256') => ({ ...(k.export({ format: 'jwk' }) as Record<string, unknown>), kid, alg, use: 'sig' });
+export const pubJwk = (k: KeyObject, kid: string, alg = 'RS256') => ({
+  ...(k.export({ format: 'jwk' }) as Record<string, unknown>),
+  kid,
+  alg,
+  use: 'sig',
+});
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
 
 function mint(s: Signer, claims: Record<string, unknown> = {}): string {
   const input = `${b64({ alg: s.alg, typ: 'JWT', kid: s.kid })}.${b64({ iss: ISS, aud: AUD, sub: 'user-1', iat: NOW - 60, exp: NOW + 30 * 86400, ...claims })}`;
-  const sig = s.alg === 'HS256' ? createHmac('sha256', s.key as Buffer).update(input).digest() : sign('sha256', Buffer.from(input), s.key as KeyObject);
+  const sig =
+    s.alg === 'HS256'
+      ? createHmac('sha256', s.key as Buffer)
+          .update(input)
+          .digest()
+      : sign('sha256', Buffer.from(input), s.key as KeyObject);
   return `${input}.${sig.toString('base64url')}`;
 }
 
@@ -45,7 +55,9 @@ export const GOOD_SET = { keys: [goodJwk] };
 const attacker = rsa(2048);
 export const ATTACKER_SET = { keys: [pubJwk(attacker.publicKey, 'good')] };
 export const leaked = rsa(2048);
-export const LEAK_SET = { keys: [{ ...(leaked.privateKey.export({ format: 'jwk' }) as Record<string, unknown>), kid: 'leak', alg: 'RS256', use: 'sig' }] };
+export const LEAK_SET = {
+  keys: [{ ...(leaked.privateKey.export({ format: 'jwk' }) as Record<string, unknown>), kid: 'leak', alg: 'RS256', use: 'sig' }],
+};
 const secret = randomBytes(32);
 export const OCT_SET = { keys: [{ kty: 'oct', kid: 'hs', alg: 'HS256', use: 'sig', k: secret.toString('base64url') }] };
 const weak = rsa(512);
@@ -102,8 +114,14 @@ const reset: Handler = (_req, res) => {
   res.write('{"keys":[{"kty":"RSA",');
   setTimeout(() => res.socket?.destroy(), 20);
 };
-export const redirect = (to: () => string): Handler => (_req, res) => void res.writeHead(302, { location: to() }).end();
-export const typed = (type: string, body: string): Handler => (_req, res) => void res.writeHead(200, { 'content-type': type }).end(body);
+export const redirect =
+  (to: () => string): Handler =>
+  (_req, res) =>
+    void res.writeHead(302, { location: to() }).end();
+export const typed =
+  (type: string, body: string): Handler =>
+  (_req, res) =>
+    void res.writeHead(200, { 'content-type': type }).end(body);
 
 /** Each fault's answer, served at its path and switched in on the middleware's JWKS URL. */
 export const FAULT_HANDLERS: Record<string, Handler> = {
@@ -125,8 +143,6 @@ export const FAULT_HANDLERS: Record<string, Handler> = {
   '/rsa512': json(WEAK_SET),
 };
 
-
-
 /** The servers of the matrix: `ctx.s` serves every fault at its path, `ctx.evil` is another origin. */
 export const ctx = {} as { s: TestServer; evil: TestServer; dir: string };
 
@@ -138,7 +154,10 @@ export function useFaultServers(): void {
     const s = (ctx.s = await startServer({ '/good.json': json(GOOD_SET), '/evil.json': json(ATTACKER_SET), ...FAULT_HANDLERS }));
     s.route('/idp/.well-known/openid-configuration', json({ issuer: `${s.url}/idp`, jwks_uri: `${s.url}/good.json` }));
     s.route('/liar/.well-known/openid-configuration', json({ issuer: 'https://evil.example', jwks_uri: `${s.url}/evil.json` }));
-    s.route('/hop/.well-known/openid-configuration', redirect(() => `${ctx.evil.url}/.well-known/openid-configuration`));
+    s.route(
+      '/hop/.well-known/openid-configuration',
+      redirect(() => `${ctx.evil.url}/.well-known/openid-configuration`),
+    );
   });
   test.after(async () => {
     await ctx.s.close();
@@ -164,19 +183,64 @@ export const FAULTS: Fault[] = [
   { name: 'hang', path: '/hang', code: 'jwks_unreachable', detail: () => ({ error: 'timeout' }) },
   { name: 'slow drip (1 byte/s)', path: '/drip', code: 'jwks_unreachable', detail: () => ({ error: 'timeout' }) },
   { name: '500', path: '/500', code: 'jwks_unreachable', detail: () => ({ error: 'http_status', status: 500 }) },
-  { name: '429 with Retry-After', path: '/429', code: 'jwks_unreachable', detail: () => ({ error: 'http_status', status: 429, retryAfterSeconds: 120 }) },
-  { name: 'redirect, same origin (not opted in)', path: '/redirect-same', code: 'jwks_unreachable', detail: (u) => ({ error: 'redirect', redirect: `${u}/good.json` }) },
-  { name: 'redirect, cross origin', path: '/redirect-cross', code: 'jwks_unreachable', detail: () => ({ error: 'redirect', redirect: `${ctx.evil.url}/jwks.json` }), forged: FORGED.attacker },
+  {
+    name: '429 with Retry-After',
+    path: '/429',
+    code: 'jwks_unreachable',
+    detail: () => ({ error: 'http_status', status: 429, retryAfterSeconds: 120 }),
+  },
+  {
+    name: 'redirect, same origin (not opted in)',
+    path: '/redirect-same',
+    code: 'jwks_unreachable',
+    detail: (u) => ({ error: 'redirect', redirect: `${u}/good.json` }),
+  },
+  {
+    name: 'redirect, cross origin',
+    path: '/redirect-cross',
+    code: 'jwks_unreachable',
+    detail: () => ({ error: 'redirect', redirect: `${ctx.evil.url}/jwks.json` }),
+    forged: FORGED.attacker,
+  },
   { name: '100 MB body, chunked', path: '/huge', code: 'jwks_unreachable', detail: () => ({ error: 'too_large' }) },
   { name: '100 MB body, declared', path: '/huge-declared', code: 'jwks_unreachable', detail: () => ({ error: 'too_large' }) },
   { name: 'invalid JSON', path: '/invalid-json', code: 'jwks_unreachable', detail: () => ({ error: 'invalid_json' }) },
-  { name: 'HTML', path: '/html', code: 'jwks_unreachable', detail: () => ({ error: 'content_type', contentType: 'text/html; charset=utf-8' }) },
-  { name: 'wrong content type', path: '/wrong-type', code: 'jwks_unreachable', detail: () => ({ error: 'content_type', contentType: 'text/plain' }), forged: FORGED.attacker },
+  {
+    name: 'HTML',
+    path: '/html',
+    code: 'jwks_unreachable',
+    detail: () => ({ error: 'content_type', contentType: 'text/html; charset=utf-8' }),
+  },
+  {
+    name: 'wrong content type',
+    path: '/wrong-type',
+    code: 'jwks_unreachable',
+    detail: () => ({ error: 'content_type', contentType: 'text/plain' }),
+    forged: FORGED.attacker,
+  },
   { name: 'connection reset mid-body', path: '/reset', code: 'jwks_unreachable', detail: () => ({ error: 'network' }) },
-  { name: 'private members', path: '/private', code: 'private_key_published', detail: () => ({ kid: 'leak', excluded: true, members: ['d', 'p', 'q', 'dp', 'dq', 'qi'] }), forged: FORGED.leak },
-  { name: 'oct key', path: '/oct', code: 'private_key_published', detail: () => ({ kid: 'hs', excluded: true, members: ['k'] }), forged: FORGED.hs },
+  {
+    name: 'private members',
+    path: '/private',
+    code: 'private_key_published',
+    detail: () => ({ kid: 'leak', excluded: true, members: ['d', 'p', 'q', 'dp', 'dq', 'qi'] }),
+    forged: FORGED.leak,
+  },
+  {
+    name: 'oct key',
+    path: '/oct',
+    code: 'private_key_published',
+    detail: () => ({ kid: 'hs', excluded: true, members: ['k'] }),
+    forged: FORGED.hs,
+  },
   { name: 'EC point off the curve', path: '/off-curve', code: 'ec_point_invalid', detail: () => ({ kid: 'off', excluded: true }) },
-  { name: '512-bit RSA', path: '/rsa512', code: 'rsa_key_too_small', detail: () => ({ kid: 'r512', bits: 512, excluded: true }), forged: FORGED.weak },
+  {
+    name: '512-bit RSA',
+    path: '/rsa512',
+    code: 'rsa_key_too_small',
+    detail: () => ({ kid: 'r512', bits: 512, excluded: true }),
+    forged: FORGED.weak,
+  },
 ];
 
 export const OWNER: Record<string, string> = { private: 'signer', oct: 'secrets' };
@@ -199,10 +263,26 @@ export function writeContract(name: string, keys: unknown[], issuer = ISS): stri
   return file;
 }
 export const diagnoseCli = (token: string, contract: string) =>
-  runCli(['diagnose', token, '--contract', contract, '--env', 'prod', '--timeout', String(TIMEOUT_MS), '--now', NOW_ISO, '--format', 'json']);
+  runCli([
+    'diagnose',
+    token,
+    '--contract',
+    contract,
+    '--env',
+    'prod',
+    '--timeout',
+    String(TIMEOUT_MS),
+    '--now',
+    NOW_ISO,
+    '--format',
+    'json',
+  ]);
 
 /** One environment whose key sources are every fault at once (one CLI run reports them all, each by its URL). */
-export const faultContract = () => writeContract('faults', FAULTS.map((f) => ({ jwksUri: `${ctx.s.url}${f.path}` })));
+export const faultContract = () =>
+  writeContract(
+    'faults',
+    FAULTS.map((f) => ({ jwksUri: `${ctx.s.url}${f.path}` })),
+  );
 export const ofSource = (d: { findings: DiagnosisJson['findings'] }, f: Fault) =>
   d.findings.find((x) => x.code === f.code && x.severity === 'error' && x.detail?.location === `${ctx.s.url}${f.path}`);
-

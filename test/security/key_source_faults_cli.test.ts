@@ -9,7 +9,24 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCli, hasStackTrace } from '../helpers/cli.ts';
-import { assertDetail, ctx, diagnoseCli, FAULTS, faultContract, FORGED, HUGE_BYTES, hugeSent, LEGIT, ofSource, OWNER, parsed, TIMEOUT_MS, useFaultServers, writeContract, type DiagnosisJson } from './key_source_faults.fixtures.ts';
+import {
+  assertDetail,
+  ctx,
+  diagnoseCli,
+  FAULTS,
+  faultContract,
+  FORGED,
+  HUGE_BYTES,
+  hugeSent,
+  LEGIT,
+  ofSource,
+  OWNER,
+  parsed,
+  TIMEOUT_MS,
+  useFaultServers,
+  writeContract,
+  type DiagnosisJson,
+} from './key_source_faults.fixtures.ts';
 
 useFaultServers();
 
@@ -31,7 +48,10 @@ test('CLI diagnose: every fault is a finding with its code and source, exit 1, n
 
 test('CLI diagnose: no forged token is accepted, even next to a good key source', { timeout: 60_000 }, async () => {
   // The good source next to every fault that hands an attacker a key (the others never yield one).
-  const contract = writeContract('faults-and-good', [{ jwksUri: `${ctx.s.url}/good.json` }, ...FAULTS.filter((f) => f.forged).map((f) => ({ jwksUri: `${ctx.s.url}${f.path}` }))]);
+  const contract = writeContract('faults-and-good', [
+    { jwksUri: `${ctx.s.url}/good.json` },
+    ...FAULTS.filter((f) => f.forged).map((f) => ({ jwksUri: `${ctx.s.url}${f.path}` })),
+  ]);
   await Promise.all(
     Object.entries(FORGED).map(async ([name, token]) => {
       const r = await diagnoseCli(token, contract);
@@ -53,39 +73,60 @@ test('CLI keys: the same codes, from the same trust rules', { timeout: 60_000 },
   const report = JSON.parse(r.stdout) as { findings: DiagnosisJson['findings'] };
   for (const f of FAULTS) {
     const { excluded: _excluded, ...want } = f.detail!(ctx.s.url);
-    const finding = report.findings.find((x) => x.code === f.code && x.severity === 'error' && (x.detail?.location === `${ctx.s.url}${f.path}` || x.detail?.url === `${ctx.s.url}${f.path}`));
+    const finding = report.findings.find(
+      (x) =>
+        x.code === f.code &&
+        x.severity === 'error' &&
+        (x.detail?.location === `${ctx.s.url}${f.path}` || x.detail?.url === `${ctx.s.url}${f.path}`),
+    );
     assertDetail(finding, want, f.name);
   }
 });
 
-test('CLI discovery: a document naming another issuer is not used (both values reported); a redirect off origin is refused', { timeout: 60_000 }, async () => {
-  const [r, hopRun, okRun] = await Promise.all([
-    diagnoseCli(FORGED.attacker, writeContract('liar', [{ discovery: `${ctx.s.url}/liar` }])),
-    diagnoseCli(FORGED.attacker, writeContract('hop', [{ discovery: `${ctx.s.url}/hop` }])),
-    diagnoseCli(LEGIT, writeContract('idp', [{ discovery: `${ctx.s.url}/idp` }])),
-  ]);
-  assert.equal(r.code, 1, r.stdout + r.stderr);
-  const d = parsed(r);
-  assert.equal(d.result, 'discovery_issuer_mismatch');
-  const f = d.findings.find((x) => x.code === 'discovery_issuer_mismatch')!;
-  assert.deepEqual([f.expected, f.actual], [`${ctx.s.url}/liar`, 'https://evil.example']);
-  assert.equal(ctx.s.counts.get('/evil.json') ?? 0, 0, "the lying document's jwks_uri is never fetched");
-  const h = parsed(hopRun);
-  assert.equal(h.result, 'jwks_unreachable');
-  assertDetail(h.findings.find((x) => x.code === 'jwks_unreachable'), { error: 'redirect', redirect: `${ctx.evil.url}/.well-known/openid-configuration`, stage: 'discovery' }, 'discovery redirect');
-  assert.equal(parsed(okRun).result, 'valid', okRun.stdout);
-});
+test(
+  'CLI discovery: a document naming another issuer is not used (both values reported); a redirect off origin is refused',
+  { timeout: 60_000 },
+  async () => {
+    const [r, hopRun, okRun] = await Promise.all([
+      diagnoseCli(FORGED.attacker, writeContract('liar', [{ discovery: `${ctx.s.url}/liar` }])),
+      diagnoseCli(FORGED.attacker, writeContract('hop', [{ discovery: `${ctx.s.url}/hop` }])),
+      diagnoseCli(LEGIT, writeContract('idp', [{ discovery: `${ctx.s.url}/idp` }])),
+    ]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const d = parsed(r);
+    assert.equal(d.result, 'discovery_issuer_mismatch');
+    const f = d.findings.find((x) => x.code === 'discovery_issuer_mismatch')!;
+    assert.deepEqual([f.expected, f.actual], [`${ctx.s.url}/liar`, 'https://evil.example']);
+    assert.equal(ctx.s.counts.get('/evil.json') ?? 0, 0, "the lying document's jwks_uri is never fetched");
+    const h = parsed(hopRun);
+    assert.equal(h.result, 'jwks_unreachable');
+    assertDetail(
+      h.findings.find((x) => x.code === 'jwks_unreachable'),
+      { error: 'redirect', redirect: `${ctx.evil.url}/.well-known/openid-configuration`, stage: 'discovery' },
+      'discovery redirect',
+    );
+    assert.equal(parsed(okRun).result, 'valid', okRun.stdout);
+  },
+);
 
-test('contract opt-in: redirects: same-origin follows a same-origin hop, never one to another origin; other values are contract errors', { timeout: 60_000 }, async () => {
-  const [a, bRun, c] = await Promise.all([
-    diagnoseCli(LEGIT, writeContract('same', [{ jwksUri: `${ctx.s.url}/redirect-same`, redirects: 'same-origin' }])),
-    diagnoseCli(FORGED.attacker, writeContract('cross', [{ jwksUri: `${ctx.s.url}/redirect-cross`, redirects: 'same-origin' }])),
-    diagnoseCli(LEGIT, writeContract('any', [{ jwksUri: `${ctx.s.url}/redirect-cross`, redirects: 'any' }])),
-  ]);
-  assert.equal(parsed(a).result, 'valid', a.stdout);
-  const b = parsed(bRun);
-  assert.equal(b.result, 'jwks_unreachable');
-  assertDetail(b.findings.find((x) => x.code === 'jwks_unreachable'), { error: 'redirect', redirect: `${ctx.evil.url}/jwks.json` }, 'cross-origin with opt-in');
-  assert.equal(c.code, 2, c.stdout + c.stderr);
-  assert.equal(hasStackTrace(c.stderr), false);
-});
+test(
+  'contract opt-in: redirects: same-origin follows a same-origin hop, never one to another origin; other values are contract errors',
+  { timeout: 60_000 },
+  async () => {
+    const [a, bRun, c] = await Promise.all([
+      diagnoseCli(LEGIT, writeContract('same', [{ jwksUri: `${ctx.s.url}/redirect-same`, redirects: 'same-origin' }])),
+      diagnoseCli(FORGED.attacker, writeContract('cross', [{ jwksUri: `${ctx.s.url}/redirect-cross`, redirects: 'same-origin' }])),
+      diagnoseCli(LEGIT, writeContract('any', [{ jwksUri: `${ctx.s.url}/redirect-cross`, redirects: 'any' }])),
+    ]);
+    assert.equal(parsed(a).result, 'valid', a.stdout);
+    const b = parsed(bRun);
+    assert.equal(b.result, 'jwks_unreachable');
+    assertDetail(
+      b.findings.find((x) => x.code === 'jwks_unreachable'),
+      { error: 'redirect', redirect: `${ctx.evil.url}/jwks.json` },
+      'cross-origin with opt-in',
+    );
+    assert.equal(c.code, 2, c.stdout + c.stderr);
+    assert.equal(hasStackTrace(c.stderr), false);
+  },
+);

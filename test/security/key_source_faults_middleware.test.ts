@@ -15,7 +15,27 @@ import { closeServer, listen, parseMetrics, sampleValue } from '../middleware/he
 import { createVerifier, withJwtAuth } from '../../src/middleware/index.ts';
 import { JwksCache } from '../../src/middleware/jwks_cache.ts';
 import type { Expectations } from '../../src/expectations.ts';
-import { assertDetail, AUD, ctx, FAULT_HANDLERS, FAULTS, FORGED, GOOD_SET, goodJwk, ISS, LEAK_SET, leaked, LEGIT, MW_TIMEOUT_MS, NOW, OCT_SET, OFF_CURVE_SET, pubJwk, useFaultServers, WEAK_SET } from './key_source_faults.fixtures.ts';
+import {
+  assertDetail,
+  AUD,
+  ctx,
+  FAULT_HANDLERS,
+  FAULTS,
+  FORGED,
+  GOOD_SET,
+  goodJwk,
+  ISS,
+  LEAK_SET,
+  leaked,
+  LEGIT,
+  MW_TIMEOUT_MS,
+  NOW,
+  OCT_SET,
+  OFF_CURVE_SET,
+  pubJwk,
+  useFaultServers,
+  WEAK_SET,
+} from './key_source_faults.fixtures.ts';
 
 useFaultServers();
 
@@ -50,7 +70,12 @@ async function harness(keys: NonNullable<Expectations['keys']>): Promise<Harness
   const registry = new Registry();
   // HS256 allowed on purpose: the trust rules, not the algorithm list, must stop a published oct key.
   const env: Expectations = { name: 'prod', issuer: [ISS], audience: [AUD], algorithms: ['RS256', 'HS256', 'ES256'], keys };
-  const verifier = createVerifier(env, { registry, logger: false, now: () => clock.t, cache: { timeoutMs: MW_TIMEOUT_MS, cooldownSeconds: 30, defaultTtlSeconds: 600, staleIfErrorSeconds: 3600 } });
+  const verifier = createVerifier(env, {
+    registry,
+    logger: false,
+    now: () => clock.t,
+    cache: { timeoutMs: MW_TIMEOUT_MS, cooldownSeconds: 30, defaultTtlSeconds: 600, staleIfErrorSeconds: 3600 },
+  });
   const server = createServer(withJwtAuth(verifier, (_req: IncomingMessage, res: ServerResponse) => void res.end('ok')));
   const base = await listen(server);
   return {
@@ -58,7 +83,11 @@ async function harness(keys: NonNullable<Expectations['keys']>): Promise<Harness
     async call(token) {
       const r = await fetch(`${base}/`, { headers: { authorization: `Bearer ${token}` } });
       const body = await r.text();
-      return { status: r.status, reason: r.status === 200 ? undefined : (JSON.parse(body) as { error_description: string }).error_description, challenge: r.headers.get('www-authenticate') };
+      return {
+        status: r.status,
+        reason: r.status === 200 ? undefined : (JSON.parse(body) as { error_description: string }).error_description,
+        challenge: r.headers.get('www-authenticate'),
+      };
     },
     async refreshes(result) {
       return sampleValue(parseMetrics(await registry.metrics()), 'jwt_jwks_refresh_total', { result }) ?? 0;
@@ -71,36 +100,40 @@ async function harness(keys: NonNullable<Expectations['keys']>): Promise<Harness
   };
 }
 
-test('middleware: through every fault it serves the last good set within the stale bound, rejects every forged token, and recovers', { timeout: 120_000 }, async () => {
-  ctx.s.route('/switch.json', json(GOOD_SET));
-  const h = await harness([{ jwksUri: `${ctx.s.url}/switch.json` }]);
-  try {
-    assert.equal((await h.call(LEGIT)).status, 200);
-    for (const f of FAULTS) {
-      h.clock.t += 700; // past the TTL (600 s) and the cooldown: the next request starts a refresh
-      ctx.s.route('/switch.json', FAULT_HANDLERS[f.path]!);
-      const errorsBefore = await h.refreshes('error');
-      assert.equal((await h.call(LEGIT)).status, 200, `${f.name}: stale-while-revalidate`);
-      await h.settled();
-      assert.equal(await h.refreshes('error'), errorsBefore + 1, `${f.name}: the refresh failed`);
-      assert.equal((await h.call(LEGIT)).status, 200, `${f.name}: last good set served`);
-      if (f.forged) {
-        const forged = await h.call(f.forged);
-        assert.equal(forged.status, 401, `${f.name}: forged token rejected`);
-        assert.match(forged.challenge ?? '', /^Bearer /, `${f.name}: RFC 6750 challenge`);
+test(
+  'middleware: through every fault it serves the last good set within the stale bound, rejects every forged token, and recovers',
+  { timeout: 120_000 },
+  async () => {
+    ctx.s.route('/switch.json', json(GOOD_SET));
+    const h = await harness([{ jwksUri: `${ctx.s.url}/switch.json` }]);
+    try {
+      assert.equal((await h.call(LEGIT)).status, 200);
+      for (const f of FAULTS) {
+        h.clock.t += 700; // past the TTL (600 s) and the cooldown: the next request starts a refresh
+        ctx.s.route('/switch.json', FAULT_HANDLERS[f.path]!);
+        const errorsBefore = await h.refreshes('error');
+        assert.equal((await h.call(LEGIT)).status, 200, `${f.name}: stale-while-revalidate`);
+        await h.settled();
+        assert.equal(await h.refreshes('error'), errorsBefore + 1, `${f.name}: the refresh failed`);
+        assert.equal((await h.call(LEGIT)).status, 200, `${f.name}: last good set served`);
+        if (f.forged) {
+          const forged = await h.call(f.forged);
+          assert.equal(forged.status, 401, `${f.name}: forged token rejected`);
+          assert.match(forged.challenge ?? '', /^Bearer /, `${f.name}: RFC 6750 challenge`);
+        }
+        // Recovery: the server answers again; after the cooldown (or Retry-After) the next request refetches.
+        ctx.s.route('/switch.json', json(GOOD_SET));
+        h.clock.t += f.path === '/429' ? 121 : 31;
+        const successBefore = await h.refreshes('success');
+        assert.equal((await h.call(LEGIT)).status, 200, `${f.name}: recovery request`);
+        await h.settled();
+        assert.equal(await h.refreshes('success'), successBefore + 1, `${f.name}: recovered`);
       }
-      // Recovery: the server answers again; after the cooldown (or Retry-After) the next request refetches.
-      ctx.s.route('/switch.json', json(GOOD_SET));
-      h.clock.t += f.path === '/429' ? 121 : 31;
-      const successBefore = await h.refreshes('success');
-      assert.equal((await h.call(LEGIT)).status, 200, `${f.name}: recovery request`);
-      await h.settled();
-      assert.equal(await h.refreshes('success'), successBefore + 1, `${f.name}: recovered`);
+    } finally {
+      await h.close();
     }
-  } finally {
-    await h.close();
-  }
-});
+  },
+);
 
 test('middleware: Retry-After of a 429 holds refetches back until it has passed', { timeout: 30_000 }, async () => {
   ctx.s.route('/ra.json', json(GOOD_SET));
@@ -145,20 +178,24 @@ test('middleware: past the stale bound a failing source rejects (jwks_unreachabl
   }
 });
 
-test('middleware: a set mixing a good key with published secrets, private keys and weak keys verifies only with the good key', { timeout: 30_000 }, async () => {
-  ctx.s.route('/mixed.json', json({ keys: [goodJwk, ...OCT_SET.keys, ...LEAK_SET.keys, ...WEAK_SET.keys, ...OFF_CURVE_SET.keys] }));
-  const h = await harness([{ jwksUri: `${ctx.s.url}/mixed.json` }]);
-  try {
-    assert.equal((await h.call(LEGIT)).status, 200);
-    for (const [name, token] of Object.entries({ hs: FORGED.hs, leak: FORGED.leak, weak: FORGED.weak })) {
-      const r = await h.call(token);
-      assert.equal(r.status, 401, name);
-      assert.match(r.challenge ?? '', /^Bearer /, name);
+test(
+  'middleware: a set mixing a good key with published secrets, private keys and weak keys verifies only with the good key',
+  { timeout: 30_000 },
+  async () => {
+    ctx.s.route('/mixed.json', json({ keys: [goodJwk, ...OCT_SET.keys, ...LEAK_SET.keys, ...WEAK_SET.keys, ...OFF_CURVE_SET.keys] }));
+    const h = await harness([{ jwksUri: `${ctx.s.url}/mixed.json` }]);
+    try {
+      assert.equal((await h.call(LEGIT)).status, 200);
+      for (const [name, token] of Object.entries({ hs: FORGED.hs, leak: FORGED.leak, weak: FORGED.weak })) {
+        const r = await h.call(token);
+        assert.equal(r.status, 401, name);
+        assert.match(r.challenge ?? '', /^Bearer /, name);
+      }
+    } finally {
+      await h.close();
     }
-  } finally {
-    await h.close();
-  }
-});
+  },
+);
 
 test('middleware: a key the issuer later publishes with private members leaves the cached set at once', { timeout: 30_000 }, async () => {
   const leakPub = pubJwk(leaked.publicKey, 'leak');
@@ -178,13 +215,17 @@ test('middleware: a key the issuer later publishes with private members leaves t
   }
 });
 
-test('middleware: discovery naming another issuer is not used; no token verifies with the keys it points to', { timeout: 30_000 }, async () => {
-  const h = await harness([{ discovery: `${ctx.s.url}/liar` }]);
-  try {
-    const r = await h.call(FORGED.attacker);
-    assert.equal(r.status, 401);
-    assert.equal(r.reason, 'discovery_issuer_mismatch');
-  } finally {
-    await h.close();
-  }
-});
+test(
+  'middleware: discovery naming another issuer is not used; no token verifies with the keys it points to',
+  { timeout: 30_000 },
+  async () => {
+    const h = await harness([{ discovery: `${ctx.s.url}/liar` }]);
+    try {
+      const r = await h.call(FORGED.attacker);
+      assert.equal(r.status, 401);
+      assert.equal(r.reason, 'discovery_issuer_mismatch');
+    } finally {
+      await h.close();
+    }
+  },
+);

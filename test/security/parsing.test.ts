@@ -20,7 +20,12 @@ import { codes, NOW } from '../helpers/index.ts';
 
 const find = (d: Diagnosis, code: ReasonCode) => d.findings.find((f) => f.code === code);
 const secretRecord = (k: TestKey, env?: string): KeyRecord =>
-  importSecretText(k.secret!.toString('base64'), 'base64', { kind: 'secret', location: 'literal', ...(env ? { env } : {}) }, k.kid !== undefined ? { kid: k.kid } : {});
+  importSecretText(
+    k.secret!.toString('base64'),
+    'base64',
+    { kind: 'secret', location: 'literal', ...(env ? { env } : {}) },
+    k.kid !== undefined ? { kid: k.kid } : {},
+  );
 
 /** A compact JWS over exact header and payload bytes, validly signed by `key`. */
 function signRaw(key: TestKey, header: Buffer | object, payload: Buffer | object, alg = key.alg): string {
@@ -136,17 +141,26 @@ test('provenance finds a key early in the budget, not past it; and is off when t
   const token = signJws(signer, claimsAt(NOW));
   const filler = (n: number) => Array.from({ length: n }, () => secretRecord(makeKey('HS256'), 'dev'));
   const trusted = [secretRecord(makeKey('HS256'))];
-  const early = buildDiagnoser({}, { keys: trusted, otherKeys: [...filler(3), secretRecord(signer, 'staging')] }).diagnose(token, { now: NOW });
+  const early = buildDiagnoser({}, { keys: trusted, otherKeys: [...filler(3), secretRecord(signer, 'staging')] }).diagnose(token, {
+    now: NOW,
+  });
   assert.equal(find(early, 'key_from_other_environment')?.detail!.env, 'staging');
   // Each filler secret costs itself plus its alternate readings: 100 of them exhaust the budget.
-  const late = buildDiagnoser({}, { keys: trusted, otherKeys: [...filler(100), secretRecord(signer, 'staging')] }).diagnose(token, { now: NOW });
+  const late = buildDiagnoser({}, { keys: trusted, otherKeys: [...filler(100), secretRecord(signer, 'staging')] }).diagnose(token, {
+    now: NOW,
+  });
   assert.equal(late.result, 'signature_invalid');
   assert.equal(find(late, 'key_from_other_environment'), undefined);
-  const off = buildDiagnoser({}, { keys: trusted, otherKeys: [secretRecord(signer, 'staging')] }, { provenance: false }).diagnose(token, { now: NOW });
+  const off = buildDiagnoser({}, { keys: trusted, otherKeys: [secretRecord(signer, 'staging')] }, { provenance: false }).diagnose(token, {
+    now: NOW,
+  });
   assert.equal(off.result, 'signature_invalid');
   assert.equal(find(off, 'key_from_other_environment'), undefined);
   // withKeys keeps the option.
-  const rebuilt = buildDiagnoser({}, { keys: [] }, { provenance: false }).withKeys({ keys: trusted, otherKeys: [secretRecord(signer, 'staging')] });
+  const rebuilt = buildDiagnoser({}, { keys: [] }, { provenance: false }).withKeys({
+    keys: trusted,
+    otherKeys: [secretRecord(signer, 'staging')],
+  });
   assert.equal(find(rebuilt.diagnose(token, { now: NOW }), 'key_from_other_environment'), undefined);
 });
 

@@ -21,7 +21,13 @@ import { NOW } from '../helpers/index.ts';
 
 const secretText = randomBytes(32).toString('hex');
 const key: TestKey = makeKey('HS256', { secret: Buffer.from(secretText, 'utf8') });
-const env: Expectations = { name: 'orders', issuer: ['https://auth.example.com'], audience: ['api'], algorithms: ['HS256'], keys: [{ secret: { value: secretText, encoding: 'utf8' } }] };
+const env: Expectations = {
+  name: 'orders',
+  issuer: ['https://auth.example.com'],
+  audience: ['api'],
+  algorithms: ['HS256'],
+  keys: [{ secret: { value: secretText, encoding: 'utf8' } }],
+};
 
 function signRaw(header: object, payload: Buffer): string {
   const input = `${b64url(JSON.stringify(header))}.${b64url(payload)}`;
@@ -32,7 +38,10 @@ const claims = JSON.stringify(claimsAt(NOW)).slice(0, -1);
 const HOSTILE: Record<string, string> = {
   deep: signRaw({ alg: 'HS256' }, Buffer.from(`${claims},"x":${'['.repeat(5500)}${']'.repeat(5500)}}`)),
   overlong: signRaw({ alg: 'HS256' }, Buffer.concat([Buffer.from(`${claims},"name":"`), Buffer.from([0xc0, 0xaf]), Buffer.from('"}')])),
-  surrogate: signRaw({ alg: 'HS256' }, Buffer.concat([Buffer.from(`${claims},"name":"`), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"}')])),
+  surrogate: signRaw(
+    { alg: 'HS256' },
+    Buffer.concat([Buffer.from(`${claims},"name":"`), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"}')]),
+  ),
   ffFe: signRaw({ alg: 'HS256' }, Buffer.concat([Buffer.from(`${claims},"name":"`), Buffer.from([0xff, 0xfe]), Buffer.from('"}')])),
   bom: signRaw({ alg: 'HS256' }, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(claimsAt(NOW)))])),
   noneUndecodable: `${b64url({ alg: 'none' })}.${b64url('not json')}.`,
@@ -109,7 +118,11 @@ test('hostile tokens: 401 invalid_token malformed_token with WWW-Authenticate on
       const r = await call(t, token);
       const body = await r.text();
       assert.equal(r.status, 401, `${t.name} ${name}: ${body}`);
-      assert.equal(r.headers.get('www-authenticate'), 'Bearer realm="orders", error="invalid_token", error_description="malformed_token"', `${t.name} ${name}`);
+      assert.equal(
+        r.headers.get('www-authenticate'),
+        'Bearer realm="orders", error="invalid_token", error_description="malformed_token"',
+        `${t.name} ${name}`,
+      );
       assert.equal(JSON.parse(body).error_description, 'malformed_token');
     }
     assertLogClean(t, Object.values(HOSTILE));
@@ -138,7 +151,11 @@ test('an unexpected exception during verification is 401 malformed_token, logged
       const record = JSON.parse(t.lines.at(-1)!) as Record<string, unknown>;
       assert.equal(record.reason, 'malformed_token');
       assert.equal(record.errorClass, 'RangeError');
-      assert.equal(t.lines.some((l) => l.includes('boom')), false, 'never the message');
+      assert.equal(
+        t.lines.some((l) => l.includes('boom')),
+        false,
+        'never the message',
+      );
     } finally {
       t.verifier.close();
       await t.close();

@@ -26,7 +26,12 @@ const isCode = (c: string) => Object.hasOwn(REASONS, c);
 
 // A high-entropy secret: any of its encodings showing up in output is a leak, not a coincidence.
 const SECRET = randomBytes(32).toString('base64url');
-const SECRET_FORMS = [SECRET, Buffer.from(SECRET).toString('base64'), Buffer.from(SECRET).toString('base64url'), Buffer.from(SECRET).toString('hex')];
+const SECRET_FORMS = [
+  SECRET,
+  Buffer.from(SECRET).toString('base64'),
+  Buffer.from(SECRET).toString('base64url'),
+  Buffer.from(SECRET).toString('hex'),
+];
 const diagnoser = buildDiagnoser(
   { name: 'prop', issuer: ['https://issuer.example'], audience: ['api'], algorithms: ['HS256'], requiredClaims: ['sub'] },
   { keys: [importSecretText(SECRET, 'utf8', { kind: 'secret', location: 'literal' }, { kid: 'k1' })] },
@@ -53,25 +58,43 @@ const claimsArb = fc.record(
 );
 const headerArb = fc.oneof(
   fc.constant({ alg: 'HS256', kid: 'k1', typ: 'JWT' }),
-  fc.record({ alg: fc.oneof(fc.constantFrom('HS256', 'none', 'NONE', 'RS256', 'ES256', 'HS512'), fc.string()), kid: fc.oneof(fc.constant('k1'), fc.string(), fc.integer()), crit: fc.array(fc.string(), { maxLength: 2 }) }, { requiredKeys: ['alg'] }),
+  fc.record(
+    {
+      alg: fc.oneof(fc.constantFrom('HS256', 'none', 'NONE', 'RS256', 'ES256', 'HS512'), fc.string()),
+      kid: fc.oneof(fc.constant('k1'), fc.string(), fc.integer()),
+      crit: fc.array(fc.string(), { maxLength: 2 }),
+    },
+    { requiredKeys: ['alg'] },
+  ),
 );
 /** A signed token (good or wrong secret) over arbitrary header/claims text. */
-const signedArb = fc.tuple(headerArb, claimsArb, fc.boolean()).map(([h, c, right]) => hs256(JSON.stringify(h), JSON.stringify(c), right ? SECRET : 'wrong-secret-wrong-secret-wrong!'));
+const signedArb = fc
+  .tuple(headerArb, claimsArb, fc.boolean())
+  .map(([h, c, right]) => hs256(JSON.stringify(h), JSON.stringify(c), right ? SECRET : 'wrong-secret-wrong-secret-wrong!'));
 
 /** Mutations of a valid token: the way a copy, a proxy or an attacker breaks one. */
-const validToken = hs256(JSON.stringify({ alg: 'HS256', kid: 'k1', typ: 'JWT' }), JSON.stringify({ iss: 'https://issuer.example', aud: 'api', sub: 'u', iat: NOW - 10, exp: NOW + 600 }));
-const mutatedArb = fc.tuple(fc.nat({ max: validToken.length - 1 }), fc.string({ maxLength: 4 }), fc.constantFrom('insert', 'replace', 'delete', 'flip')).map(([at, s, how]) => {
-  if (how === 'insert') return validToken.slice(0, at) + s + validToken.slice(at);
-  if (how === 'replace') return validToken.slice(0, at) + s + validToken.slice(at + s.length);
-  if (how === 'delete') return validToken.slice(0, at) + validToken.slice(at + 1 + s.length);
-  return validToken.slice(0, at) + String.fromCharCode(validToken.charCodeAt(at) ^ (1 << (s.length % 7))) + validToken.slice(at + 1);
-});
+const validToken = hs256(
+  JSON.stringify({ alg: 'HS256', kid: 'k1', typ: 'JWT' }),
+  JSON.stringify({ iss: 'https://issuer.example', aud: 'api', sub: 'u', iat: NOW - 10, exp: NOW + 600 }),
+);
+const mutatedArb = fc
+  .tuple(fc.nat({ max: validToken.length - 1 }), fc.string({ maxLength: 4 }), fc.constantFrom('insert', 'replace', 'delete', 'flip'))
+  .map(([at, s, how]) => {
+    if (how === 'insert') return validToken.slice(0, at) + s + validToken.slice(at);
+    if (how === 'replace') return validToken.slice(0, at) + s + validToken.slice(at + s.length);
+    if (how === 'delete') return validToken.slice(0, at) + validToken.slice(at + 1 + s.length);
+    return validToken.slice(0, at) + String.fromCharCode(validToken.charCodeAt(at) ^ (1 << (s.length % 7))) + validToken.slice(at + 1);
+  });
 const anyInput = fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 200 }), mutatedArb, signedArb);
 
 function assertRegistryOnly(d: Diagnosis): void {
   assert.ok(d.result === 'valid' || isCode(d.result), d.result);
   for (const f of d.findings) assert.ok(isCode(f.code), f.code);
-  if (d.result !== 'valid') assert.ok(d.findings.some((f) => f.code === d.result || REASONS[f.code].category !== 'advice'), 'a failing result comes with its findings');
+  if (d.result !== 'valid')
+    assert.ok(
+      d.findings.some((f) => f.code === d.result || REASONS[f.code].category !== 'advice'),
+      'a failing result comes with its findings',
+    );
 }
 
 test('decodeToken never throws and only reports registry codes', () => {

@@ -53,7 +53,15 @@ function rsToken(claims: object): string {
   const input = `${b64({ alg: 'RS256', typ: 'JWT', kid: 'k1' })}.${b64(claims)}`;
   return `${input}.${cryptoSign('sha256', Buffer.from(input), rsa.privateKey).toString('base64url')}`;
 }
-const claims = (extra: object = {}) => ({ iss: ISS, aud: AUD, sub: 'alice@example.com', email: 'alice@example.com', iat: NOW - 60, exp: NOW + 3600, ...extra });
+const claims = (extra: object = {}) => ({
+  iss: ISS,
+  aud: AUD,
+  sub: 'alice@example.com',
+  email: 'alice@example.com',
+  iat: NOW - 60,
+  exp: NOW + 3600,
+  ...extra,
+});
 const HS = hsToken(claims());
 const HS_WRONG = hsToken(claims(), 'another-secret-another-secret-another');
 const RS = rsToken(claims());
@@ -84,21 +92,45 @@ const captured: string[] = [];
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'jwt-doctor-redaction-'));
   // A JWKS that publishes the private members too (a leak the tool must report, never repeat).
-  keyServer = await startServer({ '/jwks.json': json({ keys: [{ ...PRIVATE_JWK, kid: 'k1', alg: 'RS256', use: 'sig' }] }), '/public.json': json({ keys: [PUBLIC_JWK] }) });
+  keyServer = await startServer({
+    '/jwks.json': json({ keys: [{ ...PRIVATE_JWK, kid: 'k1', alg: 'RS256', use: 'sig' }] }),
+    '/public.json': json({ keys: [PUBLIC_JWK] }),
+  });
   api = await startServer({
     '/v1/me': (req, res) => {
       const ok = req.headers.authorization === `Bearer ${HS}`;
-      res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json', date: new Date().toUTCString(), ...(ok ? {} : { 'www-authenticate': 'Bearer error="invalid_token"' }) });
+      res.writeHead(ok ? 200 : 401, {
+        'content-type': 'application/json',
+        date: new Date().toUTCString(),
+        ...(ok ? {} : { 'www-authenticate': 'Bearer error="invalid_token"' }),
+      });
       res.end(JSON.stringify({ ok }));
     },
     '/': (_req, res) => void res.writeHead(200, { date: new Date().toUTCString() }).end('ok'),
   });
   verifier = createVerifier(
-    { name: 'staging', issuer: [ISS], audience: [AUD], algorithms: ['RS256', 'HS256'], keys: [{ jwksUri: `${keyServer.url}/jwks.json` }, { secret: { env: 'REDACT_SECRET' } }] },
-    { registry: new Registry(), logger: createJsonLineLogger({ write: (c: string) => void logLines.push(c) }), debugEndpoint: true, metricsPath: '/metrics', vars: { REDACT_SECRET: SECRET } },
+    {
+      name: 'staging',
+      issuer: [ISS],
+      audience: [AUD],
+      algorithms: ['RS256', 'HS256'],
+      keys: [{ jwksUri: `${keyServer.url}/jwks.json` }, { secret: { env: 'REDACT_SECRET' } }],
+    },
+    {
+      registry: new Registry(),
+      logger: createJsonLineLogger({ write: (c: string) => void logLines.push(c) }),
+      debugEndpoint: true,
+      metricsPath: '/metrics',
+      vars: { REDACT_SECRET: SECRET },
+    },
   );
   await verifier.ready();
-  mwServer = createServer(withJwtAuth(verifier, (req, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sub: req.auth.claims.sub }))));
+  mwServer = createServer(
+    withJwtAuth(
+      verifier,
+      (req, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sub: req.auth.claims.sub })),
+    ),
+  );
   await new Promise<void>((r) => mwServer.listen(0, '127.0.0.1', r));
   mwBase = `http://127.0.0.1:${(mwServer.address() as { port: number }).port}`;
 
@@ -106,8 +138,18 @@ before(async () => {
   const contract = (prodSecret: string) => ({
     version: 1,
     environments: {
-      local: env({ algorithms: ['HS256'], keys: [{ secret: { env: 'REDACT_SECRET' } }], issuerBaseUrl: api.url, api: { baseUrl: api.url, routes: [{ path: '/v1/me' }] } }),
-      staging: env({ algorithms: ['RS256'], keys: [{ jwksUri: `${keyServer.url}/jwks.json` }], verifier: { debugUrl: `${mwBase}/.well-known/jwt-doctor/keys`, metricsUrl: `${mwBase}/metrics` }, policy: { tokenLifetimeSeconds: 3600 } }),
+      local: env({
+        algorithms: ['HS256'],
+        keys: [{ secret: { env: 'REDACT_SECRET' } }],
+        issuerBaseUrl: api.url,
+        api: { baseUrl: api.url, routes: [{ path: '/v1/me' }] },
+      }),
+      staging: env({
+        algorithms: ['RS256'],
+        keys: [{ jwksUri: `${keyServer.url}/jwks.json` }],
+        verifier: { debugUrl: `${mwBase}/.well-known/jwt-doctor/keys`, metricsUrl: `${mwBase}/metrics` },
+        policy: { tokenLifetimeSeconds: 3600 },
+      }),
       prod: env({ algorithms: ['RS256', 'HS256'], keys: [{ pem: 'signer.private.pem' }, { secret: { value: prodSecret } }] }),
     },
   });
@@ -115,7 +157,15 @@ before(async () => {
   writeFileSync(join(dir, 'auth-contract.v2.json'), JSON.stringify(contract(`${SECRET}-rotated`)));
   writeFileSync(join(dir, 'signer.private.pem'), PRIVATE_PEM);
   writeFileSync(join(dir, 'signer.private.jwk.json'), JSON.stringify({ ...PRIVATE_JWK, kid: 'k1' }));
-  writeFileSync(join(dir, 'private.jwks.json'), JSON.stringify({ keys: [{ ...PRIVATE_JWK, kid: 'k1' }, { kty: 'oct', k: Buffer.from(SECRET).toString('base64url'), kid: 'hs' }] }));
+  writeFileSync(
+    join(dir, 'private.jwks.json'),
+    JSON.stringify({
+      keys: [
+        { ...PRIVATE_JWK, kid: 'k1' },
+        { kty: 'oct', k: Buffer.from(SECRET).toString('base64url'), kid: 'hs' },
+      ],
+    }),
+  );
   writeFileSync(join(dir, 'old.jwks.json'), JSON.stringify({ keys: [PUBLIC_JWK] }));
   writeFileSync(join(dir, 'tokens.txt'), `${RS}\n${RS_EXPIRED}\n`);
   writeFileSync(join(dir, 'token.txt'), HS);
@@ -133,43 +183,159 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Run { name: string; args: () => string[]; formats: string[]; sanitize?: boolean }
+interface Run {
+  name: string;
+  args: () => string[];
+  formats: string[];
+  sanitize?: boolean;
+}
 const c = () => ['-c', join(dir, 'auth-contract.json')];
 /** Every command, with the formats it supports (see each command's --help). */
 function runs(): Run[] {
   return [
     { name: 'decode', args: () => ['decode', HS], formats: ['text', 'json'], sanitize: true },
-    { name: 'decode --token-file (RS)', args: () => ['decode', '--token-file', join(dir, 'rs-token.txt')], formats: ['text', 'json'], sanitize: true },
-    { name: 'diagnose --env local', args: () => ['diagnose', HS, ...c(), '-e', 'local'], formats: ['text', 'json', 'markdown'], sanitize: true },
-    { name: 'diagnose --env local, wrong secret', args: () => ['diagnose', HS_WRONG, ...c(), '-e', 'local'], formats: ['text', 'json', 'markdown'], sanitize: true },
-    { name: 'diagnose --secret VALUE', args: () => ['diagnose', HS_WRONG, '--iss', ISS, '--aud', AUD, '--secret', SECRET], formats: ['text', 'json', 'markdown'], sanitize: true },
-    { name: 'diagnose --secret @FILE (base64 reading)', args: () => ['diagnose', HS, '--secret', `@${join(dir, 'secret.txt')}`, '--secret-encoding', 'base64'], formats: ['text', 'json', 'markdown'], sanitize: true },
-    { name: 'diagnose --key private PEM', args: () => ['diagnose', RS, '--key', join(dir, 'signer.private.pem')], formats: ['text', 'json', 'markdown'], sanitize: true },
-    { name: 'diagnose --key private JWKS with an oct key', args: () => ['diagnose', HS_WRONG, '--key', join(dir, 'private.jwks.json')], formats: ['text', 'json', 'markdown'], sanitize: true },
-    { name: 'diagnose --env staging (served private members)', args: () => ['diagnose', RS_EXPIRED, ...c(), '-e', 'staging'], formats: ['text', 'json', 'markdown'], sanitize: true },
-    { name: 'diagnose --env prod (contract literal secret, private PEM)', args: () => ['diagnose', HS_WRONG, ...c(), '-e', 'prod'], formats: ['text', 'json', 'markdown'], sanitize: true },
+    {
+      name: 'decode --token-file (RS)',
+      args: () => ['decode', '--token-file', join(dir, 'rs-token.txt')],
+      formats: ['text', 'json'],
+      sanitize: true,
+    },
+    {
+      name: 'diagnose --env local',
+      args: () => ['diagnose', HS, ...c(), '-e', 'local'],
+      formats: ['text', 'json', 'markdown'],
+      sanitize: true,
+    },
+    {
+      name: 'diagnose --env local, wrong secret',
+      args: () => ['diagnose', HS_WRONG, ...c(), '-e', 'local'],
+      formats: ['text', 'json', 'markdown'],
+      sanitize: true,
+    },
+    {
+      name: 'diagnose --secret VALUE',
+      args: () => ['diagnose', HS_WRONG, '--iss', ISS, '--aud', AUD, '--secret', SECRET],
+      formats: ['text', 'json', 'markdown'],
+      sanitize: true,
+    },
+    {
+      name: 'diagnose --secret @FILE (base64 reading)',
+      args: () => ['diagnose', HS, '--secret', `@${join(dir, 'secret.txt')}`, '--secret-encoding', 'base64'],
+      formats: ['text', 'json', 'markdown'],
+      sanitize: true,
+    },
+    {
+      name: 'diagnose --key private PEM',
+      args: () => ['diagnose', RS, '--key', join(dir, 'signer.private.pem')],
+      formats: ['text', 'json', 'markdown'],
+      sanitize: true,
+    },
+    {
+      name: 'diagnose --key private JWKS with an oct key',
+      args: () => ['diagnose', HS_WRONG, '--key', join(dir, 'private.jwks.json')],
+      formats: ['text', 'json', 'markdown'],
+      sanitize: true,
+    },
+    {
+      name: 'diagnose --env staging (served private members)',
+      args: () => ['diagnose', RS_EXPIRED, ...c(), '-e', 'staging'],
+      formats: ['text', 'json', 'markdown'],
+      sanitize: true,
+    },
+    {
+      name: 'diagnose --env prod (contract literal secret, private PEM)',
+      args: () => ['diagnose', HS_WRONG, ...c(), '-e', 'prod'],
+      formats: ['text', 'json', 'markdown'],
+      sanitize: true,
+    },
     { name: 'match', args: () => ['match', HS_WRONG, ...c()], formats: ['text', 'json'], sanitize: true },
     { name: 'match (RS)', args: () => ['match', RS, ...c()], formats: ['text', 'json'], sanitize: true },
     { name: 'keys --env staging', args: () => ['keys', ...c(), '-e', 'staging'], formats: ['text', 'json'] },
     { name: 'keys --env prod', args: () => ['keys', ...c(), '-e', 'prod'], formats: ['text', 'json'] },
     { name: 'keys URL with private members', args: () => ['keys', `${keyServer.url}/jwks.json`], formats: ['text', 'json'] },
-    { name: 'keys private JWKS file', args: () => ['keys', join(dir, 'private.jwks.json'), '--alg', 'HS256', '--alg', 'RS256'], formats: ['text', 'json'] },
+    {
+      name: 'keys private JWKS file',
+      args: () => ['keys', join(dir, 'private.jwks.json'), '--alg', 'HS256', '--alg', 'RS256'],
+      formats: ['text', 'json'],
+    },
     { name: 'keys private JWK file', args: () => ['keys', join(dir, 'signer.private.jwk.json')], formats: ['text', 'json'] },
-    { name: 'rotation check --env staging (debug endpoint)', args: () => ['rotation', 'check', ...c(), '-e', 'staging'], formats: ['text', 'json'] },
-    { name: 'rotation overlap', args: () => ['rotation', 'overlap', '--old', join(dir, 'old.jwks.json'), '--new', `${keyServer.url}/jwks.json`, '--tokens', join(dir, 'tokens.txt'), '--lifetime', '3600'], formats: ['text', 'json'] },
-    { name: 'rotation retire --log', args: () => ['rotation', 'retire', ...c(), '-e', 'staging', '--kid', 'k1', '--log', join(dir, 'verifier.log')], formats: ['text', 'json'] },
-    { name: 'rotation retire --metrics-url', args: () => ['rotation', 'retire', ...c(), '-e', 'staging', '--kid', 'k1', '--interval', '1'], formats: ['text', 'json'] },
-    { name: 'drift --signer-key private PEM', args: () => ['drift', ...c(), '--from', 'local', '--to', 'staging', '--signer-key', join(dir, 'signer.private.pem')], formats: ['text', 'json'] },
-    { name: 'drift --signer-secret VALUE', args: () => ['drift', ...c(), '--from', 'local', '--to', 'prod', '--signer-secret', SECRET], formats: ['text', 'json'] },
-    { name: 'drift --signer-secret env:NAME (hex reading)', args: () => ['drift', ...c(), '--from', 'prod', '--to', 'local', '--signer-secret', 'env:REDACT_SECRET', '--signer-secret-encoding', 'hex'], formats: ['text', 'json'] },
-    { name: 'contract diff (literal secret rotated)', args: () => ['contract', 'diff', join(dir, 'auth-contract.json'), join(dir, 'auth-contract.v2.json')], formats: ['markdown', 'json'] },
+    {
+      name: 'rotation check --env staging (debug endpoint)',
+      args: () => ['rotation', 'check', ...c(), '-e', 'staging'],
+      formats: ['text', 'json'],
+    },
+    {
+      name: 'rotation overlap',
+      args: () => [
+        'rotation',
+        'overlap',
+        '--old',
+        join(dir, 'old.jwks.json'),
+        '--new',
+        `${keyServer.url}/jwks.json`,
+        '--tokens',
+        join(dir, 'tokens.txt'),
+        '--lifetime',
+        '3600',
+      ],
+      formats: ['text', 'json'],
+    },
+    {
+      name: 'rotation retire --log',
+      args: () => ['rotation', 'retire', ...c(), '-e', 'staging', '--kid', 'k1', '--log', join(dir, 'verifier.log')],
+      formats: ['text', 'json'],
+    },
+    {
+      name: 'rotation retire --metrics-url',
+      args: () => ['rotation', 'retire', ...c(), '-e', 'staging', '--kid', 'k1', '--interval', '1'],
+      formats: ['text', 'json'],
+    },
+    {
+      name: 'drift --signer-key private PEM',
+      args: () => ['drift', ...c(), '--from', 'local', '--to', 'staging', '--signer-key', join(dir, 'signer.private.pem')],
+      formats: ['text', 'json'],
+    },
+    {
+      name: 'drift --signer-secret VALUE',
+      args: () => ['drift', ...c(), '--from', 'local', '--to', 'prod', '--signer-secret', SECRET],
+      formats: ['text', 'json'],
+    },
+    {
+      name: 'drift --signer-secret env:NAME (hex reading)',
+      args: () => [
+        'drift',
+        ...c(),
+        '--from',
+        'prod',
+        '--to',
+        'local',
+        '--signer-secret',
+        'env:REDACT_SECRET',
+        '--signer-secret-encoding',
+        'hex',
+      ],
+      formats: ['text', 'json'],
+    },
+    {
+      name: 'contract diff (literal secret rotated)',
+      args: () => ['contract', 'diff', join(dir, 'auth-contract.json'), join(dir, 'auth-contract.v2.json')],
+      formats: ['markdown', 'json'],
+    },
     { name: 'probe --env local', args: () => ['probe', ...c(), '-e', 'local', '-t', HS, '--no-echo'], formats: ['text', 'json'] },
-    { name: 'probe (wrong token)', args: () => ['probe', ...c(), '-e', 'local', '--token-file', join(dir, 'token.txt'), '--route', '/v1/me'], formats: ['text', 'json'] },
+    {
+      name: 'probe (wrong token)',
+      args: () => ['probe', ...c(), '-e', 'local', '--token-file', join(dir, 'token.txt'), '--route', '/v1/me'],
+      formats: ['text', 'json'],
+    },
     { name: 'clock --env local', args: () => ['clock', ...c(), '-e', 'local', '-t', HS, '--samples', '2'], formats: ['text', 'json'] },
   ];
 }
 
-interface Invocation { title: string; args: () => string[]; sanitize: boolean }
+interface Invocation {
+  title: string;
+  args: () => string[];
+  sanitize: boolean;
+}
 const invocations: Invocation[] = runs().flatMap((run) =>
   run.formats.flatMap((format) =>
     (run.sanitize ? [false, true] : [false]).map((sanitize) => ({
@@ -194,7 +360,11 @@ describe('every command in every format (CLI main(), one process for the matrix)
   const results = new Map<string, CliResult>();
   before(async () => {
     // One process runs the whole matrix through the CLI's main() (test/security/cli_batch.ts), sequentially.
-    const out = await runCliBatch(invocations.map((i) => i.args()), dir, { REDACT_SECRET: SECRET });
+    const out = await runCliBatch(
+      invocations.map((i) => i.args()),
+      dir,
+      { REDACT_SECRET: SECRET },
+    );
     invocations.forEach((inv, i) => results.set(inv.title, out[i]!));
   });
   for (const inv of invocations) {
@@ -211,7 +381,12 @@ describe('every command in every format (CLI main(), one process for the matrix)
 });
 
 describe('a sample through the real entry point (subprocess per command)', { concurrency: 2 }, () => {
-  const sample = ['diagnose --env local --format text --sanitize', 'keys URL with private members --format json', 'drift --signer-key private PEM --format text', 'contract diff (literal secret rotated) --format markdown'];
+  const sample = [
+    'diagnose --env local --format text --sanitize',
+    'keys URL with private members --format json',
+    'drift --signer-key private PEM --format text',
+    'contract diff (literal secret rotated) --format markdown',
+  ];
   for (const title of sample) {
     test(title, async () => {
       const inv = invocations.find((i) => i.title === title)!;

@@ -9,7 +9,13 @@ const H = { alg: 'HS256', typ: 'JWT' };
 const P = { sub: 'a', exp: 2000000000 };
 const errorsOf = (t: string, o = {}) => {
   const r = decodeToken(t, o);
-  return r.findings.map((f) => ({ code: f.code, claim: f.claim, segment: f.detail?.segment, problem: f.detail?.problem, member: f.detail?.member }));
+  return r.findings.map((f) => ({
+    code: f.code,
+    claim: f.claim,
+    segment: f.detail?.segment,
+    problem: f.detail?.problem,
+    member: f.detail?.member,
+  }));
 };
 
 test('decodes a well-formed token: header, payload, signing input, signature bytes', () => {
@@ -29,7 +35,12 @@ test('segment counts: 5 is a JWE (token_encrypted); 1, 2, 4 and 6 are malformed_
   assert.equal(r5.ok, false);
   assert.deepEqual(codes(r5), ['token_encrypted']);
   assert.equal(r5.findings[0]!.detail!.segments, 5);
-  for (const [t, n] of [['abc', 1], ['a.b', 2], ['a.b.c.d', 4], ['a.b.c.d.e.f', 6]] as const) {
+  for (const [t, n] of [
+    ['abc', 1],
+    ['a.b', 2],
+    ['a.b.c.d', 4],
+    ['a.b.c.d.e.f', 6],
+  ] as const) {
     const r = decodeToken(t);
     assert.equal(r.ok, false);
     assert.deepEqual(codes(r), ['malformed_token'], t);
@@ -39,8 +50,14 @@ test('segment counts: 5 is a JWE (token_encrypted); 1, 2, 4 and 6 are malformed_
 });
 
 test('empty header or payload segment is malformed, naming the segment', () => {
-  assert.deepEqual(errorsOf(`.${b64url(P)}.AAAA`).map((e) => [e.code, e.segment]), [['malformed_token', 'header']]);
-  assert.deepEqual(errorsOf(`${b64url(H)}..AAAA`).map((e) => [e.code, e.segment]), [['malformed_token', 'payload']]);
+  assert.deepEqual(
+    errorsOf(`.${b64url(P)}.AAAA`).map((e) => [e.code, e.segment]),
+    [['malformed_token', 'header']],
+  );
+  assert.deepEqual(
+    errorsOf(`${b64url(H)}..AAAA`).map((e) => [e.code, e.segment]),
+    [['malformed_token', 'payload']],
+  );
 });
 
 test('non-canonical base64url is rejected per segment (RFC 7515 section 2)', () => {
@@ -84,7 +101,11 @@ test('header and payload must be JSON objects', () => {
   ];
   for (const [t, segment] of cases) {
     const e = errorsOf(t);
-    assert.deepEqual(e.map((x) => [x.code, x.segment]), [['malformed_token', segment]], t);
+    assert.deepEqual(
+      e.map((x) => [x.code, x.segment]),
+      [['malformed_token', segment]],
+      t,
+    );
   }
 });
 
@@ -125,7 +146,10 @@ test('the size cap is checked before any decoding (default 16 KiB, configurable)
   assert.equal(DEFAULT_MAX_TOKEN_BYTES, 16384);
   const huge = '!'.repeat(DEFAULT_MAX_TOKEN_BYTES + 1);
   const r = decodeToken(huge);
-  assert.deepEqual(r.findings.map((f) => [f.code, f.detail!.segment]), [['malformed_token', 'token']]);
+  assert.deepEqual(
+    r.findings.map((f) => [f.code, f.detail!.segment]),
+    [['malformed_token', 'token']],
+  );
   assert.equal(r.findings[0]!.detail!.maxBytes, DEFAULT_MAX_TOKEN_BYTES);
   assert.equal(r.findings[0]!.detail!.size, DEFAULT_MAX_TOKEN_BYTES + 1);
   const t = rawToken(H, { ...P, pad: 'x'.repeat(200) }, 'AAAA');
@@ -154,7 +178,10 @@ test('header rules: alg missing or not a string, kid/typ not strings, b64:false,
   for (const [header, claim] of cases) {
     const r = decodeToken(rawToken(header, P, 'AAAA'));
     assert.equal(r.ok, false, JSON.stringify(header));
-    assert.ok(r.findings.some((f) => f.code === 'malformed_token' && f.claim === claim), JSON.stringify(header));
+    assert.ok(
+      r.findings.some((f) => f.code === 'malformed_token' && f.claim === claim),
+      JSON.stringify(header),
+    );
   }
   const crit = decodeToken(rawToken({ alg: 'HS256', crit: ['exp'], exp: 1 }, P, 'AAAA'));
   assert.deepEqual(crit.findings.find((f) => f.claim === 'header.crit')!.detail!.members, ['exp']);

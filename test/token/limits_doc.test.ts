@@ -10,7 +10,12 @@ import { DEFAULT_MAX_TOKEN_BYTES } from '../../src/token/decode.ts';
 import { MAX_JSON_DEPTH } from '../../src/token/strict_json.ts';
 import { MAX_CANDIDATE_KEYS, MAX_PROVENANCE_VERIFICATIONS } from '../../src/checks/signature.ts';
 import { DEFAULT_MAX_BODY_BYTES } from '../../src/net/fetch_text.ts';
-import { DEFAULT_REVOCATION_TIMEOUT_MS, MAX_DENYLIST_BYTES, MAX_REDIS_REPLY_BYTES, REVOCATION_CACHE_MAX_ENTRIES } from '../../src/defaults.ts';
+import {
+  DEFAULT_REVOCATION_TIMEOUT_MS,
+  MAX_DENYLIST_BYTES,
+  MAX_REDIS_REPLY_BYTES,
+  REVOCATION_CACHE_MAX_ENTRIES,
+} from '../../src/defaults.ts';
 
 const doc = readFileSync(new URL('../../docs/limits.md', import.meta.url), 'utf8');
 

@@ -7,7 +7,8 @@ import { codes } from '../helpers/index.ts';
 const key = makeKey('HS256');
 const T = signJws(key, { sub: 'a' });
 const T2 = signJws(key, { sub: 'b' });
-const strippedDetails = (r: ReturnType<typeof normalizeTokenInput>) => r.findings.filter((f) => f.code === 'header_malformed' && f.severity === 'warning').map((f) => f.detail!.stripped);
+const strippedDetails = (r: ReturnType<typeof normalizeTokenInput>) =>
+  r.findings.filter((f) => f.code === 'header_malformed' && f.severity === 'warning').map((f) => f.detail!.stripped);
 
 test('a bare token passes through without findings', () => {
   const r = normalizeTokenInput(T);
@@ -50,7 +51,10 @@ test('a doubled Bearer is stripped and reported', () => {
     const r = normalizeTokenInput(input);
     assert.equal(r.token, T, input);
     assert.ok(strippedDetails(r).includes('doubled_bearer'), input);
-    assert.ok(r.findings.every((f) => f.code === 'header_malformed'), input);
+    assert.ok(
+      r.findings.every((f) => f.code === 'header_malformed'),
+      input,
+    );
   }
 });
 

@@ -18,7 +18,11 @@ const nestedObjects = (n: number) => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`;
 function bothPaths(token: string): DecodeResult[] {
   const cache = new HeaderCache();
   decodeToken(`${b64url(H)}.${b64url({ sub: 'warm' })}.AAAA`, { headerCache: cache });
-  return [decodeToken(token), decodeToken(token, { headerCache: cache }), decodeToken(token, { headerCache: cache, into: reusableDecodeResult() })];
+  return [
+    decodeToken(token),
+    decodeToken(token, { headerCache: cache }),
+    decodeToken(token, { headerCache: cache, into: reusableDecodeResult() }),
+  ];
 }
 
 function malformedSegments(r: DecodeResult): unknown[] {

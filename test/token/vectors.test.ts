@@ -12,8 +12,19 @@ import { getAlgorithm } from '../../src/keys/algorithms.ts';
 import { verifyWithKey } from '../../src/checks/signature.ts';
 import { buildDiagnoser } from '../../src/diagnose.ts';
 
-interface Vector { id: string; alg: string; token: string; key?: Record<string, unknown>; payloadIsJson?: boolean }
-const load = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8')) as { vectors: Vector[]; exp?: number; thumbprint?: { jwk: Record<string, unknown>; thumbprint: string } };
+interface Vector {
+  id: string;
+  alg: string;
+  token: string;
+  key?: Record<string, unknown>;
+  payloadIsJson?: boolean;
+}
+const load = (name: string) =>
+  JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8')) as {
+    vectors: Vector[];
+    exp?: number;
+    thumbprint?: { jwk: Record<string, unknown>; thumbprint: string };
+  };
 const A = load('rfc7515-appendix-a.json');
 const C = load('rfc7520-section4.json');
 const BEFORE_EXP = A.exp! - 60; // the vectors' exp is 2011-03-22: evaluate before it
@@ -41,13 +52,19 @@ test('RFC 7515 A.1-A.3: decode strictly (CRLF-formatted JSON) and diagnose as va
     const d = buildDiagnoser({ issuer: ['joe'] }, { keys: [importJwk(v.key, { kind: 'jwk' })] }).diagnose(v.token, { now: BEFORE_EXP });
     assert.equal(d.result, 'valid', v.id);
     assert.equal(d.signature.status, 'pass', v.id);
-    assert.deepEqual(d.findings.filter((f) => f.severity === 'error'), [], v.id);
+    assert.deepEqual(
+      d.findings.filter((f) => f.severity === 'error'),
+      [],
+      v.id,
+    );
     // After exp (2011-03-22T18:43:00Z) the same token is expired, signature still good.
     const late = buildDiagnoser({}, { keys: [importJwk(v.key, { kind: 'jwk' })] }).diagnose(v.token, { now: A.exp! + 3600 });
     assert.equal(late.result, 'token_expired', v.id);
     assert.equal(late.signature.status, 'pass', v.id);
     // A flipped signature bit fails.
-    const bad = buildDiagnoser({}, { keys: [importJwk(v.key, { kind: 'jwk' })] }).diagnose(flipLastSignatureChar(v.token), { now: BEFORE_EXP });
+    const bad = buildDiagnoser({}, { keys: [importJwk(v.key, { kind: 'jwk' })] }).diagnose(flipLastSignatureChar(v.token), {
+      now: BEFORE_EXP,
+    });
     assert.equal(bad.result, 'signature_invalid', v.id);
   }
 });
@@ -67,7 +84,10 @@ test('RFC 7515 A.4 (ES512 over the non-JSON payload "Payload"): signature verifi
   assert.equal(verifies(v, flipLastSignatureChar(v.token)), false);
   const r = decodeToken(v.token);
   assert.equal(r.ok, false);
-  assert.deepEqual(r.findings.map((f) => [f.code, f.detail!.segment]), [['malformed_token', 'payload']]);
+  assert.deepEqual(
+    r.findings.map((f) => [f.code, f.detail!.segment]),
+    [['malformed_token', 'payload']],
+  );
 });
 
 test('RFC 7515 A.5 (unsecured JWS) is alg_none, whatever the keys and algorithms', () => {
@@ -98,7 +118,11 @@ test('RFC 7520 vectors carry a plaintext payload: decode names the payload segme
   for (const v of C.vectors) {
     const r = decodeToken(v.token);
     assert.equal(r.ok, false);
-    assert.deepEqual(r.findings.map((f) => f.detail!.segment), ['payload'], v.id);
+    assert.deepEqual(
+      r.findings.map((f) => f.detail!.segment),
+      ['payload'],
+      v.id,
+    );
     assert.equal((r as { header?: Record<string, unknown> }).header!.kid, v.key!.kid);
   }
 });

@@ -1,6 +1,20 @@
 /** jwt-doctor/advanced: the building blocks share the root's types. */
 import type { Diagnoser, Diagnosis, Expectations, Finding, ReasonCode } from 'jwt-doctor';
-import { buildDiagnoser, fetchJson, importJwk, importJwks, makeFinding, normalizeTokenInput, parseStrictJson, rankResult, resolveKeys, type FetchResult, type KeyRecord, type PreparedKeys, type ResolvedKeys } from 'jwt-doctor/advanced';
+import {
+  buildDiagnoser,
+  fetchJson,
+  importJwk,
+  importJwks,
+  makeFinding,
+  normalizeTokenInput,
+  parseStrictJson,
+  rankResult,
+  resolveKeys,
+  type FetchResult,
+  type KeyRecord,
+  type PreparedKeys,
+  type ResolvedKeys,
+} from 'jwt-doctor/advanced';
 // @ts-expect-error: a task-level function, in the root entry only
 import { diagnose } from 'jwt-doctor/advanced';
 import type { Equal, Expect } from './expect.js';

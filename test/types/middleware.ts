@@ -1,6 +1,15 @@
 /** jwt-doctor/middleware: the verifier and its adapters, as a consumer with the optional peers compiles them. */
 import type { Expectations, Contract, ReasonCode } from 'jwt-doctor';
-import { createVerifier, jwtDoctorExpress, jwtDoctorFastify, withJwtAuth, type Rejection, type Verifier, type VerifyOutcome, type VerifyRequest } from 'jwt-doctor/middleware';
+import {
+  createVerifier,
+  jwtDoctorExpress,
+  jwtDoctorFastify,
+  withJwtAuth,
+  type Rejection,
+  type Verifier,
+  type VerifyOutcome,
+  type VerifyRequest,
+} from 'jwt-doctor/middleware';
 // @ts-expect-error: the verifier's key cache is internal
 import { JwksCache } from 'jwt-doctor/middleware';
 // @ts-expect-error: token extraction is internal (verify() does it)

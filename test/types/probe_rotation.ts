@@ -3,7 +3,15 @@ import type { Contract } from 'jwt-doctor';
 import { probeApi, readApiConfig, type ProbeReport, type ApiConfig } from 'jwt-doctor/probe';
 // @ts-expect-error: the probe's raw HTTP client is internal
 import { sendRequest } from 'jwt-doctor/probe';
-import { checkRotation, loadKeyMaterials, readVerifierKeys, type CheckRotationInput, type LoadedKeyMaterial, type RotationCheckReport, type VerifierKeysResult } from 'jwt-doctor/rotation';
+import {
+  checkRotation,
+  loadKeyMaterials,
+  readVerifierKeys,
+  type CheckRotationInput,
+  type LoadedKeyMaterial,
+  type RotationCheckReport,
+  type VerifierKeysResult,
+} from 'jwt-doctor/rotation';
 import type { Equal, Expect } from './expect.js';
 
 export type Tests = [

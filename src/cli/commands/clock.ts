@@ -72,13 +72,21 @@ interface ClockTargets {
 export async function clockCommand(arg: string | undefined, options: ClockOptions, out: Output = process.stdout): Promise<number> {
   const samples = parsePositiveInt('--samples', options.samples ?? '5');
   const timeoutMs = parseTimeout(options.timeout);
-  if (arg !== undefined && options.token !== undefined) throw new UsageError('the token is given twice (the argument and --token): pass only one');
+  if (arg !== undefined && options.token !== undefined)
+    throw new UsageError('the token is given twice (the argument and --token): pass only one');
   const { targets, tolerance, envName } = resolveClockTargets(options);
   const claims = readClockTokenClaims(arg, options);
   const clocks: ClockMeasurement[] = [];
   for (const t of targets) clocks.push(await measureClockOffset(t.url, t.target, { samples, timeoutMs }));
   const findings = clockFindings(clocks, tolerance);
-  const report: ClockProbeReport = { schema: CLOCK_SCHEMA, toleranceSeconds: tolerance, localNow: new Date().toISOString(), clocks, findings, ok: true };
+  const report: ClockProbeReport = {
+    schema: CLOCK_SCHEMA,
+    toleranceSeconds: tolerance,
+    localNow: new Date().toISOString(),
+    clocks,
+    findings,
+    ok: true,
+  };
   if (envName !== undefined) report.env = envName;
   if (claims) {
     const cmp = compareTokenTimes(claims, clocks, { now: Date.now() / 1000, toleranceSeconds: tolerance });
@@ -97,8 +105,12 @@ function resolveClockTargets(options: ClockOptions): ClockTargets {
   const r: ClockTargets = contract ? contractClockTargets(contract, options.env) : { targets: [], tolerance: 0 };
   if (options.issuerUrl !== undefined) replace(r.targets, 'issuer', parseUrlFlag('--issuer-url', options.issuerUrl)!);
   if (options.apiUrl !== undefined) replace(r.targets, 'api', parseUrlFlag('--api-url', options.apiUrl)!);
-  if (options.clockTolerance !== undefined) r.tolerance = parseNumberFlag('--clock-tolerance', options.clockTolerance, { unit: 'seconds' })!;
-  if (r.targets.length === 0) throw new UsageError('no clock to read: the environment has no issuerBaseUrl, http(s) issuer or api.baseUrl; pass --issuer-url or --api-url');
+  if (options.clockTolerance !== undefined)
+    r.tolerance = parseNumberFlag('--clock-tolerance', options.clockTolerance, { unit: 'seconds' })!;
+  if (r.targets.length === 0)
+    throw new UsageError(
+      'no clock to read: the environment has no issuerBaseUrl, http(s) issuer or api.baseUrl; pass --issuer-url or --api-url',
+    );
   return r;
 }
 
@@ -112,7 +124,13 @@ function contractClockTargets(contract: Contract, env: string | undefined): Cloc
   if (issuer !== undefined) targets.push({ target: 'issuer', url: issuer });
   const api = rawEnvironment(contract, envName).api as { baseUrl?: unknown } | undefined;
   if (api !== undefined) {
-    if (typeof api?.baseUrl !== 'string' || !/^https?:\/\//.test(api.baseUrl)) throw new ContractError(contract.path ?? '(object)', `environments.${envName}.api.baseUrl`, 'an http(s) URL', JSON.stringify(api?.baseUrl) ?? 'nothing');
+    if (typeof api?.baseUrl !== 'string' || !/^https?:\/\//.test(api.baseUrl))
+      throw new ContractError(
+        contract.path ?? '(object)',
+        `environments.${envName}.api.baseUrl`,
+        'an http(s) URL',
+        JSON.stringify(api?.baseUrl) ?? 'nothing',
+      );
     targets.push({ target: 'api', url: api.baseUrl });
   }
   return { targets, tolerance: contract.environments[envName]!.clockToleranceSeconds ?? 0, envName };
@@ -122,7 +140,9 @@ function contractClockTargets(contract: Contract, env: string | undefined): Cloc
 function readClockTokenClaims(arg: string | undefined, options: ClockOptions): Record<string, unknown> | undefined {
   const tokenArg = arg ?? options.token;
   if (tokenArg === undefined && options.tokenFile === undefined) return undefined;
-  const n = normalizeTokenInput(readTokenInput({ arg: tokenArg, tokenFile: options.tokenFile, argName: arg !== undefined ? 'the token argument' : '--token' }));
+  const n = normalizeTokenInput(
+    readTokenInput({ arg: tokenArg, tokenFile: options.tokenFile, argName: arg !== undefined ? 'the token argument' : '--token' }),
+  );
   const d = decodeToken(n.token);
   if (!d.ok) throw new UsageError(`the token does not decode (${d.findings[0]?.code ?? 'malformed_token'}): run jwt-doctor decode on it`);
   return d.token.payload;

@@ -7,7 +7,17 @@ import { sanitizeClaims } from '../../report/sanitize.ts';
 import { REASONS, type Finding } from '../../reasons.ts';
 import { EXIT } from '../../errors.ts';
 import { readTokenInput } from '../read_token_input.ts';
-import { formatOption, INSTANT_FORMS, maxTokenBytesOption, nowOption, parseNowFlag, parsePositiveInt, sanitizeOption, tokenArgument, tokenFileOption } from '../flags.ts';
+import {
+  formatOption,
+  INSTANT_FORMS,
+  maxTokenBytesOption,
+  nowOption,
+  parseNowFlag,
+  parsePositiveInt,
+  sanitizeOption,
+  tokenArgument,
+  tokenFileOption,
+} from '../flags.ts';
 import type { Done, Output } from '../command.ts';
 
 const HELP = `
@@ -67,8 +77,17 @@ export function decodeCommand(token: string | undefined, options: DecodeOptions,
 
 function formatDecodedJson(d: Decoded, now: number): string {
   const times: Record<string, unknown> = {};
-  for (const t of ['exp', 'nbf', 'iat']) if (typeof d.claims?.[t] === 'number') times[t] = { value: d.claims[t], description: describeInstant(t, d.claims[t] as number, now) };
-  const report = { schema: 'jwt-doctor/decode/v1', verified: false, header: d.header ?? null, claims: d.claims ?? null, times, input: { length: d.length, stripped: d.stripped }, findings: d.findings };
+  for (const t of ['exp', 'nbf', 'iat'])
+    if (typeof d.claims?.[t] === 'number') times[t] = { value: d.claims[t], description: describeInstant(t, d.claims[t] as number, now) };
+  const report = {
+    schema: 'jwt-doctor/decode/v1',
+    verified: false,
+    header: d.header ?? null,
+    claims: d.claims ?? null,
+    times,
+    input: { length: d.length, stripped: d.stripped },
+    findings: d.findings,
+  };
   return JSON.stringify(report, null, 2) + '\n';
 }
 
@@ -88,7 +107,9 @@ function formatDecodedText(d: Decoded, now: number): string {
   if (d.stripped.length) lines.push(`input_normalized = ${d.stripped.join(', ')}`);
   for (const f of d.findings) {
     const detail = f.detail ?? {};
-    lines.push(`${f.severity} = ${f.code}${f.claim ? ` (${f.claim})` : ''}: ${REASONS[f.code].title}${detail.problem ? `: ${String(detail.problem)}` : ''}${detail.member ? ` "${String(detail.member)}"` : ''}`);
+    lines.push(
+      `${f.severity} = ${f.code}${f.claim ? ` (${f.claim})` : ''}: ${REASONS[f.code].title}${detail.problem ? `: ${String(detail.problem)}` : ''}${detail.member ? ` "${String(detail.member)}"` : ''}`,
+    );
   }
   return lines.join('\n') + '\n';
 }

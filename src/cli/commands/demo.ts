@@ -27,7 +27,9 @@ export async function demoCommand(out: Output = process.stdout): Promise<number>
   const m = await matchEnvironments(token, contract, { now });
   const lines: string[] = [];
   lines.push('# A token that works locally, rejected by the staging API.');
-  lines.push(`$ jwt-doctor diagnose examples/tokens/local-login.jwt --contract examples/auth-contract.yaml --env staging --now ${DEMO_NOW}`);
+  lines.push(
+    `$ jwt-doctor diagnose examples/tokens/local-login.jwt --contract examples/auth-contract.yaml --env staging --now ${DEMO_NOW}`,
+  );
   lines.push('');
   lines.push(formatDiagnosisText(m.diagnoses.staging!, { color: useColor() }));
   lines.push(`$ jwt-doctor match examples/tokens/local-login.jwt --contract examples/auth-contract.yaml --now ${DEMO_NOW}`);

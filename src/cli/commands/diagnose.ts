@@ -1,7 +1,17 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { createDiagnoser } from '../../diagnose/create_diagnoser.ts';
-import { addExpectationOptions, addOutputOptions, EXIT, readTokenInput, requireInlineKeys, resolveExpectations, UsageError, type ExpectationFlags, type ResolvedExpectations } from '../common.ts';
+import {
+  addExpectationOptions,
+  addOutputOptions,
+  EXIT,
+  readTokenInput,
+  requireInlineKeys,
+  resolveExpectations,
+  UsageError,
+  type ExpectationFlags,
+  type ResolvedExpectations,
+} from '../common.ts';
 import type { Diagnosis } from '../../diagnose.ts';
 import type { Done, Output } from '../command.ts';
 import { tokenArgument, tokenFileOption } from '../flags.ts';
@@ -41,7 +51,8 @@ export interface DiagnoseOptions extends ExpectationFlags {
 export async function diagnoseCommand(token: string | undefined, options: DiagnoseOptions, out: Output = process.stdout): Promise<number> {
   const r = resolveExpectations(options);
   const dump = options.headers === undefined ? undefined : await import('../../probe/headers.ts');
-  if (dump && (token !== undefined || options.tokenFile !== undefined)) throw new UsageError('--headers FILE supplies the token: drop the token argument and --token-file');
+  if (dump && (token !== undefined || options.tokenFile !== undefined))
+    throw new UsageError('--headers FILE supplies the token: drop the token argument and --token-file');
   const hygiene = dump?.checkHeaderDump(dump.parseHeaderDump(readHeadersFile(options.headers!)), dump.headerSettingsFor(r.expectations));
   const raw = hygiene ? hygiene.token : readTokenInput({ arg: token, tokenFile: options.tokenFile });
   await requireInlineKeys(r);
@@ -59,11 +70,16 @@ export function register(program: Command, done: Done): void {
     .description('check a token against an environment: claim delta, reason codes, fix directions')
     .addArgument(tokenArgument('the token, a pasted "Authorization: Bearer ..." line, a file holding it, or - for stdin'))
     .addOption(tokenFileOption())
-    .option('--headers <file>', 'request dump or header list (curl -v, curl command, devtools, HAR; - for stdin): the token comes from it and its header hygiene is checked')
+    .option(
+      '--headers <file>',
+      'request dump or header list (curl -v, curl command, devtools, HAR; - for stdin): the token comes from it and its header hygiene is checked',
+    )
     .option('--no-revocation', "skip the environment's revocation source (policy.revocation): no token_revoked lookup");
   addExpectationOptions(cmd);
   addOutputOptions(cmd);
-  cmd.addHelpText('after', HELP).action(async (token: string | undefined, flags: DiagnoseOptions) => done(await diagnoseCommand(token, flags)));
+  cmd
+    .addHelpText('after', HELP)
+    .action(async (token: string | undefined, flags: DiagnoseOptions) => done(await diagnoseCommand(token, flags)));
 }
 
 /** The environment's revocation source (policy.revocation), when it names one: token_revoked / revocation_unavailable. */
@@ -72,7 +88,10 @@ async function checkRevoked(d: Diagnosis, raw: string, r: ResolvedExpectations):
   const { readPolicySection } = await import('../../contract/sections.ts');
   const config = readPolicySection(r.contract, r.expectations).revocationSource;
   if (!config) return d;
-  const [{ createRevocationSource }, { addRevocationFinding }] = await Promise.all([import('../../revocation/from_config.ts'), import('../../revocation/add_revocation_finding.ts')]);
+  const [{ createRevocationSource }, { addRevocationFinding }] = await Promise.all([
+    import('../../revocation/from_config.ts'),
+    import('../../revocation/add_revocation_finding.ts'),
+  ]);
   const source = createRevocationSource(config, { baseDir: r.contract.baseDir, timeoutMs: r.timeoutMs });
   try {
     return await addRevocationFinding(d, raw, source);

@@ -31,8 +31,16 @@ function show(v: unknown): string {
  * @example process.stdout.write(formatDriftText(report))
  */
 export function formatDriftText(r: DriftReport): string {
-  let out = formatTable([['field', r.from, r.to, ''], ...r.fields.map((f) => [f.field, show(f.from), show(f.to), f.same ? 'same' : 'DIFFERS'])]);
-  const list = (title: string, ks: DriftReport['keys']['both']) => `\n${title}:\n` + (ks.length ? ks.map((k) => `  ${k.identity}  kid=${k.kid ?? '-'}  ${k.kty}${k.alg ? ' ' + k.alg : ''}  (${k.source})`).join('\n') : '  (none)') + '\n';
+  let out = formatTable([
+    ['field', r.from, r.to, ''],
+    ...r.fields.map((f) => [f.field, show(f.from), show(f.to), f.same ? 'same' : 'DIFFERS']),
+  ]);
+  const list = (title: string, ks: DriftReport['keys']['both']) =>
+    `\n${title}:\n` +
+    (ks.length
+      ? ks.map((k) => `  ${k.identity}  kid=${k.kid ?? '-'}  ${k.kty}${k.alg ? ' ' + k.alg : ''}  (${k.source})`).join('\n')
+      : '  (none)') +
+    '\n';
   out += list(`keys trusted by both`, r.keys.both);
   out += list(`keys trusted only by ${r.from}`, r.keys.onlyFrom);
   out += list(`keys trusted only by ${r.to}`, r.keys.onlyTo);
@@ -40,7 +48,14 @@ export function formatDriftText(r: DriftReport): string {
     out += `\nsigner_key = ${r.signer.identity}${r.signer.kid ? ` kid=${r.signer.kid}` : ''} (${r.signer.kty}; ${r.signer.algorithms.join(', ')})\n`;
     out += formatTable([
       ['env', 'trusts_signer', 'alg_allowed', 'note'],
-      ...r.signer.trust.map((t) => [t.env, t.trusted ? 'yes' : 'no', t.algorithmAllowed ? 'yes' : 'no', t.trustedWithEncoding ? `same secret text, but read here as ${t.trustedWithEncoding} and by the signer as ${r.signer!.encoding ?? 'utf8'}` : '']),
+      ...r.signer.trust.map((t) => [
+        t.env,
+        t.trusted ? 'yes' : 'no',
+        t.algorithmAllowed ? 'yes' : 'no',
+        t.trustedWithEncoding
+          ? `same secret text, but read here as ${t.trustedWithEncoding} and by the signer as ${r.signer!.encoding ?? 'utf8'}`
+          : '',
+      ]),
     ]);
   }
   if (r.findings.length) out += '\n' + r.findings.map(formatFindingLine).join('\n') + '\n';
@@ -90,16 +105,23 @@ export async function driftCommand(options: DriftOptions, out: Output = process.
   const signer = readSigner(options);
   const report = await compareEnvironments(contract, options.from, options.to, { ...(signer ? { signer } : {}), timeoutMs });
   writeReport(out, options.format, report, formatDriftText);
-  const signerOk = !report.signer || report.signer.trust.filter((t) => t.env === options.from || t.env === options.to).every((t) => t.trusted && t.algorithmAllowed);
+  const signerOk =
+    !report.signer ||
+    report.signer.trust.filter((t) => t.env === options.from || t.env === options.to).every((t) => t.trusted && t.algorithmAllowed);
   return report.differences === 0 && signerOk ? EXIT.ok : EXIT.fail;
 }
 
 /** --signer-key or --signer-secret, imported; a key that does not import is a usage error. */
 function readSigner(options: DriftOptions): KeyRecord | undefined {
-  if (options.signerKey !== undefined && options.signerSecret !== undefined) throw new UsageError('give --signer-key or --signer-secret, not both');
+  if (options.signerKey !== undefined && options.signerSecret !== undefined)
+    throw new UsageError('give --signer-key or --signer-secret, not both');
   try {
     if (options.signerKey !== undefined) return importSignerKey({ file: options.signerKey });
-    if (options.signerSecret !== undefined) return importSignerKey({ secret: readSecretFlag(options.signerSecret), encoding: (options.signerSecretEncoding ?? 'utf8') as SecretEncoding });
+    if (options.signerSecret !== undefined)
+      return importSignerKey({
+        secret: readSecretFlag(options.signerSecret),
+        encoding: (options.signerSecretEncoding ?? 'utf8') as SecretEncoding,
+      });
   } catch (e) {
     throw new UsageError(`cannot use the signer key: ${(e as Error).message}`);
   }

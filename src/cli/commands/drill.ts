@@ -6,7 +6,18 @@ import { loadDrillSigner } from '../../drill/sign.ts';
 import { SCENARIOS, type Scenario } from '../../drill/types.ts';
 import { loadContractFlag, pickEnvironment } from '../common.ts';
 import type { Done, Output } from '../command.ts';
-import { contractOption, envOption, formatOption, nowOption, parseNumberFlag, parseOptionalNow, parseTimeout, parseUrlFlag, timeoutOption, TIMEOUT_RANGE } from '../flags.ts';
+import {
+  contractOption,
+  envOption,
+  formatOption,
+  nowOption,
+  parseNumberFlag,
+  parseOptionalNow,
+  parseTimeout,
+  parseUrlFlag,
+  timeoutOption,
+  TIMEOUT_RANGE,
+} from '../flags.ts';
 
 const HELP = `
 The quarterly auth drills of the hardening plan, against the environment's
@@ -70,7 +81,9 @@ export interface DrillFlags {
 function parseScenarios(v: string): Scenario[] {
   if (v === 'all') return [...SCENARIOS];
   const names = v.split(',').map((s) => s.trim());
-  for (const n of names) if (!(SCENARIOS as readonly string[]).includes(n)) throw new UsageError(`--scenario expects ${SCENARIOS.join(', ')} or all (comma-separated), got "${n}"`);
+  for (const n of names)
+    if (!(SCENARIOS as readonly string[]).includes(n))
+      throw new UsageError(`--scenario expects ${SCENARIOS.join(', ')} or all (comma-separated), got "${n}"`);
   return names as Scenario[];
 }
 
@@ -100,7 +113,13 @@ export async function drillCommand(flags: DrillFlags, out: Output = process.stdo
   const target = parseUrlFlag('--target', flags.target);
   const signerGiven = flags.signerKey !== undefined || flags.signerSecret !== undefined;
   const signer = signerGiven
-    ? loadDrillSigner({ ...(flags.signerKey !== undefined ? { keyPath: flags.signerKey } : {}), ...(flags.signerSecret !== undefined ? { secretVar: flags.signerSecret } : {}), ...(flags.signerAlg !== undefined ? { alg: flags.signerAlg } : {}), ...(flags.signerKid !== undefined ? { kid: flags.signerKid } : {}), ...(env.algorithms ? { algorithms: env.algorithms } : {}) })
+    ? loadDrillSigner({
+        ...(flags.signerKey !== undefined ? { keyPath: flags.signerKey } : {}),
+        ...(flags.signerSecret !== undefined ? { secretVar: flags.signerSecret } : {}),
+        ...(flags.signerAlg !== undefined ? { alg: flags.signerAlg } : {}),
+        ...(flags.signerKid !== undefined ? { kid: flags.signerKid } : {}),
+        ...(env.algorithms ? { algorithms: env.algorithms } : {}),
+      })
     : undefined;
   const report = await runDrill(contract, flags.env, {
     scenarios,
@@ -116,7 +135,13 @@ export async function drillCommand(flags: DrillFlags, out: Output = process.stdo
     ...parseListen(flags.listen),
   });
   const format = flags.format ?? 'text';
-  out.write(format === 'json' ? JSON.stringify(report, null, 2) + '\n' : format === 'markdown' ? formatDrillMarkdown(report) : formatDrillText(report));
+  out.write(
+    format === 'json'
+      ? JSON.stringify(report, null, 2) + '\n'
+      : format === 'markdown'
+        ? formatDrillMarkdown(report)
+        : formatDrillText(report),
+  );
   return report.ready ? EXIT.ok : EXIT.fail;
 }
 
@@ -126,7 +151,9 @@ export function register(program: Command, done: Done): void {
     .description('quarterly auth drills against a target verifier: rotation, clock skew, header stripping, forged-token attacks')
     .addOption(contractOption())
     .addOption(envOption('environment of the contract (its api section is the target)').makeOptionMandatory())
-    .addOption(new Option('--scenario <name>', 'rotation | skew | header-strip | attacks | all (or a comma-separated list)').makeOptionMandatory())
+    .addOption(
+      new Option('--scenario <name>', 'rotation | skew | header-strip | attacks | all (or a comma-separated list)').makeOptionMandatory(),
+    )
     .option('--target <url>', "the API base URL (default: the environment's api.baseUrl)")
     .option('--i-know', 'allow an environment marked production: true')
     .option('--signer-key <path>', 'private key (PEM or private JWK) the environment trusts, for valid tokens')
@@ -134,11 +161,14 @@ export function register(program: Command, done: Done): void {
     .option('--signer-alg <alg>', "signing algorithm (default: the key's JWK alg, else the environment's first fitting one)")
     .option('--signer-kid <kid>', "kid of the signer key (default: the private JWK's kid)")
     .addOption(timeoutOption(`deadline per request (ms, ${TIMEOUT_RANGE})`))
-    .option('--propagation-timeout <seconds>', 'rotation: longest wait for the verifier to pick up a key change (default: cache TTL + cooldown + 5)')
+    .option(
+      '--propagation-timeout <seconds>',
+      'rotation: longest wait for the verifier to pick up a key change (default: cache TTL + cooldown + 5)',
+    )
     .option('--poll-interval <ms>', 'rotation: pause between two tries while waiting (default 500)')
     .option('--metrics-interval <seconds>', 'rotation: seconds between the two metrics samples of the retirement checklist (default 2)')
     .option('--skew-slack <seconds>', 'skew: clock difference between drill and target absorbed by the probes (default 2)')
-    .option('--listen <host:port>', "where the jku / x5u listener binds (default 127.0.0.1:0; the target must reach it)")
+    .option('--listen <host:port>', 'where the jku / x5u listener binds (default 127.0.0.1:0; the target must reach it)')
     .addOption(nowOption('sign tokens as of this instant (ISO 8601 or UNIX seconds; default the wall clock)'))
     .addOption(formatOption(['text', 'json', 'markdown']))
     .addHelpText('after', HELP)

@@ -3,7 +3,17 @@ import { ALGORITHM_NAMES } from '../../keys/algorithms.ts';
 import { EXIT, loadContractFlag, pickEnvironment, requireSecretVariables, UsageError } from '../common.ts';
 import { buildKeysReport, formatKeysText } from '../../rotation/keys_report.ts';
 import { writeReport, type Done, type Output } from '../command.ts';
-import { collect, contractOption, envOption, formatOption, INSTANT_FORMS, nowOption, parseNowFlag, parseTimeout, timeoutOption } from '../flags.ts';
+import {
+  collect,
+  contractOption,
+  envOption,
+  formatOption,
+  INSTANT_FORMS,
+  nowOption,
+  parseNowFlag,
+  parseTimeout,
+  timeoutOption,
+} from '../flags.ts';
 
 const HELP = `
 SOURCE is a JWKS URL, an issuer URL (OIDC discovery), or a file (JWKS, JWK,
@@ -37,7 +47,8 @@ export interface KeysOptions {
  * @example const code = await keysCommand('examples/keys/prod.jwks.json', { format: 'json' }, out);
  */
 export async function keysCommand(source: string | undefined, options: KeysOptions, out: Output = process.stdout): Promise<number> {
-  for (const a of options.alg ?? []) if (!ALGORITHM_NAMES.includes(a)) throw new UsageError(`unknown algorithm "${a}"; use one of ${ALGORITHM_NAMES.join(', ')}`);
+  for (const a of options.alg ?? [])
+    if (!ALGORITHM_NAMES.includes(a)) throw new UsageError(`unknown algorithm "${a}"; use one of ${ALGORITHM_NAMES.join(', ')}`);
   const timeoutMs = parseTimeout(options.timeout);
   const now = parseNowFlag(options.now);
   let env;

@@ -3,7 +3,19 @@ import { matchEnvironments, type MatchReport } from '../../match.ts';
 import { sanitizeDiagnosis } from '../../report/sanitize.ts';
 import { EXIT, loadContractFlag, readTokenInput, requireSecretVariables } from '../common.ts';
 import type { Done, Output } from '../command.ts';
-import { contractOption, formatOption, INSTANT_FORMS, nowOption, parseOptionalNow, parseTimeout, sanitizeOption, timeoutOption, TIMEOUT_RANGE, tokenArgument, tokenFileOption } from '../flags.ts';
+import {
+  contractOption,
+  formatOption,
+  INSTANT_FORMS,
+  nowOption,
+  parseOptionalNow,
+  parseTimeout,
+  sanitizeOption,
+  timeoutOption,
+  TIMEOUT_RANGE,
+  tokenArgument,
+  tokenFileOption,
+} from '../flags.ts';
 
 const HELP = `
 Examples:
@@ -46,7 +58,9 @@ export async function matchCommand(token: string | undefined, options: MatchOpti
   for (const name of Object.keys(contract.environments)) requireSecretVariables(contract, name);
   const r = await matchEnvironments(raw, contract, { timeoutMs, ...(now !== undefined ? { now } : {}) });
   if (options.format === 'json') {
-    const report = options.sanitize ? { ...r, diagnoses: Object.fromEntries(Object.entries(r.diagnoses).map(([k, v]) => [k, sanitizeDiagnosis(v)])) } : r;
+    const report = options.sanitize
+      ? { ...r, diagnoses: Object.fromEntries(Object.entries(r.diagnoses).map(([k, v]) => [k, sanitizeDiagnosis(v)])) }
+      : r;
     out.write(JSON.stringify(report, null, 2) + '\n');
   } else out.write(formatMatchTable(r));
   return r.validIn.length > 0 ? EXIT.ok : EXIT.fail;

@@ -2,7 +2,16 @@ import { Option, type Command } from 'commander';
 import { EXIT, UsageError } from '../../errors.ts';
 import { loadContractFlag } from '../common.ts';
 import { writeReport, type Done, type Output } from '../command.ts';
-import { collect, contractOption, envOption, formatOption, nowOption, parseNowFlag, parseNumberFlag, secretEncodingOption } from '../flags.ts';
+import {
+  collect,
+  contractOption,
+  envOption,
+  formatOption,
+  nowOption,
+  parseNowFlag,
+  parseNumberFlag,
+  secretEncodingOption,
+} from '../flags.ts';
 import { ALGORITHM_NAMES } from '../../keys/algorithms.ts';
 import type { SecretEncoding } from '../../keys/import.ts';
 import type { SecretRef } from '../../contract/secret_ref.ts';
@@ -62,7 +71,8 @@ export interface MintCommandOptions {
  */
 export async function mintCommand(options: MintCommandOptions, out: Output = process.stdout): Promise<number> {
   if (options.env === undefined) throw new UsageError('mint needs --env NAME: the environment whose signer to imitate');
-  if (options.fault !== undefined && !isMintableFault(options.fault)) throw new UsageError(`--fault ${options.fault} is not a mintable fault; one of: ${MINTABLE_FAULT_CODES.join(', ')}`);
+  if (options.fault !== undefined && !isMintableFault(options.fault))
+    throw new UsageError(`--fault ${options.fault} is not a mintable fault; one of: ${MINTABLE_FAULT_CODES.join(', ')}`);
   const contract = loadContractFlag(options, true)!;
   const { mintToken } = await import('../../mint/mint_token.ts');
   const signer = signerFromFlags(options, contract.environments[options.env]?.signer as SignerSpec | undefined);
@@ -108,10 +118,12 @@ function signerFromFlags(o: MintCommandOptions, contractSigner: SignerSpec | und
   if (o.signerKey === undefined && o.signerSecret === undefined && o.kid === undefined && o.alg === undefined) return undefined;
   const base: SignerSpec = o.signerKey !== undefined || o.signerSecret !== undefined ? {} : { ...(contractSigner ?? {}) };
   if (o.signerKey !== undefined) base.privateKey = o.signerKey.startsWith('env:') ? { env: o.signerKey.slice(4) } : { file: o.signerKey };
-  if (o.signerSecret !== undefined) base.secret = { ...secretRefFlag(o.signerSecret), encoding: (o.signerSecretEncoding ?? 'utf8') as SecretEncoding };
+  if (o.signerSecret !== undefined)
+    base.secret = { ...secretRefFlag(o.signerSecret), encoding: (o.signerSecretEncoding ?? 'utf8') as SecretEncoding };
   if (o.kid !== undefined) base.kid = o.kid;
   if (o.alg !== undefined) base.alg = o.alg;
-  if (!base.privateKey && !base.secret) throw new UsageError('--kid / --alg need a signer: a signer: section in the contract, --signer-key or --signer-secret');
+  if (!base.privateKey && !base.secret)
+    throw new UsageError('--kid / --alg need a signer: a signer: section in the contract, --signer-key or --signer-secret');
   return base;
 }
 
@@ -128,7 +140,7 @@ export function register(program: Command, done: Done): void {
     .description("mint a token as an environment's signer would, valid or with exactly one fault")
     .addOption(contractOption())
     .addOption(envOption('environment whose signer to imitate'))
-    .option('--client <name>', "client of the environment (clients.<name>): its audience and tokenLifetimeSeconds")
+    .option('--client <name>', 'client of the environment (clients.<name>): its audience and tokenLifetimeSeconds')
     .addOption(new Option('--fault <code>', 'produce exactly this one fault').choices(MINTABLE_FAULT_CODES))
     .option('--claim <name=value>', 'add or replace a claim (repeatable; JSON values: 42, true, ["a","b"])', collect)
     .option('--lifetime <seconds>', 'exp - iat (default: client, policy.tokenLifetimeSeconds, else 900)')

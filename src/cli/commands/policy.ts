@@ -55,18 +55,28 @@ export async function policyCommand(tokenArgs: readonly string[], options: Polic
   const env = pickEnvironment(contract, options.env);
   const tokens = readTokens(tokenArgs);
   if (tokens.length > 0) requireSecretVariables(contract, env.name);
-  const [{ readPolicySection }, { createRevocationSource }, { buildPolicyReport }, { formatPolicyText, formatPolicyMarkdown }] = await Promise.all([
-    import('../../contract/sections.ts'),
-    import('../../revocation/from_config.ts'),
-    import('../../policy/build_policy_report.ts'),
-    import('../../policy/format_policy.ts'),
-  ]);
+  const [{ readPolicySection }, { createRevocationSource }, { buildPolicyReport }, { formatPolicyText, formatPolicyMarkdown }] =
+    await Promise.all([
+      import('../../contract/sections.ts'),
+      import('../../revocation/from_config.ts'),
+      import('../../policy/build_policy_report.ts'),
+      import('../../policy/format_policy.ts'),
+    ]);
   const config = readPolicySection(contract, env).revocationSource;
-  const revocation = config && options.revocation !== false && tokens.length > 0 ? createRevocationSource(config, { baseDir: contract.baseDir, timeoutMs }) : undefined;
+  const revocation =
+    config && options.revocation !== false && tokens.length > 0
+      ? createRevocationSource(config, { baseDir: contract.baseDir, timeoutMs })
+      : undefined;
   try {
     const report = await buildPolicyReport({ contract, env, tokens, now, timeoutMs, ...(revocation ? { revocation } : {}) });
     const format = options.format ?? 'text';
-    out.write(format === 'json' ? JSON.stringify(report, null, 2) + '\n' : format === 'markdown' ? formatPolicyMarkdown(report) : formatPolicyText(report));
+    out.write(
+      format === 'json'
+        ? JSON.stringify(report, null, 2) + '\n'
+        : format === 'markdown'
+          ? formatPolicyMarkdown(report)
+          : formatPolicyText(report),
+    );
     return report.result === 'pass' ? EXIT.ok : EXIT.fail;
   } finally {
     await revocation?.close?.();
@@ -87,7 +97,10 @@ function readTokens(args: readonly string[]): string[] {
     } catch (e) {
       throw new UsageError(`cannot read tokens from stdin: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+    const lines = text
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('#'));
     if (lines.length === 0) throw new UsageError('stdin holds no token: pipe tokens in, one per line');
     out.push(...lines);
   }
@@ -97,7 +110,9 @@ function readTokens(args: readonly string[]): string[] {
 export function register(program: Command, done: Done): void {
   program
     .command('policy')
-    .description('check an environment against its lifecycle policy: token lifetime, refresh window, clock tolerance, key age and rollover, revocation')
+    .description(
+      'check an environment against its lifecycle policy: token lifetime, refresh window, clock tolerance, key age and rollover, revocation',
+    )
     .argument('[tokens...]', 'tokens to check (a token, a file holding one, a pasted header line, or - for stdin, one per line)')
     .addOption(contractOption())
     .addOption(envOption('environment whose policy: section applies (required)'))

@@ -48,7 +48,8 @@ export async function probeServerCommand(options: ProbeServerOptions, out: Outpu
     server.listen(port, host, () => resolve());
   });
   const addr = server.address();
-  const bound = typeof addr === 'object' && addr ? `${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}` : String(addr);
+  const bound =
+    typeof addr === 'object' && addr ? `${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}` : String(addr);
   out.write(`probe-server listening on http://${bound} (echo: ${options.anyPath ? 'every path' : `*${path}`})\n`);
   await new Promise<void>((resolve) => {
     const stop = () => {

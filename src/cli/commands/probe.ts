@@ -5,7 +5,20 @@ import { probeApi } from '../../probe/probe_api.ts';
 import { normalizeTokenInput } from '../../token/normalize.ts';
 import { EXIT, loadContractFlag, readTokenInput, UsageError } from '../common.ts';
 import { writeReport, type Done, type Output } from '../command.ts';
-import { collect, contractOption, envOption, formatOption, parsePositiveInt, parseTimeout, parseUrlFlag, timeoutOption, TIMEOUT_RANGE, tokenArgument, tokenFileOption, tokenOption } from '../flags.ts';
+import {
+  collect,
+  contractOption,
+  envOption,
+  formatOption,
+  parsePositiveInt,
+  parseTimeout,
+  parseUrlFlag,
+  timeoutOption,
+  TIMEOUT_RANGE,
+  tokenArgument,
+  tokenFileOption,
+  tokenOption,
+} from '../flags.ts';
 
 const HELP = `
 Sends the same token to every route of the environment's api section and to
@@ -52,7 +65,13 @@ export async function probeCommand(arg: string | undefined, options: ProbeOption
   const concurrency = parsePositiveInt('--concurrency', options.concurrency ?? '4');
   const token = readProbeToken(arg, options);
   const { api, env } = resolveApi(options);
-  const report = await probeApi(api, token, { timeoutMs, concurrency, allowRedirects: Boolean(options.allowRedirects), echo: options.echo ?? true, ...(env !== undefined ? { env } : {}) });
+  const report = await probeApi(api, token, {
+    timeoutMs,
+    concurrency,
+    allowRedirects: Boolean(options.allowRedirects),
+    echo: options.echo ?? true,
+    ...(env !== undefined ? { env } : {}),
+  });
   writeReport(out, options.format, report, formatProbeText);
   return report.ok ? EXIT.ok : EXIT.fail;
 }
@@ -80,8 +99,11 @@ export function register(program: Command, done: Done): void {
 }
 
 function readProbeToken(arg: string | undefined, flags: ProbeOptions): string {
-  if (arg !== undefined && flags.token !== undefined) throw new UsageError('the token is given twice (the argument and --token): pass only one');
-  const n = normalizeTokenInput(readTokenInput({ arg: arg ?? flags.token, tokenFile: flags.tokenFile, argName: arg !== undefined ? 'the token argument' : '--token' }));
+  if (arg !== undefined && flags.token !== undefined)
+    throw new UsageError('the token is given twice (the argument and --token): pass only one');
+  const n = normalizeTokenInput(
+    readTokenInput({ arg: arg ?? flags.token, tokenFile: flags.tokenFile, argName: arg !== undefined ? 'the token argument' : '--token' }),
+  );
   if (n.token === '') throw new UsageError('the token is empty: pass the access token the client sends');
   if (/[\r\n]/.test(n.token)) throw new UsageError('the token contains a line break: paste it on one line');
   return n.token;
@@ -89,7 +111,8 @@ function readProbeToken(arg: string | undefined, flags: ProbeOptions): string {
 
 /** The api section of the environment (or of --base-url and --route alone), with the flags applied. */
 function resolveApi(flags: ProbeOptions): { api: ApiConfig; env?: string } {
-  const contract = flags.baseUrl !== undefined && flags.env === undefined ? undefined : loadContractFlag(flags, flags.baseUrl === undefined);
+  const contract =
+    flags.baseUrl !== undefined && flags.env === undefined ? undefined : loadContractFlag(flags, flags.baseUrl === undefined);
   let api: ApiConfig;
   let env: string | undefined;
   if (contract) {

@@ -142,12 +142,19 @@ function liveSpecs(flags: RotationOptions, s: Setup): KeySpec[] {
   const url = parseUrlFlag('--jwks-url', flags.jwksUrl);
   if (url) return [{ jwksUri: url }];
   const specs = (s.env?.keys ?? []).filter((k) => 'jwksUri' in k || 'discovery' in k || 'jwksFile' in k || 'jwk' in k);
-  if (specs.length === 0) throw new UsageError(s.env ? `environment "${s.env.name}" has no JWKS key source: pass --jwks-url URL` : 'give --env NAME (with a contract) or --jwks-url URL for the live key set');
+  if (specs.length === 0)
+    throw new UsageError(
+      s.env
+        ? `environment "${s.env.name}" has no JWKS key source: pass --jwks-url URL`
+        : 'give --env NAME (with a contract) or --jwks-url URL for the live key set',
+    );
   return specs;
 }
 
 function verifierOptions(flags: RotationOptions, s: Setup) {
-  const debugUrl = parseUrlFlag('--debug-url', flags.debugUrl) ?? (flags.snapshot === undefined && flags.verifierJwksUrl === undefined ? s.verifier.debugUrl : undefined);
+  const debugUrl =
+    parseUrlFlag('--debug-url', flags.debugUrl) ??
+    (flags.snapshot === undefined && flags.verifierJwksUrl === undefined ? s.verifier.debugUrl : undefined);
   const verifierJwksUrl = parseUrlFlag('--verifier-jwks-url', flags.verifierJwksUrl);
   return {
     timeoutMs: s.timeoutMs,
@@ -176,7 +183,9 @@ export async function rotationCheckCommand(options: RotationOptions, out: Output
   const s = setup(options);
   const vopts = verifierOptions(options, s);
   if (!vopts.debugUrl && !vopts.snapshotFile && !vopts.verifierJwksUrl) {
-    throw new UsageError('no verifier key set to compare: set verifier.debugUrl in the contract, or pass --debug-url URL, --snapshot FILE or --verifier-jwks-url URL');
+    throw new UsageError(
+      'no verifier key set to compare: set verifier.debugUrl in the contract, or pass --debug-url URL, --snapshot FILE or --verifier-jwks-url URL',
+    );
   }
   const [live, verifier] = await Promise.all([loadKeyMaterials(liveSpecs(options, s), s.ctx), readVerifierKeys(vopts)]);
   const report = checkRotation({
@@ -202,11 +211,15 @@ export async function rotationOverlapCommand(options: OverlapOptions, out: Outpu
   let lifetime = parseNumberFlag('--lifetime', options.lifetime);
   if (lifetime === undefined && s.contract && s.env) lifetime = readPolicySection(s.contract, s.env).tokenLifetimeSeconds;
   const tokens = options.tokens === undefined ? undefined : readTokensFile(options.tokens);
-  if (lifetime === undefined && tokens === undefined) throw new UsageError('give --lifetime SECONDS, --env NAME with policy.tokenLifetimeSeconds, or --tokens FILE');
+  if (lifetime === undefined && tokens === undefined)
+    throw new UsageError('give --lifetime SECONDS, --env NAME with policy.tokenLifetimeSeconds, or --tokens FILE');
   const tol = parseNumberFlag('--clock-tolerance', options.clockTolerance) ?? s.env?.clockToleranceSeconds ?? 0;
   const switchedAt = parseInstantFlag('--switched-at', options.switchedAt);
   const retireAt = parseInstantFlag('--retire-at', options.retireAt);
-  const [oldSet, newSet] = await Promise.all([loadSourceArgument(options.old, { timeoutMs: s.timeoutMs }), loadSourceArgument(options.new, { timeoutMs: s.timeoutMs })]);
+  const [oldSet, newSet] = await Promise.all([
+    loadSourceArgument(options.old, { timeoutMs: s.timeoutMs }),
+    loadSourceArgument(options.new, { timeoutMs: s.timeoutMs }),
+  ]);
   const report = checkOverlap({
     old: oldSet,
     new: newSet,
@@ -224,7 +237,9 @@ export async function rotationOverlapCommand(options: OverlapOptions, out: Outpu
 /** --tokens FILE: one token per line. */
 function readTokensFile(file: string): string[] {
   try {
-    return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '');
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
   } catch (e) {
     throw new UsageError(`cannot read --tokens ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
@@ -251,7 +266,11 @@ export async function rotationRetireCommand(options: RetireOptions, out: Output 
       : metricsUrl
         ? sampleMetricsTraffic(metricsUrl, { kid: options.kid, ...envName, intervalSeconds: interval, timeoutMs: s.timeoutMs })
         : Promise.resolve(undefined);
-  const [live, verifier, traffic] = await Promise.all([loadKeyMaterials(liveSpecs(options, s), s.ctx), readVerifierKeys(verifierOptions(options, s)), trafficP]);
+  const [live, verifier, traffic] = await Promise.all([
+    loadKeyMaterials(liveSpecs(options, s), s.ctx),
+    readVerifierKeys(verifierOptions(options, s)),
+    trafficP,
+  ]);
   const report = checkRetirement({
     ...envAndCache(s),
     kid: options.kid,
@@ -305,7 +324,9 @@ function registerOverlap(rotation: Command, done: Done): void {
 }
 
 function registerRetire(rotation: Command, done: Done): void {
-  addCommon(rotation.command('retire').description('closing checklist: old key unpublished, untrusted, caches refreshed, no residual traffic'))
+  addCommon(
+    rotation.command('retire').description('closing checklist: old key unpublished, untrusted, caches refreshed, no residual traffic'),
+  )
     .requiredOption('--kid <kid>', 'the retired key id')
     .option('--metrics-url <url>', 'Prometheus text endpoint (default verifier.metricsUrl)')
     .option('--log <file>', 'JSON-lines log with a kid field per request (instead of metrics)')
@@ -319,7 +340,10 @@ function registerRetire(rotation: Command, done: Done): void {
 
 export function register(program: Command, done: Done): void {
   const rotation = program.command('rotation').description('key rotation: check caches, prove overlap, retirement checklist');
-  rotation.addHelpText('after', '\nSubcommands: check | overlap | retire (run "jwt-doctor rotation <sub> --help").\n\nExit codes: 0 pass, 1 fail, 2 usage or contract error.');
+  rotation.addHelpText(
+    'after',
+    '\nSubcommands: check | overlap | retire (run "jwt-doctor rotation <sub> --help").\n\nExit codes: 0 pass, 1 fail, 2 usage or contract error.',
+  );
   registerCheck(rotation, done);
   registerOverlap(rotation, done);
   registerRetire(rotation, done);

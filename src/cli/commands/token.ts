@@ -48,7 +48,11 @@ export interface TokenCommandOptions {
  *
  * @example const code = await tokenCommand({ contract: 'auth-contract.yaml', env: 'staging' }, out, err);
  */
-export async function tokenCommand(options: TokenCommandOptions, out: Output = process.stdout, err: Output = process.stderr): Promise<number> {
+export async function tokenCommand(
+  options: TokenCommandOptions,
+  out: Output = process.stdout,
+  err: Output = process.stderr,
+): Promise<number> {
   if (options.env === undefined) throw new UsageError('token needs --env NAME: the environment whose token source to use');
   const contract = loadContractFlag(options, true)!;
   const { obtainToken } = await import('../../obtain/obtain_token.ts');
@@ -66,7 +70,15 @@ export async function tokenCommand(options: TokenCommandOptions, out: Output = p
 
 /** The JSON report: the token and how it came; a refresh token only as a flag. */
 export function tokenReport(options: TokenCommandOptions, r: ObtainResult): Record<string, unknown> {
-  const head = { schema: TOKEN_SCHEMA, ok: r.ok, env: options.env, ...(options.client !== undefined ? { client: options.client } : {}), source: r.source, latencyMs: r.latencyMs, ...(r.endpoint !== undefined ? { endpoint: r.endpoint } : {}) };
+  const head = {
+    schema: TOKEN_SCHEMA,
+    ok: r.ok,
+    env: options.env,
+    ...(options.client !== undefined ? { client: options.client } : {}),
+    source: r.source,
+    latencyMs: r.latencyMs,
+    ...(r.endpoint !== undefined ? { endpoint: r.endpoint } : {}),
+  };
   if (!r.ok) return { ...head, finding: r.finding };
   const { ok: _ok, refreshToken, token, source: _s, latencyMs: _l, endpoint: _e, obtainedAt, ...rest } = r;
   return { ...head, obtainedAt: new Date(obtainedAt * 1000).toISOString(), ...rest, refreshTokenIssued: refreshToken !== undefined, token };
@@ -74,7 +86,9 @@ export function tokenReport(options: TokenCommandOptions, r: ObtainResult): Reco
 
 function failureLine(r: Extract<ObtainResult, { ok: false }>): string {
   const f = r.finding;
-  const what = [f.detail?.oauthError, f.detail?.error, f.detail?.status !== undefined ? `HTTP ${String(f.detail.status)}` : undefined].filter((v) => typeof v === 'string' && v !== '').join(', ');
+  const what = [f.detail?.oauthError, f.detail?.error, f.detail?.status !== undefined ? `HTTP ${String(f.detail.status)}` : undefined]
+    .filter((v) => typeof v === 'string' && v !== '')
+    .join(', ');
   return `jwt-doctor: ${f.code}: ${REASONS[f.code].title}${what ? ` (${what})` : ''}${r.endpoint ? ` at ${r.endpoint}` : ''}: ${f.hint}\n`;
 }
 
@@ -84,14 +98,18 @@ export function register(program: Command, done: Done): void {
     .description("obtain a fresh token from the environment's token source")
     .addOption(contractOption())
     .addOption(envOption('environment whose token source to use'))
-    .option('--client <name>', 'client of the environment (clients.<name>.obtain, else the environment\'s obtain)')
-    .addOption(timeoutOption(`deadline of each request or of the command (ms, ${TIMEOUT_RANGE}; when not given: the source's timeoutMs, else 5000)`))
+    .option('--client <name>', "client of the environment (clients.<name>.obtain, else the environment's obtain)")
+    .addOption(
+      timeoutOption(`deadline of each request or of the command (ms, ${TIMEOUT_RANGE}; when not given: the source's timeoutMs, else 5000)`),
+    )
     .addOption(nowOption('the instant for obtainedAt and the mint source (default now)'))
     .option('--i-know', 'mint source: allow an environment marked production: true')
     .addOption(formatOption(['text', 'json']))
     .addHelpText('after', HELP)
     // The default --timeout yields to the source's own timeoutMs: only a typed one overrides it.
-    .action(async (flags: TokenCommandOptions, cmd: Command) => done(await tokenCommand(cmd.getOptionValueSource('timeout') === 'default' ? withoutTimeout(flags) : flags)));
+    .action(async (flags: TokenCommandOptions, cmd: Command) =>
+      done(await tokenCommand(cmd.getOptionValueSource('timeout') === 'default' ? withoutTimeout(flags) : flags)),
+    );
 }
 
 function withoutTimeout(flags: TokenCommandOptions): TokenCommandOptions {

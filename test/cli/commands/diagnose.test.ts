@@ -12,7 +12,16 @@ import { claimsAt, jwksOf, makeKey, signJws, spkiPem } from '../../helpers/mint.
 import { startServer, json, hang, type TestServer } from '../../helpers/http_server.ts';
 import { codes, EXAMPLES_NOW_ISO, NOW, NOW_ISO } from '../../helpers/index.ts';
 
-const SEED = ['diagnose', 'examples/tokens/local-login.jwt', '--contract', 'examples/auth-contract.yaml', '--env', 'staging', '--now', EXAMPLES_NOW_ISO];
+const SEED = [
+  'diagnose',
+  'examples/tokens/local-login.jwt',
+  '--contract',
+  'examples/auth-contract.yaml',
+  '--env',
+  'staging',
+  '--now',
+  EXAMPLES_NOW_ISO,
+];
 const dir = mkdtempSync(join(tmpdir(), 'jwt-doctor-cli-'));
 const ec = makeKey('ES256', { kid: 'cli-ec' });
 const rs = makeKey('RS256', { kid: 'cli-rs' });
@@ -34,7 +43,8 @@ test.after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const jsonOut = (r: CliResult) => JSON.parse(r.stdout) as { result: string; findings: { code: string; detail?: Record<string, unknown> }[]; [k: string]: unknown };
+const jsonOut = (r: CliResult) =>
+  JSON.parse(r.stdout) as { result: string; findings: { code: string; detail?: Record<string, unknown> }[]; [k: string]: unknown };
 const clean = (r: CliResult) => assert.equal(hasStackTrace(r.stderr), false, r.stderr);
 
 test('the seed case: exactly the six seed lines first, exit 1, no ANSI on a pipe', async () => {
@@ -46,7 +56,18 @@ test('the seed case: exactly the six seed lines first, exit 1, no ANSI on a pipe
 });
 
 test('exit 0 for a valid token; --format json is the library object; markdown has the claim delta', async () => {
-  const ok = await runCli(['diagnose', 'examples/tokens/local-login.jwt', '--contract', 'examples/auth-contract.yaml', '--env', 'local', '--now', EXAMPLES_NOW_ISO, '--format', 'json']);
+  const ok = await runCli([
+    'diagnose',
+    'examples/tokens/local-login.jwt',
+    '--contract',
+    'examples/auth-contract.yaml',
+    '--env',
+    'local',
+    '--now',
+    EXAMPLES_NOW_ISO,
+    '--format',
+    'json',
+  ]);
   assert.equal(ok.code, 0);
   const d = jsonOut(ok);
   assert.equal(d.schema, 'jwt-doctor/diagnosis/v1');
@@ -61,14 +82,32 @@ test('exit 0 for a valid token; --format json is the library object; markdown ha
 
 test('token input: "-" reads stdin, --token-file, a pasted Authorization line is normalized and reported', async () => {
   const token = signJws(ec, claimsAt(NOW));
-  const viaStdin = await runCli(['diagnose', '-', '--key', join(dir, 'ec.jwk.json'), '--now', String(NOW), '--format', 'json'], { input: `Authorization: Bearer Bearer ${token}\n` });
+  const viaStdin = await runCli(['diagnose', '-', '--key', join(dir, 'ec.jwk.json'), '--now', String(NOW), '--format', 'json'], {
+    input: `Authorization: Bearer Bearer ${token}\n`,
+  });
   assert.equal(viaStdin.code, 0);
   const d = jsonOut(viaStdin);
-  assert.deepEqual(d.findings.filter((f) => f.code === 'header_malformed').map((f) => f.detail!.stripped), ['doubled_bearer']);
+  assert.deepEqual(
+    d.findings.filter((f) => f.code === 'header_malformed').map((f) => f.detail!.stripped),
+    ['doubled_bearer'],
+  );
   writeFileSync(join(dir, 't.txt'), `"${token}"\n`);
-  const viaFile = await runCli(['diagnose', '--token-file', join(dir, 't.txt'), '--key', join(dir, 'ec.jwk.json'), '--now', String(NOW), '--format', 'json']);
+  const viaFile = await runCli([
+    'diagnose',
+    '--token-file',
+    join(dir, 't.txt'),
+    '--key',
+    join(dir, 'ec.jwk.json'),
+    '--now',
+    String(NOW),
+    '--format',
+    'json',
+  ]);
   assert.equal(viaFile.code, 0);
-  assert.deepEqual(jsonOut(viaFile).findings.map((f) => f.detail!.stripped), ['quotes']);
+  assert.deepEqual(
+    jsonOut(viaFile).findings.map((f) => f.detail!.stripped),
+    ['quotes'],
+  );
   // An empty stdin is the operator's mistake, not a missing header: usage error (test/cli/usage_errors.test.ts).
   const empty = await runCli(['diagnose', '-', '--key', join(dir, 'ec.jwk.json'), '--format', 'json'], { input: '' });
   assert.equal(empty.code, 2);
@@ -78,15 +117,58 @@ test('token input: "-" reads stdin, --token-file, a pasted Authorization line is
 test('inline expectations: --iss (repeatable), --aud, --alg, --typ, --require, --key JWK/JWKS/PEM/cert, --now unix and ISO', async () => {
   const t = signJws(ec, claimsAt(NOW, { iss: 'https://b', aud: 'api' }), { header: { typ: 'at+jwt' } });
   const base = ['diagnose', t, '--format', 'json'];
-  const ok = await runCli([...base, '--iss', 'https://a', '--iss', 'https://b', '--aud', 'api', '--alg', 'ES256', '--typ', 'at+jwt', '--require', 'sub', '--key', join(dir, 'set.jwks.json'), '--now', NOW_ISO]);
+  const ok = await runCli([
+    ...base,
+    '--iss',
+    'https://a',
+    '--iss',
+    'https://b',
+    '--aud',
+    'api',
+    '--alg',
+    'ES256',
+    '--typ',
+    'at+jwt',
+    '--require',
+    'sub',
+    '--key',
+    join(dir, 'set.jwks.json'),
+    '--now',
+    NOW_ISO,
+  ]);
   assert.equal(ok.code, 0, ok.stdout);
-  const bad = await runCli([...base, '--iss', 'https://a', '--aud', 'web', '--alg', 'ES256', '--typ', 'JWT', '--require', 'tenant', '--key', join(dir, 'ec.jwk.json'), '--now', String(NOW)]);
+  const bad = await runCli([
+    ...base,
+    '--iss',
+    'https://a',
+    '--aud',
+    'web',
+    '--alg',
+    'ES256',
+    '--typ',
+    'JWT',
+    '--require',
+    'tenant',
+    '--key',
+    join(dir, 'ec.jwk.json'),
+    '--now',
+    String(NOW),
+  ]);
   assert.equal(bad.code, 1);
   const found = codes(jsonOut(bad));
   for (const c of ['issuer_mismatch', 'audience_mismatch', 'typ_mismatch', 'missing_claim']) assert.ok(found.includes(c), c);
   const notAllowed = await runCli([...base, '--alg', 'RS256', '--key', join(dir, 'set.jwks.json'), '--now', String(NOW)]);
   assert.equal(jsonOut(notAllowed).result, 'alg_not_allowed');
-  const pem = await runCli(['diagnose', signJws(rs, claimsAt(NOW)), '--key', join(dir, 'rs.pem'), '--now', String(NOW), '--format', 'json']);
+  const pem = await runCli([
+    'diagnose',
+    signJws(rs, claimsAt(NOW)),
+    '--key',
+    join(dir, 'rs.pem'),
+    '--now',
+    String(NOW),
+    '--format',
+    'json',
+  ]);
   assert.equal(jsonOut(pem).result, 'valid');
   const certToken = signJws(certSigner, claimsAt(NOW));
   const cert = await runCli(['diagnose', certToken, '--key', certPath, '--now', String(NOW), '--format', 'json']);
@@ -96,10 +178,32 @@ test('inline expectations: --iss (repeatable), --aud, --alg, --typ, --require, -
 
 test('inline time flags: --clock-tolerance and --max-age', async () => {
   const t = signJws(ec, claimsAt(NOW, { iat: NOW - 4000, exp: NOW - 20 }));
-  const strict = await runCli(['diagnose', t, '--key', join(dir, 'ec.jwk.json'), '--now', String(NOW), '--max-age', '3600', '--format', 'json']);
+  const strict = await runCli([
+    'diagnose',
+    t,
+    '--key',
+    join(dir, 'ec.jwk.json'),
+    '--now',
+    String(NOW),
+    '--max-age',
+    '3600',
+    '--format',
+    'json',
+  ]);
   const found = codes(jsonOut(strict));
   assert.ok(found.includes('token_expired') && found.includes('token_too_old') && !found.includes('clock_skew_suspected'));
-  const lenient = await runCli(['diagnose', t, '--key', join(dir, 'ec.jwk.json'), '--now', String(NOW), '--clock-tolerance', '500', '--format', 'json']);
+  const lenient = await runCli([
+    'diagnose',
+    t,
+    '--key',
+    join(dir, 'ec.jwk.json'),
+    '--now',
+    String(NOW),
+    '--clock-tolerance',
+    '500',
+    '--format',
+    'json',
+  ]);
   assert.equal(jsonOut(lenient).result, 'valid');
 });
 
@@ -108,11 +212,21 @@ test('--secret VALUE | @FILE | env:NAME with --secret-encoding', async () => {
   const t = signJws(makeKey('HS256', { secret: raw }), claimsAt(NOW));
   const literal = await runCli(['diagnose', t, '--secret', raw.toString('hex'), '--secret-encoding', 'hex', '--now', String(NOW)]);
   assert.equal(literal.code, 0, literal.stdout);
-  const env = await runCli(['diagnose', t, '--secret', 'env:MY_JWT_SECRET', '--secret-encoding', 'base64', '--now', String(NOW), '--format', 'json'], { env: { MY_JWT_SECRET: raw.toString('base64') } });
+  const env = await runCli(
+    ['diagnose', t, '--secret', 'env:MY_JWT_SECRET', '--secret-encoding', 'base64', '--now', String(NOW), '--format', 'json'],
+    { env: { MY_JWT_SECRET: raw.toString('base64') } },
+  );
   assert.equal(env.code, 0);
   assert.equal(env.stdout.includes(raw.toString('base64')), false);
   const fileSecret = Buffer.from('file-secret-file-secret-file-secret!');
-  const fromFile = await runCli(['diagnose', signJws(makeKey('HS256', { secret: fileSecret }), claimsAt(NOW)), '--secret', `@${join(dir, 'hs.secret')}`, '--now', String(NOW)]);
+  const fromFile = await runCli([
+    'diagnose',
+    signJws(makeKey('HS256', { secret: fileSecret }), claimsAt(NOW)),
+    '--secret',
+    `@${join(dir, 'hs.secret')}`,
+    '--now',
+    String(NOW),
+  ]);
   assert.equal(fromFile.code, 0, fromFile.stdout);
   const mismatch = await runCli(['diagnose', t, '--secret', raw.toString('base64'), '--now', String(NOW), '--format', 'json']);
   assert.equal(mismatch.code, 1);
@@ -129,7 +243,18 @@ test('--jwks-url against a real server; an unreachable URL is jwks_unreachable (
   const t = signJws(ec, claimsAt(NOW));
   const ok = await runCli(['diagnose', t, '--jwks-url', `${server.url}/jwks.json`, '--now', String(NOW)]);
   assert.equal(ok.code, 0, ok.stdout + ok.stderr);
-  const down = await runCli(['diagnose', t, '--jwks-url', `${server.url}/hang`, '--timeout', '300', '--now', String(NOW), '--format', 'json']);
+  const down = await runCli([
+    'diagnose',
+    t,
+    '--jwks-url',
+    `${server.url}/hang`,
+    '--timeout',
+    '300',
+    '--now',
+    String(NOW),
+    '--format',
+    'json',
+  ]);
   assert.equal(down.code, 1);
   const d = jsonOut(down);
   assert.equal(d.result, 'jwks_unreachable');
@@ -145,12 +270,35 @@ test('no CLI report (text, json, markdown; with and without --sanitize) carries 
   const rsPriv = rs.privateKey!.export({ format: 'pem', type: 'pkcs8' }).toString();
   writeFileSync(join(dir, 'rs.private.pem'), rsPriv);
   const t = signJws(makeKey('HS256', { secret: raw }), claimsAt(NOW, { sub: 'alice', email: 'alice@example.com' }));
-  const forbidden = [secretText, raw.toString('base64url'), raw.toString('hex'), raw.toString('utf8'), ...rsPriv.split('\n').filter((l) => l.length > 20)];
+  const forbidden = [
+    secretText,
+    raw.toString('base64url'),
+    raw.toString('hex'),
+    raw.toString('utf8'),
+    ...rsPriv.split('\n').filter((l) => l.length > 20),
+  ];
   for (const format of ['text', 'json', 'markdown']) {
     for (const sanitize of [false, true]) {
-      const r = await runCli(['diagnose', t, '--secret', secretText, '--key', join(dir, 'rs.private.pem'), '--alg', 'HS256', '--alg', 'RS256', '--now', String(NOW), '--format', format, ...(sanitize ? ['--sanitize'] : [])]);
+      const r = await runCli([
+        'diagnose',
+        t,
+        '--secret',
+        secretText,
+        '--key',
+        join(dir, 'rs.private.pem'),
+        '--alg',
+        'HS256',
+        '--alg',
+        'RS256',
+        '--now',
+        String(NOW),
+        '--format',
+        format,
+        ...(sanitize ? ['--sanitize'] : []),
+      ]);
       assert.equal(r.code, 1, `${format} ${sanitize}`);
-      for (const f of forbidden) assert.equal(r.stdout.includes(f) || r.stderr.includes(f), false, `${format} sanitize=${sanitize} leaked ${f.slice(0, 6)}...`);
+      for (const f of forbidden)
+        assert.equal(r.stdout.includes(f) || r.stderr.includes(f), false, `${format} sanitize=${sanitize} leaked ${f.slice(0, 6)}...`);
       if (sanitize) {
         assert.equal(r.stdout.includes(t), false);
         assert.equal(r.stdout.includes(t.split('.')[2]!), false);

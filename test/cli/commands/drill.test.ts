@@ -17,8 +17,18 @@ let contractPath: string;
 
 before(async () => {
   files = signerFiles('cli-k1');
-  api = await startSecureApi({ name: 'staging', issuer: [ISS], audience: [AUD], algorithms: ['RS256'], clockToleranceSeconds: 5, keys: [{ jwk: files.publicJwk }] }, { offloadSignatures: false });
-  const env = { issuer: ISS, audience: AUD, algorithms: ['RS256'], clockToleranceSeconds: 5, keys: [{ jwk: files.publicJwk }], api: { baseUrl: api.url, routes: ['/v1/me'] } };
+  api = await startSecureApi(
+    { name: 'staging', issuer: [ISS], audience: [AUD], algorithms: ['RS256'], clockToleranceSeconds: 5, keys: [{ jwk: files.publicJwk }] },
+    { offloadSignatures: false },
+  );
+  const env = {
+    issuer: ISS,
+    audience: AUD,
+    algorithms: ['RS256'],
+    clockToleranceSeconds: 5,
+    keys: [{ jwk: files.publicJwk }],
+    api: { baseUrl: api.url, routes: ['/v1/me'] },
+  };
   contractPath = writeContract(files.dir, { staging: env, prod: { ...env, production: true } }).path;
 });
 
@@ -66,7 +76,14 @@ test('every drill but rotation against the middleware: exit 0 in text, json and 
   const json = await drill(...base, '--format', 'json');
   const report = JSON.parse(json.stdout) as DrillReport;
   assert.equal(report.schema, 'jwt-doctor/drill/v1');
-  assert.deepEqual(report.drills.map((d) => [d.scenario, d.ready]), [['header-strip', true], ['skew', true], ['attacks', true]]);
+  assert.deepEqual(
+    report.drills.map((d) => [d.scenario, d.ready]),
+    [
+      ['header-strip', true],
+      ['skew', true],
+      ['attacks', true],
+    ],
+  );
   const md = await drill(...base, '--format', 'markdown');
   assert.equal(md.code, 0);
   assert.match(md.stdout, /^## attacks: pass$/m);

@@ -31,8 +31,20 @@ writeFileSync(
         signer: { privateKey: { file: 'signer.pem' }, kid: 'stg-1' },
         clients: { mobile: { audience: 'orders-mobile', tokenLifetimeSeconds: 120 } },
       },
-      local: { issuer: 'http://localhost:4000', audience: 'web-local', algorithms: ['HS256'], keys: [{ secret: { env: 'MINT_CLI_SECRET' } }], signer: { secret: { env: 'MINT_CLI_SECRET' } } },
-      prod: { issuer: 'https://auth.example.com', audience: 'orders', production: true, keys: [{ jwksFile: 'staging.jwks.json' }], signer: { privateKey: { file: 'signer.pem' } } },
+      local: {
+        issuer: 'http://localhost:4000',
+        audience: 'web-local',
+        algorithms: ['HS256'],
+        keys: [{ secret: { env: 'MINT_CLI_SECRET' } }],
+        signer: { secret: { env: 'MINT_CLI_SECRET' } },
+      },
+      prod: {
+        issuer: 'https://auth.example.com',
+        audience: 'orders',
+        production: true,
+        keys: [{ jwksFile: 'staging.jwks.json' }],
+        signer: { privateKey: { file: 'signer.pem' } },
+      },
     },
   }),
 );
@@ -45,21 +57,46 @@ test('mint | diagnose: a clean token is valid; a faulty one names the fault firs
   const clean = await mint('--env', 'staging', ...NOW);
   assert.equal(clean.code, 0, clean.stderr);
   assert.match(clean.stdout, /^[\w-]+\.[\w-]+\.[\w-]+\n$/);
-  const ok = await runCli(['diagnose', '-', '--contract', contract, '--env', 'staging', ...NOW, '--format', 'json'], { input: clean.stdout, env });
+  const ok = await runCli(['diagnose', '-', '--contract', contract, '--env', 'staging', ...NOW, '--format', 'json'], {
+    input: clean.stdout,
+    env,
+  });
   assert.equal(JSON.parse(ok.stdout).result, 'valid');
   const faulty = await mint('--env', 'staging', ...NOW, '--fault', 'audience_mismatch');
-  const d = await runCli(['diagnose', '-', '--contract', contract, '--env', 'staging', ...NOW, '--format', 'json'], { input: faulty.stdout, env });
+  const d = await runCli(['diagnose', '-', '--contract', contract, '--env', 'staging', ...NOW, '--format', 'json'], {
+    input: faulty.stdout,
+    env,
+  });
   assert.equal(d.code, 1);
   assert.equal(JSON.parse(d.stdout).findings[0].code, 'audience_mismatch');
 });
 
 test('--format json: header, claims, the fault made, the signer by kid and thumbprint (never the key)', async () => {
-  const r = await mint('--env', 'staging', '--client', 'mobile', ...NOW, '--fault', 'token_not_yet_valid', '--claim', 'scope=orders:read', '--claim', 'admin=false', '--jti', 'j-1', '--format', 'json');
+  const r = await mint(
+    '--env',
+    'staging',
+    '--client',
+    'mobile',
+    ...NOW,
+    '--fault',
+    'token_not_yet_valid',
+    '--claim',
+    'scope=orders:read',
+    '--claim',
+    'admin=false',
+    '--jti',
+    'j-1',
+    '--format',
+    'json',
+  );
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   assert.equal(j.schema, 'jwt-doctor/mint/v1');
   assert.deepEqual(j.header, { alg: 'RS256', typ: 'JWT', kid: 'stg-1' });
-  assert.deepEqual([j.payload.aud, j.payload.exp - j.payload.iat, j.payload.scope, j.payload.admin, j.payload.jti], ['orders-mobile', 120, 'orders:read', false, 'j-1']);
+  assert.deepEqual(
+    [j.payload.aud, j.payload.exp - j.payload.iat, j.payload.scope, j.payload.admin, j.payload.jti],
+    ['orders-mobile', 120, 'orders:read', false, 'j-1'],
+  );
   assert.equal(j.fault.code, 'token_not_yet_valid');
   assert.equal(j.fault.claim, 'nbf');
   assert.equal(j.signer.kid, 'stg-1');

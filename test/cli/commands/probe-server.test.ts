@@ -12,7 +12,11 @@ import { REPO, runCli } from '../../helpers/cli.ts';
 import { webToken } from '../../probe/fixtures.ts';
 
 test('probe-server: listens, echoes fingerprints under any prefix, 404 elsewhere, exits 0 on SIGTERM', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', `${REPO}src/cli/main.ts`, 'probe-server', '--port', '0', '--header', 'x-auth-token'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', `${REPO}src/cli/main.ts`, 'probe-server', '--port', '0', '--header', 'x-auth-token'],
+    { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   try {
     const url = await new Promise<string>((resolve, reject) => {
@@ -28,7 +32,10 @@ test('probe-server: listens, echoes fingerprints under any prefix, 404 elsewhere
       });
     });
     const token = webToken();
-    const r = await sendRequest(`${url}/api/v2/.well-known/jwt-doctor/echo`, { headers: { authorization: `Bearer ${token}`, 'x-auth-token': 'opaque' }, timeoutMs: 2000 });
+    const r = await sendRequest(`${url}/api/v2/.well-known/jwt-doctor/echo`, {
+      headers: { authorization: `Bearer ${token}`, 'x-auth-token': 'opaque' },
+      timeoutMs: 2000,
+    });
     assert.ok(r.ok);
     const echo = JSON.parse(r.body) as EchoReport;
     assert.equal(echo.headers.find((h) => h.name === 'authorization')!.token!.sha256, fingerprintToken(token));

@@ -53,7 +53,10 @@ test('token | diagnose: the client_credentials token is valid for the environmen
   assert.equal(JSON.parse(d.stdout).result, 'valid', d.stdout);
   const j = await runCli(['token', '--contract', contract, '--env', 'staging', '--format', 'json'], { env });
   const report = JSON.parse(j.stdout);
-  assert.deepEqual([report.schema, report.ok, report.source, report.endpoint, report.refreshTokenIssued], ['jwt-doctor/token/v1', true, 'client_credentials', `${op.issuer}/token`, false]);
+  assert.deepEqual(
+    [report.schema, report.ok, report.source, report.endpoint, report.refreshTokenIssued],
+    ['jwt-doctor/token/v1', true, 'client_credentials', `${op.issuer}/token`, false],
+  );
 });
 
 test('a rejected client and a down endpoint: exit 1, the reason code on stderr, nothing on stdout, no secret', async () => {
