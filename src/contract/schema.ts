@@ -145,7 +145,8 @@ const secretRef = (what: string, extra: Record<string, unknown> = {}) => ({
         file: {
           type: 'string',
           minLength: 1,
-          description: "file holding it, relative to the contract's folder (one trailing newline is dropped)",
+          description:
+            "file holding it, relative to the contract's folder (one trailing newline is dropped, except from an HMAC secret: read raw, as the verifier reads it)",
         },
         ...extra,
       },
@@ -273,7 +274,14 @@ const signerSchema = {
   oneOf: [{ required: ['privateKey'] }, { required: ['secret'] }],
   properties: {
     privateKey: secretRef('the private key: PEM (PKCS#8, PKCS#1, SEC1) or a private JWK'),
-    secret: secretRef('the HMAC secret', { encoding }),
+    secret: secretRef('the HMAC secret', {
+      encoding,
+      trim: {
+        type: 'boolean',
+        description:
+          'read a utf8 secret trimmed, as a verifier that trims does (default false: raw, as stored; docs/security.md "Secret readings")',
+      },
+    }),
     kid: { type: 'string', minLength: 1, description: "kid put in the header (default: the private JWK's kid, else none)" },
     alg: { enum: ALGORITHM_NAMES, description: "algorithm (default: the environment's first algorithm that fits the key)" },
   },

@@ -15,17 +15,23 @@ export interface SecretRefContext {
   vars?: Record<string, string | undefined>;
 }
 
+/** `raw`: a file as stored, trailing newline included (an HMAC secret: docs/security.md "Secret readings"). */
+export interface SecretRefReadOptions {
+  raw?: boolean;
+}
+
 /** Why a secret could not be read: the text says what, never the value. */
 export type SecretRefResult = { ok: true; text: string; location: string } | { ok: false; location: string; why: string };
 
 /**
  * Reads a secret reference. A file loses one trailing newline (`echo`
- * writes one); a variable is taken as it is. Unset, empty, missing or
+ * writes one) unless `raw` (an HMAC secret, whose bytes are the key: read
+ * as the verifier reads it); a variable is taken as it is. Unset, empty, missing or
  * unreadable is a failure value naming the variable or file.
  *
  * @example readSecretRef({ env: 'CLIENT_SECRET' }, { vars: process.env })
  */
-export function readSecretRef(ref: SecretRef, ctx: SecretRefContext = {}): SecretRefResult {
+export function readSecretRef(ref: SecretRef, ctx: SecretRefContext = {}, options: SecretRefReadOptions = {}): SecretRefResult {
   if ('env' in ref) {
     const location = `env:${ref.env}`;
     const value = (ctx.vars ?? process.env)[ref.env];
@@ -36,7 +42,8 @@ export function readSecretRef(ref: SecretRef, ctx: SecretRefContext = {}): Secre
   const path = isAbsolute(ref.file) ? ref.file : resolve(ctx.baseDir ?? process.cwd(), ref.file);
   let text: string;
   try {
-    text = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+    text = readFileSync(path, 'utf8');
+    if (options.raw !== true) text = text.replace(/\r?\n$/, '');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     return {

@@ -6,7 +6,7 @@ import { readSecretRef, type SecretRef, type SecretRefContext } from '../contrac
 /** `environments.<env>.signer`, or the same built from --signer-key / --signer-secret. */
 export interface SignerSpec {
   privateKey?: SecretRef;
-  secret?: SecretRef & { encoding?: SecretEncoding };
+  secret?: SecretRef & { encoding?: SecretEncoding; trim?: boolean };
   kid?: string;
   alg?: string;
 }
@@ -55,9 +55,12 @@ export function loadSigner(spec: SignerSpec, allowed: readonly string[] | undefi
   const ref = spec.privateKey ?? spec.secret;
   const field = spec.privateKey ? 'privateKey' : 'secret';
   if (!ref) throw fail('', 'privateKey or secret ({ env } or { file })', 'neither');
-  const read = readSecretRef(ref, ctx);
+  // An HMAC secret is read as the verifier reads it (raw unless `trim`: src/keys/import.ts importSecretText), never trimmed silently.
+  const read = readSecretRef(ref, ctx, { raw: !spec.privateKey });
   if (!read.ok) throw fail(field, 'a readable variable or file', read.why);
-  const loaded = spec.privateKey ? privateKeyOf(read.text, fail) : secretKeyOf(read.text, spec.secret?.encoding ?? 'utf8', fail);
+  const loaded = spec.privateKey
+    ? privateKeyOf(read.text, fail)
+    : secretKeyOf(read.text, spec.secret?.encoding ?? 'utf8', spec.secret?.trim === true, fail);
   const alg = pickAlg(spec.alg ?? loaded.jwkAlg, loaded, allowed, fail);
   const kid = spec.kid ?? loaded.jwkKid;
   return {
@@ -102,8 +105,9 @@ function privateKeyOf(text: string, fail: SignerFailure): LoadedKey {
   return out;
 }
 
-function secretKeyOf(text: string, encoding: SecretEncoding, fail: SignerFailure): LoadedKey {
-  const bytes = decodeSecret(text, encoding);
+function secretKeyOf(text: string, encoding: SecretEncoding, trim: boolean, fail: SignerFailure): LoadedKey {
+  // The verifier's rule: utf8 raw unless trimmed; base64, base64url and hex decoded from the trimmed text.
+  const bytes = decodeSecret(encoding !== 'utf8' || trim ? text.trim() : text, encoding);
   if (!bytes || bytes.length === 0) throw fail('secret.encoding', `a secret that decodes as ${encoding}`, 'one that does not');
   return { key: createSecretKey(bytes), kty: 'oct', identity: { fingerprint: fingerprintSecret(bytes) } };
 }

@@ -108,3 +108,37 @@ test('refusals: production without allowProduction, no signer, an unset variable
     (e: unknown) => e instanceof UsageError && !e.message.includes(String(privateJwk.d)),
   );
 });
+
+test('an HMAC signer secret in a file that ends with a newline is read as the verifier reads it: raw, or trimmed on both sides', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { diagnose } = await import('../../src/diagnose/create_diagnoser.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'jwt-doctor-mint-'));
+  writeFileSync(join(dir, 'jwt.secret'), 'hs-signing-secret-0123456789abcdef\n'); // echo without -n
+  for (const trim of [false, true]) {
+    const secret = { file: 'jwt.secret', ...(trim ? { trim } : {}) };
+    const c = loadContract(
+      {
+        environments: {
+          dev: { issuer: 'https://auth.example.com', algorithms: ['HS256'], keys: [{ secret }], signer: { secret, alg: 'HS256' } },
+        },
+      },
+      { baseDir: dir },
+    );
+    const minted = mintToken(c, 'dev', { now: NOW });
+    const d = await diagnose(minted.token, c.environments.dev!, { contract: c, now: NOW });
+    assert.equal(d.result, 'valid', `trim ${trim}`);
+    // The other reading is another key: a verifier reading the file the other way rejects the token.
+    const other = loadContract(
+      {
+        environments: {
+          dev: { issuer: 'https://auth.example.com', algorithms: ['HS256'], keys: [{ secret: { file: 'jwt.secret', trim: !trim } }] },
+        },
+      },
+      { baseDir: dir },
+    );
+    const rejected = await diagnose(minted.token, other.environments.dev!, { contract: other, now: NOW });
+    assert.equal(rejected.result, 'signature_invalid', `trim ${trim}`);
+  }
+});
