@@ -106,6 +106,30 @@ test('drift --signer-key: which environments trust the signer, secret encoding m
     assert.equal(cli.code, 1, cli.stderr);
     assert.match(cli.stdout, /read here as base64 and by the signer as utf8/);
     assert.ok(!cli.stdout.includes(SECRET) && !cli.stderr.includes(SECRET));
+    // A secret file written by echo (trailing newline) is read raw, as a verifier reads it: the signer's bytes
+    // then differ from the variable's, and drift says so instead of trimming silently.
+    writeFileSync(join(s.dir, 'signer.secret'), `${SECRET}\n`);
+    const fromFile = await runCli(
+      [
+        'drift',
+        '--from',
+        'local',
+        '--to',
+        'staging',
+        '--contract',
+        join(s.dir, 'c.yaml'),
+        '--signer-secret',
+        `@${join(s.dir, 'signer.secret')}`,
+        '--format',
+        'json',
+      ],
+      {
+        env: { DRIFT_SECRET: SECRET },
+      },
+    );
+    const rowsFromFile = (JSON.parse(fromFile.stdout) as { signer: { trust: { env: string; trusted: boolean }[] } }).signer.trust;
+    assert.equal(rowsFromFile.find((t) => t.env === 'local')!.trusted, false);
+    assert.ok(!fromFile.stdout.includes(SECRET) && !fromFile.stderr.includes(SECRET));
     const bad = await runCli(['drift', '--from', 'local', '--to', 'nowhere', '--contract', join(s.dir, 'c.yaml')], {
       env: { DRIFT_SECRET: SECRET },
     });

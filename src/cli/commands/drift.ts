@@ -66,7 +66,8 @@ export function formatDriftText(r: DriftReport): string {
 function readSecretFlag(v: string): string {
   if (v.startsWith('@')) {
     try {
-      return readFileSync(v.slice(1), 'utf8').replace(/\r?\n$/, '');
+      // Raw, as a verifier reads a secret file (docs/security.md "Secret readings"): drift compares both readings.
+      return readFileSync(v.slice(1), 'utf8');
     } catch (e) {
       throw new UsageError(`cannot read --signer-secret ${v}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
     }
