@@ -2,6 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { requestIdOf } from './log.ts';
 import { answerSpecialPath } from './special_paths.ts';
 import {
+  isThenable,
   synchronousVerify,
   type AnonymousOutcome,
   type AuthContext,
@@ -100,6 +101,3 @@ export function jwtDoctorExpress(verifier: Verifier, options: ExpressAuthOptions
     run().catch(fail);
   };
 }
-
-const isThenable = (v: unknown): v is PromiseLike<unknown> =>
-  typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { requestIdOf } from './log.ts';
 import { answerSpecialPath } from './special_paths.ts';
 import {
+  isThenable,
   synchronousVerify,
   type AnonymousOutcome,
   type AuthContext,
@@ -143,9 +144,6 @@ export function withJwtAuth(
     run(req, res).catch(() => answerInternalError(res, requestIdOf(req.headers['x-request-id'])));
   };
 }
-
-const isThenable = (v: unknown): v is PromiseLike<unknown> =>
-  typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 
 /** A 500 that echoes nothing of the request but its id (the one in the log line). */
 function answerInternalError(res: ServerResponse, requestId: string): void {

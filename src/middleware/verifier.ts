@@ -311,6 +311,10 @@ export type SyncVerify = (req: VerifyRequest & { credentialsRequired?: boolean }
 const syncPaths = new WeakMap<Verifier, SyncVerify>();
 export const synchronousVerify = (verifier: Verifier): SyncVerify | undefined => syncPaths.get(verifier);
 
+/** A handler's or hook's result that is a promise: the adapters catch its rejection without awaiting it. */
+export const isThenable = (v: unknown): v is PromiseLike<unknown> =>
+  typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
+
 function verifyNow(
   core: VerifierCore,
   req: VerifyRequest & { credentialsRequired?: boolean },
