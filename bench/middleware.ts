@@ -492,7 +492,9 @@ export async function runMiddlewareBench(options: MiddlewareBenchOptions = {}): 
   const log = options.print === false ? () => undefined : (s: string) => void process.stdout.write(s);
   const date = new Date().toISOString();
   const loadStart = loadavg().map((x) => Math.round(x * 100) / 100);
-  log(`Machine: ${machine()}; ${date}; load average at start ${loadStart.join(' ')} (a shared machine: other processes were running); libuv thread pool of every server: ${process.env.UV_THREADPOOL_SIZE ? `UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE}` : 'default (4 threads)'}\n\n`);
+  log(
+    `Machine: ${machine()}; ${date}; load average at start ${loadStart.join(' ')} (a shared machine: other processes were running); libuv thread pool of every server: ${process.env.UV_THREADPOOL_SIZE ? `UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE}` : 'default (4 threads)'}\n\n`,
+  );
 
   log('### Per-token cost: verifier request path vs the prepared diagnoser\n\n');
   const perToken = await perTokenCost(quick);

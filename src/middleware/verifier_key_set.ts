@@ -62,10 +62,11 @@ export class VerifierKeySet {
     this.staticSpecs = specs.filter((s) => !isRemoteKeySpec(s));
     this.caches = specs.filter(isRemoteKeySpec).map((spec) => this.cacheFor(spec));
     this.usable = this.caches.map(() => false);
-    // No provenance search on the request path: it is advice for a human
-    // (`jwt-doctor diagnose`), and extra verifications any client could trigger.
-    // Forensics likewise, unless the verifier's `forensics` option asks for it.
-    this.base = buildDiagnoser(expectations, { keys: [] }, { provenance: false, forensics: options.forensics ?? false });
+    // No forensics on the request path unless the verifier's `forensics` option asks for it: it is advice for
+    // a human (`jwt-doctor diagnose`), and extra verifications any client could trigger. With it, every probe
+    // runs (signature formats, then secret readings and key use; the middleware holds no other environment's keys).
+    const forensics = options.forensics ?? false;
+    this.base = buildDiagnoser(expectations, { keys: [] }, { provenance: forensics, forensics });
     this.diagnoser = this.base;
   }
 
@@ -127,7 +128,8 @@ export class VerifierKeySet {
     }
     for (const kid of next.keys()) this.formerKids.delete(kid);
     this.trusted = next;
-    this.diagnoser = this.base.withKeys({ keys, findings, sources });
+    const excluded = this.staticKeys.excluded;
+    this.diagnoser = this.base.withKeys({ keys, findings, sources, ...(excluded ? { excludedKeys: excluded } : {}) });
   }
 
   /** Per request: start a background refresh when a TTL has passed; drop a set past its stale bound. */

@@ -239,3 +239,33 @@ test('docs: every cause is in the causes table with its owner; the budget is in 
   assert.equal(Number(/\d+/.exec(row?.split('|')[2] ?? '')?.[0]), MAX_FORENSIC_VERIFICATIONS);
   assert.ok(PROBES.length >= 4);
 });
+
+test('middleware with forensics: true also names secret readings and excluded keys (the secret and key probes)', async () => {
+  const records: Record<string, unknown>[] = [];
+  const logger = { warn: (o: object) => records.push({ ...o }), info: (o: object) => records.push({ ...o }) };
+  // A secret stored with a trailing newline (echo without -n), read trimmed by this verifier; the signer used the raw bytes.
+  const stored = 'middleware-forensics-secret-0123456789\n';
+  const hsInput = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(CLAIMS)}`;
+  const hs = `${hsInput}.${createHmac('sha256', stored).update(hsInput).digest('base64url')}`;
+  // A key with the token's kid published for encryption only.
+  const rsInput = `${b64({ alg: 'RS256', kid: 'enc-1' })}.${b64(CLAIMS)}`;
+  const rs = `${rsInput}.${sign('sha256', Buffer.from(rsInput), rsa.privateKey).toString('base64url')}`;
+  const env = {
+    name: 'staging',
+    keys: [{ secret: { value: stored, encoding: 'utf8' as const, trim: true } }, { jwk: { ...jwk(rsa.publicKey, 'enc-1'), use: 'enc' } }],
+  };
+  const v = createVerifier(env, { registry: false, logger, now: () => NOW, forensics: true });
+  try {
+    for (const [token, cause] of [
+      [hs, 'secret_trailing_whitespace'],
+      [rs, 'key_use_excluded'],
+    ] as const) {
+      const out = await v.verify({ headers: { authorization: `Bearer ${token}` } });
+      assert.equal(out.ok, false, cause);
+      assert.equal(records.at(-1)!.cause, cause);
+    }
+    assert.ok(!JSON.stringify(records).includes('middleware-forensics-secret'));
+  } finally {
+    v.close();
+  }
+});
