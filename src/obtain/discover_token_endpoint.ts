@@ -1,6 +1,7 @@
-import { makeFinding, type Finding } from '../reasons.ts';
+import type { Finding } from '../reasons.ts';
 import { fetchJson } from '../net/fetch_json.ts';
 import { checkDiscoveryDocument, discoveryTarget } from '../keys/trust.ts';
+import { unreachable } from './token_endpoint.ts';
 
 export type TokenEndpointDiscovery =
   | { ok: true; tokenEndpoint: string; introspectionEndpoint?: string; latencyMs: number }
@@ -26,15 +27,15 @@ export async function discoverTokenEndpoint(
     ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
   });
   const at = { stage: 'discovery', location: target.url };
-  if (!r.ok) return fail(at, r.error, r.message, r.elapsedMs, r.status);
+  if (!r.ok) return unreachable(at, r.error, r.message, r.elapsedMs, r.status);
   const refused = checkDiscoveryDocument(target.issuer, r.json, target.url);
   if (refused?.code === 'discovery_issuer_mismatch') return { ok: false, finding: refused, latencyMs: r.elapsedMs };
   const doc = r.json as Record<string, unknown>;
   const endpoint = doc.token_endpoint;
   if (typeof endpoint !== 'string' || !/^https?:\/\//i.test(endpoint))
-    return fail(at, 'invalid_document', 'the discovery document names no http(s) token_endpoint', r.elapsedMs);
+    return unreachable(at, 'invalid_document', 'the discovery document names no http(s) token_endpoint', r.elapsedMs);
   if (target.url.startsWith('https:') && /^http:/i.test(endpoint))
-    return fail(
+    return unreachable(
       at,
       'insecure_token_endpoint',
       `an https discovery document names an http token_endpoint (${endpoint}): the client secret would travel in clear`,
@@ -42,16 +43,4 @@ export async function discoverTokenEndpoint(
     );
   const introspection = typeof doc.introspection_endpoint === 'string' ? { introspectionEndpoint: doc.introspection_endpoint } : {};
   return { ok: true, tokenEndpoint: endpoint, latencyMs: r.elapsedMs, ...introspection };
-}
-
-function fail(at: Record<string, string>, error: string, message: string, latencyMs: number, status?: number): TokenEndpointDiscovery {
-  return {
-    ok: false,
-    latencyMs,
-    finding: makeFinding('token_endpoint_unreachable', {
-      claim: 'token_endpoint',
-      actual: error,
-      detail: { ...at, error, message, ...(status !== undefined ? { status } : {}), elapsedMs: latencyMs },
-    }),
-  };
 }

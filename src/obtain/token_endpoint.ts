@@ -86,7 +86,14 @@ export async function requestToken(req: TokenRequest): Promise<TokenEndpointResu
   };
 }
 
-function unreachable(at: Record<string, string>, error: string, message: string, latencyMs: number, status?: number): TokenEndpointResult {
+/** `token_endpoint_unreachable` with where it was asked (`at`), the error and the time spent: also discovery's failure (discover_token_endpoint.ts). */
+export function unreachable(
+  at: Record<string, string>,
+  error: string,
+  message: string,
+  latencyMs: number,
+  status?: number,
+): { ok: false; finding: Finding; latencyMs: number } {
   return {
     ok: false,
     latencyMs,

@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect, createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,7 @@ import { importSecretText } from '../../src/keys/import.ts';
 import { createEchoHandler } from '../../src/probe/echo_handler.ts';
 import { NOW } from '../helpers/clock.ts';
 import { closeServer, listen } from '../helpers/http_server.ts';
+import { stopChild } from '../helpers/process.ts';
 
 export const SECRET = 'probe-test-secret-0123456789abcdef0123456789';
 /**
@@ -164,16 +165,7 @@ export async function startNginx(apiPort: number): Promise<Running> {
   );
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const stop = () => stopChild(child, dir);
   try {
     await waitForPort(port, child, 10_000);
   } catch (e) {
