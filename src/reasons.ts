@@ -562,6 +562,16 @@ export const REASONS = {
     'the verifier fetched a jku/x5u URL named by a token (critical)',
     'Never fetch keys from URLs in the token header: keys come only from configured sources (RFC 8725 section 3.10); the fetch is an SSRF.',
   ),
+  // Environment isolation (issue 12 item 5: src/isolation, run by check for a production environment). Critical.
+  environment_isolation_broken: r(
+    'advice',
+    'error',
+    'verifier',
+    null,
+    401,
+    'production accepts a token of another environment, or trusts its key, issuer or audience (critical)',
+    "Give production its own keys, issuer and audience, and remove every other environment's key source, issuer and audience from its verifier and API config (docs/isolation.md).",
+  ),
   signer_key_untrusted: r(
     'key',
     'warning',
