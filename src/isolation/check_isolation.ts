@@ -11,7 +11,7 @@ import { DEFAULT_TIMEOUT_MS } from '../defaults.ts';
 import type { Diagnoser } from '../diagnose.ts';
 import { UsageError } from '../errors.ts';
 import { createContractDiagnosers } from '../match.ts';
-import { makeFinding, type Finding } from '../reasons.ts';
+import { makeFinding, rankResult, type Finding } from '../reasons.ts';
 import { mintVariants, type MintedVariant, type NotMinted } from './mint_variants.ts';
 import { apiVerdict, probeIsolationRoutes, type RouteAnswer } from './probe_isolation_routes.ts';
 import { findStaticOverlaps } from './static_overlaps.ts';
@@ -93,6 +93,8 @@ export async function checkIsolation(contract: Contract, envName: string, opts: 
   return summarize(envName, attempts, findings, plan.notMinted, api);
 }
 
+const SPECIFIC = { specificClaims: true } as const;
+
 function skip(reason: string): IsolationResult {
   return { status: 'skip', attempts: [], findings: [], reason };
 }
@@ -123,7 +125,10 @@ async function runAttempt(
     variant: v.variant,
     verifier: diagnosis.result === 'valid' ? 'accepted' : 'rejected',
     api: verdict === 'inconclusive' ? 'not_probed' : verdict,
-    ...(diagnosis.result !== 'valid' ? { code: diagnosis.result } : {}),
+    // The specific claim (issuer_mismatch, audience_mismatch) says which check kept the token out, not claim_mismatch.
+    ...(diagnosis.result !== 'valid'
+      ? { code: diagnosis.result === 'claim_mismatch' ? rankResult(diagnosis.findings, SPECIFIC) : diagnosis.result }
+      : {}),
     ...(v.value !== undefined ? { value: v.value } : {}),
     ...(kid !== undefined ? { kid } : {}),
     ...(thumbprint !== undefined ? { thumbprint } : {}),
