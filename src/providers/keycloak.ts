@@ -42,7 +42,7 @@ export const keycloak: Profile = {
         ctx,
         i,
         `Same realm, another base URL (${got[1]} vs ${want[1]}): Keycloak's issuer follows the URL the client reached it by (hostname / KC_HOSTNAME, frontendUrl). Set one hostname for every client, or accept both issuers.`,
-        { nearMiss: 'frontend_url' },
+        { frontendUrl: { token: got[1], expected: want[1] } },
         'signer',
       );
     }

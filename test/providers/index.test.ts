@@ -141,7 +141,8 @@ test('keycloak: aud "account" names the audience mapper; another frontend URL an
   assert.equal(a?.detail?.provider, 'keycloak');
   assert.equal(a?.detail?.azp, 'web-app');
   const host = finding(diagnose(exp, { iss: 'http://localhost:8080/realms/shop', aud: 'orders-api', sub: 'u' }), 'issuer_mismatch');
-  assert.equal(host?.detail?.nearMiss, 'frontend_url');
+  assert.deepEqual(host?.detail?.frontendUrl, { token: 'http://localhost:8080', expected: 'https://kc.example.com' });
+  assert.equal(host?.detail?.provider, 'keycloak');
   const realm = finding(diagnose(exp, { iss: 'https://kc.example.com/realms/admin', aud: 'orders-api', sub: 'u' }), 'issuer_mismatch');
   assert.equal(realm?.detail?.tokenRealm, 'admin');
 });
