@@ -553,6 +553,15 @@ export const REASONS = {
     "the issuer's discovery metadata differs from the contract (jwks_uri, signing algorithms)",
     "Update the contract (and the verifier it describes) to what the issuer's discovery document publishes, or fix the issuer's metadata.",
   ),
+  deployed_config_drift: r(
+    'advice',
+    'error',
+    'verifier',
+    null,
+    401,
+    "the deployed verifier's configuration differs from the contract",
+    'Make the deployed config (gateway filter, framework settings) and the contract say the same: jwt-doctor checks what the contract says.',
+  ),
   // Drills (issue 12: jwt-doctor drill). Critical: a forged token got in, or the verifier fetched a URL a token named.
   verifier_accepts_forged_token: r(
     'advice',
