@@ -52,6 +52,20 @@ const COGNITO = [
 
 /** name -> the `jwt-doctor` run whose output a doc block shows. */
 export const OUTPUTS: Record<string, OutputSpec> = {
+  'contract-import': { argv: ['contract', 'import', '--from', 'envoy', 'test/import/fixtures/envoy.yaml', '--env', 'staging'] },
+  'contract-check-deployed': {
+    argv: [
+      'contract',
+      'check-deployed',
+      '--env',
+      'staging',
+      '--contract',
+      'test/import/fixtures/auth-contract.yaml',
+      '--from',
+      'envoy',
+      'test/import/fixtures/envoy.yaml',
+    ],
+  },
   'provider-cognito-detected': { argv: ['diagnose', 'examples/tokens/providers/cognito-access.jwt', ...COGNITO, ...NOW] },
   'provider-cognito-contract': {
     argv: ['diagnose', 'examples/tokens/providers/cognito-access.jwt', ...COGNITO, '--provider', 'cognito', ...NOW],
