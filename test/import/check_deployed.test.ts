@@ -147,6 +147,24 @@ test('check-deployed reads an Envoy admin config_dump over HTTP: the keys the ga
     assert.equal(keys.deployed.length, 1);
     assert.equal(keys.contract.length, 2);
     assert.equal(s.counts.get('/config_dump'), 1);
+    // The same dump as rotation check's verifier key source: the new key is published, the gateway does not hold it.
+    s.route('/jwks', json(jwksOf(oldKey, newKey)));
+    const rot = await runCli([
+      'rotation',
+      'check',
+      '--jwks-url',
+      `${s.url}/jwks`,
+      '--envoy-config-dump',
+      `${s.url}/config_dump`,
+      '--format',
+      'json',
+    ]);
+    const stale = JSON.parse(rot.stdout).findings.filter((f: { code: string; actual: unknown }) => f.code === 'jwks_stale');
+    assert.deepEqual(
+      stale.map((f: { actual: unknown }) => f.actual),
+      ['new'],
+      rot.stdout,
+    );
     // An admin endpoint that is down: exit 2 with a message, never a hang.
     const down = await runCli([
       'contract',
