@@ -41,9 +41,61 @@ interface OutputSpec {
 const C = ['--contract', 'examples/auth-contract.yaml'];
 const NOW = ['--now', '2026-11-28T12:05:00Z'];
 const STAGING_SET = 'keys/staging.jwks.json';
+const COGNITO = [
+  '--iss',
+  'https://cognito-idp.us-west-2.amazonaws.com/us-west-2_aaaaaaaaa',
+  '--aud',
+  '1example23456789',
+  '--key',
+  'examples/keys/staging.jwks.json',
+];
 
 /** name -> the `jwt-doctor` run whose output a doc block shows. */
 export const OUTPUTS: Record<string, OutputSpec> = {
+  'contract-import': { argv: ['contract', 'import', '--from', 'envoy', 'test/import/fixtures/envoy.yaml', '--env', 'staging'] },
+  'contract-check-deployed': {
+    argv: [
+      'contract',
+      'check-deployed',
+      '--env',
+      'staging',
+      '--contract',
+      'test/import/fixtures/auth-contract.yaml',
+      '--from',
+      'envoy',
+      'test/import/fixtures/envoy.yaml',
+    ],
+  },
+  'provider-cognito-detected': { argv: ['diagnose', 'examples/tokens/providers/cognito-access.jwt', ...COGNITO, ...NOW] },
+  'provider-cognito-contract': {
+    argv: ['diagnose', 'examples/tokens/providers/cognito-access.jwt', ...COGNITO, '--provider', 'cognito', ...NOW],
+  },
+  'provider-entra': {
+    argv: [
+      'diagnose',
+      'examples/tokens/providers/entra-v1.jwt',
+      '--iss',
+      'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0',
+      '--aud',
+      'api://orders',
+      '--key',
+      'examples/keys/staging.jwks.json',
+      ...NOW,
+    ],
+  },
+  'provider-keycloak': {
+    argv: [
+      'diagnose',
+      'examples/tokens/providers/keycloak-account.jwt',
+      '--iss',
+      'https://kc.example.com/realms/shop',
+      '--aud',
+      'orders-api',
+      '--key',
+      'examples/keys/staging.jwks.json',
+      ...NOW,
+    ],
+  },
   demo: { argv: ['demo'] },
   decode: { argv: ['decode', 'examples/tokens/local-login.jwt', ...NOW] },
   'diagnose-staging': { argv: ['diagnose', 'examples/tokens/local-login.jwt', ...C, '--env', 'staging', ...NOW] },

@@ -28,6 +28,7 @@ import { checkTimesInto, isoSecond, type ClockReport } from './checks/time.ts';
 import { explainFailedSignature, explainMalformedToken } from './forensics/index.ts';
 import { HeaderPlans, planContext, type HeaderPlan } from './diagnose/plan_header.ts';
 import { DEFAULT_CLOCK_TOLERANCE_SECONDS, DEFAULT_MAX_TOKEN_BYTES } from './defaults.ts';
+import { applyProviderProfile, providerOfContract, type ProviderReport } from './providers/index.ts';
 
 export const DIAGNOSIS_SCHEMA = 'jwt-doctor/diagnosis/v1';
 
@@ -38,6 +39,8 @@ export interface Diagnosis {
   // Optional fields may hold undefined: the diagnoser builds one literal with
   // every field (one object shape on the hot path), and JSON omits undefined.
   env?: string | undefined;
+  /** The identity-provider profile used: named by the contract, or detected from an issuer (docs/providers.md). */
+  provider?: ProviderReport | undefined;
   findings: Finding[];
   /** Unverified header and claims (absent when they do not decode). */
   header?: JsonObject | undefined;
@@ -128,6 +131,8 @@ interface Core {
   /** The synchronous path decodes into one reused result (complete() is done with it before diagnose() returns). */
   readonly syncDecodeOptions: DecodeOptions;
   readonly toleranceSeconds: number;
+  /** The contract's provider profile, or the one its issuers show (resolved once). */
+  readonly provider: ReturnType<typeof providerOfContract>;
   /** The synchronous path fills this one object per call; diagnoseAsync, whose calls overlap, gets its own. */
   readonly reused: Pending;
 }
@@ -171,6 +176,7 @@ function resolveCore(expectations: Expectations, prepared: PreparedKeys, options
     decodeOptions: { headerCache, maxBytes },
     syncDecodeOptions: { headerCache, maxBytes, into: reusableDecodeResult() },
     toleranceSeconds: expectations.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS,
+    provider: providerOfContract(expectations),
     reused: { raw: '', now: 0, findings: [], input: undefined, header: undefined, payload: undefined, token: undefined, plan: undefined },
   };
 }
@@ -277,6 +283,12 @@ function complete(core: Core, p: Pending, verified: number): Diagnosis {
     append(findings, checkRequiredClaims(payload, expectations));
     append(findings, checkExpectedClaims(payload, expectations));
   }
+  // A provider profile turns generic findings into the provider's own fix; only a diagnosis with
+  // findings, or a contract naming the provider, pays for it (the valid-token path stays as it was).
+  const provider =
+    core.provider || findings.length > 0
+      ? applyProviderProfile(findings, { header: p.header, claims: payload }, core.expectations, core.provider)
+      : undefined;
   dedupeMissing(findings);
   // One literal with every field (absent ones undefined, which JSON omits):
   // one object shape for every diagnosis, no per-call shape transitions.
@@ -284,6 +296,7 @@ function complete(core: Core, p: Pending, verified: number): Diagnosis {
     schema: DIAGNOSIS_SCHEMA,
     result: rankResult(findings),
     env: core.expectations.name,
+    provider,
     findings,
     header: p.header,
     claims: payload,

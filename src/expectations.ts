@@ -45,6 +45,8 @@ export interface Expectations {
   keys?: KeySpec[];
   owners?: Owners;
   production?: boolean;
+  /** The identity provider: a profile name (cognito, entra, okta, keycloak, auth0, google, firebase, generic) or { name, tokenUse } (docs/providers.md). */
+  provider?: string | { name: string; tokenUse?: 'access' | 'id' };
   /** Extra sections other front ends read (api, clients, policy, tokenSource, ...). */
   [extra: string]: unknown;
 }

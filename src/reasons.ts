@@ -543,6 +543,25 @@ export const REASONS = {
     'discovery document names another issuer',
     'Set the issuer to exactly the one the discovery document names, or fix the provider; the document is not used until they match (OpenID Connect Discovery 1.0 section 4.3).',
   ),
+  // Issue 15: what the issuer publishes (OIDC discovery) against what the contract says.
+  discovery_drift: r(
+    'key',
+    'warning',
+    'verifier',
+    null,
+    401,
+    "the issuer's discovery metadata differs from the contract (jwks_uri, signing algorithms)",
+    "Update the contract (and the verifier it describes) to what the issuer's discovery document publishes, or fix the issuer's metadata.",
+  ),
+  deployed_config_drift: r(
+    'advice',
+    'error',
+    'verifier',
+    null,
+    401,
+    "the deployed verifier's configuration differs from the contract",
+    'Make the deployed config (gateway filter, framework settings) and the contract say the same: jwt-doctor checks what the contract says.',
+  ),
   // Drills (issue 12: jwt-doctor drill). Critical: a forged token got in, or the verifier fetched a URL a token named.
   verifier_accepts_forged_token: r(
     'advice',

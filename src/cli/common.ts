@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { PROVIDER_NAMES } from '../providers/profile.ts';
 import { assertSecretVariablesSet, DEFAULT_CONTRACT_FILE, loadContract, type Contract } from '../contract/load.ts';
 import { ContractError, EXIT, UsageError } from '../errors.ts';
 import type { Expectations } from '../expectations.ts';
@@ -43,6 +44,9 @@ export function addExpectationOptions(cmd: Command): Command {
     .option('--alg <alg>', `allowed algorithm (repeatable; ${ALGORITHM_NAMES.join(', ')})`, collectAlg)
     .option('--typ <typ>', 'expected typ header (e.g. at+jwt)')
     .option('--require <claim>', 'required claim (repeatable)', collect)
+    .addOption(
+      new Option('--provider <name>', 'identity provider whose token rules and fixes apply (docs/providers.md)').choices(PROVIDER_NAMES),
+    )
     .addOption(clockToleranceOption('clock tolerance in seconds'))
     .option('--max-age <seconds>', 'maximum token age (now - iat) in seconds')
     .option('--key <file>', 'verification key: JWK, JWKS, PEM (SPKI, PKCS#1) or certificate (repeatable)', collect)
@@ -66,6 +70,7 @@ export interface ExpectationFlags {
   alg?: string[];
   typ?: string;
   require?: string[];
+  provider?: string;
   clockTolerance?: string;
   maxAge?: string;
   key?: string[];
@@ -131,6 +136,7 @@ export function resolveExpectations(flags: ExpectationFlags): ResolvedExpectatio
   if (flags.alg) e.algorithms = flags.alg;
   if (flags.typ !== undefined) e.typ = flags.typ;
   if (flags.require) e.requiredClaims = flags.require;
+  if (flags.provider !== undefined) e.provider = flags.provider;
   const tol = parseNumberFlag('--clock-tolerance', flags.clockTolerance, { unit: 'seconds' });
   if (tol !== undefined) e.clockToleranceSeconds = tol;
   const maxAge = parseNumberFlag('--max-age', flags.maxAge, { unit: 'seconds' });

@@ -9,6 +9,7 @@
  */
 import { ALGORITHM_NAMES } from '../keys/algorithms.ts';
 import { MINTABLE_FAULT_CODES } from '../mint/faults.ts';
+import { PROVIDER_NAMES } from '../providers/profile.ts';
 
 const stringOrList = {
   anyOf: [
@@ -411,6 +412,22 @@ export const environmentSchema = {
     production: {
       type: 'boolean',
       description: 'marks a production environment: mint (and other commands that forge tokens) refuse it without --i-know',
+    },
+    provider: {
+      description:
+        'the identity provider, whose token rules and fixes apply (docs/providers.md): a name, or { name, tokenUse } (default: detected from the issuer)',
+      anyOf: [
+        { enum: PROVIDER_NAMES },
+        {
+          type: 'object',
+          required: ['name'],
+          additionalProperties: false,
+          properties: {
+            name: { enum: PROVIDER_NAMES, description: 'the provider profile' },
+            tokenUse: { enum: ['access', 'id'], description: 'Cognito: the token_use the API takes (default access)' },
+          },
+        },
+      ],
     },
     signer: signerSchema,
     obtain: obtainSchema,

@@ -33,6 +33,7 @@ export function formatDiagnosisText(d: Diagnosis, options: TextOptions = {}): st
   lines.push(`signature = ${paint(c, sig === 'pass' ? '32' : sig === 'fail' ? '31' : '33', sig)}`);
   lines.push(`result = ${paint(c, d.result === 'valid' ? '32;1' : '31;1', d.result)}`);
   if (d.env !== undefined) kv('env', d.env);
+  if (d.provider) kv('provider', `${d.provider.name} (${d.provider.source})`);
   if (d.header) {
     kv('alg', d.header.alg);
     if (d.header.kid !== undefined) kv('kid', d.header.kid);

@@ -4,6 +4,8 @@ import { inspectKeys, type KeyRow } from './inspect_keys.ts';
 import { loadKeyMaterials } from './load_key_material.ts';
 import { loadSourceArgument } from './load_source_argument.ts';
 import { formatFindingLine, formatTable, worstSeverity } from './format_text.ts';
+import { compareDiscovery, type DiscoveryExpectations, type DiscoveryMetadata } from '../keys/discovery_drift.ts';
+import { fetchDiscoveryMetadata } from '../keys/fetch_discovery_metadata.ts';
 
 export const KEYS_SCHEMA = 'jwt-doctor/keys/v1';
 
@@ -15,6 +17,8 @@ export interface KeysReport {
   sources: SourceReport[];
   keys: KeyRow[];
   findings: Finding[];
+  /** The issuer's discovery metadata compared with the contract (issue 15: discovery drift), when asked. */
+  discovery?: DiscoveryMetadata;
   result: 'ok' | 'warning' | 'error';
 }
 
@@ -25,6 +29,8 @@ export interface KeysReportOptions extends ResolveContext {
   algorithms?: readonly string[];
   /** UNIX seconds. */
   now: number;
+  /** Compare this issuer's discovery document with these expectations (discovery_issuer_mismatch, discovery_drift). */
+  discovery?: { issuer: string; expectations: DiscoveryExpectations };
 }
 
 /**
@@ -35,13 +41,16 @@ export interface KeysReportOptions extends ResolveContext {
  * @example const r = await buildKeysReport({ source: 'https://auth.example.com', now: Date.now() / 1000 });
  */
 export async function buildKeysReport(options: KeysReportOptions): Promise<KeysReport> {
-  const { source, specs, algorithms, now, ...ctx } = options;
+  const { source, specs, algorithms, now, discovery, ...ctx } = options;
   const parts = [];
   if (source !== undefined) parts.push(await loadSourceArgument(source, ctx));
   if (specs && specs.length > 0) parts.push(await loadKeyMaterials(specs, ctx));
+  const meta = discovery ? await fetchDiscoveryMetadata(discovery.issuer, { timeoutMs: ctx.timeoutMs ?? 5000 }) : undefined;
   const entries = parts.flatMap((p) => p.entries);
   const inspection = inspectKeys(entries, { ...(algorithms ? { algorithms } : {}), now });
   const findings = [...parts.flatMap((p) => p.findings), ...inspection.findings];
+  if (meta && 'code' in meta) findings.push(meta);
+  else if (meta && discovery) findings.push(...compareDiscovery(discovery.expectations, meta));
   const report: KeysReport = {
     schema: KEYS_SCHEMA,
     sources: parts.flatMap((p) => p.sources),
@@ -51,6 +60,7 @@ export async function buildKeysReport(options: KeysReportOptions): Promise<KeysR
   };
   if (ctx.env !== undefined) report.env = ctx.env;
   if (algorithms) report.algorithms = [...algorithms];
+  if (meta && !('code' in meta)) report.discovery = meta;
   return report;
 }
 
@@ -70,6 +80,8 @@ export function formatKeysText(r: KeysReport): string {
       '\n';
     if (s.cacheControl) out += `cache_control = ${s.cacheControl}\n`;
   }
+  if (r.discovery)
+    out += `discovery = ${r.discovery.url} (issuer ${r.discovery.issuer ?? '(none)'}, jwks_uri ${r.discovery.jwksUri ?? '(none)'}, algorithms ${r.discovery.signingAlgorithms?.join(' ') ?? '(none)'})\n`;
   out += '\n';
   const table: string[][] = [['#', 'kid', 'kty', 'alg', 'use', 'size', 'thumbprint', 'cert_expires', 'codes']];
   for (const k of r.keys) {

@@ -2,6 +2,11 @@ import { readFileSync } from 'node:fs';
 import { fetchJson } from '../net/fetch_json.ts';
 import { makeFinding, type Finding } from '../reasons.ts';
 import { loadKeyMaterial } from './load_key_material.ts';
+import { fetchText } from '../net/fetch_text.ts';
+import { importEnvoy } from '../import/envoy.ts';
+import { ImportError } from '../import/types.ts';
+import { MAX_CONFIG_BYTES } from '../import/read_config.ts';
+import { importJwk } from '../keys/import.ts';
 
 export const VERIFIER_KEYS_SCHEMA = 'jwt-doctor/verifier-keys/v1';
 /** Default path of the middleware's debug endpoint. */
@@ -19,7 +24,7 @@ export interface VerifierKey {
 /** What the verifier actually uses (the debug endpoint's shape, agreed with the middleware). */
 export interface VerifierKeys {
   /** Where we read it: the debug URL, the snapshot file or the verifier-side JWKS URL. */
-  from: { kind: 'debug_endpoint' | 'snapshot' | 'jwks_uri'; location: string };
+  from: { kind: 'debug_endpoint' | 'snapshot' | 'jwks_uri' | 'envoy_config_dump'; location: string };
   env?: string;
   source?: { kind?: string; location?: string };
   fetchedAt?: string;
@@ -78,6 +83,8 @@ export interface ReadVerifierOptions {
   snapshotFile?: string;
   /** A JWKS URL that stands for what the verifier has (a caching proxy, the verifier's own copy). */
   verifierJwksUrl?: string;
+  /** An Envoy admin /config_dump (URL or file): the keys a gateway's jwt_authn holds inline (Istio inlines the JWKS it fetched). */
+  envoyConfigDump?: string;
   timeoutMs?: number;
 }
 
@@ -111,6 +118,7 @@ export async function readVerifierKeys(options: ReadVerifierOptions): Promise<Ve
     const v = parseVerifierKeys(doc, { kind: 'snapshot', location: options.snapshotFile });
     return typeof v === 'string' ? fail('snapshot', options.snapshotFile, 'invalid_document', v) : { ok: true, verifier: v };
   }
+  if (options.envoyConfigDump !== undefined) return readEnvoyConfigDump(options.envoyConfigDump, options.timeoutMs);
   if (options.verifierJwksUrl !== undefined) {
     const m = await loadKeyMaterial(
       { jwksUri: options.verifierJwksUrl },
@@ -139,4 +147,50 @@ export async function readVerifierKeys(options: ReadVerifierOptions): Promise<Ve
     'not_configured',
     'no verifier source: set verifier.debugUrl in the contract, or pass --debug-url, --snapshot or --verifier-jwks-url',
   );
+}
+
+/** The inline keys of every jwt_authn provider of an Envoy config_dump; a remote_jwks provider holds keys the dump does not show. */
+async function readEnvoyConfigDump(location: string, timeoutMs: number | undefined): Promise<VerifierKeysResult> {
+  let text: string;
+  if (/^https?:\/\//i.test(location)) {
+    const r = await fetchText(location, { timeoutMs: timeoutMs ?? 5000, maxBytes: MAX_CONFIG_BYTES });
+    if (!r.ok) return fail('envoy_config_dump', location, r.error, r.message);
+    text = r.text;
+  } else {
+    try {
+      text = readFileSync(location, 'utf8');
+    } catch (e) {
+      return fail('envoy_config_dump', location, 'not_found', (e as NodeJS.ErrnoException).code ?? 'cannot be read');
+    }
+  }
+  let keys: VerifierKey[];
+  try {
+    const specs = (importEnvoy(text, location).fields.keys as unknown[]).filter(
+      (k): k is { jwk: Record<string, unknown> } => typeof k === 'object' && k !== null && 'jwk' in k,
+    );
+    if (specs.length === 0)
+      return fail(
+        'envoy_config_dump',
+        location,
+        'no_inline_keys',
+        'no jwt_authn provider with local_jwks.inline_string: the gateway fetches its keys (remote_jwks), which the dump does not show',
+      );
+    keys = specs.map(({ jwk }) => {
+      const r = importJwk(jwk, { kind: 'jwk', location });
+      return {
+        ...(r.kid !== undefined ? { kid: r.kid } : {}),
+        kty: r.kty,
+        ...(r.alg !== undefined ? { alg: r.alg } : {}),
+        ...(r.thumbprint !== undefined ? { thumbprint: r.thumbprint } : {}),
+      };
+    });
+  } catch (e) {
+    return fail(
+      'envoy_config_dump',
+      location,
+      'invalid_document',
+      e instanceof ImportError ? e.message : 'a key in the dump does not import',
+    );
+  }
+  return { ok: true, verifier: { from: { kind: 'envoy_config_dump', location }, keys } };
 }

@@ -4,6 +4,7 @@ import { EXIT } from '../../errors.ts';
 import { writeReport, type Done, type Output } from '../command.ts';
 import { formatOption } from '../flags.ts';
 import { diffContracts, formatContractDiffMarkdown } from '../../rotation/diff_contracts.ts';
+import { registerImport } from './contract_import.ts';
 
 const DIFF_HELP = `
 Rollout notes for front-end and platform teams: every change to token
@@ -33,8 +34,10 @@ export function contractDiffCommand(oldFile: string, newFile: string, options: {
 }
 
 export function register(program: Command, done: Done): void {
-  const contract = program.command('contract').description('contract tools: diff two contracts into rollout notes');
-  contract.addHelpText('after', '\nSubcommands: diff (run "jwt-doctor contract diff --help").\n');
+  const contract = program
+    .command('contract')
+    .description("contract tools: diff two contracts, import a deployed verifier's config, check the deployed config for drift");
+  contract.addHelpText('after', '\nSubcommands: diff, import, check-deployed (run "jwt-doctor contract <subcommand> --help").\n');
   contract
     .command('diff')
     .description('rollout notes (Markdown) for the changes between two contracts')
@@ -43,4 +46,5 @@ export function register(program: Command, done: Done): void {
     .addOption(formatOption(['markdown', 'json']))
     .addHelpText('after', DIFF_HELP)
     .action((oldFile: string, newFile: string, flags: { format?: string }) => done(contractDiffCommand(oldFile, newFile, flags)));
+  registerImport(contract, done);
 }

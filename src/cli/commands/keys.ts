@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { ALGORITHM_NAMES } from '../../keys/algorithms.ts';
 import { EXIT, loadContractFlag, pickEnvironment, requireSecretVariables, UsageError } from '../common.ts';
-import { buildKeysReport, formatKeysText } from '../../rotation/keys_report.ts';
+import { buildKeysReport, formatKeysText, type KeysReportOptions } from '../../rotation/keys_report.ts';
+import type { Expectations } from '../../expectations.ts';
 import { writeReport, type Done, type Output } from '../command.ts';
 import {
   collect,
@@ -27,6 +28,7 @@ Examples:
   $ jwt-doctor keys https://auth.example.com
   $ jwt-doctor keys keys/staging.jwks.json --alg RS256
   $ jwt-doctor keys --env staging --contract auth-contract.yaml --format json
+  $ jwt-doctor keys --env prod --discovery   # the issuer's published metadata vs the contract
 
 Exit codes: 0 no error findings, 1 an error finding (private key published,
 invalid key, unreachable source, ...), 2 usage or contract error.`;
@@ -38,6 +40,8 @@ export interface KeysOptions {
   timeout?: string;
   now?: string;
   format?: string;
+  /** Compare the issuer's discovery metadata with the environment (automatic with a discovery key source). */
+  discovery?: boolean;
 }
 
 /**
@@ -68,9 +72,31 @@ export async function keysCommand(source: string | undefined, options: KeysOptio
     ...(env?.name !== undefined ? { env: env.name } : {}),
     ...(env?.issuer?.[0] !== undefined ? { issuer: env.issuer[0] } : {}),
     ...(contract ? { baseDir: contract.baseDir } : {}),
+    ...discoveryOption(env, options.discovery === true),
   });
   writeReport(out, options.format, report, formatKeysText);
   return report.result === 'error' ? EXIT.fail : EXIT.ok;
+}
+
+/** The issuer whose discovery document is compared: the env's discovery key source, or its first issuer with --discovery. */
+function discoveryOption(env: Expectations | undefined, asked: boolean): Pick<KeysReportOptions, 'discovery'> {
+  if (!env) {
+    if (asked) throw new UsageError('--discovery compares an environment with its issuer: pass --env NAME');
+    return {};
+  }
+  const spec = env.keys?.find((k) => 'discovery' in k);
+  const named = spec && 'discovery' in spec && typeof spec.discovery === 'string' ? spec.discovery : undefined;
+  const issuer = named ?? (spec || asked ? env.issuer?.find((i) => /^https?:\/\//.test(i)) : undefined);
+  if (issuer === undefined) {
+    if (asked) throw new UsageError(`environment ${env.name ?? ''} has no http(s) issuer to read discovery from`);
+    return {};
+  }
+  const expectations = {
+    ...(env.issuer ? { issuer: env.issuer } : {}),
+    ...(env.algorithms ? { algorithms: env.algorithms } : {}),
+    ...(env.keys ? { keys: env.keys } : {}),
+  };
+  return { discovery: { issuer, expectations } };
 }
 
 export function register(program: Command, done: Done): void {
@@ -81,6 +107,10 @@ export function register(program: Command, done: Done): void {
     .addOption(contractOption())
     .addOption(envOption('environment: its key sources (without SOURCE) and allowed algorithms'))
     .option('--alg <alg>', 'allowed algorithm to check keys against (repeatable)', collect)
+    .option(
+      '--discovery',
+      "with --env: compare the issuer's discovery metadata (issuer, jwks_uri, algorithms) with the contract (automatic with a discovery key source)",
+    )
     .addOption(timeoutOption())
     .addOption(nowOption(`evaluate certificate expiry at this instant (${INSTANT_FORMS})`))
     .addOption(formatOption(['text', 'json']))

@@ -43,6 +43,7 @@ Examples:
   $ jwt-doctor rotation check --env staging
   $ jwt-doctor rotation check --env staging --debug-url http://127.0.0.1:3000/.well-known/jwt-doctor/keys
   $ jwt-doctor rotation check --jwks-url https://auth.example.com/jwks.json --snapshot verifier-keys.json --format json
+  $ jwt-doctor rotation check --env staging --envoy-config-dump http://127.0.0.1:15000/config_dump
 
 Exit codes: 0 in sync, 1 an error finding (jwks_stale, source unreachable), 2 usage or contract error.`;
 
@@ -83,6 +84,7 @@ export interface RotationOptions {
   debugUrl?: string;
   snapshot?: string;
   verifierJwksUrl?: string;
+  envoyConfigDump?: string;
   cacheTtl?: string;
   cooldown?: string;
   timeout?: string;
@@ -154,13 +156,16 @@ function liveSpecs(flags: RotationOptions, s: Setup): KeySpec[] {
 function verifierOptions(flags: RotationOptions, s: Setup) {
   const debugUrl =
     parseUrlFlag('--debug-url', flags.debugUrl) ??
-    (flags.snapshot === undefined && flags.verifierJwksUrl === undefined ? s.verifier.debugUrl : undefined);
+    (flags.snapshot === undefined && flags.verifierJwksUrl === undefined && flags.envoyConfigDump === undefined
+      ? s.verifier.debugUrl
+      : undefined);
   const verifierJwksUrl = parseUrlFlag('--verifier-jwks-url', flags.verifierJwksUrl);
   return {
     timeoutMs: s.timeoutMs,
     ...(debugUrl ? { debugUrl } : {}),
     ...(flags.snapshot !== undefined ? { snapshotFile: flags.snapshot } : {}),
     ...(verifierJwksUrl ? { verifierJwksUrl } : {}),
+    ...(flags.envoyConfigDump !== undefined ? { envoyConfigDump: flags.envoyConfigDump } : {}),
   };
 }
 
@@ -182,7 +187,7 @@ function envAndCache(s: Setup) {
 export async function rotationCheckCommand(options: RotationOptions, out: Output = process.stdout): Promise<number> {
   const s = setup(options);
   const vopts = verifierOptions(options, s);
-  if (!vopts.debugUrl && !vopts.snapshotFile && !vopts.verifierJwksUrl) {
+  if (!vopts.debugUrl && !vopts.snapshotFile && !vopts.verifierJwksUrl && !vopts.envoyConfigDump) {
     throw new UsageError(
       'no verifier key set to compare: set verifier.debugUrl in the contract, or pass --debug-url URL, --snapshot FILE or --verifier-jwks-url URL',
     );
@@ -295,6 +300,10 @@ function addCommon(cmd: Command, withVerifier = true): Command {
       .option('--debug-url <url>', 'verifier debug endpoint (default verifier.debugUrl; path /.well-known/jwt-doctor/keys)')
       .option('--snapshot <file>', 'verifier key snapshot (jwt-doctor/verifier-keys/v1 JSON)')
       .option('--verifier-jwks-url <url>', 'a JWKS URL standing for what the verifier holds')
+      .option(
+        '--envoy-config-dump <file|url>',
+        "an Envoy admin /config_dump: the keys that gateway's jwt_authn holds inline (Istio sidecars)",
+      )
       .option('--cache-ttl <seconds>', 'verifier JWKS cache TTL (default verifier.cacheTtlSeconds, else 600)')
       .option('--cooldown <seconds>', 'verifier refetch cooldown on unknown kid (default 30, jose cooldownDuration)');
   }
