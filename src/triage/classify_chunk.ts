@@ -9,12 +9,13 @@ import { sanitizeLogLine } from './sanitize_line.ts';
 /** Counts every line of `chunk` (UTF-8; CRLF or LF; blank lines ignored). */
 export function classifyChunk(ctx: LineContext, chunk: Uint8Array): void {
   const text = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8');
+  const maybeBinary = text.includes('\ufffd');
   let start = 0;
   while (start < text.length) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
     const stop = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
-    if (stop > start) classifyLine(ctx, text.slice(start, stop));
+    if (stop > start) classifyLine(ctx, text.slice(start, stop), maybeBinary);
     start = end + 1;
   }
 }

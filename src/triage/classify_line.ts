@@ -27,14 +27,19 @@ export interface LineContext {
 /** NUL, other C0 controls but tab/CR/LF/FF, or U+FFFD (bytes that are not UTF-8): not a log line. */
 const BINARY = /[\u0000-\u0008\u000e-\u001f\ufffd]/;
 
-/** Counts one line (without its newline) into `ctx.report`. */
-export function classifyLine(ctx: LineContext, line: string): void {
+/**
+ * Counts one line (without its newline) into `ctx.report`. `maybeBinary`
+ * is false when the chunk holds no U+FFFD (bytes that were not UTF-8): a
+ * line that parses as JSON then holds no control character either (JSON
+ * forbids them raw, RFC 8259 section 7), so only text lines are scanned.
+ */
+export function classifyLine(ctx: LineContext, line: string, maybeBinary = true): void {
   const r = ctx.report;
   r.lines.read++;
   if (line.length > ctx.maxLineChars) return skip(r, 'line_too_long', line);
-  if (BINARY.test(line)) return skip(r, 'binary_line', line);
-  const facts = readFacts(ctx, line);
-  const event = facts && eventOf(ctx, facts);
+  const facts = readFacts(ctx, line, maybeBinary);
+  if (facts === BINARY_LINE) return skip(r, 'binary_line', line);
+  const event = eventOf(ctx, facts);
   if (!event) {
     r.lines.unmatched++;
     return;
@@ -50,18 +55,25 @@ function skip(r: TriageReport, code: string, line: string): void {
 }
 
 /** NDJSON when the line starts with `{` and parses; a line that starts like JSON and does not parse is json_invalid, then read as text. */
-function readFacts(ctx: LineContext, line: string): LineFacts | undefined {
-  const start = line.charCodeAt(0) === 0x7b ? 0 : line.trimStart().startsWith('{') ? 1 : -1;
-  if (start < 0) return readTextFacts(line);
-  let obj: unknown;
-  try {
-    obj = JSON.parse(line);
-  } catch {
-    addBadInput(ctx.report, 'json_invalid', line, sanitizeLogLine);
+const BINARY_LINE: LineFacts = {};
+
+function readFacts(ctx: LineContext, line: string, maybeBinary: boolean): LineFacts {
+  if (line.charCodeAt(0) === 0x7b || line.trimStart().startsWith('{')) {
+    let obj: unknown;
+    try {
+      obj = JSON.parse(line);
+    } catch {
+      obj = undefined;
+    }
+    if (typeof obj === 'object' && obj !== null && !Array.isArray(obj)) {
+      if (maybeBinary && line.includes('\ufffd')) return BINARY_LINE;
+      return readJsonFacts(obj as Record<string, unknown>, line, ctx.tokenField);
+    }
+    if (BINARY.test(line)) return BINARY_LINE;
+    if (obj === undefined) addBadInput(ctx.report, 'json_invalid', line, sanitizeLogLine);
     return readTextFacts(line);
   }
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return readTextFacts(line);
-  return readJsonFacts(obj as Record<string, unknown>, line, ctx.tokenField);
+  return BINARY.test(line) ? BINARY_LINE : readTextFacts(line);
 }
 
 function eventOf(ctx: LineContext, f: LineFacts): TriageEvent | undefined {
@@ -84,14 +96,13 @@ function eventOf(ctx: LineContext, f: LineFacts): TriageEvent | undefined {
     }
   }
   if (reason === undefined) return undefined;
+  // Plain assignments, not spreads: this runs once per line.
+  const e: TriageEvent = { reason, count: 1 };
   const env = f.env ?? ctx.env;
-  return {
-    reason,
-    count: 1,
-    ...(env !== undefined ? { env } : {}),
-    ...(kid !== undefined ? { kid } : {}),
-    ...(f.route !== undefined ? { route: f.route } : {}),
-    ...(client !== undefined ? { client } : {}),
-    ...(f.time !== undefined ? { time: f.time } : {}),
-  };
+  if (env !== undefined) e.env = env;
+  if (kid !== undefined) e.kid = kid;
+  if (f.route !== undefined) e.route = f.route;
+  if (client !== undefined) e.client = client;
+  if (f.time !== undefined) e.time = f.time;
+  return e;
 }

@@ -36,19 +36,26 @@ function timeSpan(r: TriageReport): string | undefined {
 function header(r: TriageReport): string {
   const span = timeSpan(r);
   const l = r.lines;
-  return [
-    `lines = ${l.read} (${l.events} with an event, ${l.unmatched} unmatched, ${l.skipped} skipped)`,
-    `events = ${r.events}${r.untimed > 0 ? ` (${r.untimed} without a time)` : ''}`,
-    `bucket = ${formatDuration(r.bucketSeconds)}`,
-    ...(span ? [`time = ${span}`] : []),
-    ...(r.analysis.mark !== undefined ? [`mark = ${isoSecond(r.analysis.mark)}`] : []),
-  ].join('\n') + '\n';
+  return (
+    [
+      `lines = ${l.read} (${l.events} with an event, ${l.unmatched} unmatched, ${l.skipped} skipped)`,
+      `events = ${r.events}${r.untimed > 0 ? ` (${r.untimed} without a time)` : ''}`,
+      `bucket = ${formatDuration(r.bucketSeconds)}`,
+      ...(span ? [`time = ${span}`] : []),
+      ...(r.analysis.mark !== undefined ? [`mark = ${isoSecond(r.analysis.mark)}`] : []),
+    ].join('\n') + '\n'
+  );
 }
 
 function spikes(r: TriageReport): string {
   if (r.analysis.mark === undefined) return '';
   if (r.spikes.length === 0) return '\nspikes = none\n';
-  const rows = r.spikes.map((s) => [s.reason, String(s.ratePerMinuteBefore), String(s.ratePerMinuteAfter), s.factor === null ? 'new' : `x${s.factor}`]);
+  const rows = r.spikes.map((s) => [
+    s.reason,
+    String(s.ratePerMinuteBefore),
+    String(s.ratePerMinuteAfter),
+    s.factor === null ? 'new' : `x${s.factor}`,
+  ]);
   return '\n' + table([['spike after mark', 'per_min_before', 'per_min_after', 'factor'], ...rows]);
 }
 

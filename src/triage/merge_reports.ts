@@ -26,7 +26,10 @@ export function mergeReports(reports: readonly TriageReport[], analysis: Partial
   const first = reports[0];
   if (!first) throw new RangeError('no report to merge');
   const differing = reports.find((r) => r.bucketSeconds !== first.bucketSeconds);
-  if (differing) throw new RangeError(`bucket sizes differ (${first.bucketSeconds}s and ${differing.bucketSeconds}s): triage every input with the same --bucket`);
+  if (differing)
+    throw new RangeError(
+      `bucket sizes differ (${first.bucketSeconds}s and ${differing.bucketSeconds}s): triage every input with the same --bucket`,
+    );
   const mark = analysis.mark ?? reports.find((r) => r.analysis.mark !== undefined)?.analysis.mark;
   const retired = new Set([...(analysis.retiredKids ?? []), ...reports.flatMap((r) => r.analysis.retiredKids)]);
   const current = new Set([...(analysis.currentKids ?? []), ...reports.flatMap((r) => r.analysis.currentKids ?? [])]);

@@ -79,7 +79,8 @@ async function* gunzip(head: Buffer, rest: AsyncGenerator<Buffer>, name: string)
   const feed = async (): Promise<void> => {
     try {
       if (!z.write(head)) await new Promise((r) => z.once('drain', r));
-      for (let r = await rest.next(); !r.done; r = await rest.next()) if (!z.write(r.value)) await new Promise((res) => z.once('drain', res));
+      for (let r = await rest.next(); !r.done; r = await rest.next())
+        if (!z.write(r.value)) await new Promise((res) => z.once('drain', res));
       z.end();
     } catch (e) {
       z.destroy(e as Error);
@@ -89,7 +90,11 @@ async function* gunzip(head: Buffer, rest: AsyncGenerator<Buffer>, name: string)
   try {
     for await (const chunk of z) yield chunk as Buffer;
   } catch (e) {
-    throw inputError('gzip_invalid', `${label(name)} is not valid gzip (${(e as Error).message}): the lines before the damage are counted`, name);
+    throw inputError(
+      'gzip_invalid',
+      `${label(name)} is not valid gzip (${(e as Error).message}): the lines before the damage are counted`,
+      name,
+    );
   }
 }
 

@@ -112,6 +112,18 @@ function bumpSeries(series: Record<string, Counts>, bucket: string, key: string,
   bump((series[bucket] ??= {}), key, n);
 }
 
+let lastBucket = NaN;
+let lastBucketKey = '';
+/** The bucket's start as a key; logs are mostly in time order, so the last key is reused. */
+function bucketKey(bucketSeconds: number, time: number): string {
+  const start = Math.floor(time / bucketSeconds) * bucketSeconds;
+  if (start !== lastBucket) {
+    lastBucket = start;
+    lastBucketKey = String(start);
+  }
+  return lastBucketKey;
+}
+
 /** Adds one event (a counted failure, or a valid token's traffic) to the sums. */
 export function addEvent(report: TriageReport, e: TriageEvent): void {
   const n = e.count;
@@ -126,7 +138,7 @@ export function addEvent(report: TriageReport, e: TriageEvent): void {
     report.untimed += n;
     return;
   }
-  const bucket = String(Math.floor(e.time / report.bucketSeconds) * report.bucketSeconds);
+  const bucket = bucketKey(report.bucketSeconds, e.time);
   bumpSeries(report.reasonsOverTime, bucket, e.reason, n);
   if (e.kid !== undefined) bumpSeries(report.kidsOverTime, bucket, e.kid, n);
   if (e.route !== undefined) bumpSeries(report.routesOverTime, bucket, e.route, n);

@@ -10,7 +10,7 @@ import { shortHash } from '../report/sanitize.ts';
 export const MAX_EXAMPLE_CHARS = 240;
 
 const JWT_LIKE = /eyJ[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)*/g;
-const BEARER = /\b(bearer|basic|token)(\s+|=|:\s*)("?)(?!<token )[^\s",;]+/gi;
+const BEARER = /(?<!<)\b(bearer|basic|token)(\s+|=|:\s*)("?)(?!<)[^\s",;]+/gi;
 /** Any run of 24+ base64/base64url/hex characters: an opaque token, a secret, a signature. */
 const OPAQUE = /[A-Za-z0-9_+/=.-]{24,}/g;
 const IDENTIFYING = /("(?:sub|email|user|username|user_id|uid|ip|client_ip|remote_addr|name)"\s*:\s*)("(?:[^"\\]|\\.)*"|\d+)/gi;

@@ -66,14 +66,17 @@ export function createTokenVerdicts(diagnoser: Diagnoser, expectations: Expectat
     const d = diagnoser.diagnose(token, { now });
     const t: Times = times ?? { entries: [] };
     if (!times) {
-      const exp = num(d.claims?.exp), nbf = num(d.claims?.nbf), iat = num(d.claims?.iat);
+      const exp = num(d.claims?.exp),
+        nbf = num(d.claims?.nbf),
+        iat = num(d.claims?.iat);
       if (exp !== undefined) t.exp = exp;
       if (nbf !== undefined) t.nbf = nbf;
       if (iat !== undefined) t.iat = iat;
       if (cache.size >= MAX_CACHED_TOKENS) cache.clear();
       cache.set(token, t);
     }
-    const kid = str(d.header?.kid), client = str(d.claims?.azp) ?? str(d.claims?.client_id);
+    const kid = str(d.header?.kid),
+      client = str(d.claims?.azp) ?? str(d.claims?.client_id);
     const entry: Entry = { reason: d.result, state: stateAt(t, now), ...(kid ? { kid } : {}), ...(client ? { client } : {}) };
     t.entries.push(entry);
     return entry;

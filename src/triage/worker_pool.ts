@@ -12,9 +12,17 @@ import type { FromWorker, ToWorker } from './worker.ts';
 /** Chunks queued per worker: one being classified, one waiting. */
 const MAX_IN_FLIGHT = 2;
 
-/** The worker script: next to this module in the sources, `triage-worker.js` next to the bundle's chunks in dist/. */
-function workerUrl(): URL {
-  return import.meta.url.endsWith('.ts') ? new URL('./worker.ts', import.meta.url) : new URL('./triage-worker.js', import.meta.url);
+/**
+ * The worker thread: `triage-worker.js` next to the bundle's chunks in
+ * dist/; from the sources (tests, `node --import tsx`), worker.ts behind
+ * tsx's loader, which a worker thread does not inherit.
+ */
+function startWorker(setup: TriageSetup): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./triage-worker.js', import.meta.url), { workerData: setup });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const script = new URL('./worker.ts', import.meta.url).href;
+  const boot = `import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(script)}); });`;
+  return new Worker(boot, { eval: true, workerData: setup });
 }
 
 interface Slot {
@@ -32,7 +40,7 @@ export class WorkerPool {
   }
 
   private spawn(setup: TriageSetup): Slot {
-    const slot: Slot = { worker: new Worker(workerUrl(), { workerData: setup }), inFlight: 0 };
+    const slot: Slot = { worker: startWorker(setup), inFlight: 0 };
     slot.worker.on('message', (m: FromWorker) => {
       if (m.type !== 'done') return;
       slot.inFlight--;

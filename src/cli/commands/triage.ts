@@ -97,7 +97,8 @@ async function fromLogs(files: string[], o: TriageOptions, bucketSeconds: number
 
 /** The plain-data setup every thread gets; tokens are diagnosed when an environment or inline keys are given. */
 function setupOf(o: TriageOptions, bucketSeconds: number): TriageSetup {
-  const diagnose = o.env !== undefined || o.contract !== undefined || o.secret !== undefined || o.key !== undefined || o.jwksUrl !== undefined;
+  const diagnose =
+    o.env !== undefined || o.contract !== undefined || o.secret !== undefined || o.key !== undefined || o.jwksUrl !== undefined;
   const r = diagnose ? resolveExpectations(o) : undefined;
   return {
     ...(r ? { expectations: r.expectations } : {}),
@@ -137,7 +138,9 @@ async function mergeFiles(files: string[], o: TriageOptions): Promise<TriageRepo
     try {
       value = JSON.parse(readFileSync(f === '-' ? 0 : f, 'utf8'));
     } catch (e) {
-      throw new UsageError(`--merge ${f}: ${(e as NodeJS.ErrnoException).code ?? 'not JSON'}: give reports written by triage --format json`);
+      throw new UsageError(
+        `--merge ${f}: ${(e as NodeJS.ErrnoException).code ?? 'not JSON'}: give reports written by triage --format json`,
+      );
     }
     const problem = triageReportProblem(value);
     if (problem) throw new UsageError(`--merge ${f}: ${problem}: give reports written by triage --format json`);
