@@ -93,7 +93,10 @@ function readUtcIso(v: string): number | undefined {
   const n = v.length;
   if ((n !== 20 && n !== 24) || v.charCodeAt(n - 1) !== 90 /* Z */ || v.charCodeAt(10) !== 84 /* T */) return undefined;
   if (n === 24 && v.charCodeAt(19) !== 46 /* . */) return undefined;
-  const ms = Date.UTC(digits(v, 0, 4), digits(v, 5, 2) - 1, digits(v, 8, 2), digits(v, 11, 2), digits(v, 14, 2), digits(v, 17, 2));
+  const [mo, d, h, mi, sec] = [digits(v, 5, 2), digits(v, 8, 2), digits(v, 11, 2), digits(v, 14, 2), digits(v, 17, 2)];
+  // Out of range (Date.UTC would roll 13/45 over into next year): left to Date.parse, which refuses it.
+  if (!(mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 23 && mi <= 59 && sec <= 59)) return undefined;
+  const ms = Date.UTC(digits(v, 0, 4), mo - 1, d, h, mi, sec);
   const frac = n === 24 ? digits(v, 20, 3) : 0;
   return Number.isFinite(ms) && Number.isFinite(frac) ? (ms + frac) / 1000 : undefined;
 }
