@@ -111,3 +111,6 @@ export async function stagingSetup(t: TempDir, extra: Partial<TriageSetup> = {})
 export function leaksToken(text: string): boolean {
   return ALL_TOKENS.some((t) => text.includes(t) || t.split('.').some((seg, i) => i > 0 && seg.length > 8 && text.includes(seg)));
 }
+
+/** Any reference a browser would fetch: an attribute naming a resource, CSS url() or @import, or a URL scheme. */
+export const EXTERNAL = /\b(?:src|href|xlink:href|action)\s*=|url\(|@import|https?:|\/\/[a-z]/i;

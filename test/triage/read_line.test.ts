@@ -13,7 +13,8 @@ test('times: ISO with Z, an offset or none (UTC), UNIX seconds or milliseconds; 
   assert.equal(readLogTime(NOW * 1000), NOW);
   assert.equal(readLogTime(String(NOW)), NOW);
   assert.equal(readLogTime(new Date(NOW * 1000 + 250).toISOString()), NOW + 0.25);
-  for (const bad of ['yesterday', '2026-13-45T99:00:00Z', '', -5, null, {}, 'x'.repeat(100)]) assert.equal(readLogTime(bad), undefined, String(bad));
+  for (const bad of ['yesterday', '2026-13-45T99:00:00Z', '', -5, null, {}, 'x'.repeat(100)])
+    assert.equal(readLogTime(bad), undefined, String(bad));
 });
 
 test('routes lose query string, fragment, scheme and host', () => {

@@ -38,7 +38,10 @@ test('a mixed log: lines, reasons, kids, clients, routes and bad input counted w
     assert.equal(r.by.route['/v1/orders'], 81); // query string dropped
     assert.equal(r.by.route['/v1/me'], 1);
     assert.equal(r.by.env.staging, r.events);
-    assert.equal(r.events, Object.values(r.by.reason).reduce((a, b) => a + b, 0));
+    assert.equal(
+      r.events,
+      Object.values(r.by.reason).reduce((a, b) => a + b, 0),
+    );
     // The retired key's kid is outside staging's key set: residual traffic, all of it after the mark.
     assert.deepEqual(
       r.residualKids.map((k) => [k.kid, k.why, k.total, k.afterMark]),
@@ -86,7 +89,10 @@ test('invalid gzip is reported with a code and the lines before the damage are c
   const t = tempDir();
   try {
     const z = gzip(mixedLog().repeat(50));
-    const r = await triage([t.file('cut.gz', z.subarray(0, Math.floor(z.length / 2))), t.file('noise.gz', Buffer.from([0x1f, 0x8b, 1, 2, 3]))]);
+    const r = await triage([
+      t.file('cut.gz', z.subarray(0, Math.floor(z.length / 2))),
+      t.file('noise.gz', Buffer.from([0x1f, 0x8b, 1, 2, 3])),
+    ]);
     assert.equal(r.badInput.gzip_invalid, 2);
     assert.deepEqual(
       r.errors.map((e) => e.code),
@@ -129,7 +135,9 @@ test('each distinct token is diagnosed at the time of its line', async () => {
   const t = tempDir();
   try {
     // TOKENS.valid expires at NOW + 3600: valid before, token_expired after.
-    const r = await triage([t.file('a.log', [jsonLine(0, TOKENS.valid), jsonLine(7200, TOKENS.valid), jsonLine(10, TOKENS.valid)].join('\n'))]);
+    const r = await triage([
+      t.file('a.log', [jsonLine(0, TOKENS.valid), jsonLine(7200, TOKENS.valid), jsonLine(10, TOKENS.valid)].join('\n')),
+    ]);
     assert.deepEqual(r.by.reason, { valid: 2, token_expired: 1 });
   } finally {
     t.close();

@@ -15,7 +15,12 @@ test('tokens, bearer and basic credentials, long opaque strings and identifying 
   });
   const s = sanitizeLogLine(line);
   assert.ok(!leaksToken(s), s);
-  for (const secret of ['dXNlcjpwYXNzd29yZA', 'opaque-access-token-value', 'c2VjcmV0LXRoYXQtaXMtbG9uZy1lbm91Z2gtdG8tbWF0dGVy', 'alice@example.com'])
+  for (const secret of [
+    'dXNlcjpwYXNzd29yZA',
+    'opaque-access-token-value',
+    'c2VjcmV0LXRoYXQtaXMtbG9uZy1lbm91Z2gtdG8tbWF0dGVy',
+    'alice@example.com',
+  ])
     assert.ok(!s.includes(secret), secret);
   assert.match(s, /<token hash:[0-9a-f]{10}>/);
   assert.ok(s.includes('jwt expired'));
