@@ -25,6 +25,7 @@ export interface LineContext {
 }
 
 /** NUL, other C0 controls but tab/CR/LF/FF, or U+FFFD (bytes that are not UTF-8): not a log line. */
+// eslint-disable-next-line no-control-regex -- control characters are what this pattern detects
 const BINARY = /[\u0000-\u0008\u000e-\u001f\ufffd]/;
 
 /**

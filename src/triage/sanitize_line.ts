@@ -11,9 +11,10 @@ export const MAX_EXAMPLE_CHARS = 240;
 
 const JWT_LIKE = /eyJ[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)*/g;
 const BEARER = /(?<!<)\b(bearer|basic|token)(\s+|=|:\s*)("?)(?!<)[^\s",;]+/gi;
-/** Any run of 24+ base64/base64url/hex characters: an opaque token, a secret, a signature. */
+/** A run of 24+ base64/base64url/hex characters with a letter and a digit: an opaque token, a secret, a signature (not a snake_case name). */
 const OPAQUE = /[A-Za-z0-9_+/=.-]{24,}/g;
 const IDENTIFYING = /("(?:sub|email|user|username|user_id|uid|ip|client_ip|remote_addr|name)"\s*:\s*)("(?:[^"\\]|\\.)*"|\d+)/gi;
+// eslint-disable-next-line no-control-regex -- control characters are what this pattern escapes
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffd]/g;
 
 /**
@@ -25,7 +26,7 @@ export function sanitizeLogLine(line: string): string {
   const s = head
     .replace(JWT_LIKE, (t) => `<token ${shortHash(t)}>`)
     .replace(BEARER, (_m, scheme: string, sep: string, q: string) => `${scheme}${sep}${q}<credential>`)
-    .replace(OPAQUE, (t) => (t.startsWith('hash:') ? t : `<opaque ${shortHash(t)}>`))
+    .replace(OPAQUE, (t) => (t.startsWith('hash:') || !/\d/.test(t) || !/[A-Za-z]/.test(t) ? t : `<opaque ${shortHash(t)}>`))
     .replace(IDENTIFYING, (_m, key: string, v: string) => `${key}"${shortHash(v)}"`)
     .replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
   return cutExample(s, head.length < line.length);
