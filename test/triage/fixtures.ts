@@ -58,6 +58,16 @@ export function tempDir(): TempDir {
   };
 }
 
+/** Runs `fn` with a fresh temporary folder, removed afterwards. */
+export async function withTemp<T>(fn: (t: TempDir) => Promise<T>): Promise<T> {
+  const t = tempDir();
+  try {
+    return await fn(t);
+  } finally {
+    t.close();
+  }
+}
+
 /** One NDJSON access-log line at NOW + offset seconds. */
 export function jsonLine(offset: number, token: string, extra: Record<string, unknown> = {}): string {
   return JSON.stringify({ time: isoAt(NOW + offset), route: '/v1/orders?page=2', status: 401, authorization: `Bearer ${token}`, ...extra });

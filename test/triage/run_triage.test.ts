@@ -3,21 +3,18 @@ import assert from 'node:assert/strict';
 import { runTriage, type TriageRunOptions } from '../../src/triage/run_triage.ts';
 import type { TriageReport } from '../../src/triage/report.ts';
 import { NOW } from '../helpers/index.ts';
-import { gzip, jsonLine, leaksToken, MIXED_COUNTS, mixedLog, stagingSetup, tempDir, TOKENS } from './fixtures.ts';
+import { gzip, jsonLine, leaksToken, MIXED_COUNTS, mixedLog, stagingSetup, TOKENS, withTemp } from './fixtures.ts';
 
 async function triage(files: string[], extra: Partial<TriageRunOptions> = {}): Promise<TriageReport> {
-  const t = tempDir();
-  try {
-    return await runTriage({
+  return withTemp(async (t) =>
+    runTriage({
       setup: await stagingSetup(t),
       inputs: files.map((name) => ({ name })),
       workers: 1,
       analysis: { retiredKids: [], mark: NOW },
       ...extra,
-    });
-  } finally {
-    t.close();
-  }
+    }),
+  );
 }
 
 /** The report without what legitimately differs between runs of the same lines (bytes of a gzip vs plain file, examples' order of arrival). */
@@ -26,9 +23,8 @@ function sums(r: TriageReport): unknown {
   return { ...rest, exampleCodes: Object.keys(examples).sort() };
 }
 
-test('a mixed log: lines, reasons, kids, clients, routes and bad input counted with codes', async () => {
-  const t = tempDir();
-  try {
+test('a mixed log: lines, reasons, kids, clients, routes and bad input counted with codes', () =>
+  withTemp(async (t) => {
     const r = await triage([t.file('mixed.log', mixedLog())]);
     assert.deepEqual(r.lines, MIXED_COUNTS.lines);
     assert.deepEqual(r.by.reason, MIXED_COUNTS.reason);
@@ -49,14 +45,10 @@ test('a mixed log: lines, reasons, kids, clients, routes and bad input counted w
     );
     assert.deepEqual(r.spikes.map((s) => s.reason).sort(), ['key_not_found', 'token_expired']);
     assert.ok(!leaksToken(JSON.stringify(r)));
-  } finally {
-    t.close();
-  }
-});
+  }));
 
-test('gzip (by magic bytes, whatever the name), several files and plain text give the same sums', async () => {
-  const t = tempDir();
-  try {
+test('gzip (by magic bytes, whatever the name), several files and plain text give the same sums', () =>
+  withTemp(async (t) => {
     const log = mixedLog();
     const plain = await triage([t.file('a.log', log)]);
     const zipped = await triage([t.file('a.log.txt', gzip(log))]);
@@ -65,14 +57,10 @@ test('gzip (by magic bytes, whatever the name), several files and plain text giv
     const split = await triage([t.file('p1.log', log.slice(0, half)), t.file('p2.gz', gzip(log.slice(half)))]);
     assert.deepEqual(split.by, plain.by);
     assert.deepEqual(split.lines, plain.lines);
-  } finally {
-    t.close();
-  }
-});
+  }));
 
-test('--workers 2 gives the same report as one thread', async () => {
-  const t = tempDir();
-  try {
+test('--workers 2 gives the same report as one thread', () =>
+  withTemp(async (t) => {
     // Enough lines for several chunks: every worker gets some.
     const big = Array.from({ length: 60 }, () => mixedLog()).join('');
     const file = t.file('big.log', big);
@@ -80,14 +68,10 @@ test('--workers 2 gives the same report as one thread', async () => {
     const two = await triage([file], { workers: 2 });
     assert.deepEqual(sums(two), sums(one));
     assert.equal(one.lines.read, 60 * MIXED_COUNTS.lines.read);
-  } finally {
-    t.close();
-  }
-});
+  }));
 
-test('invalid gzip is reported with a code and the lines before the damage are counted', async () => {
-  const t = tempDir();
-  try {
+test('invalid gzip is reported with a code and the lines before the damage are counted', () =>
+  withTemp(async (t) => {
     const z = gzip(mixedLog().repeat(50));
     const r = await triage([
       t.file('cut.gz', z.subarray(0, Math.floor(z.length / 2))),
@@ -99,25 +83,17 @@ test('invalid gzip is reported with a code and the lines before the damage are c
       ['gzip_invalid', 'gzip_invalid'],
     );
     assert.ok(r.lines.read > 0);
-  } finally {
-    t.close();
-  }
-});
+  }));
 
-test('a missing file is input_unreadable; the other inputs are still read', async () => {
-  const t = tempDir();
-  try {
+test('a missing file is input_unreadable; the other inputs are still read', () =>
+  withTemp(async (t) => {
     const r = await triage([t.dir + '/nope.log', t.file('a.log', mixedLog())]);
     assert.equal(r.badInput.input_unreadable, 1);
     assert.equal(r.lines.read, MIXED_COUNTS.lines.read);
-  } finally {
-    t.close();
-  }
-});
+  }));
 
-test('a line of several megabytes is capped, counted and skipped; the lines around it count', async () => {
-  const t = tempDir();
-  try {
+test('a line of several megabytes is capped, counted and skipped; the lines around it count', () =>
+  withTemp(async (t) => {
     const huge = '{"msg":"' + 'x'.repeat(5 * 1024 * 1024) + TOKENS.valid + '"}';
     const text = [jsonLine(0, TOKENS.expired), huge, jsonLine(1, TOKENS.expired), 'y'.repeat(70 * 1024)].join('\n') + '\n';
     const r = await triage([t.file('huge.log', text)]);
@@ -126,20 +102,13 @@ test('a line of several megabytes is capped, counted and skipped; the lines arou
     assert.equal(r.by.reason.token_expired, 2);
     assert.ok(r.examples.line_too_long!.every((e) => e.length <= 241));
     assert.ok(!leaksToken(JSON.stringify(r)));
-  } finally {
-    t.close();
-  }
-});
+  }));
 
-test('each distinct token is diagnosed at the time of its line', async () => {
-  const t = tempDir();
-  try {
+test('each distinct token is diagnosed at the time of its line', () =>
+  withTemp(async (t) => {
     // TOKENS.valid expires at NOW + 3600: valid before, token_expired after.
     const r = await triage([
       t.file('a.log', [jsonLine(0, TOKENS.valid), jsonLine(7200, TOKENS.valid), jsonLine(10, TOKENS.valid)].join('\n')),
     ]);
     assert.deepEqual(r.by.reason, { valid: 2, token_expired: 1 });
-  } finally {
-    t.close();
-  }
-});
+  }));
