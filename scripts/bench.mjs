@@ -1,7 +1,7 @@
 // `npm run bench`: compiles the benchmarks with esbuild exactly as
 // scripts/build.mjs compiles the package (no tsx loader in the measured
 // process), then runs them with plain node. Arguments pass through
-// (--core, --middleware).
+// (--core, --middleware, --triage [--lines N]).
 import { build } from 'esbuild';
 import { compileOptions } from './esbuild-options.mjs';
 import { spawnSync } from 'node:child_process';
@@ -15,7 +15,8 @@ const out = mkdtempSync(join(root, 'bench/.out/run-'));
 try {
   await build({
     absWorkingDir: root,
-    entryPoints: { run: 'bench/run.ts', 'middleware-server': 'bench/middleware-server.ts' },
+    // triage-worker: the --workers thread, found next to the chunks (src/triage/worker_pool.ts).
+    entryPoints: { run: 'bench/run.ts', 'middleware-server': 'bench/middleware-server.ts', 'triage-worker': 'src/triage/worker.ts' },
     outdir: out,
     ...compileOptions,
   });

@@ -41,6 +41,8 @@ await build({
     probe: 'src/probe/index.ts',
     rotation: 'src/rotation/index.ts',
     cli: 'src/cli/main.ts',
+    // The `triage --workers N` thread, found next to the chunks (src/triage/worker_pool.ts).
+    'triage-worker': 'src/triage/worker.ts',
   },
   outdir: 'dist',
   ...compileOptions,

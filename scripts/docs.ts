@@ -133,6 +133,9 @@ export const OUTPUTS: Record<string, OutputSpec> = {
     ],
   },
   match: { argv: ['match', 'examples/tokens/local-login.jwt', ...C, ...NOW] },
+  triage: {
+    argv: ['triage', 'examples/logs/gateway.ndjson', ...C, '--env', 'staging', '--mark', '2026-11-28T12:15:00Z', ...NOW],
+  },
   'keys-file': { argv: ['keys', STAGING_SET], cwd: 'examples' },
   'keys-env': { argv: ['keys', '--env', 'local', '--contract', 'auth-contract.yaml'], cwd: 'examples' },
   'keys-x5c': { argv: ['keys', 'test/rotation/fixtures/x5c.jwks.json', '--now', '2026-11-28T12:05:00Z'] },

@@ -55,6 +55,10 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: "obtain a fresh token from the environment's token source (client_credentials, refresh_token, command, static, mint)",
     load: () => import('./commands/token.ts'),
   },
+  triage: {
+    summary: 'aggregate auth failures across logs, Prometheus or merged reports: reasons, kids, routes, clients over time',
+    load: () => import('./commands/triage.ts'),
+  },
 };
 
 export const EXAMPLES = `
