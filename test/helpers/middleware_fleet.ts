@@ -15,6 +15,8 @@ export const OLD_KID = 'staging-2026-10';
 export const NEW_KID = 'staging-2026-11';
 const oldKey = jwksKey(OLD_KID);
 const newKey = jwksKey(NEW_KID);
+/** The public keys (a JWKS's `keys`): the issuer after the rotation publishes `current` only. */
+export const FLEET_JWKS = { old: oldKey.publicJwk, current: newKey.publicJwk };
 const strayKey = makeKey('RS256', { kid: 'stray-1' });
 
 /** The route templates the instances label: never the raw path. */
@@ -25,6 +27,7 @@ export const FLEET_TOKENS = {
   validOld: signToken(oldKey, claimsAt(NOW)),
   validNew: signToken(newKey, claimsAt(NOW)),
   expired: signToken(newKey, claimsAt(NOW - 7200)),
+  expiredOld: signToken(oldKey, claimsAt(NOW - 7200)),
   wrongAudience: signToken(newKey, claimsAt(NOW, { aud: 'another-api' })),
   unknownKid: signToken(strayKey, claimsAt(NOW)),
 } as const;

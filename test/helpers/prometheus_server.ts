@@ -100,7 +100,7 @@ export async function waitForQuery(
   deadlineMs = 30_000,
 ): Promise<void> {
   const until = Date.now() + deadlineMs;
-  let last = '';
+  let last: string;
   for (;;) {
     const res = await fetch(`${prom.url}/api/v1/query?query=${encodeURIComponent(query)}`);
     last = await res.text();

@@ -262,10 +262,12 @@ export async function rotationRetireCommand(options: RetireOptions, out: Output 
   const interval = parseNumberFlag('--interval', options.interval ?? '10', { max: 86_400, unit: 'seconds' })!;
   const windowSeconds = parseNumberFlag('--window', options.window ?? '3600', 1)!;
   const unpublishedAt = parseInstantFlag('--unpublished-at', options.unpublishedAt);
+  // First: a usage error (two traffic sources) stops before any fetch starts.
+  const trafficP = measureResidualTraffic(options, s, interval, windowSeconds);
   const [live, verifier, traffic] = await Promise.all([
     loadKeyMaterials(liveSpecs(options, s), s.ctx),
     readVerifierKeys(verifierOptions(options, s)),
-    measureResidualTraffic(options, s, interval, windowSeconds),
+    trafficP,
   ]);
   const report = checkRetirement({
     ...envAndCache(s),
