@@ -44,16 +44,39 @@ export interface PrometheusRangeQuery {
 type Invalid = { ok: false; error: 'response_invalid'; message: string };
 const invalid = (message: string): Invalid => ({ ok: false, error: 'response_invalid', message });
 
-/** The HTTP API endpoint under a base URL that may carry a path prefix (a Prometheus behind /prometheus/). */
-function endpoint(base: string, q: PrometheusRangeQuery): string {
+/**
+ * The HTTP API endpoint under a base URL that may carry a path prefix (a Prometheus behind /prometheus/).
+ * Credentials in the URL (Prometheus' basic_auth web config) travel as an Authorization header (fetch
+ * refuses them in the URL, and its error would quote them), never in a location a report prints.
+ */
+function endpoint(base: string, q: PrometheusRangeQuery): { href: string; headers: Record<string, string> } {
   const url = new URL('api/v1/query_range', base.endsWith('/') ? base : `${base}/`);
+  const headers: Record<string, string> = {};
+  if (url.username !== '' || url.password !== '') {
+    const user = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+    headers.authorization = `Basic ${Buffer.from(user, 'utf8').toString('base64')}`;
+    url.username = '';
+    url.password = '';
+  }
   url.searchParams.set('query', q.query);
   url.searchParams.set('start', String(q.start));
   url.searchParams.set('end', String(q.end));
   url.searchParams.set('step', String(q.step));
   // Prometheus stops evaluating at its own timeout too, so a heavy query does not outlive our deadline there.
   if (q.timeoutMs !== undefined) url.searchParams.set('timeout', `${Math.max(1, Math.floor(q.timeoutMs / 1000))}s`);
-  return url.href;
+  return { href: url.href, headers };
+}
+
+/** A Prometheus base URL as a report may show it: without user and password. */
+export function redactPrometheusUrl(base: string): string {
+  try {
+    const url = new URL(base);
+    url.username = '';
+    url.password = '';
+    return url.href;
+  } catch {
+    return '(not a URL)';
+  }
 }
 
 function transportFailure(r: FetchFailure): PrometheusRangeResult {
@@ -78,14 +101,15 @@ export async function queryPrometheusRange(base: string, q: PrometheusRangeQuery
   // Prometheus itself refuses more than 11,000 points per series (400 bad_data): that answer is reported as it comes.
   if (!(q.step > 0 && Number.isFinite(q.step)) || !(q.end >= q.start && Number.isFinite(q.end)))
     return { ok: false, error: 'query_failed', message: `range ${q.start}..${q.end} at step ${q.step} is not a range` };
-  let url: string;
+  let target: { href: string; headers: Record<string, string> };
   try {
-    url = endpoint(base, q);
+    target = endpoint(base, q);
   } catch {
     return { ok: false, error: 'unavailable', message: 'invalid_url: not a URL' };
   }
-  const r = await fetchText(url, {
+  const r = await fetchText(target.href, {
     accept: 'application/json',
+    headers: target.headers,
     maxBytes: q.maxBytes ?? PROMETHEUS_MAX_BODY_BYTES,
     // The API answers errors as JSON: 400 bad_data, 422 execution, 503 timeout or canceled.
     answerStatuses: [400, 422, 503],

@@ -3,6 +3,7 @@ import {
   PROMETHEUS_ERROR_CODES,
   promqlString as literal,
   queryPrometheusRange,
+  redactPrometheusUrl,
   type PrometheusSeries,
 } from '../net/query_prometheus_range.ts';
 import { KID_COUNTERS, type TrafficEvidence } from './measure_traffic.ts';
@@ -56,14 +57,14 @@ export async function readPrometheusTraffic(url: string, options: PrometheusTraf
     step,
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
   });
-  if (!r.ok)
-    return { ok: false, from: 'prometheus', location: url, error: r.error, message: r.message, code: PROMETHEUS_ERROR_CODES[r.error] };
+  const location = redactPrometheusUrl(url);
+  if (!r.ok) return { ok: false, from: 'prometheus', location, error: r.error, message: r.message, code: PROMETHEUS_ERROR_CODES[r.error] };
   const seconds = options.now - start;
   const { counters, count, keyNotFound, observed } = tally(r.series, options.kid, start);
   return {
     ok: true,
     from: 'prometheus',
-    location: url,
+    location,
     rate: count / seconds,
     count,
     seconds,

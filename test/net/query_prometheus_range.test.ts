@@ -5,7 +5,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { promqlString, queryPrometheusRange } from '../../src/net/query_prometheus_range.ts';
+import { promqlString, queryPrometheusRange, redactPrometheusUrl } from '../../src/net/query_prometheus_range.ts';
 import { json, startServer, type TestServer } from '../helpers/index.ts';
 import { startPrometheus, type RunningPrometheus } from '../helpers/prometheus_server.ts';
 
@@ -31,6 +31,8 @@ before(async () => {
       ])(req, res);
     },
     '/prefix/prometheus/api/v1/query_range': matrix([]),
+    '/auth/api/v1/query_range': (req, res) =>
+      matrix([{ metric: { authorization: req.headers.authorization ?? '' }, values: [] }])(req, res),
     '/unordered/api/v1/query_range': matrix([
       {
         metric: {},
@@ -66,6 +68,15 @@ test('queryPrometheusRange: sends query, range, step and its timeout; parses lab
   ]);
   const prefixed = await queryPrometheusRange(`${fake.url}/prefix/prometheus`, { query: 'up', ...RANGE });
   assert.deepEqual(prefixed, { ok: true, series: [], status: 200 });
+});
+
+test('queryPrometheusRange: user and password of the URL go as Basic credentials, and a printed URL drops them', async () => {
+  const base = `${fake.url.replace('http://', 'http://ops:s%3Acret@')}/auth`;
+  const r = await queryPrometheusRange(base, { query: 'up', ...RANGE });
+  assert.ok(r.ok, JSON.stringify(r));
+  assert.equal(r.series[0]?.labels.authorization, `Basic ${Buffer.from('ops:s:cret').toString('base64')}`);
+  assert.equal(redactPrometheusUrl(base), `${fake.url}/auth`);
+  assert.equal(redactPrometheusUrl('::'), '(not a URL)');
 });
 
 test('queryPrometheusRange: the real Prometheus refuses bad PromQL with 400 bad_data: query_failed', async () => {
