@@ -701,6 +701,34 @@ export const REASONS = {
     'the token command failed (exit status, timeout, output too large, no output)',
     'Run the command by hand: it must print one token on stdout and exit 0 within the timeout.',
   ),
+  // Reading the middleware's counters from a Prometheus server (issue 13 item 4: triage --prometheus, rotation retire --prometheus).
+  prometheus_unavailable: r(
+    'advice',
+    'error',
+    'verifier',
+    null,
+    503,
+    'the Prometheus server could not be reached (refused, timeout, HTTP 5xx)',
+    'Check the --prometheus URL (the server, not an exporter), network access and the timeout; the fleet view needs its HTTP API.',
+  ),
+  prometheus_query_failed: r(
+    'advice',
+    'error',
+    'verifier',
+    null,
+    503,
+    'the Prometheus server refused the query (bad_data, execution error, HTTP 4xx)',
+    'Run the query shown in the message in the Prometheus UI; check the metric names and labels the middleware exports (docs/triage.md).',
+  ),
+  prometheus_response_invalid: r(
+    'advice',
+    'error',
+    'verifier',
+    null,
+    503,
+    'the answer is not a Prometheus HTTP API range result (not JSON, wrong shape, over the size cap)',
+    'Point --prometheus at the Prometheus server itself (its /api/v1/query_range), not at a proxy page or a /metrics endpoint; narrow --since if the answer is too large.',
+  ),
 } as const satisfies Record<string, ReasonEntry>;
 
 export type ReasonCode = keyof typeof REASONS;

@@ -214,12 +214,14 @@ function refreshVerdict(
   };
 }
 
+const NO_SERIES_WHERE = { metrics: 'on the metrics page', prometheus: 'in Prometheus over the window' } as const;
+
 /** 4. Residual old-key traffic at or below the threshold. */
 function checkResidualTraffic(input: CheckRetirementInput, at: At): Checked[] {
   const t = input.traffic;
-  if (!t) return [checked('residual_traffic', 'unknown', { reason: 'no --metrics-url, verifier.metricsUrl or --log given' })];
+  if (!t) return [checked('residual_traffic', 'unknown', { reason: 'no --metrics-url, --prometheus, verifier.metricsUrl or --log given' })];
   if (!t.ok) {
-    const finding = makeFinding('verifier_unreachable', {
+    const finding = makeFinding(t.code ?? 'verifier_unreachable', {
       claim: 'verifier.metrics',
       actual: t.message,
       detail: { ...at, from: t.from, location: t.location, error: t.error },
@@ -230,7 +232,9 @@ function checkResidualTraffic(input: CheckRetirementInput, at: At): Checked[] {
     // Zero series (or zero log lines) is no evidence of zero traffic: a wrong URL, another app's
     // metrics or an unreadable format look the same. Unknown, never a pass.
     const reason =
-      t.from === 'metrics' ? 'no jwt_auth_verified_total / jwt_auth_failures_total series on the metrics page' : 'no JSON lines in the log';
+      t.from === 'log'
+        ? 'no JSON lines in the log'
+        : `no jwt_auth_verified_total / jwt_auth_failures_total series ${NO_SERIES_WHERE[t.from]}`;
     return [checked('residual_traffic', 'unknown', { from: t.from, location: t.location, reason, ...t.detail })];
   }
   const ok = t.rate <= input.threshold;

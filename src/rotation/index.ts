@@ -62,3 +62,4 @@ export {
   type SampleMetricsOptions,
   type CountLogOptions,
 } from './measure_traffic.ts';
+export { readPrometheusTraffic, residualTrafficQuery, type PrometheusTrafficOptions } from './read_prometheus_traffic.ts';

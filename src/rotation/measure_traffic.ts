@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { fetchText } from '../net/fetch_text.ts';
+import type { ReasonCode } from '../reasons.ts';
 import { parseExposition, sumSamples } from './parse_prometheus_text.ts';
 
-/** Residual traffic for one kid, measured from metrics or a log. */
+/** Residual traffic for one kid, measured from metrics (one verifier's page), a Prometheus server (every instance) or a log. */
 export type TrafficEvidence =
   | {
       ok: true;
-      from: 'metrics' | 'log';
+      from: 'metrics' | 'prometheus' | 'log';
       location: string;
       /** Requests per second carrying the kid. */
       rate: number;
@@ -21,7 +22,15 @@ export type TrafficEvidence =
       observed: number;
       detail: Record<string, unknown>;
     }
-  | { ok: false; from: 'metrics' | 'log'; location: string; error: string; message: string };
+  | {
+      ok: false;
+      from: 'metrics' | 'prometheus' | 'log';
+      location: string;
+      error: string;
+      message: string;
+      /** The registry code of the failure (default verifier_unreachable). */
+      code?: ReasonCode;
+    };
 
 /** Counters that carry a kid label (metric names agreed with the middleware). */
 const METRICS_MAX_BYTES = 4 * 1024 * 1024;

@@ -1,4 +1,3 @@
-// src/triage/event.ts
 /** One counted failure for triage: from a log line, or a Prometheus series sample (count > 1). */
 export interface TriageEvent {
   reason: string;

@@ -13,6 +13,7 @@ import { loadKeyMaterials } from '../../rotation/load_key_material.ts';
 import { loadSourceArgument } from '../../rotation/load_source_argument.ts';
 import { readVerifierKeys } from '../../rotation/read_verifier_keys.ts';
 import { countLogTraffic, sampleMetricsTraffic, type TrafficEvidence } from '../../rotation/measure_traffic.ts';
+import { readPrometheusTraffic } from '../../rotation/read_prometheus_traffic.ts';
 import { formatOverlapText, formatRetirementText, formatRotationCheckText } from '../../rotation/format_rotation.ts';
 import {
   clockToleranceOption,
@@ -66,13 +67,15 @@ The closing checklist of a rotation. Every item must pass, with evidence:
   not_trusted       the verifier's cached set (debug endpoint) lacks it
   cache_refreshed   the verifier cache was fetched after the unpublish
   residual_traffic  old-kid requests/second (metrics sampled twice
-                    --interval apart, or a JSON-lines log) <= --threshold
+                    --interval apart, a Prometheus server over --window
+                    across every instance, or a JSON-lines log) <= --threshold
 An item without evidence (no debug endpoint, no metrics) does not pass.
 
 Examples:
   $ jwt-doctor rotation retire --env staging --kid staging-2026-10
   $ jwt-doctor rotation retire --env staging --kid staging-2026-10 --metrics-url http://127.0.0.1:3000/metrics --interval 30 --threshold 0.01
   $ jwt-doctor rotation retire --env staging --kid staging-2026-10 --log verifier.log --window 3600
+  $ jwt-doctor rotation retire --env staging --kid staging-2026-10 --prometheus http://prometheus:9090 --window 3600
 
 Exit codes: 0 every item passes, 1 an item fails or lacks evidence, 2 usage or contract error.`;
 
@@ -105,6 +108,7 @@ export interface OverlapOptions extends RotationOptions {
 export interface RetireOptions extends RotationOptions {
   kid: string;
   metricsUrl?: string;
+  prometheus?: string;
   log?: string;
   threshold?: string;
   interval?: string;
@@ -263,14 +267,8 @@ export async function rotationRetireCommand(options: RetireOptions, out: Output 
   const interval = parseNumberFlag('--interval', options.interval ?? '10', { max: 86_400, unit: 'seconds' })!;
   const windowSeconds = parseNumberFlag('--window', options.window ?? '3600', 1)!;
   const unpublishedAt = parseInstantFlag('--unpublished-at', options.unpublishedAt);
-  const metricsUrl = parseUrlFlag('--metrics-url', options.metricsUrl) ?? (options.log === undefined ? s.verifier.metricsUrl : undefined);
-  const envName = s.env?.name !== undefined ? { env: s.env.name } : {};
-  const trafficP: Promise<TrafficEvidence | undefined> =
-    options.log !== undefined
-      ? Promise.resolve(countLogTraffic(options.log, { kid: options.kid, ...envName, windowSeconds, now: s.now }))
-      : metricsUrl
-        ? sampleMetricsTraffic(metricsUrl, { kid: options.kid, ...envName, intervalSeconds: interval, timeoutMs: s.timeoutMs })
-        : Promise.resolve(undefined);
+  // First: a usage error (two traffic sources) stops before any fetch starts.
+  const trafficP = measureResidualTraffic(options, s, interval, windowSeconds);
   const [live, verifier, traffic] = await Promise.all([
     loadKeyMaterials(liveSpecs(options, s), s.ctx),
     readVerifierKeys(verifierOptions(options, s)),
@@ -288,6 +286,26 @@ export async function rotationRetireCommand(options: RetireOptions, out: Output 
   });
   writeReport(out, options.format, report, formatRetirementText);
   return report.passed ? EXIT.ok : EXIT.fail;
+}
+
+/** The residual-traffic evidence of `retire`: a log, a Prometheus server, or one verifier's metrics page (flag, else the contract's). */
+function measureResidualTraffic(
+  options: RetireOptions,
+  s: Setup,
+  interval: number,
+  windowSeconds: number,
+): Promise<TrafficEvidence | undefined> {
+  const sources = [options.log, options.prometheus, options.metricsUrl].filter((v) => v !== undefined);
+  if (sources.length > 1) throw new UsageError('give one of --log, --prometheus, --metrics-url');
+  const envName = s.env?.name !== undefined ? { env: s.env.name } : {};
+  if (options.log !== undefined)
+    return Promise.resolve(countLogTraffic(options.log, { kid: options.kid, ...envName, windowSeconds, now: s.now }));
+  const prometheus = parseUrlFlag('--prometheus', options.prometheus);
+  if (prometheus !== undefined)
+    return readPrometheusTraffic(prometheus, { kid: options.kid, ...envName, windowSeconds, now: s.now, timeoutMs: s.timeoutMs });
+  const metricsUrl = parseUrlFlag('--metrics-url', options.metricsUrl) ?? s.verifier.metricsUrl;
+  if (metricsUrl === undefined) return Promise.resolve(undefined);
+  return sampleMetricsTraffic(metricsUrl, { kid: options.kid, ...envName, intervalSeconds: interval, timeoutMs: s.timeoutMs });
 }
 
 function addCommon(cmd: Command, withVerifier = true): Command {
@@ -338,10 +356,11 @@ function registerRetire(rotation: Command, done: Done): void {
   )
     .requiredOption('--kid <kid>', 'the retired key id')
     .option('--metrics-url <url>', 'Prometheus text endpoint (default verifier.metricsUrl)')
+    .option('--prometheus <url>', 'Prometheus server: residual traffic across every instance it scrapes, over --window')
     .option('--log <file>', 'JSON-lines log with a kid field per request (instead of metrics)')
     .option('--threshold <rate>', 'highest acceptable old-kid requests per second', '0')
     .option('--interval <seconds>', 'seconds between the two metrics samples', '10')
-    .option('--window <seconds>', 'log: count lines from the last SECONDS before now', '3600')
+    .option('--window <seconds>', 'log and --prometheus: count the last SECONDS before now', '3600')
     .option('--unpublished-at <instant>', 'when the old key was removed from the JWKS')
     .addHelpText('after', RETIRE_HELP)
     .action(async (flags: RetireOptions) => done(await rotationRetireCommand(flags)));
