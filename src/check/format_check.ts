@@ -64,10 +64,13 @@ export function formatCheckText(report: CheckReport): string {
   return out;
 }
 
+// XML 1.0 section 2.2: control characters other than tab, LF and CR may not appear, not even escaped.
+const allowedInXml = (ch: string) => ch >= ' ' || ch === '\t' || ch === '\n' || ch === '\r';
 const xml = (s: string) =>
-  s
-    .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!)
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+  Array.from(s)
+    .filter(allowedInXml)
+    .join('')
+    .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 
 function testcase(report: CheckReport, c: ClientCheck, l: CheckLine): string {
   const classname = xml(`jwt-doctor.check.${report.env}${c.client !== null ? `.${c.client}` : ''}`);
