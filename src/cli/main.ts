@@ -59,6 +59,11 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: 'aggregate auth failures across logs, Prometheus or merged reports: reasons, kids, routes, clients over time',
     load: () => import('./commands/triage.ts'),
   },
+  check: {
+    summary:
+      'post-fix validation: a fresh token through signature, issuer, audience, lifetime, clock skew, propagation, isolation, refresh',
+    load: () => import('./commands/check.ts'),
+  },
 };
 
 export const EXAMPLES = `

@@ -55,9 +55,9 @@ test('policy and clients sections: values and field paths', () => {
     [{ policy: { tokenLifetime: 900 } }, 'environments.prod.policy.tokenLifetime'],
     [{ policy: { revocation: 'sometimes' } }, 'environments.prod.policy.revocation'],
     [{ clients: { web: { refreshLeadSeconds: -5 } } }, 'environments.prod.clients.web.refreshLeadSeconds'],
-    [{ clients: { web: { audience: [1] } } }, 'environments.prod.clients.web.audience'],
+    [{ clients: { web: { audience: [1] } } }, 'environments.prod.clients.web.audience[0]'],
   ] as const;
-  // The policy section has a full JSON schema: its errors come from the loader, with the same field path.
+  // The policy and clients sections have a JSON schema: their errors come from the loader, with the field path.
   for (const [section, path] of bad) {
     assert.equal(
       pathOf(() => {
