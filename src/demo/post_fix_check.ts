@@ -8,6 +8,9 @@
  */
 import type { Contract } from '../contract/load.ts';
 
+/** Whether this build runs `check` after the fix (false until src/check is merged). */
+export const CHECK_AVAILABLE = false;
+
 export type PostFixCheck =
   { available: true; status: 'stable' | 'unstable'; text: string; codes: string[] } | { available: false; text: string };
 

@@ -37,14 +37,15 @@ export class ReplicaUnavailableError extends Error {
  * Imports oidc-provider. Its import warns on stderr that Node 20 is not a
  * release it supports (it runs there: this repository's tests use it on
  * 20); the demo runs on 20 by design, so that one notice is held back.
+ * `specifier` is for tests (a package that is not installed).
  */
-export async function loadOidcProvider(): Promise<ProviderConstructor> {
+export async function loadOidcProvider(specifier = 'oidc-provider'): Promise<ProviderConstructor> {
   const warn = console.warn;
   console.warn = (...args: unknown[]) => {
     if (!String(args[0]).includes('Unsupported runtime')) warn(...args);
   };
   try {
-    const mod = (await import('oidc-provider')) as { default: ProviderConstructor };
+    const mod = (await import(specifier)) as { default: ProviderConstructor };
     return mod.default;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
@@ -66,8 +67,14 @@ export interface ReplicaProviderOptions {
 export async function startReplicaProvider(options: ReplicaProviderOptions): Promise<LoopbackServer> {
   const server = createServer();
   const listening = await listenLoopback(server);
-  const provider = new options.Provider(listening.origin, providerConfiguration(options));
-  const callback = provider.callback();
+  let callback: ReturnType<ProviderInstance['callback']>;
+  try {
+    callback = new options.Provider(listening.origin, providerConfiguration(options)).callback();
+  } catch (e) {
+    // A configuration the provider refuses: the port it listened on is closed before the error goes up.
+    await listening.close();
+    throw e;
+  }
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     res.setHeader('date', options.clock.dateHeader());
     callback(req, res);
