@@ -45,6 +45,7 @@ const STAGING_SET = 'keys/staging.jwks.json';
 /** name -> the `jwt-doctor` run whose output a doc block shows. */
 export const OUTPUTS: Record<string, OutputSpec> = {
   demo: { argv: ['demo'] },
+  'demo-offline': { argv: ['demo', '--offline'] },
   decode: { argv: ['decode', 'examples/tokens/local-login.jwt', ...NOW] },
   'diagnose-staging': { argv: ['diagnose', 'examples/tokens/local-login.jwt', ...C, '--env', 'staging', ...NOW] },
   'diagnose-encoding': { argv: ['diagnose', 'examples/tokens/local-hs256.jwt', ...C, '--env', 'local', ...NOW] },
