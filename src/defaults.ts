@@ -24,6 +24,10 @@ export const DEFAULT_CLOCK_SAMPLES = 5;
 export const MAX_CLOCK_SAMPLES = 50;
 /** A HAR with response bodies can be tens of MB; past this a header dump is not parsed at all. */
 export const MAX_DUMP_CHARS = 64 * 1024 * 1024;
+/** `check`: a client refreshes this long before exp when neither its refreshLeadSeconds nor policy.refreshWindowSeconds says. */
+export const DEFAULT_REFRESH_LEAD_SECONDS = 60;
+/** `check`: Date-header samples per clock (fewer than `clock`: check reads several clocks per run). */
+export const DEFAULT_CHECK_CLOCK_SAMPLES = 3;
 
 // ---- Where the token travels (RFC 6750 section 2.1) and where things live
 

@@ -672,6 +672,34 @@ export const REASONS = {
     'the token command failed (exit status, timeout, output too large, no output)',
     'Run the command by hand: it must print one token on stdout and exit 0 within the timeout.',
   ),
+  // The post-fix validation of `jwt-doctor check` (issue 12 items 3 and 4: src/check).
+  token_source_missing: r(
+    'transport',
+    'error',
+    'client',
+    null,
+    401,
+    'no usable token source: the contract names none, or its secret or signer key cannot be read',
+    'Add obtain: (clientCredentials, refreshToken, command, static or mint) to the environment or client, and set the variables or files it names.',
+  ),
+  refresh_too_late: r(
+    'time',
+    'error',
+    'client',
+    null,
+    401,
+    'the refreshed token arrives after the old one expires (refresh lead shorter than latency plus clock offset)',
+    "Refresh earlier: raise the client's refreshLeadSeconds above the token-endpoint latency, the client's expected latency and the API's clock offset.",
+  ),
+  refresh_lead_exceeds_lifetime: r(
+    'time',
+    'error',
+    'client',
+    null,
+    401,
+    'the refresh lead is as long as the token lifetime: the client refreshes as soon as it gets a token',
+    "Lower the client's refreshLeadSeconds below the token lifetime (or issue longer-lived tokens).",
+  ),
 } as const satisfies Record<string, ReasonEntry>;
 
 export type ReasonCode = keyof typeof REASONS;

@@ -55,6 +55,10 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: "obtain a fresh token from the environment's token source (client_credentials, refresh_token, command, static, mint)",
     load: () => import('./commands/token.ts'),
   },
+  check: {
+    summary: 'post-fix validation: a fresh token through signature, issuer, audience, lifetime, clock skew, propagation, isolation, refresh',
+    load: () => import('./commands/check.ts'),
+  },
 };
 
 export const EXAMPLES = `

@@ -422,8 +422,32 @@ export const environmentSchema = {
     clients: {
       type: 'object',
       description:
-        'the clients of this environment: audience, tokenSource, refreshLeadSeconds (contract diff), obtain (jwt-doctor token --client)',
-      additionalProperties: { type: 'object', properties: { obtain: obtainSchema } },
+        'the clients of this environment (web, mobile, ...): each checked separately by jwt-doctor check, minted for by mint --client, obtained by token --client',
+      additionalProperties: {
+        type: 'object',
+        properties: {
+          audience: {
+            ...stringOrList,
+            description: "the audience this client's tokens carry (replaces the environment's for this client)",
+          },
+          obtain: obtainSchema,
+          tokenLifetimeSeconds: {
+            type: 'number',
+            exclusiveMinimum: 0,
+            description: "this client's token lifetime, exp - iat (mint; check holds tokens to it and to the policy)",
+          },
+          refreshLeadSeconds: {
+            ...seconds,
+            description: 'the client refreshes this long before exp (check refresh_flow; default policy.refreshWindowSeconds, else 60)',
+          },
+          expectedLatencyMs: {
+            type: 'number',
+            minimum: 0,
+            description: "the client's own latency to the token endpoint on top of the measured one (check refresh_flow; default 0)",
+          },
+          tokenSource: { type: 'object', description: 'where this client sends the token: { header, scheme } or { cookie }' },
+        },
+      },
     },
     policy,
     tokenSource: {

@@ -30,7 +30,14 @@ export interface VerifierSection {
 export interface ClientSection {
   audience?: string[];
   tokenSource?: Record<string, unknown>;
+  /** The client refreshes this long before exp (check's refresh_flow). */
   refreshLeadSeconds?: number;
+  /** The lifetime (exp - iat) this client's tokens have (mint, check's lifetime line). */
+  tokenLifetimeSeconds?: number;
+  /** The client's own latency to the token endpoint on top of the measured one, ms (check's refresh_flow). */
+  expectedLatencyMs?: number;
+  /** The client's token source (src/obtain/read_obtain_section.ts reads it). */
+  obtain?: Record<string, unknown>;
   [extra: string]: unknown;
 }
 
@@ -159,8 +166,13 @@ function readClient(file: string, path: string, c: unknown): ClientSection {
       throw new ContractError(file, `${path}.audience`, 'a string or a list of strings', JSON.stringify(cc.audience));
     client.audience = list as string[];
   }
-  if (cc.refreshLeadSeconds !== undefined && (typeof cc.refreshLeadSeconds !== 'number' || cc.refreshLeadSeconds < 0)) {
-    throw new ContractError(file, `${path}.refreshLeadSeconds`, 'a number >= 0 (seconds)', JSON.stringify(cc.refreshLeadSeconds));
+  for (const [field, unit] of [
+    ['refreshLeadSeconds', 'seconds'],
+    ['expectedLatencyMs', 'milliseconds'],
+  ] as const) {
+    const v = cc[field];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0))
+      throw new ContractError(file, `${path}.${field}`, `a number >= 0 (${unit})`, JSON.stringify(v));
   }
   if (cc.tokenSource !== undefined && (cc.tokenSource === null || typeof cc.tokenSource !== 'object')) {
     throw new ContractError(file, `${path}.tokenSource`, 'an object ({ header, scheme } or { cookie })', JSON.stringify(cc.tokenSource));
