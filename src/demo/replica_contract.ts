@@ -7,7 +7,6 @@
  */
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ORDERS_ROUTE } from './replica_api.ts';
 import { REPLICA_AUDIENCE, REPLICA_RESOURCE, type ReplicaClient } from './replica_provider.ts';
 
 export const CONTRACT_FILE = 'auth-contract.yaml';
@@ -66,9 +65,6 @@ ${obtain(origins, LOCAL_CLIENT)}
     maxTokenAgeSeconds: 3600
     keys:
       - jwksUri: ${origins.provider}/jwks
-    api:
-      baseUrl: ${origins.gateway}
-      routes: [{ path: ${ORDERS_ROUTE} }]
 ${obtain(origins, STAGING_CLIENT)}
     owners: { verifier: orders-team }
 `;

@@ -19,6 +19,7 @@ test('npm start: the replica story through the CLI, exit 0, the six-line delta, 
   // The seed's delta, with the replica's provider as the token's issuer.
   assert.deepEqual(lines.slice(i, i + 6), ['iss_token = $OP', ...SEED_LINES.slice(1)]);
   assert.ok(lines.includes('$ jwt-doctor check --env staging --contract $REPLICA/auth-contract.yaml'));
+  assert.equal(lines.filter(Boolean).at(-1), 'status = stable');
 });
 
 test('oidc-provider not installed: one line says so, then the offline demo (the bundled example)', async () => {
