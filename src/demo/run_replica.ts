@@ -12,6 +12,7 @@ export interface RunReplicaOptions {
   examplesDir: string;
   write: (text: string) => void;
   loadProvider?: () => Promise<ProviderConstructor>;
+  color?: boolean;
 }
 
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
@@ -34,7 +35,7 @@ export async function runReplica(options: RunReplicaOptions): Promise<ReplicaDem
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    return await runReplicaDemo(replica, options.write);
+    return await runReplicaDemo(replica, options.write, { color: options.color ?? false });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -48,8 +48,14 @@ export interface ReplicaDemoResult {
   ok: boolean;
 }
 
+/** How the demo renders: `color` paints the diagnosis as `diagnose` does on a terminal. */
+export interface ReplicaDemoOptions {
+  color?: boolean;
+}
+
 interface Context {
   replica: Replica;
+  color: boolean;
   show: (text: string) => string;
   write: (text: string) => void;
   contract: string;
@@ -60,9 +66,20 @@ const TIMEOUT_MS = 5000;
 const TOKEN_FILE = 'local.jwt';
 
 /** Runs the story on a started replica; `write` receives the output as each step ends. */
-export async function runReplicaDemo(replica: Replica, write: (text: string) => void): Promise<ReplicaDemoResult> {
+export async function runReplicaDemo(
+  replica: Replica,
+  write: (text: string) => void,
+  options: ReplicaDemoOptions = {},
+): Promise<ReplicaDemoResult> {
   const show = presenter(replica);
-  const ctx: Context = { replica, show, write: (t) => write(show(t)), contract: `${replica.dir}/${CONTRACT_FILE}`, timeoutMs: TIMEOUT_MS };
+  const ctx: Context = {
+    replica,
+    color: options.color ?? false,
+    show,
+    write: (t) => write(show(t)),
+    contract: `${replica.dir}/${CONTRACT_FILE}`,
+    timeoutMs: TIMEOUT_MS,
+  };
   write(legend(show));
   const steps: DemoStep[] = [];
   const push = (s: DemoStep) => steps.push({ ...s, command: show(s.command) });
@@ -164,7 +181,7 @@ async function diagnoseStep(ctx: Context, token: string): Promise<{ step: DemoSt
   ctx.write(`\n# 3. Why: the claim delta against staging's contract.\n$ ${command}\n\n`);
   const contract = loadContract(ctx.contract);
   const d = await diagnose(token, contract.environments.staging!, { contract, now: ctx.replica.clock.now(), timeoutMs: ctx.timeoutMs });
-  ctx.write(formatDiagnosisText(d));
+  ctx.write(formatDiagnosisText(d, { color: ctx.color }));
   const codes = d.findings.map((f) => f.code);
   return { step: { step: 'diagnose', command, ok: d.result === 'claim_mismatch', codes, result: d.result }, diagnosis: d };
 }

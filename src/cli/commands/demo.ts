@@ -48,7 +48,12 @@ export interface DemoOptions {
 export async function runDemo(out: Output = process.stdout, options: DemoOptions = {}): Promise<DemoResult> {
   if (!options.offline) {
     const { runReplica } = await import('../../demo/run_replica.ts');
-    const r = await runReplica({ examplesDir: join(packageRoot(), 'examples'), write: (t) => out.write(t), ...options });
+    const r = await runReplica({
+      examplesDir: join(packageRoot(), 'examples'),
+      write: (t) => out.write(t),
+      color: useColor(),
+      ...(options.loadProvider ? { loadProvider: options.loadProvider } : {}),
+    });
     if (r !== undefined) return r;
     out.write(`${REPLICA_UNAVAILABLE}\n`);
   }
