@@ -163,6 +163,30 @@ export const OUTPUTS: Record<string, OutputSpec> = {
     ],
     cwd: 'examples/policy',
   },
+  'check-staging': {
+    argv: ['check', '--contract', 'auth-contract.yaml', '--env', 'staging', '--now', '2026-11-28T12:05:00Z'],
+    cwd: 'examples/check',
+  },
+  'check-clients': {
+    argv: ['check', '--contract', 'auth-contract.yaml', '--env', 'shop', '--now', '2026-11-28T12:05:00Z'],
+    cwd: 'examples/check',
+  },
+  'check-markdown': {
+    argv: [
+      'check',
+      '--contract',
+      'auth-contract.yaml',
+      '--env',
+      'shop',
+      '--client',
+      'mobile',
+      '--now',
+      '2026-11-28T12:05:00Z',
+      '--format',
+      'markdown',
+    ],
+    cwd: 'examples/check',
+  },
   'mint-json': {
     argv: [
       'mint',

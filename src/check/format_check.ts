@@ -13,7 +13,8 @@
  * other lines print only when they ran: lifetime (a client or policy
  * lifetime is set, or the token's times fail), header_propagation (the
  * environment has an api section), environment_isolation (production:
- * true), token (only when obtaining or a claim outside the five fails). A
+ * true), token (only when obtaining or a claim outside the five fails);
+ * with `compact` (the demo's last step) they print only when they fail. A
  * failing line carries its reason code; clock_skew_seconds carries the
  * tolerance too. With several clients each gets a `# client NAME` section
  * ending in its own status, and the last line is the environment's status.
@@ -24,9 +25,16 @@ import type { CheckLine, CheckReport, ClientCheck } from './types.ts';
 
 const ALWAYS = new Set(['signature', 'issuer', 'audience', 'clock_skew_seconds', 'refresh_flow']);
 
-function shown(line: CheckLine): boolean {
-  if (line.name === 'token') return line.status === 'fail';
-  return ALWAYS.has(line.name) || line.status !== 'skip';
+/** formatCheckText's options. */
+export interface CheckTextOptions {
+  /** Only the guide's five lines and status, plus any other line that fails (a passing lifetime or header_propagation is left out). */
+  compact?: boolean;
+}
+
+function shown(line: CheckLine, o: CheckTextOptions): boolean {
+  if (ALWAYS.has(line.name)) return true;
+  if (line.name === 'token' || o.compact === true) return line.status === 'fail';
+  return line.status !== 'skip';
 }
 
 function lineText(l: CheckLine): string {
@@ -46,14 +54,15 @@ function findingText(f: Finding): string {
 }
 
 /**
- * `key = value` lines: the guide's six when every check passes.
+ * `key = value` lines: the guide's six when every check passes (and,
+ * with `compact`, whatever else passed too).
  *
  * @example formatCheckText(report).endsWith('status = stable\n')
  */
-export function formatCheckText(report: CheckReport): string {
+export function formatCheckText(report: CheckReport, options: CheckTextOptions = {}): string {
   const several = report.clients.length > 1;
   const sections = report.clients.map((c) => {
-    const lines = c.lines.filter(shown).map(lineText);
+    const lines = c.lines.filter((l) => shown(l, options)).map(lineText);
     return several
       ? [`# client ${c.client ?? '(environment)'}`, ...lines, `status = ${c.status}`].join('\n') + '\n\n'
       : lines.join('\n') + '\n';
@@ -64,10 +73,13 @@ export function formatCheckText(report: CheckReport): string {
   return out;
 }
 
+// XML 1.0 section 2.2: control characters other than tab, LF and CR may not appear, not even escaped.
+const allowedInXml = (ch: string) => ch >= ' ' || ch === '\t' || ch === '\n' || ch === '\r';
 const xml = (s: string) =>
-  s
-    .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!)
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+  Array.from(s)
+    .filter(allowedInXml)
+    .join('')
+    .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 
 function testcase(report: CheckReport, c: ClientCheck, l: CheckLine): string {
   const classname = xml(`jwt-doctor.check.${report.env}${c.client !== null ? `.${c.client}` : ''}`);

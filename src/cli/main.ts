@@ -56,7 +56,8 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     load: () => import('./commands/token.ts'),
   },
   check: {
-    summary: 'post-fix validation: a fresh token through signature, issuer, audience, lifetime, clock skew, propagation, isolation, refresh',
+    summary:
+      'post-fix validation: a fresh token through signature, issuer, audience, lifetime, clock skew, propagation, isolation, refresh',
     load: () => import('./commands/check.ts'),
   },
 };

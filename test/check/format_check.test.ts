@@ -164,3 +164,12 @@ test('Markdown: a table per client with code cells, then the findings', () => {
   assert.ok(md.includes('### client mobile: unstable'));
   assert.match(md, /### Findings\n\n- `audience_mismatch`/);
 });
+
+test('compact: the guide six lines even when lifetime and header propagation passed; a failing extra line still shows', () => {
+  const extras = simple().map((l) => (l.name === 'lifetime' || l.name === 'header_propagation' ? pass(l.name) : l));
+  assert.equal(formatCheckText(report([client(null, extras)]), { compact: true }).split('\n').length, 7);
+  const failing = extras.map((l) =>
+    l.name === 'header_propagation' ? { ...l, status: 'fail' as const, code: 'header_missing' as const } : l,
+  );
+  assert.ok(formatCheckText(report([client(null, failing)]), { compact: true }).includes('header_propagation = fail header_missing\n'));
+});
