@@ -10,7 +10,7 @@ import { createServer, request, type IncomingMessage, type ServerResponse } from
 import { listenLoopback, type LoopbackServer } from './listen_loopback.ts';
 import type { ReplicaClock } from './replica_clock.ts';
 
-export const GATEWAY_TIMEOUT_MS = 5000;
+export const GATEWAY_TIMEOUT_MS = 10_000;
 
 // RFC 9110 section 7.6.1: connection-specific fields are not forwarded.
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
