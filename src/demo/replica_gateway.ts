@@ -11,6 +11,8 @@ import { listenLoopback, type LoopbackServer } from './listen_loopback.ts';
 import type { ReplicaClock } from './replica_clock.ts';
 
 export const GATEWAY_TIMEOUT_MS = 10_000;
+/** RFC 9110 section 15.6.3: the upstream answered nothing usable. */
+const BAD_GATEWAY = 502;
 
 // RFC 9110 section 7.6.1: connection-specific fields are not forwarded.
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
@@ -27,7 +29,9 @@ function forwardedHeaders(req: IncomingMessage, upstream: URL): Record<string, s
 
 function badGateway(res: ServerResponse, clock: ReplicaClock): void {
   if (res.headersSent) return void res.destroy();
-  res.writeHead(502, { 'content-type': 'application/json', date: clock.dateHeader() }).end(JSON.stringify({ error: 'bad_gateway' }));
+  res
+    .writeHead(BAD_GATEWAY, { 'content-type': 'application/json', date: clock.dateHeader() })
+    .end(JSON.stringify({ error: 'bad_gateway' }));
 }
 
 export interface ReplicaGateway extends LoopbackServer {
@@ -45,7 +49,7 @@ export async function startReplicaGateway(clock: ReplicaClock): Promise<ReplicaG
       (answer) => {
         const headers = { ...answer.headers };
         for (const h of HOP_BY_HOP) delete headers[h];
-        res.writeHead(answer.statusCode ?? 502, headers);
+        res.writeHead(answer.statusCode ?? BAD_GATEWAY, headers);
         answer.pipe(res);
       },
     );
