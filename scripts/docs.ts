@@ -97,6 +97,7 @@ export const OUTPUTS: Record<string, OutputSpec> = {
     ],
   },
   demo: { argv: ['demo'] },
+  'demo-offline': { argv: ['demo', '--offline'] },
   decode: { argv: ['decode', 'examples/tokens/local-login.jwt', ...NOW] },
   'diagnose-staging': { argv: ['diagnose', 'examples/tokens/local-login.jwt', ...C, '--env', 'staging', ...NOW] },
   'diagnose-encoding': { argv: ['diagnose', 'examples/tokens/local-hs256.jwt', ...C, '--env', 'local', ...NOW] },

@@ -22,7 +22,10 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     load: () => import('./commands/diagnose.ts'),
   },
   match: { summary: 'evaluate a token against every environment of the contract', load: () => import('./commands/match.ts') },
-  demo: { summary: 'run diagnose and match on the bundled example (npm start)', load: () => import('./commands/demo.ts') },
+  demo: {
+    summary: 'reproduce, diagnose, fix and check a staging failure on a local replica (npm start)',
+    load: () => import('./commands/demo.ts'),
+  },
   probe: {
     summary: 'send one token to every API route: status, reason, header fate through the gateway, route drift',
     load: () => import('./commands/probe.ts'),

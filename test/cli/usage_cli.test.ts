@@ -134,8 +134,8 @@ test('match: one row per environment, mintedBy, exit codes', async () => {
   assert.equal(none.code, 1);
 });
 
-test('npm start demo prints the diagnosis and the match table', async () => {
-  const r = await runCli(['demo'], { env: { NO_COLOR: undefined } });
+test('the offline demo (npm start without oidc-provider) prints the diagnosis and the match table', async () => {
+  const r = await runCli(['demo', '--offline'], { env: { NO_COLOR: undefined } });
   assert.equal(r.code, 0);
   const i = r.stdout.split('\n').indexOf('iss_token = https://auth.staging.example.com');
   assert.ok(i > 0);
