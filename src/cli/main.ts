@@ -55,6 +55,10 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: "obtain a fresh token from the environment's token source (client_credentials, refresh_token, command, static, mint)",
     load: () => import('./commands/token.ts'),
   },
+  runbook: {
+    summary: "the environment's debug runbook as Markdown: the exact jwt-doctor commands in the guide's order, owners, reason codes",
+    load: () => import('./commands/runbook.ts'),
+  },
 };
 
 export const EXAMPLES = `
