@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { loadContract } from '../../src/contract/load.ts';
 import { planRunbook } from '../../src/runbook/plan_runbook.ts';
 import { REASONS } from '../../src/reasons.ts';
-import { TOKEN } from '../../src/runbook/runbook_steps.ts';
+import { RUNBOOK_SECTIONS, TOKEN } from '../../src/runbook/runbook_steps.ts';
 
 const OWNERS = { signer: 'identity-team', verifier: 'api-platform', secrets: 'security-ops', gateway: 'platform-edge' };
 
@@ -50,17 +50,7 @@ test('an environment with only expectations gets decode, diagnose and match', ()
 test("every section the contract has adds its step, in the guide's order", () => {
   assert.deepEqual(ids('full'), ['token', 'decode', 'diagnose', 'clock', 'probe', 'keys', 'rotation', 'match', 'policy', 'check', 'drill']);
   const sections = planRunbook(contract, 'full', 'c.yaml').steps.map((s) => s.section);
-  const order = [
-    'obtain',
-    'decode',
-    'verify issuer, audience and signature',
-    'clock',
-    'header propagation',
-    'keys and rotation',
-    'fix',
-    'validate',
-  ];
-  const ranks = sections.map((s) => order.indexOf(s));
+  const ranks = sections.map((s) => RUNBOOK_SECTIONS.indexOf(s));
   assert.ok(
     ranks.every((r, i) => r >= 0 && (i === 0 || r >= ranks[i - 1]!)),
     `sections out of order: ${sections.join(', ')}`,
