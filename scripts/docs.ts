@@ -262,6 +262,7 @@ export const OUTPUTS: Record<string, OutputSpec> = {
     ],
     cwd: 'examples',
   },
+  'runbook-staging': { argv: ['runbook', '--env', 'staging', ...C] },
   'mint-fault': {
     argv: [
       'mint',

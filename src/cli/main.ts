@@ -67,6 +67,10 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
       'post-fix validation: a fresh token through signature, issuer, audience, lifetime, clock skew, propagation, isolation, refresh',
     load: () => import('./commands/check.ts'),
   },
+  runbook: {
+    summary: "the environment's debug runbook as Markdown: the exact jwt-doctor commands in the guide's order, owners, reason codes",
+    load: () => import('./commands/runbook.ts'),
+  },
 };
 
 export const EXAMPLES = `

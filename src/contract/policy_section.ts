@@ -36,7 +36,16 @@ export type SecretRef = { env: string } | { file: string };
 export type RevocationConfig =
   | { kind: 'denylist'; file: string }
   | { kind: 'redis'; url: string; key: string; password?: SecretRef; timeoutMs?: number }
-  | { kind: 'introspection'; endpoint: string; clientId: string; clientSecret: SecretRef; timeoutMs?: number };
+  | {
+      kind: 'introspection';
+      /** The contract's endpoint; without it, `issuer`'s discovery document names it. */
+      endpoint?: string;
+      /** The environment's issuer, whose discovery names the endpoint when the contract does not. */
+      issuer?: string;
+      clientId: string;
+      clientSecret: SecretRef;
+      timeoutMs?: number;
+    };
 
 const DURATIONS: readonly [keyof PolicySection, number][] = [
   ['tokenLifetimeSeconds', 1],
@@ -62,7 +71,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
  *
  * @example parsePolicySection({ tokenLifetimeSeconds: '15m', keyMaxAgeDays: 90 }, 'auth-contract.yaml', 'prod').tokenLifetimeSeconds // 900
  */
-export function parsePolicySection(o: Record<string, unknown>, file: string, env: string): PolicySection {
+export function parsePolicySection(o: Record<string, unknown>, file: string, env: string, issuer?: string): PolicySection {
   const fail: Fail = (field, expected, found) => new ContractError(file, `environments.${env}.policy.${field}`, expected, show(found));
   for (const k of Object.keys(o)) {
     if (!KNOWN.includes(k) && !k.startsWith('x-'))
@@ -78,7 +87,7 @@ export function parsePolicySection(o: Record<string, unknown>, file: string, env
     (out as Record<string, number>)[field] = seconds / unit;
   }
   if (o.keyPublished !== undefined) out.keyPublished = parseKeyPublished(o.keyPublished, fail);
-  if (o.revocation !== undefined) Object.assign(out, parseRevocation(o.revocation, fail));
+  if (o.revocation !== undefined) Object.assign(out, parseRevocation(o.revocation, fail, issuer));
   return out;
 }
 
@@ -96,7 +105,7 @@ function parseKeyPublished(v: unknown, fail: Fail): Record<string, number> {
 }
 
 /** `revocation`: a kind alone (declared, no source), or one source object. */
-function parseRevocation(v: unknown, fail: Fail): Pick<PolicySection, 'revocation' | 'revocationSource'> {
+function parseRevocation(v: unknown, fail: Fail, issuer: string | undefined): Pick<PolicySection, 'revocation' | 'revocationSource'> {
   if (typeof v === 'string') {
     if (!(KINDS as readonly string[]).includes(v))
       throw fail(
@@ -124,7 +133,7 @@ function parseRevocation(v: unknown, fail: Fail): Pick<PolicySection, 'revocatio
   if (!isObject(inner)) throw fail(`revocation.${kind}`, 'an object', inner);
   return kind === 'redis'
     ? { revocation: 'redis', revocationSource: parseRedis(inner, fail) }
-    : { revocation: 'introspection', revocationSource: parseIntrospection(inner, fail) };
+    : { revocation: 'introspection', revocationSource: parseIntrospection(inner, fail, issuer) };
 }
 
 function parseRedis(o: Record<string, unknown>, fail: Fail): RevocationConfig {
@@ -139,16 +148,25 @@ function parseRedis(o: Record<string, unknown>, fail: Fail): RevocationConfig {
   return out;
 }
 
-function parseIntrospection(o: Record<string, unknown>, fail: Fail): RevocationConfig {
+/**
+ * Without `endpoint`, the environment's issuer (an http(s) URL) names it
+ * through discovery (src/revocation/discover_introspection_endpoint.ts).
+ */
+function parseIntrospection(o: Record<string, unknown>, fail: Fail, issuer: string | undefined): RevocationConfig {
   only(o, ['endpoint', 'clientId', 'clientSecret', 'timeoutMs'], 'revocation.introspection', fail);
-  if (typeof o.endpoint !== 'string' || !/^https?:\/\/./.test(o.endpoint))
-    throw fail('revocation.introspection.endpoint', 'the RFC 7662 introspection endpoint URL', o.endpoint);
+  const discovered = o.endpoint === undefined && issuer !== undefined && /^https?:\/\/./.test(issuer);
+  if (!discovered && (typeof o.endpoint !== 'string' || !/^https?:\/\/./.test(o.endpoint)))
+    throw fail(
+      'revocation.introspection.endpoint',
+      "the RFC 7662 introspection endpoint URL (needed when the environment's first issuer is no http(s) URL to discover it from)",
+      o.endpoint,
+    );
   if (typeof o.clientId !== 'string' || o.clientId === '')
     throw fail('revocation.introspection.clientId', 'the client id the verifier authenticates with', o.clientId);
   const clientSecret = secretRef(o.clientSecret, 'revocation.introspection.clientSecret', fail);
   return {
     kind: 'introspection',
-    endpoint: o.endpoint,
+    ...(discovered ? { issuer: issuer! } : { endpoint: o.endpoint as string }),
     clientId: o.clientId,
     clientSecret,
     ...timeout(o, 'revocation.introspection', fail),

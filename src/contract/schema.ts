@@ -197,11 +197,16 @@ const revocationSource = {
       properties: {
         introspection: {
           type: 'object',
-          required: ['endpoint', 'clientId', 'clientSecret'],
+          required: ['clientId', 'clientSecret'],
           additionalProperties: false,
           description: 'RFC 7662 token introspection: active false means revoked',
           properties: {
-            endpoint: { type: 'string', pattern: '^https?://', description: 'the introspection endpoint' },
+            endpoint: {
+              type: 'string',
+              pattern: '^https?://',
+              description:
+                "the introspection endpoint (default: introspection_endpoint from the discovery document of the environment's first issuer, on the issuer's origin)",
+            },
             clientId: { type: 'string', minLength: 1, description: 'client id (HTTP Basic, RFC 7662 section 2.1)' },
             clientSecret: secretRef('the introspection client secret'),
             timeoutMs,

@@ -139,7 +139,8 @@ function section(contract: Contract, env: Expectations, name: string): Record<st
  */
 export function readPolicySection(contract: Contract, env: Expectations): PolicySection {
   const o = section(contract, env, 'policy');
-  return o ? parsePolicySection(o, fileOf(contract), env.name ?? 'default') : {};
+  // The first issuer: where an introspection source without an endpoint discovers it (as `discovery: true` for keys).
+  return o ? parsePolicySection(o, fileOf(contract), env.name ?? 'default', env.issuer?.[0]) : {};
 }
 
 /**

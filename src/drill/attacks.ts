@@ -1,9 +1,11 @@
-import { createHmac, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createSecretKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { Expectations } from '../expectations.ts';
-import { getAlgorithm } from '../keys/algorithms.ts';
+import { ALGORITHMS } from '../keys/algorithms.ts';
+import { b64urlJson } from '../mint/encode.ts';
+import { signJws } from '../mint/sign_jws.ts';
 import { selfSignedCertificate } from './attacker_cert.ts';
 import { drillClaims, drillHeader } from './claims.ts';
-import { signWith, type DrillSigner } from './sign.ts';
+import type { DrillSigner } from './drill_signer.ts';
 
 /**
  * The forged tokens of the attacks drill, as ticarpi/jwt_tool's
@@ -72,18 +74,18 @@ export const ATTACKS: ReadonlyArray<{ name: string; what: string }> = [
   { name: 'psychic_signature:{p1363,der}', what: 'ES256 with r = s = 0 (CVE-2022-21449)' },
 ];
 
-const b64 = (o: unknown): string => Buffer.from(typeof o === 'string' ? o : JSON.stringify(o)).toString('base64url');
 const compact = (header: Record<string, unknown>, payload: Record<string, unknown>, signature: string): string =>
-  `${b64(header)}.${b64(payload)}.${signature}`;
+  `${b64urlJson(header)}.${b64urlJson(payload)}.${signature}`;
 
 function hmac(header: Record<string, unknown>, payload: Record<string, unknown>, secret: Buffer | string): string {
-  const input = `${b64(header)}.${b64(payload)}`;
-  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+  const input = `${b64urlJson(header)}.${b64urlJson(payload)}`;
+  // HS256 keyed with whatever the attack names (the public key's bytes, a blank, a file's contents): the shared signer, any secret.
+  return `${input}.${signJws(ALGORITHMS.HS256!, createSecretKey(Buffer.from(secret)), input).toString('base64url')}`;
 }
 
 function signAttacker(attacker: Attacker, header: Record<string, unknown>, payload: Record<string, unknown>): string {
-  const input = `${b64(header)}.${b64(payload)}`;
-  return `${input}.${signWith(getAlgorithm('RS256')!, attacker.privateKey, input).toString('base64url')}`;
+  const input = `${b64urlJson(header)}.${b64urlJson(payload)}`;
+  return `${input}.${signJws(ALGORITHMS.RS256!, attacker.privateKey, input).toString('base64url')}`;
 }
 
 /**
@@ -187,7 +189,7 @@ function signerAttacks(input: AttackInput, claims: Record<string, unknown>): Att
   const valid = signer.sign(header, claims);
   const [h, , s] = valid.split('.');
   return [
-    { name: 'tampered_payload', token: `${h}.${b64({ ...claims, sub: 'admin', admin: true })}.${s}` },
+    { name: 'tampered_payload', token: `${h}.${b64urlJson({ ...claims, sub: 'admin', admin: true })}.${s}` },
     { name: 'expired', token: signer.sign(header, { ...claims, iat: now - tol - 7200, exp: now - tol - 3600 }) },
     { name: 'not_yet_valid', token: signer.sign(header, { ...claims, nbf: now + tol + 3600, exp: now + tol + 7200 }) },
     { name: 'unknown_crit', token: signer.sign({ ...header, crit: ['x-jwt-doctor-drill'], 'x-jwt-doctor-drill': true }, claims) },

@@ -1,5 +1,5 @@
 import type { ClaimExpectation, Expectations } from '../expectations.ts';
-import type { DrillSigner } from './sign.ts';
+import type { DrillSigner } from './drill_signer.ts';
 
 /** Lifetime of a drill token when the contract's policy names none: short, it only has to reach the target. */
 export const DRILL_TOKEN_LIFETIME_SECONDS = 300;

@@ -12,7 +12,7 @@ import { runAttacks } from './run_attacks.ts';
 import { runHeaderStrip } from './run_header_strip.ts';
 import { runRotation, type ServedJwks } from './run_rotation.ts';
 import { runSkew } from './run_skew.ts';
-import { generateDrillSigner, type DrillSigner } from './sign.ts';
+import { generateDrillSigner, type DrillSigner } from './drill_signer.ts';
 import { DRILL_SCHEMA, type Scenario, type DrillContext, type DrillOptions, type DrillReport, type DrillResult } from './types.ts';
 
 // Rotation last: it retires the key the other drills sign with.
@@ -108,7 +108,7 @@ export async function runDrill(contract: Contract, envName: string, options: Run
       );
     if (!signer)
       throw new UsageError(
-        'the drills need tokens the target accepts: pass --signer-key PATH or --signer-secret VAR (or point the environment at a loopback jwksUri the drill serves)',
+        'the drills need tokens the target accepts: pass --signer-key PATH or --signer-secret VAR, give the environment a signer: section, or point it at a loopback jwksUri the drill serves',
       );
     serving?.served.publish([signer.publicJwk!]);
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;

@@ -16,7 +16,7 @@ import { readVerifierKeys } from '../rotation/read_verifier_keys.ts';
 import { drillClaims, drillHeader } from './claims.ts';
 import { authRoutes } from './run_attacks.ts';
 import { answerEvidence, routeName, sendToken, type Answer } from './send_token.ts';
-import { generateDrillSigner, type DrillSigner } from './sign.ts';
+import { generateDrillSigner, type DrillSigner } from './drill_signer.ts';
 import type { DrillContext, DrillResult, DrillStep } from './types.ts';
 
 /** The JWK Set the drill serves and rotates (served mode). */

@@ -1,7 +1,7 @@
 import type { ApiConfig } from '../contract/api_section.ts';
 import type { Expectations } from '../expectations.ts';
 import type { Finding, ReasonCode } from '../reasons.ts';
-import type { DrillSigner } from './sign.ts';
+import type { DrillSigner } from './drill_signer.ts';
 import type { DrillListener } from './listener.ts';
 
 export const DRILL_SCHEMA = 'jwt-doctor/drill/v1';

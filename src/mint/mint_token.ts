@@ -64,7 +64,7 @@ export function mintToken(contract: Contract, envName: string, options: MintOpti
   const env = environmentOf(contract, envName);
   assertNotProduction(contract, envName, { allow: options.allowProduction === true, action: 'mint' });
   const client = options.client !== undefined ? clientOf(contract, env, options.client) : undefined;
-  const signer = signerOf(contract, env, options);
+  const signer = environmentSigner(contract, env, options);
   const now = Math.floor(typeof options.now === 'number' ? options.now : options.now.getTime() / 1000);
   const lifetimeSeconds =
     options.lifetimeSeconds ?? client?.lifetime ?? readPolicySection(contract, env).tokenLifetimeSeconds ?? DEFAULT_MINT_LIFETIME_SECONDS;
@@ -119,7 +119,14 @@ function clientOf(contract: Contract, env: Expectations, name: string): { audien
   return { ...(c.audience ? { audience: c.audience } : {}), ...(typeof lifetime === 'number' ? { lifetime } : {}) };
 }
 
-function signerOf(contract: Contract, env: Expectations, options: MintOptions): Signer {
+/**
+ * The environment's signer key: `options.signer` (flags: a usage error when
+ * it cannot be read) else the contract's `signer:` section (a contract
+ * error naming the field). The drill signs with it too (src/drill/drill_signer.ts).
+ *
+ * @example environmentSigner(contract, contract.environments.staging, {}).alg.name
+ */
+export function environmentSigner(contract: Contract, env: Expectations, options: Pick<MintOptions, 'signer' | 'vars'>): Signer {
   const file = contract.path ?? '(object)';
   const base = `environments.${env.name ?? ''}.signer`;
   const spec = options.signer ?? (env.signer as SignerSpec | undefined);

@@ -60,7 +60,8 @@ export function createRevocationSource(config: RevocationConfig, ctx: Revocation
       });
     case 'introspection':
       return createIntrospectionSource({
-        endpoint: config.endpoint,
+        ...(config.endpoint !== undefined ? { endpoint: config.endpoint } : {}),
+        ...(config.issuer !== undefined ? { issuer: config.issuer } : {}),
         clientId: config.clientId,
         clientSecret: readSecret(config.clientSecret, 'policy.revocation.introspection.clientSecret', ctx),
         ...timeoutMs,

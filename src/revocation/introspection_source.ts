@@ -1,10 +1,13 @@
 import { fetchText } from '../net/fetch_text.ts';
 import { DEFAULT_REVOCATION_TIMEOUT_MS } from '../defaults.ts';
+import { discoverIntrospectionEndpoint, type IntrospectionDiscovery } from './discover_introspection_endpoint.ts';
 import { notRevoked, revokedBy, unavailable, type RevocationAnswer, type RevocationSource } from './revocation_source.ts';
 
 export interface IntrospectionOptions {
-  /** The RFC 7662 introspection endpoint. */
-  endpoint: string;
+  /** The RFC 7662 introspection endpoint (one of endpoint and issuer). */
+  endpoint?: string;
+  /** Without an endpoint: the issuer whose OpenID discovery document names it (introspection_endpoint). */
+  issuer?: string;
   clientId: string;
   /** Read from a variable or file by the caller; sent only in the Authorization header. */
   clientSecret: string;
@@ -22,18 +25,24 @@ const formEncode = (s: string) => encodeURIComponent(s).replace(/%20/g, '+');
  * unexpired token answered inactive is revoked. A 401 is `unauthorized`
  * (the verifier's own credentials), any other failure `unreachable` /
  * `timeout` / `protocol`. The token is sent only to the endpoint the
- * contract names, never logged.
+ * contract names, or, without one, to the issuer's discovered
+ * introspection_endpoint on the issuer's own origin (looked up at the first
+ * token, then kept; a failed lookup is that token's answer and is tried
+ * again at the next); never logged.
  *
  * @example const source = createIntrospectionSource({ endpoint: 'https://auth.example.com/token/introspection', clientId: 'api', clientSecret: process.env.INTROSPECTION_SECRET! });
  */
 export function createIntrospectionSource(options: IntrospectionOptions): RevocationSource {
-  const name = options.endpoint;
+  const name = options.endpoint ?? `introspection_endpoint of ${options.issuer ?? '(no issuer)'}`;
   const authorization = 'Basic ' + Buffer.from(`${formEncode(options.clientId)}:${formEncode(options.clientSecret)}`).toString('base64');
+  const endpoint = endpointResolver(options);
   return {
     name,
     async isRevoked({ token }) {
       if (token === undefined) return unavailable(name, 'no_token', 'introspection needs the token itself');
-      const r = await fetchText(options.endpoint, {
+      const found = await endpoint();
+      if (!found.ok) return unavailable(name, found.error, found.message);
+      const r = await fetchText(found.endpoint, {
         method: 'POST',
         body: new URLSearchParams({ token, token_type_hint: 'access_token' }).toString(),
         headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
@@ -48,6 +57,31 @@ export function createIntrospectionSource(options: IntrospectionOptions): Revoca
       }
       return answerOf(r.text, name);
     },
+  };
+}
+
+/** The contract's endpoint, else the discovered one: one lookup in flight at a time, kept once it succeeds. */
+function endpointResolver(options: IntrospectionOptions): () => Promise<IntrospectionDiscovery> {
+  if (options.endpoint !== undefined) {
+    const fixed: IntrospectionDiscovery = { ok: true, endpoint: options.endpoint };
+    return () => Promise.resolve(fixed);
+  }
+  const issuer = options.issuer;
+  if (issuer === undefined) {
+    const none: IntrospectionDiscovery = {
+      ok: false,
+      error: 'protocol',
+      message: 'no introspection endpoint and no issuer to discover it from',
+    };
+    return () => Promise.resolve(none);
+  }
+  let pending: Promise<IntrospectionDiscovery> | undefined;
+  return () => {
+    pending ??= discoverIntrospectionEndpoint(issuer, { timeoutMs: options.timeoutMs ?? DEFAULT_REVOCATION_TIMEOUT_MS }).then((d) => {
+      if (!d.ok) pending = undefined;
+      return d;
+    });
+    return pending;
   };
 }
 

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { buildDiagnoser } from '../../src/diagnose.ts';
 import { ATTACKS, buildAttacks, makeAttacker, type AttackInput } from '../../src/drill/attacks.ts';
 import { drillClaims, drillHeader } from '../../src/drill/claims.ts';
-import { generateDrillSigner } from '../../src/drill/sign.ts';
+import { generateDrillSigner } from '../../src/drill/drill_signer.ts';
 import { importJwk } from '../../src/keys/import.ts';
 import type { Expectations } from '../../src/expectations.ts';
 import { REPO } from '../helpers/cli.ts';

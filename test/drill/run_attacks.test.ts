@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Contract } from '../../src/contract/load.ts';
 import { runDrill } from '../../src/drill/run_drill.ts';
-import { loadDrillSigner, type DrillSigner } from '../../src/drill/sign.ts';
+import { loadDrillSigner, type DrillSigner } from '../../src/drill/drill_signer.ts';
 import type { DrillReport } from '../../src/drill/types.ts';
 import {
   AUD,

@@ -13,6 +13,9 @@ import Provider from 'oidc-provider';
 import { createIntrospectionSource } from '../../src/revocation/introspection_source.ts';
 import { createRevocationSource } from '../../src/revocation/from_config.ts';
 import { UsageError } from '../../src/errors.ts';
+import { loadContract } from '../../src/contract/load.ts';
+import { readPolicySection } from '../../src/contract/sections.ts';
+import { ContractError } from '../../src/errors.ts';
 import { hang, json, startServer, type TestServer } from '../helpers/http_server.ts';
 import { freePort } from '../helpers/redis_server.ts';
 
@@ -76,14 +79,15 @@ test('wrong client credentials are unauthorized; the secret is never in the answ
 });
 
 test('endpoint down, hanging, or answering without a boolean "active": unreachable, timeout, protocol', async () => {
-  const at = (endpoint: string) =>
-    createIntrospectionSource({ endpoint, clientId: 'api', clientSecret: CLIENT_SECRET, timeoutMs: 200 }).isRevoked({
+  // Only the hanging endpoint needs a short deadline; the others answer (a short one would turn a slow answer into a timeout).
+  const at = (endpoint: string, timeoutMs = 5000) =>
+    createIntrospectionSource({ endpoint, clientId: 'api', clientSecret: CLIENT_SECRET, timeoutMs }).isRevoked({
       claims: {},
       token: 'opaque',
     });
   const kind = (a: Awaited<ReturnType<typeof at>>) => (!a.ok ? a.error : 'answered');
   assert.equal(kind(await at(`http://127.0.0.1:${await freePort()}/introspect`)), 'unreachable');
-  assert.equal(kind(await at(`${fake.url}/hang`)), 'timeout');
+  assert.equal(kind(await at(`${fake.url}/hang`, 200)), 'timeout');
   assert.equal(kind(await at(`${fake.url}/odd`)), 'protocol');
   assert.equal(
     kind(
@@ -107,5 +111,55 @@ test('from the contract: the client secret from a variable; an unset variable is
   assert.throws(
     () => createRevocationSource(config, { vars: {} }),
     (e: unknown) => e instanceof UsageError && /INTROSPECTION_SECRET is not set/.test(e.message),
+  );
+});
+
+test("no endpoint: the provider's discovery names it (introspection_endpoint); active, then revoked after RFC 7009 revocation", async () => {
+  const source = createIntrospectionSource({ issuer, clientId: 'api', clientSecret: CLIENT_SECRET });
+  const token = await accessToken();
+  assert.deepEqual(await source.isRevoked({ claims: {}, token }), { ok: true, revoked: false, source: source.name });
+  const revoke = await fetch(`${issuer}/token/revocation`, { method: 'POST', headers: form, body: `token=${token}` });
+  assert.equal(revoke.status, 200);
+  assert.deepEqual(await source.isRevoked({ claims: {}, token }), { ok: true, revoked: true, source: source.name, by: 'inactive' });
+});
+
+test("the discovery document is read once for many lookups; a failed discovery is that lookup's answer, retried at the next", async () => {
+  const op = await startServer({ '/introspect': json({ active: true }) });
+  try {
+    const source = createIntrospectionSource({ issuer: op.url, clientId: 'api', clientSecret: CLIENT_SECRET });
+    const down = await source.isRevoked({ claims: {}, token: 'opaque' });
+    assert.equal(!down.ok && down.error, 'unreachable');
+    op.route(
+      '/.well-known/openid-configuration',
+      json({ issuer: op.url, token_endpoint: `${op.url}/token`, introspection_endpoint: `${op.url}/introspect` }),
+    );
+    for (let i = 0; i < 3; i++)
+      assert.deepEqual(await source.isRevoked({ claims: {}, token: 'opaque' }), { ok: true, revoked: false, source: source.name });
+    assert.equal(op.counts.get('/.well-known/openid-configuration'), 2);
+    assert.equal(op.counts.get('/introspect'), 3);
+    assert.ok(!source.name.includes(CLIENT_SECRET));
+  } finally {
+    await op.close();
+  }
+});
+
+test("from the contract: introspection without endpoint discovers it from the environment's first issuer; a non-URL issuer needs the endpoint", async () => {
+  const introspection = { clientId: 'api', clientSecret: { env: 'INTROSPECTION_SECRET' } };
+  const contract = loadContract(
+    {
+      environments: {
+        stg: { issuer: [issuer, 'urn:other'], policy: { revocation: { introspection } } },
+        bare: { issuer: 'urn:issuer', policy: { revocation: { introspection } } },
+      },
+    },
+    { baseDir: '/tmp' },
+  );
+  const config = readPolicySection(contract, contract.environments.stg!).revocationSource!;
+  assert.deepEqual(config, { kind: 'introspection', issuer, ...introspection });
+  const source = createRevocationSource(config, { vars: { INTROSPECTION_SECRET: CLIENT_SECRET } });
+  assert.deepEqual(await source.isRevoked({ claims: {}, token: await accessToken() }), { ok: true, revoked: false, source: source.name });
+  assert.throws(
+    () => readPolicySection(contract, contract.environments.bare!),
+    (e: unknown) => e instanceof ContractError && e.path === 'environments.bare.policy.revocation.introspection.endpoint',
   );
 });

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { EXIT, UsageError } from '../../errors.ts';
 import { formatDrillMarkdown, formatDrillText } from '../../drill/format_drill.ts';
 import { runDrill } from '../../drill/run_drill.ts';
-import { loadDrillSigner } from '../../drill/sign.ts';
+import { contractDrillSigner, loadDrillSigner } from '../../drill/drill_signer.ts';
 import { SCENARIOS, type Scenario } from '../../drill/types.ts';
 import { loadContractFlag, pickEnvironment } from '../common.ts';
 import type { Done, Output } from '../command.ts';
@@ -43,8 +43,9 @@ API (api.baseUrl, or --target) and its probe routes:
                 an accepted one is verifier_accepts_forged_token (critical)
   all           every drill above (rotation last)
 
-Valid tokens are signed with --signer-key / --signer-secret, or, when the
-drill serves the JWK Set, with a key it generates and publishes. Keys and
+Valid tokens are signed with --signer-key / --signer-secret, else with the
+environment's signer: section (the key jwt-doctor mint signs with), or,
+when the drill serves the JWK Set, with a key it generates and publishes. Keys and
 tokens are never printed. An environment marked production: true is refused
 unless --i-know.
 
@@ -120,7 +121,7 @@ export async function drillCommand(flags: DrillFlags, out: Output = process.stdo
         ...(flags.signerKid !== undefined ? { kid: flags.signerKid } : {}),
         ...(env.algorithms ? { algorithms: env.algorithms } : {}),
       })
-    : undefined;
+    : contractDrillSigner(contract, env);
   const report = await runDrill(contract, flags.env, {
     scenarios,
     allowProduction: flags.iKnow === true,

@@ -1,16 +1,19 @@
 /**
- * The drill's signer module (replaced by mintToken at merge): every key
- * form it reads signs tokens that jose (the oracle) verifies with the
- * public half, the algorithm follows the environment, and bad input is a
+ * The drill's signer, on the shared minting code (src/mint: loadSigner,
+ * signJws): every key form it reads signs tokens that jose (the oracle)
+ * verifies with the public half, the algorithm follows the environment,
+ * the contract's signer: section is the one mint uses, and bad input is a
  * usage error that never echoes the key.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compactVerify, importJWK } from 'jose';
-import { generateDrillSigner, loadDrillSigner } from '../../src/drill/sign.ts';
+import { loadContract } from '../../src/contract/load.ts';
+import { contractDrillSigner, generateDrillSigner, loadDrillSigner } from '../../src/drill/drill_signer.ts';
+import { mintToken } from '../../src/mint/mint_token.ts';
 import { signerFiles } from './helpers.ts';
 
 test("a PEM signer signs RS256 (or the environment's PS256) that jose verifies; the kid comes from the flag", async () => {
@@ -73,6 +76,36 @@ test('bad signer input is a usage error that never shows the key', () => {
     usage(() => loadDrillSigner({ keyPath: files.keyPath, secretVar: 'X' }));
     usage(() => loadDrillSigner({ keyPath: files.keyPath, alg: 'ES256' }));
     usage(() => generateDrillSigner('HS256', 'x'));
+  } finally {
+    files.cleanup();
+  }
+});
+
+test("the environment's signer: section is the drill's signer too: same alg and kid as mint, tokens the same key verifies", async () => {
+  const files = signerFiles();
+  try {
+    const contract = loadContract(
+      {
+        environments: {
+          stg: {
+            issuer: 'https://auth.stg.test',
+            audience: 'api',
+            algorithms: ['PS256'],
+            signer: { privateKey: { file: 'signer.pem' }, kid: 'stg-1' },
+          },
+          none: { issuer: 'https://auth.none.test' },
+        },
+      },
+      { baseDir: files.dir },
+    );
+    writeFileSync(join(files.dir, 'signer.pem'), readFileSync(files.keyPath));
+    const s = contractDrillSigner(contract, contract.environments.stg!)!;
+    const minted = mintToken(contract, 'stg', { now: 1_800_000_000 });
+    assert.deepEqual([s.alg, s.kid], [minted.signer.alg, minted.signer.kid]);
+    const { protectedHeader } = await compactVerify(s.sign({ alg: s.alg, kid: s.kid }, { sub: 'a' }), files.publicKey);
+    assert.deepEqual(protectedHeader, { alg: 'PS256', kid: 'stg-1' });
+    await compactVerify(minted.token, files.publicKey);
+    assert.equal(contractDrillSigner(contract, contract.environments.none!), undefined);
   } finally {
     files.cleanup();
   }
