@@ -6,9 +6,9 @@
  * Built for `triage`, which calls it on every log line: the table is
  * compiled once at load; the input is capped (MAX_MESSAGE_CHARS) before
  * anything scans it, so a hostile multi-megabyte line costs what a 16 KiB
- * one does; one case-insensitive gate of the table's keywords rejects lines
- * no entry can match before any per-entry work; every pattern is bounded
- * (see translations.ts) and runs only when its keyword is present.
+ * one does; one native pass of all the table's keywords tells which entries
+ * can match (most log lines: none, done); every pattern is bounded (see
+ * translations.ts) and runs only when its keyword is present.
  */
 import { isReasonCode, type ReasonCode } from '../reasons.ts';
 import { CLAIM_CODES, TRANSLATIONS, type TranslationEntry } from './translations.ts';
@@ -50,13 +50,32 @@ const COMPILED: readonly CompiledEntry[] = [...TRANSLATIONS.filter((e) => e.gene
   (entry) => ({ entry, keywords: keywordsOf(entry) }),
 );
 
-/** The fewest keywords that cover all: one containing another is implied by it. */
-function gateKeywords(): string[] {
-  const all = [...new Set(COMPILED.flatMap((c) => c.keywords))];
-  return all.filter((k) => !all.some((o) => o !== k && k.includes(o)));
-}
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const GATE = new RegExp(gateKeywords().map(escapeRegExp).join('|'), 'i');
+const KEYWORDS = [...new Set(COMPILED.flatMap((c) => c.keywords))].sort((a, b) => b.length - a.length);
+/**
+ * Every keyword of the table in one case-insensitive alternation, longest
+ * first: one native pass over the text finds which are present (the
+ * prefilter), instead of one search per keyword.
+ */
+const KEYWORD_SCAN = new RegExp(KEYWORDS.map(escapeRegExp).join('|'), 'gi');
+
+/** keyword -> the positions in COMPILED of the entries it admits. */
+const ENTRIES_BY_KEYWORD = new Map<string, number[]>(KEYWORDS.map((k) => [k, []]));
+COMPILED.forEach((c, i) => c.keywords.forEach((k) => ENTRIES_BY_KEYWORD.get(k)!.push(i)));
+/** A matched keyword admits the entries of every keyword it contains (a shorter one at the same place is not reported). */
+const ADMITS = new Map(KEYWORDS.map((k) => [k, [...new Set(KEYWORDS.filter((o) => k.includes(o)).flatMap((o) => ENTRIES_BY_KEYWORD.get(o)!))]]));
+
+/** The entries whose keyword occurs in `text`, in table order; empty for most log lines. */
+function candidateEntries(text: string): number[] {
+  const found = new Set<number>();
+  KEYWORD_SCAN.lastIndex = 0;
+  for (let m = KEYWORD_SCAN.exec(text); m !== null; m = KEYWORD_SCAN.exec(text)) {
+    for (const i of ADMITS.get(m[0].toLowerCase()) ?? []) found.add(i);
+    // Overlapping keywords: the next one may start inside this match.
+    KEYWORD_SCAN.lastIndex = m.index + 1;
+  }
+  return found.size === 0 ? [] : [...found].sort((a, b) => a - b);
+}
 
 /**
  * The reason code another verifier's message means, with the claim and the
@@ -71,10 +90,7 @@ const GATE = new RegExp(gateKeywords().map(escapeRegExp).join('|'), 'i');
 export function translateMessage(text: string): Translation | undefined {
   if (typeof text !== 'string' || text.length === 0) return undefined;
   const bounded = text.length > MAX_MESSAGE_CHARS ? text.slice(0, MAX_MESSAGE_CHARS) : text;
-  const own = ownCode(bounded);
-  if (own) return own;
-  if (!GATE.test(bounded)) return undefined;
-  return fromErrorDescription(bounded) ?? matchTable(unescapeJson(bounded));
+  return ownCode(bounded) ?? fromErrorDescription(bounded) ?? matchTable(unescapeJson(bounded));
 }
 
 /** Our own reason code, alone (pasted from a middleware answer or log). */
@@ -134,15 +150,8 @@ function unescapeJson(text: string): string {
 
 /** The first entry whose keyword is present and whose pattern matches. */
 function matchTable(text: string): Translation | undefined {
-  const lower = text.toLowerCase();
-  const present = new Map<string, boolean>();
-  const has = (k: string) => {
-    let v = present.get(k);
-    if (v === undefined) present.set(k, (v = lower.includes(k)));
-    return v;
-  };
-  for (const { entry, keywords } of COMPILED) {
-    if (!keywords.some(has)) continue;
+  for (const i of candidateEntries(text)) {
+    const entry = COMPILED[i]!.entry;
     const m = entry.pattern.exec(text);
     if (m) return buildTranslation(entry, m.groups ?? {});
   }

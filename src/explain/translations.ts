@@ -100,7 +100,7 @@ const ENVOY: TranslationEntry[] = ENVOY_MESSAGES.map(([message, code, id]) => ({
   verifier: 'envoy jwt_authn (Istio)',
   code,
   message,
-  keyword: message.split(' ')[0]!.toLowerCase(),
+  keyword: [message.toLowerCase(), message.toLowerCase().replace(/ /g, '_')],
   pattern: envoyPattern(message),
   source: ENVOY_STATUS,
   samples: [
@@ -221,7 +221,7 @@ const JOSE: TranslationEntry[] = [
     verifier: 'jose',
     code: 'signature_invalid',
     message: 'signature verification failed (ERR_JWS_SIGNATURE_VERIFICATION_FAILED)',
-    keyword: 'signature',
+    keyword: ['err_jws_signature_verification_failed', 'jwssignatureverificationfailed', 'signature verification failed'],
     pattern: /ERR_JWS_SIGNATURE_VERIFICATION_FAILED|JWSSignatureVerificationFailed|(?<![A-Za-z] )\bsignature verification failed/,
     source: JOSE_ERRORS,
     samples: [
@@ -234,7 +234,7 @@ const JOSE: TranslationEntry[] = [
     verifier: 'jose',
     code: 'key_not_found',
     message: 'no applicable key found in the JSON Web Key Set (ERR_JWKS_NO_MATCHING_KEY)',
-    keyword: 'key',
+    keyword: ['err_jwks_no_matching_key', 'no applicable key found'],
     pattern: /ERR_JWKS_NO_MATCHING_KEY|no applicable key found in the JSON Web Key Set/,
     source: JOSE_ERRORS,
     samples: [{ text: 'JWKSNoMatchingKey: no applicable key found in the JSON Web Key Set' }, { text: 'code=ERR_JWKS_NO_MATCHING_KEY' }],
@@ -244,7 +244,7 @@ const JOSE: TranslationEntry[] = [
     verifier: 'jose',
     code: 'duplicate_kid',
     message: 'multiple matching keys found in the JSON Web Key Set (ERR_JWKS_MULTIPLE_MATCHING_KEYS)',
-    keyword: 'key',
+    keyword: ['err_jwks_multiple_matching_keys', 'multiple matching keys found'],
     pattern: /ERR_JWKS_MULTIPLE_MATCHING_KEYS|multiple matching keys found in the JSON Web Key Set/,
     source: JOSE_ERRORS,
     samples: [{ text: 'JWKSMultipleMatchingKeys: multiple matching keys found in the JSON Web Key Set' }],
@@ -255,7 +255,7 @@ const JOSE: TranslationEntry[] = [
     code: 'alg_not_allowed',
     claim: 'header.alg',
     message: '"alg" (Algorithm) Header Parameter value not allowed (ERR_JOSE_ALG_NOT_ALLOWED)',
-    keyword: 'alg',
+    keyword: ['err_jose_alg_not_allowed', 'header parameter value not allowed'],
     pattern: /ERR_JOSE_ALG_NOT_ALLOWED|\\?"alg\\?" \(Algorithm\) Header Parameter value not allowed/,
     source: 'panva/jose: src/lib/validate_algorithms.ts; ' + JOSE_ERRORS,
     samples: [{ text: 'JOSEAlgNotAllowed: "alg" (Algorithm) Header Parameter value not allowed', claim: 'header.alg' }],
@@ -265,7 +265,7 @@ const JOSE: TranslationEntry[] = [
     verifier: 'jose',
     code: 'jwks_unreachable',
     message: 'Expected 200 OK from the JSON Web Key Set HTTP response / JSON Web Key Set malformed (ERR_JWKS_TIMEOUT, ERR_JWKS_INVALID)',
-    keyword: ['jwks', 'json web key set'],
+    keyword: ['err_jwks_timeout', 'err_jwks_invalid', 'json web key set'],
     pattern:
       /ERR_JWKS_TIMEOUT|ERR_JWKS_INVALID|Expected 200 OK from the JSON Web Key Set HTTP response|JSON Web Key Set malformed|Failed to parse the JSON Web Key Set HTTP response as JSON/,
     source: 'panva/jose: src/jwks/remote.ts; ' + JOSE_ERRORS,
@@ -279,7 +279,7 @@ const JOSE: TranslationEntry[] = [
     verifier: 'jose',
     code: 'malformed_token',
     message: 'Invalid Compact JWS / JWTs must use Compact JWS serialization / Invalid JWT (ERR_JWS_INVALID, ERR_JWT_INVALID)',
-    keyword: ['jw', 'payload'],
+    keyword: ['_invalid', 'invalid compact jws', 'jwts must use compact', 'jwt claims set must', 'decode the payload', 'the decoded payload'],
     pattern:
       /ERR_JW[ST]_INVALID|Invalid Compact JWS|JWTs must use Compact JWS serialization|JWT Claims Set must be a top-level JSON object|Failed to base64url decode the payload|Failed to parse the decoded payload as JSON/,
     source: 'panva/jose: src/jws/compact/verify.ts; src/lib/jwt_claims_set.ts',
@@ -340,8 +340,9 @@ const JSONWEBTOKEN: TranslationEntry[] = [
   jwtMessage('expired', 'token_expired', 'jwt expired (TokenExpiredError)', /\bjwt expired\b/, [
     { text: 'TokenExpiredError: jwt expired' },
     { text: '{"name":"TokenExpiredError","message":"jwt expired","expiredAt":"2026-11-28T12:00:00.000Z"}' },
-  ]),
+  ], { keyword: 'jwt expired' }),
   jwtMessage('not_active', 'token_not_yet_valid', 'jwt not active (NotBeforeError)', /\bjwt not active\b/, [{ text: 'NotBeforeError: jwt not active' }], {
+    keyword: 'jwt not active',
     claim: 'nbf',
   }),
   jwtMessage(
@@ -353,7 +354,7 @@ const JSONWEBTOKEN: TranslationEntry[] = [
       { text: 'JsonWebTokenError: jwt audience invalid. expected: web-prod', expected: 'web-prod' },
       { text: '{"message":"jwt audience invalid. expected: api://orders or web-prod"}', expected: 'api://orders or web-prod' },
     ],
-    { claim: 'aud' },
+    { claim: 'aud', keyword: 'jwt audience invalid' },
   ),
   jwtMessage(
     'issuer',
@@ -361,7 +362,7 @@ const JSONWEBTOKEN: TranslationEntry[] = [
     'jwt issuer invalid. expected: {expected}',
     new RegExp(`\\bjwt issuer invalid\\. expected: (?<expected>${UNTIL_END})`),
     [{ text: 'JsonWebTokenError: jwt issuer invalid. expected: https://auth.example.com', expected: 'https://auth.example.com' }],
-    { claim: 'iss' },
+    { claim: 'iss', keyword: 'jwt issuer invalid' },
   ),
   jwtMessage(
     'other_claim',
@@ -369,23 +370,28 @@ const JSONWEBTOKEN: TranslationEntry[] = [
     'jwt subject|jwtid|nonce invalid. expected: {expected}',
     new RegExp(`\\bjwt (?<claim>subject|jwtid|nonce) invalid\\. expected: (?<expected>${UNTIL_END})`),
     [{ text: 'JsonWebTokenError: jwt subject invalid. expected: user-1', claim: 'subject', expected: 'user-1' }],
+    { keyword: 'invalid. expected' },
   ),
   jwtMessage('max_age', 'token_too_old', 'maxAge exceeded', /\bmaxAge exceeded\b/, [{ text: 'TokenExpiredError: maxAge exceeded' }], {
-    keyword: 'maxage',
+    keyword: 'maxage exceeded',
     claim: 'iat',
   }),
-  jwtMessage('malformed', 'malformed_token', 'jwt malformed', /\bjwt malformed\b|\bjwt must be a string\b/, [{ text: 'JsonWebTokenError: jwt malformed' }]),
+  jwtMessage('malformed', 'malformed_token', 'jwt malformed', /\bjwt malformed\b|\bjwt must be a string\b/, [{ text: 'JsonWebTokenError: jwt malformed' }], {
+    keyword: ['jwt malformed', 'jwt must be a string'],
+  }),
   jwtMessage('invalid_token', 'malformed_token', 'invalid token (the header or payload is not JSON)', /(?<![\w-] ?)\binvalid token\b/, [
     { text: 'JsonWebTokenError: invalid token' },
   ], { keyword: 'invalid token' }),
-  jwtMessage('missing', 'header_missing', 'jwt must be provided', /\bjwt must be provided\b/, [{ text: 'JsonWebTokenError: jwt must be provided' }]),
+  jwtMessage('missing', 'header_missing', 'jwt must be provided', /\bjwt must be provided\b/, [{ text: 'JsonWebTokenError: jwt must be provided' }], {
+    keyword: 'jwt must be provided',
+  }),
   jwtMessage(
     'unsigned',
     'alg_none',
     'jwt signature is required / please specify "none" in "algorithms" to verify unsigned tokens',
     /\bjwt signature is required\b|please specify \\?"none\\?" in \\?"algorithms\\?" to verify unsigned tokens/,
     [{ text: 'JsonWebTokenError: jwt signature is required' }],
-    { keyword: ['signature', 'unsigned'] },
+    { keyword: ['jwt signature is required', 'to verify unsigned tokens'] },
   ),
   jwtMessage('invalid_signature', 'signature_invalid', 'invalid signature', /(?<![\w;] ?)\binvalid signature\b/, [{ text: 'JsonWebTokenError: invalid signature' }], {
     keyword: 'invalid signature',
@@ -408,14 +414,14 @@ const JSONWEBTOKEN: TranslationEntry[] = [
     'secret or public key must be provided / error in secret or public key callback: {reason}',
     /\bsecret or public key must be provided\b|\berror in secret or public key callback\b/,
     [{ text: 'JsonWebTokenError: secret or public key must be provided' }],
-    { keyword: 'public key' },
+    { keyword: ['secret or public key'] },
   ),
   jwtMessage('bad_time', 'malformed_token', 'invalid exp value / invalid nbf value', /\binvalid (?<claim>exp|nbf) value\b/, [
     { text: 'JsonWebTokenError: invalid exp value', claim: 'exp' },
-  ], { keyword: 'value' }),
+  ], { keyword: ['invalid exp value', 'invalid nbf value'] }),
   jwtMessage('iat_required', 'missing_claim', 'iat required when maxAge is specified', /\biat required when maxAge is specified\b/, [
     { text: 'JsonWebTokenError: iat required when maxAge is specified' },
-  ], { keyword: 'maxage', claim: 'iat' }),
+  ], { keyword: 'iat required when maxage', claim: 'iat' }),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -427,7 +433,7 @@ const NODE_MIDDLEWARE: TranslationEntry[] = [
     verifier: 'express-jwt',
     code: 'header_missing',
     message: 'No authorization token was found (credentials_required)',
-    keyword: ['credentials', 'authorization token'],
+    keyword: ['credentials_required', 'no authorization token was found'],
     pattern: /No authorization token was found|\bcredentials_required\b/,
     source: 'auth0/express-jwt: src/index.ts',
     samples: [{ text: 'UnauthorizedError: No authorization token was found' }],
@@ -447,7 +453,7 @@ const NODE_MIDDLEWARE: TranslationEntry[] = [
     verifier: 'express-jwt',
     code: 'token_revoked',
     message: 'The token has been revoked. (revoked_token)',
-    keyword: 'revoked',
+    keyword: ['the token has been revoked', 'revoked_token'],
     pattern: /The token has been revoked\.|\brevoked_token\b/,
     source: 'auth0/express-jwt: src/index.ts',
     samples: [{ text: 'UnauthorizedError: The token has been revoked.' }],
@@ -457,7 +463,7 @@ const NODE_MIDDLEWARE: TranslationEntry[] = [
     verifier: '@fastify/jwt',
     code: 'header_missing',
     message: 'No Authorization was found in request.headers (FST_JWT_NO_AUTHORIZATION_IN_HEADER)',
-    keyword: 'authorization',
+    keyword: ['no authorization was found', 'fst_jwt_no_authorization'],
     pattern: /No Authorization was found in request\.(?:headers|cookies)|FST_JWT_NO_AUTHORIZATION_IN_(?:HEADER|COOKIE)/,
     source: 'fastify/fastify-jwt: jwt.js',
     samples: [{ text: '{"statusCode":401,"code":"FST_JWT_NO_AUTHORIZATION_IN_HEADER","error":"Unauthorized","message":"No Authorization was found in request.headers"}' }],
@@ -467,7 +473,7 @@ const NODE_MIDDLEWARE: TranslationEntry[] = [
     verifier: '@fastify/jwt',
     code: 'token_expired',
     message: 'Authorization token expired (FST_JWT_AUTHORIZATION_TOKEN_EXPIRED)',
-    keyword: ['authorization token', 'authorization_token'],
+    keyword: ['authorization token expired', 'fst_jwt_authorization_token_expired'],
     pattern: /Authorization token expired|FST_JWT_AUTHORIZATION_TOKEN_EXPIRED/,
     source: 'fastify/fastify-jwt: jwt.js',
     samples: [{ text: '{"code":"FST_JWT_AUTHORIZATION_TOKEN_EXPIRED","message":"Authorization token expired"}' }],
@@ -477,7 +483,7 @@ const NODE_MIDDLEWARE: TranslationEntry[] = [
     verifier: '@fastify/jwt',
     code: 'token_revoked',
     message: 'Untrusted authorization token (the trusted() deny-list check said no)',
-    keyword: ['authorization token', 'authorization_token'],
+    keyword: ['untrusted authorization token', 'fst_jwt_authorization_token_untrusted'],
     pattern: /Untrusted authorization token|FST_JWT_AUTHORIZATION_TOKEN_UNTRUSTED/,
     source: 'fastify/fastify-jwt: jwt.js',
     samples: [{ text: 'Untrusted authorization token' }],
@@ -487,7 +493,7 @@ const NODE_MIDDLEWARE: TranslationEntry[] = [
     verifier: '@fastify/jwt',
     code: 'alg_none',
     message: 'Unsigned authorization token',
-    keyword: ['authorization token', 'authorization_token'],
+    keyword: ['unsigned authorization token', 'fst_jwt_authorization_token_unsigned'],
     pattern: /Unsigned authorization token|FST_JWT_AUTHORIZATION_TOKEN_UNSIGNED/,
     source: 'fastify/fastify-jwt: jwt.js',
     samples: [{ text: 'Unsigned authorization token' }],
@@ -498,7 +504,7 @@ const NODE_MIDDLEWARE: TranslationEntry[] = [
     code: 'token_rejected',
     generic: true,
     message: 'Authorization token is invalid: {fast-jwt message} (FST_JWT_AUTHORIZATION_TOKEN_INVALID)',
-    keyword: ['authorization token', 'authorization_token'],
+    keyword: ['authorization token is invalid', 'fst_jwt_authorization_token_invalid'],
     pattern: /Authorization token is invalid|FST_JWT_AUTHORIZATION_TOKEN_INVALID/,
     source: 'fastify/fastify-jwt: jwt.js',
     samples: [{ text: 'Authorization token is invalid: something else' }],
@@ -537,7 +543,7 @@ const FAST_JWT: TranslationEntry[] = [
     verifier: 'fast-jwt',
     code: 'token_expired',
     message: 'The token has expired at {instant}. (FAST_JWT_EXPIRED)',
-    keyword: 'expired',
+    keyword: ['the token has expired at', 'fast_jwt_expired'],
     pattern: new RegExp(`The token has expired at ${INSTANT}|FAST_JWT_EXPIRED`),
     source: FAST_VERIFIER,
     samples: [{ text: 'TokenError: The token has expired at 2026-11-28T12:00:00.000Z.' }, { text: "{ code: 'FAST_JWT_EXPIRED' }" }],
@@ -548,7 +554,7 @@ const FAST_JWT: TranslationEntry[] = [
     code: 'token_not_yet_valid',
     claim: 'nbf',
     message: 'The token will be active at {instant}. (FAST_JWT_INACTIVE)',
-    keyword: 'active',
+    keyword: ['the token will be active at', 'fast_jwt_inactive'],
     pattern: new RegExp(`The token will be active at ${INSTANT}|FAST_JWT_INACTIVE`),
     source: FAST_VERIFIER,
     samples: [{ text: 'TokenError: The token will be active at 2026-11-28T12:10:00.000Z.', claim: 'nbf' }],
@@ -558,7 +564,7 @@ const FAST_JWT: TranslationEntry[] = [
     verifier: 'fast-jwt',
     code: 'signature_invalid',
     message: 'The token signature is invalid. (FAST_JWT_INVALID_SIGNATURE)',
-    keyword: 'signature',
+    keyword: ['the token signature is invalid', 'fast_jwt_invalid_signature'],
     pattern: /The token signature is invalid\.|FAST_JWT_INVALID_SIGNATURE/,
     source: FAST_VERIFIER,
     samples: [{ text: 'TokenError: The token signature is invalid.' }, { text: 'code: FAST_JWT_INVALID_SIGNATURE' }],
@@ -569,7 +575,7 @@ const FAST_JWT: TranslationEntry[] = [
     code: 'claim_mismatch',
     byClaim: true,
     message: 'The {claim} claim value is not allowed. / None of {claim} claim values are allowed. (FAST_JWT_INVALID_CLAIM_VALUE)',
-    keyword: 'allowed',
+    keyword: ['claim value is not allowed', 'claim values are allowed'],
     pattern: /The (?<claim>[\w.:-]{1,64}) claim value is not allowed\.|None of (?<claim2>[\w.:-]{1,64}) claim values are allowed\./,
     source: FAST_VERIFIER,
     samples: [
@@ -582,7 +588,7 @@ const FAST_JWT: TranslationEntry[] = [
     verifier: 'fast-jwt',
     code: 'missing_claim',
     message: 'The {claim} claim is required. (FAST_JWT_MISSING_REQUIRED_CLAIM)',
-    keyword: 'is required',
+    keyword: 'claim is required',
     pattern: /The (?<claim>[\w.:-]{1,64}) claim is required\./,
     source: FAST_VERIFIER,
     samples: [{ text: 'TokenError: The exp claim is required.', claim: 'exp' }],
@@ -602,7 +608,7 @@ const FAST_JWT: TranslationEntry[] = [
     verifier: 'fast-jwt',
     code: 'malformed_token',
     message: 'The token is malformed. / The token header|payload is not a valid base64url serialized JSON. (FAST_JWT_MALFORMED)',
-    keyword: ['token', 'fast_jwt_'],
+    keyword: ['the token is malformed', 'is not a valid base64url', 'is not a valid json object', 'fast_jwt_malformed', 'fast_jwt_invalid_payload'],
     pattern:
       /The token is malformed\.|The token (?:header|payload) is not a valid base64url serialized JSON\.|The token header is not a valid JSON object\.|FAST_JWT_MALFORMED|FAST_JWT_INVALID_PAYLOAD/,
     source: 'nearform/fast-jwt: src/decoder.js',
@@ -614,7 +620,7 @@ const FAST_JWT: TranslationEntry[] = [
     code: 'alg_not_allowed',
     claim: 'header.alg',
     message: 'The token algorithm is invalid. (FAST_JWT_INVALID_ALGORITHM)',
-    keyword: 'algorithm',
+    keyword: ['the token algorithm is invalid', 'fast_jwt_invalid_algorithm', 'invalid public key provided'],
     pattern: /The token algorithm is invalid\.|FAST_JWT_INVALID_ALGORITHM|Invalid public key provided for algorithms/,
     source: FAST_VERIFIER,
     samples: [{ text: 'TokenError: The token algorithm is invalid.', claim: 'header.alg' }],
@@ -625,7 +631,7 @@ const FAST_JWT: TranslationEntry[] = [
     code: 'typ_mismatch',
     claim: 'typ',
     message: 'Invalid typ. / The type must be "{expected}".',
-    keyword: 'typ',
+    keyword: ['invalid typ.', 'the type must be'],
     pattern: /\bInvalid typ\.|The type must be \\?"(?<expected>[^"\\\n]{1,64})\\?"/,
     source: FAST_VERIFIER + '; nearform/fast-jwt: src/decoder.js',
     samples: [{ text: 'TokenError: The type must be "at+jwt".', claim: 'typ', expected: 'at+jwt' }],
@@ -635,7 +641,7 @@ const FAST_JWT: TranslationEntry[] = [
     verifier: 'fast-jwt',
     code: 'alg_none',
     message: 'The token signature is missing. (FAST_JWT_MISSING_SIGNATURE)',
-    keyword: 'signature',
+    keyword: ['the token signature is missing', 'fast_jwt_missing_signature'],
     pattern: /The token signature is missing\.|FAST_JWT_MISSING_SIGNATURE/,
     source: FAST_VERIFIER,
     samples: [{ text: 'TokenError: The token signature is missing.' }],
@@ -645,7 +651,7 @@ const FAST_JWT: TranslationEntry[] = [
     verifier: 'fast-jwt',
     code: 'key_not_found',
     message: 'The key option is missing. (FAST_JWT_MISSING_KEY)',
-    keyword: 'key',
+    keyword: ['the key option is missing', 'fast_jwt_missing_key'],
     pattern: /The key option is missing\.|FAST_JWT_MISSING_KEY/,
     source: FAST_VERIFIER,
     samples: [{ text: 'TokenError: The key option is missing.' }],
@@ -665,7 +671,7 @@ const FAST_JWT: TranslationEntry[] = [
     verifier: 'fast-jwt',
     code: 'malformed_token',
     message: 'Critical extension "{name}" is not supported. (FAST_JWT_INVALID_CRIT_HEADER)',
-    keyword: 'crit',
+    keyword: ['critical extension', 'fast_jwt_invalid_crit_header'],
     pattern: /Critical extension \\?"[^"\\\n]{0,64}\\?" is not supported\.|FAST_JWT_INVALID_CRIT_HEADER/,
     source: FAST_VERIFIER,
     samples: [{ text: 'TokenError: Critical extension "exp2" is not supported.' }],
@@ -888,7 +894,7 @@ const aspnet = (id: string, code: ReasonCode, message: string, pattern: RegExp, 
   verifier: 'ASP.NET Core JwtBearer',
   code,
   message,
-  keyword: 'the ',
+  keyword: ['the audience', 'the issuer', 'the token', 'the signature'],
   pattern,
   source: ASPNET_SOURCE,
   samples,
@@ -1063,7 +1069,7 @@ const SPRING: TranslationEntry[] = [
     verifier: 'Nimbus JOSE+JWT',
     code: 'alg_none',
     message: 'Unsecured (plain) JWTs are rejected',
-    keyword: 'unsecured',
+    keyword: 'unsecured (plain) jwts',
     pattern: /Unsecured \(plain\) JWTs are rejected/,
     source: NIMBUS + 'DefaultJWTProcessor.java',
     samples: [{ text: 'BadJOSEException: Unsecured (plain) JWTs are rejected, extend class to handle' }],
@@ -1094,7 +1100,7 @@ const SPRING: TranslationEntry[] = [
     verifier: 'Nimbus JOSE+JWT (Spring Security)',
     code: 'jwks_unreachable',
     message: "Couldn't retrieve remote JWK set: {reason}",
-    keyword: 'jwk set',
+    keyword: "retrieve",
     pattern: /Couldn't retrieve remote JWK set|Couldn't retrieve JWK set from URL/,
     source: 'connect2id/nimbus-jose-jwt (bitbucket): src/main/java/com/nimbusds/jose/jwk/source/RemoteJWKSet.java',
     samples: [
@@ -1106,7 +1112,7 @@ const SPRING: TranslationEntry[] = [
     verifier: 'Nimbus JOSE+JWT (Spring Security)',
     code: 'malformed_token',
     message: 'Invalid serialized unsecured/JWS/JWE object: Missing part delimiters / Malformed token',
-    keyword: ['malformed', 'invalid serialized'],
+    keyword: ['decode the jwt: malformed', 'invalid serialized'],
     pattern: /Invalid serialized unsecured\/JWS\/JWE object|decode the Jwt: Malformed (?:token|payload)/,
     source: 'connect2id/nimbus-jose-jwt (bitbucket): src/main/java/com/nimbusds/jwt/JWTParser.java; ' + SPRING_JWT + 'NimbusJwtDecoder.java',
     samples: [{ text: 'An error occurred while attempting to decode the Jwt: Malformed token' }],
@@ -1267,7 +1273,7 @@ const GO_OIDC_ENTRIES: TranslationEntry[] = [
     verifier: 'go-oidc (oauth2-proxy)',
     code: 'jwks_unreachable',
     message: 'failed to verify signature: fetching keys {reason} / oidc: get keys failed',
-    keyword: 'keys',
+    keyword: ['fetching keys', 'get keys failed'],
     pattern: /failed to verify signature: fetching keys|oidc: get keys failed/,
     source: 'coreos/go-oidc: oidc/jwks.go',
     samples: [{ text: 'failed to verify signature: fetching keys oidc: get keys failed: 503 Service Unavailable' }],
@@ -1277,7 +1283,7 @@ const GO_OIDC_ENTRIES: TranslationEntry[] = [
     verifier: 'go-oidc (oauth2-proxy)',
     code: 'signature_invalid',
     message: 'failed to verify signature: {reason}',
-    keyword: 'failed to verify signature',
+    keyword: ['failed to verify signature', 'failed to verify id token signature'],
     pattern: /failed to verify (?:id token )?signature/,
     source: GO_OIDC + '; coreos/go-oidc: oidc/jwks.go',
     samples: [{ text: 'failed to verify signature: failed to verify id token signature' }],
@@ -1310,7 +1316,7 @@ const golang = (id: string, code: ReasonCode, message: string, pattern: RegExp, 
   verifier: 'golang-jwt',
   code,
   message,
-  keyword: 'token',
+  keyword: 'token ',
   pattern,
   source: GOLANG_JWT,
   samples,
@@ -1319,23 +1325,23 @@ const golang = (id: string, code: ReasonCode, message: string, pattern: RegExp, 
 const GOLANG_JWT_ENTRIES: TranslationEntry[] = [
   golang('audience', 'audience_mismatch', 'token has invalid audience (ErrTokenInvalidAudience)', /\btoken has invalid audience\b/, [
     { text: 'token has invalid claims: token has invalid audience', claim: 'aud' },
-  ], { claim: 'aud' }),
+  ], { claim: 'aud', keyword: 'token has invalid audience' }),
   golang('issuer', 'issuer_mismatch', 'token has invalid issuer (ErrTokenInvalidIssuer)', /\btoken has invalid issuer\b/, [
     { text: 'token has invalid claims: token has invalid issuer', claim: 'iss' },
-  ], { claim: 'iss' }),
+  ], { claim: 'iss', keyword: 'token has invalid issuer' }),
   golang('subject_id', 'claim_mismatch', 'token has invalid subject / token has invalid id', /\btoken has invalid (?<claim>subject|id)\b/, [
     { text: 'token has invalid claims: token has invalid subject', claim: 'subject' },
-  ]),
+  ], { keyword: 'token has invalid' }),
   golang('expired', 'token_expired', 'token is expired (ErrTokenExpired; v4: Token is expired)', /(?<!oidc: )\b[Tt]oken is expired\b/, [
     { text: 'token has invalid claims: token is expired', claim: 'exp' },
     { text: 'Token is expired', claim: 'exp' },
-  ], { claim: 'exp' }),
+  ], { claim: 'exp', keyword: 'token is expired' }),
   golang('used_before_issued', 'iat_in_future', 'token used before issued (ErrTokenUsedBeforeIssued)', /\b[Tt]oken used before issued\b/, [
     { text: 'token has invalid claims: token used before issued', claim: 'iat' },
-  ], { claim: 'iat' }),
+  ], { claim: 'iat', keyword: 'token used before issued' }),
   golang('not_valid_yet', 'token_not_yet_valid', 'token is not valid yet (ErrTokenNotValidYet)', /(?<!The )\b[Tt]oken is not valid yet\b/, [
     { text: 'token has invalid claims: token is not valid yet', claim: 'nbf' },
-  ], { claim: 'nbf' }),
+  ], { claim: 'nbf', keyword: 'token is not valid yet' }),
   golang('claim_required', 'missing_claim', '{claim} claim is required (ErrTokenRequiredClaimMissing)', /(?<!The )\b(?<claim>[\w.:-]{1,64}) claim is required\b/, [
     { text: 'token has invalid claims: exp claim is required', claim: 'exp' },
   ], { keyword: 'claim is required' }),
@@ -1353,13 +1359,13 @@ const GOLANG_JWT_ENTRIES: TranslationEntry[] = [
   ], { keyword: 'signature is invalid' }),
   golang('malformed', 'malformed_token', 'token is malformed (ErrTokenMalformed; v4: token contains an invalid number of segments)', /\btoken is malformed\b|\btoken contains an invalid number of segments\b/, [
     { text: 'token is malformed: could not JSON decode header: invalid character' },
-  ]),
+  ], { keyword: ['token is malformed', 'invalid number of segments'] }),
   golang('key_type', 'alg_not_allowed', 'key is of invalid type (ErrInvalidKeyType)', /\bkey is of invalid type\b/, [
     { text: 'token is unverifiable: error while executing keyfunc: key is of invalid type' },
   ], { keyword: 'invalid type' }),
   golang('unverifiable', 'key_not_found', 'token is unverifiable: error while executing keyfunc (ErrTokenUnverifiable)', /\btoken is unverifiable\b/, [
     { text: 'token is unverifiable: error while executing keyfunc: kid "prod-2026-12" not found' },
-  ]),
+  ], { keyword: 'token is unverifiable' }),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -1383,32 +1389,32 @@ const py = (
   ...extra,
 });
 const PYJWT_ENTRIES: TranslationEntry[] = [
-  py('expired', 'token_expired', 'Signature has expired (ExpiredSignatureError)', 'expired', /\bSignature has expired\b|\bExpiredSignatureError\b/, [
+  py('expired', 'token_expired', 'Signature has expired (ExpiredSignatureError)', ['signature has expired', 'expiredsignatureerror'], /\bSignature has expired\b|\bExpiredSignatureError\b/, [
     { text: 'jwt.exceptions.ExpiredSignatureError: Signature has expired', claim: 'exp' },
   ], { claim: 'exp' }),
-  py('audience', 'audience_mismatch', "Audience doesn't match / Invalid audience (InvalidAudienceError)", 'audience', /\bAudience doesn't match\b|(?<!\w )\bInvalid audience\b|\bInvalidAudienceError\b/, [
+  py('audience', 'audience_mismatch', "Audience doesn't match / Invalid audience (InvalidAudienceError)", ["audience doesn't match", 'invalid audience', 'invalidaudienceerror'], /\bAudience doesn't match\b|(?<!\w )\bInvalid audience\b|\bInvalidAudienceError\b/, [
     { text: "jwt.exceptions.InvalidAudienceError: Audience doesn't match", claim: 'aud' },
     { text: 'jwt.exceptions.InvalidAudienceError: Invalid audience', claim: 'aud' },
   ], { claim: 'aud' }),
-  py('issuer', 'issuer_mismatch', 'Invalid issuer (InvalidIssuerError)', 'issuer', /(?<!\w )\bInvalid issuer\b|\bInvalidIssuerError\b/, [
+  py('issuer', 'issuer_mismatch', 'Invalid issuer (InvalidIssuerError)', ['invalid issuer', 'invalidissuererror'], /(?<!\w )\bInvalid issuer\b|\bInvalidIssuerError\b/, [
     { text: 'jwt.exceptions.InvalidIssuerError: Invalid issuer', claim: 'iss' },
   ], { claim: 'iss' }),
-  py('nbf', 'token_not_yet_valid', 'The token is not yet valid (nbf) (ImmatureSignatureError)', 'not yet valid', /The token is not yet valid \(nbf\)/, [
+  py('nbf', 'token_not_yet_valid', 'The token is not yet valid (nbf) (ImmatureSignatureError)', 'not yet valid (nbf)', /The token is not yet valid \(nbf\)/, [
     { text: 'jwt.exceptions.ImmatureSignatureError: The token is not yet valid (nbf)', claim: 'nbf' },
   ], { claim: 'nbf' }),
-  py('iat', 'iat_in_future', 'The token is not yet valid (iat) (ImmatureSignatureError)', 'not yet valid', /The token is not yet valid \(iat\)/, [
+  py('iat', 'iat_in_future', 'The token is not yet valid (iat) (ImmatureSignatureError)', 'not yet valid (iat)', /The token is not yet valid \(iat\)/, [
     { text: 'jwt.exceptions.ImmatureSignatureError: The token is not yet valid (iat)', claim: 'iat' },
   ], { claim: 'iat' }),
   py('missing_claim', 'missing_claim', 'Token is missing the "{claim}" claim (MissingRequiredClaimError)', 'is missing the', /Token is missing the \\?"(?<claim>[\w.:-]{1,64})\\?" claim/, [
     { text: 'jwt.exceptions.MissingRequiredClaimError: Token is missing the "exp" claim', claim: 'exp' },
   ], { source: 'jpadilla/pyjwt: jwt/exceptions.py' }),
-  py('signature', 'signature_invalid', 'Signature verification failed (InvalidSignatureError)', 'signature', /\bSignature verification failed\b|\bInvalidSignatureError\b/, [
+  py('signature', 'signature_invalid', 'Signature verification failed (InvalidSignatureError)', ['signature verification failed', 'invalidsignatureerror'], /\bSignature verification failed\b|\bInvalidSignatureError\b/, [
     { text: 'jwt.exceptions.InvalidSignatureError: Signature verification failed' },
   ], { source: PYJWS }),
-  py('algorithm', 'alg_not_allowed', 'The specified alg value is not allowed (InvalidAlgorithmError)', 'alg', /The specified alg value is not allowed|\bInvalidAlgorithmError\b/, [
+  py('algorithm', 'alg_not_allowed', 'The specified alg value is not allowed (InvalidAlgorithmError)', ['the specified alg value', 'invalidalgorithmerror'], /The specified alg value is not allowed|\bInvalidAlgorithmError\b/, [
     { text: 'jwt.exceptions.InvalidAlgorithmError: The specified alg value is not allowed', claim: 'header.alg' },
   ], { source: PYJWS, claim: 'header.alg' }),
-  py('decode', 'malformed_token', 'Not enough segments / Invalid header padding / Invalid crypto padding / Invalid header string (DecodeError)', ['segments', 'padding', 'string'], /\bNot enough segments\b|\bInvalid (?:header|payload|crypto) padding\b|\bInvalid (?:header|payload) string\b/, [
+  py('decode', 'malformed_token', 'Not enough segments / Invalid header padding / Invalid crypto padding / Invalid header string (DecodeError)', ['not enough segments', 'padding', 'invalid header string', 'invalid payload string'], /\bNot enough segments\b|\bInvalid (?:header|payload|crypto) padding\b|\bInvalid (?:header|payload) string\b/, [
     { text: 'jwt.exceptions.DecodeError: Not enough segments' },
     { text: 'jwt.exceptions.DecodeError: Invalid crypto padding' },
   ], { source: PYJWS }),
@@ -1491,7 +1497,7 @@ const HAPI_ENTRIES: TranslationEntry[] = [
     code: 'token_expired',
     claim: 'exp',
     message: 'Expired token (older releases: Token expired)',
-    keyword: 'expired',
+    keyword: ['expired token', 'token expired'],
     pattern: /\bExpired token\b|\bToken expired\b/,
     source: HAPI,
     samples: [{ text: '{"statusCode":401,"error":"Unauthorized","message":"Expired token","attributes":{"error":"Expired token"}}', claim: 'exp' }],
