@@ -46,9 +46,10 @@ interface CompiledEntry {
 const keywordsOf = (e: TranslationEntry): readonly string[] => (typeof e.keyword === 'string' ? [e.keyword] : e.keyword);
 
 /** Specific entries first, then the catch-alls, each group in table order. */
-const COMPILED: readonly CompiledEntry[] = [...TRANSLATIONS.filter((e) => e.generic !== true), ...TRANSLATIONS.filter((e) => e.generic === true)].map(
-  (entry) => ({ entry, keywords: keywordsOf(entry) }),
-);
+const COMPILED: readonly CompiledEntry[] = [
+  ...TRANSLATIONS.filter((e) => e.generic !== true),
+  ...TRANSLATIONS.filter((e) => e.generic === true),
+].map((entry) => ({ entry, keywords: keywordsOf(entry) }));
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const KEYWORDS = [...new Set(COMPILED.flatMap((c) => c.keywords))].sort((a, b) => b.length - a.length);
@@ -63,7 +64,9 @@ const KEYWORD_SCAN = new RegExp(KEYWORDS.map(escapeRegExp).join('|'), 'gi');
 const ENTRIES_BY_KEYWORD = new Map<string, number[]>(KEYWORDS.map((k) => [k, []]));
 COMPILED.forEach((c, i) => c.keywords.forEach((k) => ENTRIES_BY_KEYWORD.get(k)!.push(i)));
 /** A matched keyword admits the entries of every keyword it contains (a shorter one at the same place is not reported). */
-const ADMITS = new Map(KEYWORDS.map((k) => [k, [...new Set(KEYWORDS.filter((o) => k.includes(o)).flatMap((o) => ENTRIES_BY_KEYWORD.get(o)!))]]));
+const ADMITS = new Map(
+  KEYWORDS.map((k) => [k, [...new Set(KEYWORDS.filter((o) => k.includes(o)).flatMap((o) => ENTRIES_BY_KEYWORD.get(o)!))]]),
+);
 
 /** The entries whose keyword occurs in `text`, in table order; empty for most log lines. */
 function candidateEntries(text: string): number[] {
@@ -140,7 +143,15 @@ function jsonDescription(text: string): string | undefined {
   }
 }
 
-const JSON_ESCAPES: Record<string, string> = { '\\"': '"', '\\n': '\n', '\\r': '\r', '\\t': '\t', '\\/': '/', '\\u0027': "'", '\\u0022': '"' };
+const JSON_ESCAPES: Record<string, string> = {
+  '\\"': '"',
+  '\\n': '\n',
+  '\\r': '\r',
+  '\\t': '\t',
+  '\\/': '/',
+  '\\u0027': "'",
+  '\\u0022': '"',
+};
 
 /** A message inside a JSON log line keeps its escapes: undo the ones the patterns care about. */
 function unescapeJson(text: string): string {

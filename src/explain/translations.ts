@@ -57,7 +57,8 @@ const IDX_VALUE = (name: string) => `'(?<${name}>\\[PII[^\\]]{0,200}\\]|[^'\\n]{
 const idx = (code: number, rest: string) => new RegExp(`IDX${code}: ${rest}`);
 const WILSON = 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: src/Microsoft.IdentityModel.Tokens/LogMessages.cs';
 const WILSON_JWT = 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: src/System.IdentityModel.Tokens.Jwt/LogMessages.cs';
-const WILSON_JSON = 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: src/Microsoft.IdentityModel.JsonWebTokens/LogMessages.cs';
+const WILSON_JSON =
+  'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: src/Microsoft.IdentityModel.JsonWebTokens/LogMessages.cs';
 const WILSON_PROTOCOLS =
   'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: src/Microsoft.IdentityModel.Protocols/LogMessages.cs';
 const PII = "[PII of type 'System.String' is hidden. For more details, see https://aka.ms/IdentityModel/PII.]";
@@ -137,7 +138,11 @@ const JOSE: TranslationEntry[] = [
     source: JOSE_CLAIMS,
     samples: [
       { text: 'JWTClaimValidationFailed: unexpected "aud" claim value', code: 'audience_mismatch', claim: 'aud' },
-      { text: '{"level":50,"err":{"code":"ERR_JWT_CLAIM_VALIDATION_FAILED","message":"unexpected \\"iss\\" claim value"}}', code: 'issuer_mismatch', claim: 'iss' },
+      {
+        text: '{"level":50,"err":{"code":"ERR_JWT_CLAIM_VALIDATION_FAILED","message":"unexpected \\"iss\\" claim value"}}',
+        code: 'issuer_mismatch',
+        claim: 'iss',
+      },
       { text: 'unexpected "sub" claim value', code: 'claim_mismatch', claim: 'sub' },
     ],
   },
@@ -279,11 +284,21 @@ const JOSE: TranslationEntry[] = [
     verifier: 'jose',
     code: 'malformed_token',
     message: 'Invalid Compact JWS / JWTs must use Compact JWS serialization / Invalid JWT (ERR_JWS_INVALID, ERR_JWT_INVALID)',
-    keyword: ['_invalid', 'invalid compact jws', 'jwts must use compact', 'jwt claims set must', 'decode the payload', 'the decoded payload'],
+    keyword: [
+      '_invalid',
+      'invalid compact jws',
+      'jwts must use compact',
+      'jwt claims set must',
+      'decode the payload',
+      'the decoded payload',
+    ],
     pattern:
       /ERR_JW[ST]_INVALID|Invalid Compact JWS|JWTs must use Compact JWS serialization|JWT Claims Set must be a top-level JSON object|Failed to base64url decode the payload|Failed to parse the decoded payload as JSON/,
     source: 'panva/jose: src/jws/compact/verify.ts; src/lib/jwt_claims_set.ts',
-    samples: [{ text: 'JWSInvalid: Invalid Compact JWS' }, { text: 'JWTInvalid: JWTs must use Compact JWS serialization, JWT must be a string' }],
+    samples: [
+      { text: 'JWSInvalid: Invalid Compact JWS' },
+      { text: 'JWTInvalid: JWTs must use Compact JWS serialization, JWT must be a string' },
+    ],
   },
   {
     id: 'jose.claim_code',
@@ -296,7 +311,11 @@ const JOSE: TranslationEntry[] = [
     pattern: /ERR_JWT_CLAIM_VALIDATION_FAILED(?:[^\n]{0,512}?\bclaim\\?['"]?\s{0,4}[:=]\s{0,4}\\?['"](?<claim>[\w.:-]{1,64}))?/,
     source: JOSE_ERRORS,
     samples: [
-      { text: "{ code: 'ERR_JWT_CLAIM_VALIDATION_FAILED', claim: 'aud', reason: 'check_failed' }", code: 'audience_mismatch', claim: 'aud' },
+      {
+        text: "{ code: 'ERR_JWT_CLAIM_VALIDATION_FAILED', claim: 'aud', reason: 'check_failed' }",
+        code: 'audience_mismatch',
+        claim: 'aud',
+      },
       { text: 'auth failed: ERR_JWT_CLAIM_VALIDATION_FAILED' },
     ],
   },
@@ -337,14 +356,28 @@ const jwtMessage = (
 });
 const UNTIL_END = `[^"'\\n}\\]]{1,512}`;
 const JSONWEBTOKEN: TranslationEntry[] = [
-  jwtMessage('expired', 'token_expired', 'jwt expired (TokenExpiredError)', /\bjwt expired\b/, [
-    { text: 'TokenExpiredError: jwt expired' },
-    { text: '{"name":"TokenExpiredError","message":"jwt expired","expiredAt":"2026-11-28T12:00:00.000Z"}' },
-  ], { keyword: 'jwt expired' }),
-  jwtMessage('not_active', 'token_not_yet_valid', 'jwt not active (NotBeforeError)', /\bjwt not active\b/, [{ text: 'NotBeforeError: jwt not active' }], {
-    keyword: 'jwt not active',
-    claim: 'nbf',
-  }),
+  jwtMessage(
+    'expired',
+    'token_expired',
+    'jwt expired (TokenExpiredError)',
+    /\bjwt expired\b/,
+    [
+      { text: 'TokenExpiredError: jwt expired' },
+      { text: '{"name":"TokenExpiredError","message":"jwt expired","expiredAt":"2026-11-28T12:00:00.000Z"}' },
+    ],
+    { keyword: 'jwt expired' },
+  ),
+  jwtMessage(
+    'not_active',
+    'token_not_yet_valid',
+    'jwt not active (NotBeforeError)',
+    /\bjwt not active\b/,
+    [{ text: 'NotBeforeError: jwt not active' }],
+    {
+      keyword: 'jwt not active',
+      claim: 'nbf',
+    },
+  ),
   jwtMessage(
     'audience',
     'audience_mismatch',
@@ -376,15 +409,34 @@ const JSONWEBTOKEN: TranslationEntry[] = [
     keyword: 'maxage exceeded',
     claim: 'iat',
   }),
-  jwtMessage('malformed', 'malformed_token', 'jwt malformed', /\bjwt malformed\b|\bjwt must be a string\b/, [{ text: 'JsonWebTokenError: jwt malformed' }], {
-    keyword: ['jwt malformed', 'jwt must be a string'],
-  }),
-  jwtMessage('invalid_token', 'malformed_token', 'invalid token (the header or payload is not JSON)', /(?<![\w-] ?)\binvalid token\b/, [
-    { text: 'JsonWebTokenError: invalid token' },
-  ], { keyword: 'invalid token' }),
-  jwtMessage('missing', 'header_missing', 'jwt must be provided', /\bjwt must be provided\b/, [{ text: 'JsonWebTokenError: jwt must be provided' }], {
-    keyword: 'jwt must be provided',
-  }),
+  jwtMessage(
+    'malformed',
+    'malformed_token',
+    'jwt malformed',
+    /\bjwt malformed\b|\bjwt must be a string\b/,
+    [{ text: 'JsonWebTokenError: jwt malformed' }],
+    {
+      keyword: ['jwt malformed', 'jwt must be a string'],
+    },
+  ),
+  jwtMessage(
+    'invalid_token',
+    'malformed_token',
+    'invalid token (the header or payload is not JSON)',
+    /(?<![\w-] ?)\binvalid token\b/,
+    [{ text: 'JsonWebTokenError: invalid token' }],
+    { keyword: 'invalid token' },
+  ),
+  jwtMessage(
+    'missing',
+    'header_missing',
+    'jwt must be provided',
+    /\bjwt must be provided\b/,
+    [{ text: 'JsonWebTokenError: jwt must be provided' }],
+    {
+      keyword: 'jwt must be provided',
+    },
+  ),
   jwtMessage(
     'unsigned',
     'alg_none',
@@ -393,13 +445,27 @@ const JSONWEBTOKEN: TranslationEntry[] = [
     [{ text: 'JsonWebTokenError: jwt signature is required' }],
     { keyword: ['jwt signature is required', 'to verify unsigned tokens'] },
   ),
-  jwtMessage('invalid_signature', 'signature_invalid', 'invalid signature', /(?<![\w;] ?)\binvalid signature\b/, [{ text: 'JsonWebTokenError: invalid signature' }], {
-    keyword: 'invalid signature',
-  }),
-  jwtMessage('invalid_algorithm', 'alg_not_allowed', 'invalid algorithm', /(?<!\w )\binvalid algorithm\b/, [{ text: 'JsonWebTokenError: invalid algorithm' }], {
-    keyword: 'invalid algorithm',
-    claim: 'header.alg',
-  }),
+  jwtMessage(
+    'invalid_signature',
+    'signature_invalid',
+    'invalid signature',
+    /(?<![\w;] ?)\binvalid signature\b/,
+    [{ text: 'JsonWebTokenError: invalid signature' }],
+    {
+      keyword: 'invalid signature',
+    },
+  ),
+  jwtMessage(
+    'invalid_algorithm',
+    'alg_not_allowed',
+    'invalid algorithm',
+    /(?<!\w )\binvalid algorithm\b/,
+    [{ text: 'JsonWebTokenError: invalid algorithm' }],
+    {
+      keyword: 'invalid algorithm',
+      claim: 'header.alg',
+    },
+  ),
   jwtMessage(
     'key_type',
     'alg_not_allowed',
@@ -416,12 +482,22 @@ const JSONWEBTOKEN: TranslationEntry[] = [
     [{ text: 'JsonWebTokenError: secret or public key must be provided' }],
     { keyword: ['secret or public key'] },
   ),
-  jwtMessage('bad_time', 'malformed_token', 'invalid exp value / invalid nbf value', /\binvalid (?<claim>exp|nbf) value\b/, [
-    { text: 'JsonWebTokenError: invalid exp value', claim: 'exp' },
-  ], { keyword: ['invalid exp value', 'invalid nbf value'] }),
-  jwtMessage('iat_required', 'missing_claim', 'iat required when maxAge is specified', /\biat required when maxAge is specified\b/, [
-    { text: 'JsonWebTokenError: iat required when maxAge is specified' },
-  ], { keyword: 'iat required when maxage', claim: 'iat' }),
+  jwtMessage(
+    'bad_time',
+    'malformed_token',
+    'invalid exp value / invalid nbf value',
+    /\binvalid (?<claim>exp|nbf) value\b/,
+    [{ text: 'JsonWebTokenError: invalid exp value', claim: 'exp' }],
+    { keyword: ['invalid exp value', 'invalid nbf value'] },
+  ),
+  jwtMessage(
+    'iat_required',
+    'missing_claim',
+    'iat required when maxAge is specified',
+    /\biat required when maxAge is specified\b/,
+    [{ text: 'JsonWebTokenError: iat required when maxAge is specified' }],
+    { keyword: 'iat required when maxage', claim: 'iat' },
+  ),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -466,7 +542,11 @@ const NODE_MIDDLEWARE: TranslationEntry[] = [
     keyword: ['no authorization was found', 'fst_jwt_no_authorization'],
     pattern: /No Authorization was found in request\.(?:headers|cookies)|FST_JWT_NO_AUTHORIZATION_IN_(?:HEADER|COOKIE)/,
     source: 'fastify/fastify-jwt: jwt.js',
-    samples: [{ text: '{"statusCode":401,"code":"FST_JWT_NO_AUTHORIZATION_IN_HEADER","error":"Unauthorized","message":"No Authorization was found in request.headers"}' }],
+    samples: [
+      {
+        text: '{"statusCode":401,"code":"FST_JWT_NO_AUTHORIZATION_IN_HEADER","error":"Unauthorized","message":"No Authorization was found in request.headers"}',
+      },
+    ],
   },
   {
     id: 'fastify-jwt.expired',
@@ -608,11 +688,20 @@ const FAST_JWT: TranslationEntry[] = [
     verifier: 'fast-jwt',
     code: 'malformed_token',
     message: 'The token is malformed. / The token header|payload is not a valid base64url serialized JSON. (FAST_JWT_MALFORMED)',
-    keyword: ['the token is malformed', 'is not a valid base64url', 'is not a valid json object', 'fast_jwt_malformed', 'fast_jwt_invalid_payload'],
+    keyword: [
+      'the token is malformed',
+      'is not a valid base64url',
+      'is not a valid json object',
+      'fast_jwt_malformed',
+      'fast_jwt_invalid_payload',
+    ],
     pattern:
       /The token is malformed\.|The token (?:header|payload) is not a valid base64url serialized JSON\.|The token header is not a valid JSON object\.|FAST_JWT_MALFORMED|FAST_JWT_INVALID_PAYLOAD/,
     source: 'nearform/fast-jwt: src/decoder.js',
-    samples: [{ text: 'TokenError: The token is malformed.' }, { text: 'TokenError: The token payload is not a valid base64url serialized JSON.' }],
+    samples: [
+      { text: 'TokenError: The token is malformed.' },
+      { text: 'TokenError: The token payload is not a valid base64url serialized JSON.' },
+    ],
   },
   {
     id: 'fast-jwt.algorithm',
@@ -733,9 +822,14 @@ const IDENTITY_MODEL: TranslationEntry[] = [
     ],
     { claim: 'iss' },
   ),
-  wilson(10211, 'missing_claim', "Unable to validate issuer. The 'issuer' parameter is null or whitespace", idx(10211, 'Unable to validate issuer'), [
-    { text: "IDX10211: Unable to validate issuer. The 'issuer' parameter is null or whitespace" },
-  ], { claim: 'iss' }),
+  wilson(
+    10211,
+    'missing_claim',
+    "Unable to validate issuer. The 'issuer' parameter is null or whitespace",
+    idx(10211, 'Unable to validate issuer'),
+    [{ text: "IDX10211: Unable to validate issuer. The 'issuer' parameter is null or whitespace" }],
+    { claim: 'iss' },
+  ),
   wilson(
     10214,
     'audience_mismatch',
@@ -753,18 +847,36 @@ const IDENTITY_MODEL: TranslationEntry[] = [
     ],
     { claim: 'aud' },
   ),
-  wilson(10206, 'missing_claim', "Unable to validate audience. The 'audiences' parameter is empty.", idx(10206, 'Unable to validate audience'), [
-    { text: "IDX10206: Unable to validate audience. The 'audiences' parameter is empty." },
-  ], { claim: 'aud' }),
-  wilson(10231, 'audience_mismatch', "Audience validation failed. Delegate returned false, securitytoken: '{token}'.", idx(10231, 'Audience validation failed'), [
-    { text: "IDX10231: Audience validation failed. Delegate returned false, securitytoken: 'System.IdentityModel.Tokens.Jwt.JwtSecurityToken'." },
-  ], { claim: 'aud' }),
+  wilson(
+    10206,
+    'missing_claim',
+    "Unable to validate audience. The 'audiences' parameter is empty.",
+    idx(10206, 'Unable to validate audience'),
+    [{ text: "IDX10206: Unable to validate audience. The 'audiences' parameter is empty." }],
+    { claim: 'aud' },
+  ),
+  wilson(
+    10231,
+    'audience_mismatch',
+    "Audience validation failed. Delegate returned false, securitytoken: '{token}'.",
+    idx(10231, 'Audience validation failed'),
+    [
+      {
+        text: "IDX10231: Audience validation failed. Delegate returned false, securitytoken: 'System.IdentityModel.Tokens.Jwt.JwtSecurityToken'.",
+      },
+    ],
+    { claim: 'aud' },
+  ),
   wilson(
     10222,
     'token_not_yet_valid',
     "Lifetime validation failed. The token is not yet valid. ValidFrom: '{nbf}', Current time: '{now}'.",
     idx(10222, `Lifetime validation failed\\. The token is not yet valid\\. ValidFrom(?: \\(UTC\\))?: ${IDX_VALUE('d_nbf')}`),
-    [{ text: "IDX10222: Lifetime validation failed. The token is not yet valid. ValidFrom (UTC): '11/28/2026 12:10:00 PM', Current time (UTC): '11/28/2026 12:05:00 PM'." }],
+    [
+      {
+        text: "IDX10222: Lifetime validation failed. The token is not yet valid. ValidFrom (UTC): '11/28/2026 12:10:00 PM', Current time (UTC): '11/28/2026 12:05:00 PM'.",
+      },
+    ],
     { claim: 'nbf' },
   ),
   wilson(
@@ -772,32 +884,76 @@ const IDENTITY_MODEL: TranslationEntry[] = [
     'token_expired',
     "Lifetime validation failed. The token is expired. ValidTo: '{exp}', Current time: '{now}'.",
     idx(10223, `Lifetime validation failed\\. The token is expired\\. ValidTo(?: \\(UTC\\))?: ${IDX_VALUE('d_exp')}`),
-    [{ text: "IDX10223: Lifetime validation failed. The token is expired. ValidTo (UTC): '11/28/2026 12:00:00 PM', Current time (UTC): '11/28/2026 12:05:00 PM'." }],
+    [
+      {
+        text: "IDX10223: Lifetime validation failed. The token is expired. ValidTo (UTC): '11/28/2026 12:00:00 PM', Current time (UTC): '11/28/2026 12:05:00 PM'.",
+      },
+    ],
     { claim: 'exp' },
   ),
-  wilson(10225, 'missing_claim', "Lifetime validation failed. The token is missing an Expiration Time. Tokentype: '{type}'.", idx(10225, 'Lifetime validation failed'), [
-    { text: "IDX10225: Lifetime validation failed. The token is missing an Expiration Time. Tokentype: 'System.IdentityModel.Tokens.Jwt.JwtSecurityToken'." },
-  ], { claim: 'exp' }),
-  wilson(10224, 'malformed_token', "Lifetime validation failed. The NotBefore: '{nbf}' is after Expires: '{exp}'.", idx(10224, 'Lifetime validation failed'), [
-    { text: "IDX10224: Lifetime validation failed. The NotBefore: '11/28/2026 13:00:00' is after Expires: '11/28/2026 12:00:00'." },
-  ], { claim: 'nbf' }),
-  wilson(10209, 'malformed_token', "Token has length: '{n}' which is larger than the MaximumTokenSizeInBytes: '{max}'.", idx(10209, 'Token has length'), [
-    { text: "IDX10209: Token has length: '300000' which is larger than the MaximumTokenSizeInBytes: '256000'." },
-  ]),
-  wilson(10256, 'typ_mismatch', "Unable to validate the token type. TokenValidationParameters.ValidTypes is set, but the 'typ' header claim is null or empty.", idx(10256, 'Unable to validate the token type'), [
-    { text: "IDX10256: Unable to validate the token type. TokenValidationParameters.ValidTypes is set, but the 'typ' header claim is null or empty." },
-  ], { claim: 'typ' }),
+  wilson(
+    10225,
+    'missing_claim',
+    "Lifetime validation failed. The token is missing an Expiration Time. Tokentype: '{type}'.",
+    idx(10225, 'Lifetime validation failed'),
+    [
+      {
+        text: "IDX10225: Lifetime validation failed. The token is missing an Expiration Time. Tokentype: 'System.IdentityModel.Tokens.Jwt.JwtSecurityToken'.",
+      },
+    ],
+    { claim: 'exp' },
+  ),
+  wilson(
+    10224,
+    'malformed_token',
+    "Lifetime validation failed. The NotBefore: '{nbf}' is after Expires: '{exp}'.",
+    idx(10224, 'Lifetime validation failed'),
+    [{ text: "IDX10224: Lifetime validation failed. The NotBefore: '11/28/2026 13:00:00' is after Expires: '11/28/2026 12:00:00'." }],
+    { claim: 'nbf' },
+  ),
+  wilson(
+    10209,
+    'malformed_token',
+    "Token has length: '{n}' which is larger than the MaximumTokenSizeInBytes: '{max}'.",
+    idx(10209, 'Token has length'),
+    [{ text: "IDX10209: Token has length: '300000' which is larger than the MaximumTokenSizeInBytes: '256000'." }],
+  ),
+  wilson(
+    10256,
+    'typ_mismatch',
+    "Unable to validate the token type. TokenValidationParameters.ValidTypes is set, but the 'typ' header claim is null or empty.",
+    idx(10256, 'Unable to validate the token type'),
+    [
+      {
+        text: "IDX10256: Unable to validate the token type. TokenValidationParameters.ValidTypes is set, but the 'typ' header claim is null or empty.",
+      },
+    ],
+    { claim: 'typ' },
+  ),
   wilson(
     10257,
     'typ_mismatch',
     "Token type validation failed. Type: '{actual}'. Did not match: validationParameters.TokenTypes: '{expected}'.",
-    idx(10257, `Token type validation failed\\. Type: ${IDX_VALUE('actual')}\\. Did not match: validationParameters\\.TokenTypes: ${IDX_VALUE('expected')}`),
-    [{ text: "IDX10257: Token type validation failed. Type: 'JWT'. Did not match: validationParameters.TokenTypes: 'at+jwt'.", actual: 'JWT', expected: 'at+jwt' }],
+    idx(
+      10257,
+      `Token type validation failed\\. Type: ${IDX_VALUE('actual')}\\. Did not match: validationParameters\\.TokenTypes: ${IDX_VALUE('expected')}`,
+    ),
+    [
+      {
+        text: "IDX10257: Token type validation failed. Type: 'JWT'. Did not match: validationParameters.TokenTypes: 'at+jwt'.",
+        actual: 'JWT',
+        expected: 'at+jwt',
+      },
+    ],
     { claim: 'typ' },
   ),
-  wilson(10500, 'key_not_found', 'Signature validation failed. No security keys were provided to validate the signature.', idx(10500, 'Signature validation failed'), [
-    { text: 'IDX10500: Signature validation failed. No security keys were provided to validate the signature.' },
-  ]),
+  wilson(
+    10500,
+    'key_not_found',
+    'Signature validation failed. No security keys were provided to validate the signature.',
+    idx(10500, 'Signature validation failed'),
+    [{ text: 'IDX10500: Signature validation failed. No security keys were provided to validate the signature.' }],
+  ),
   wilson(
     10501,
     'key_not_found',
@@ -824,15 +980,31 @@ const IDENTITY_MODEL: TranslationEntry[] = [
     ],
     { id: 'identitymodel.idx10503_kid' },
   ),
-  wilson(10503, 'signature_invalid', "Signature validation failed. Keys tried: '{keys}'. (before 6.x: the kid matched no key or none verified)", idx(10503, 'Signature validation failed\\. Keys tried'), [
-    { text: "IDX10503: Signature validation failed. Keys tried: 'Microsoft.IdentityModel.Tokens.SymmetricSecurityKey, KeyId: '', InternalId: 'x'. , KeyId: '''." },
-  ]),
-  wilson(10504, 'alg_none', "Unable to validate signature, token does not have a signature: '{token}'.", idx(10504, 'Unable to validate signature'), [
-    { text: "IDX10504: Unable to validate signature, token does not have a signature: '[PII is hidden]'." },
-  ]),
-  wilson(10508, 'malformed_token', 'Signature validation failed. Signature is improperly formatted.', idx(10508, 'Signature validation failed'), [
-    { text: 'IDX10508: Signature validation failed. Signature is improperly formatted.' },
-  ]),
+  wilson(
+    10503,
+    'signature_invalid',
+    "Signature validation failed. Keys tried: '{keys}'. (before 6.x: the kid matched no key or none verified)",
+    idx(10503, 'Signature validation failed\\. Keys tried'),
+    [
+      {
+        text: "IDX10503: Signature validation failed. Keys tried: 'Microsoft.IdentityModel.Tokens.SymmetricSecurityKey, KeyId: '', InternalId: 'x'. , KeyId: '''.",
+      },
+    ],
+  ),
+  wilson(
+    10504,
+    'alg_none',
+    "Unable to validate signature, token does not have a signature: '{token}'.",
+    idx(10504, 'Unable to validate signature'),
+    [{ text: "IDX10504: Unable to validate signature, token does not have a signature: '[PII is hidden]'." }],
+  ),
+  wilson(
+    10508,
+    'malformed_token',
+    'Signature validation failed. Signature is improperly formatted.',
+    idx(10508, 'Signature validation failed'),
+    [{ text: 'IDX10508: Signature validation failed. Signature is improperly formatted.' }],
+  ),
   wilson(
     10511,
     'signature_invalid',
@@ -845,34 +1017,98 @@ const IDENTITY_MODEL: TranslationEntry[] = [
       },
     ],
   ),
-  wilson(10516, 'key_not_found', "Signature validation failed. Unable to match key: kid: '{kid}'.", idx(10516, `Signature validation failed\\. Unable to match key: ?\\s{0,4}kid: ${IDX_VALUE('kid')}`), [
-    { text: "IDX10516: Signature validation failed. Unable to match key: \nkid: 'prod-2026-12'.\nExceptions caught:\n ''. \ntoken: '[PII is hidden]'. Valid Lifetime: 'True'. Valid Issuer: 'True'", kid: 'prod-2026-12' },
-  ]),
-  wilson(10517, 'signature_invalid', "Signature validation failed. The token's kid is missing. Keys tried: '{keys}'.", idx(10517, "Signature validation failed\\. The token's kid is missing"), [
-    { text: "IDX10517: Signature validation failed. The token's kid is missing. Keys tried: 'Microsoft.IdentityModel.Tokens.RsaSecurityKey'. Number of keys in TokenValidationParameters: '1'." },
-  ]),
-  wilson(10634, 'alg_not_allowed', "Unable to create the SignatureProvider. Algorithm: '{alg}', SecurityKey: '{key}' is not supported.", idx(10634, `Unable to create the SignatureProvider\\.\\s{0,4}Algorithm: ${IDX_VALUE('actual')}`), [
-    { text: "IDX10634: Unable to create the SignatureProvider.\nAlgorithm: 'HS256', SecurityKey: 'Microsoft.IdentityModel.Tokens.RsaSecurityKey, KeyId: 'k1''\n is not supported.", actual: 'HS256' },
-  ], { claim: 'header.alg' }),
-  wilson(10249, 'certificate_expired', "X509SecurityKey validation failed. The associated certificate has expired. ValidTo (UTC): '{at}', Current time (UTC): '{now}'.", idx(10249, 'X509SecurityKey validation failed'), [
-    { text: "IDX10249: X509SecurityKey validation failed. The associated certificate has expired. ValidTo (UTC): '11/1/2026 12:00:00 AM', Current time (UTC): '11/28/2026 12:05:00 PM'." },
-  ]),
+  wilson(
+    10516,
+    'key_not_found',
+    "Signature validation failed. Unable to match key: kid: '{kid}'.",
+    idx(10516, `Signature validation failed\\. Unable to match key: ?\\s{0,4}kid: ${IDX_VALUE('kid')}`),
+    [
+      {
+        text: "IDX10516: Signature validation failed. Unable to match key: \nkid: 'prod-2026-12'.\nExceptions caught:\n ''. \ntoken: '[PII is hidden]'. Valid Lifetime: 'True'. Valid Issuer: 'True'",
+        kid: 'prod-2026-12',
+      },
+    ],
+  ),
+  wilson(
+    10517,
+    'signature_invalid',
+    "Signature validation failed. The token's kid is missing. Keys tried: '{keys}'.",
+    idx(10517, "Signature validation failed\\. The token's kid is missing"),
+    [
+      {
+        text: "IDX10517: Signature validation failed. The token's kid is missing. Keys tried: 'Microsoft.IdentityModel.Tokens.RsaSecurityKey'. Number of keys in TokenValidationParameters: '1'.",
+      },
+    ],
+  ),
+  wilson(
+    10634,
+    'alg_not_allowed',
+    "Unable to create the SignatureProvider. Algorithm: '{alg}', SecurityKey: '{key}' is not supported.",
+    idx(10634, `Unable to create the SignatureProvider\\.\\s{0,4}Algorithm: ${IDX_VALUE('actual')}`),
+    [
+      {
+        text: "IDX10634: Unable to create the SignatureProvider.\nAlgorithm: 'HS256', SecurityKey: 'Microsoft.IdentityModel.Tokens.RsaSecurityKey, KeyId: 'k1''\n is not supported.",
+        actual: 'HS256',
+      },
+    ],
+    { claim: 'header.alg' },
+  ),
+  wilson(
+    10249,
+    'certificate_expired',
+    "X509SecurityKey validation failed. The associated certificate has expired. ValidTo (UTC): '{at}', Current time (UTC): '{now}'.",
+    idx(10249, 'X509SecurityKey validation failed'),
+    [
+      {
+        text: "IDX10249: X509SecurityKey validation failed. The associated certificate has expired. ValidTo (UTC): '11/1/2026 12:00:00 AM', Current time (UTC): '11/28/2026 12:05:00 PM'.",
+      },
+    ],
+  ),
   wilson(10400, 'malformed_token', "Unable to decode: '{value}' as Base64url encoded string.", idx(10400, 'Unable to decode'), [
     { text: "IDX10400: Unable to decode: 'eyJhbGciOi' as Base64url encoded string." },
   ]),
-  wilson(10261, 'jwks_unreachable', "Unable to retrieve configuration from authority: '{authority}'.", idx(10261, `Unable to retrieve configuration from authority`), [
-    { text: "IDX10261: Unable to retrieve configuration from authority: 'https://auth.example.com'. \nProceeding with token validation in case the relevant properties have been set manually on the TokenValidationParameters." },
-  ]),
-  wilson(20803, 'jwks_unreachable', "Unable to obtain configuration from: '{url}'.", idx(20803, 'Unable to obtain configuration from'), [
-    { text: "System.InvalidOperationException: IDX20803: Unable to obtain configuration from: 'https://auth.example.com/.well-known/openid-configuration'." },
-  ], { source: WILSON_PROTOCOLS }),
-  wilson(12741, 'malformed_token', "JWT: '{token}' must have three segments (JWS) or five segments (JWE).", /IDX12741: JWT(?:: '[^\n]{0,512}?')? must have three segments/, [
-    { text: 'IDX12741: JWT must have three segments (JWS) or five segments (JWE).' },
-    { text: `IDX12741: JWT: '${PII}' must have three segments (JWS) or five segments (JWE).` },
-  ], { source: WILSON_JWT }),
-  wilson(12709, 'malformed_token', "CanReadToken() returned false. JWT is not well formed: '{token}'.", idx(12709, 'CanReadToken\\(\\) returned false'), [
-    { text: "IDX12709: CanReadToken() returned false. JWT is not well formed: '[PII is hidden]'." },
-  ], { source: WILSON_JWT }),
+  wilson(
+    10261,
+    'jwks_unreachable',
+    "Unable to retrieve configuration from authority: '{authority}'.",
+    idx(10261, `Unable to retrieve configuration from authority`),
+    [
+      {
+        text: "IDX10261: Unable to retrieve configuration from authority: 'https://auth.example.com'. \nProceeding with token validation in case the relevant properties have been set manually on the TokenValidationParameters.",
+      },
+    ],
+  ),
+  wilson(
+    20803,
+    'jwks_unreachable',
+    "Unable to obtain configuration from: '{url}'.",
+    idx(20803, 'Unable to obtain configuration from'),
+    [
+      {
+        text: "System.InvalidOperationException: IDX20803: Unable to obtain configuration from: 'https://auth.example.com/.well-known/openid-configuration'.",
+      },
+    ],
+    { source: WILSON_PROTOCOLS },
+  ),
+  wilson(
+    12741,
+    'malformed_token',
+    "JWT: '{token}' must have three segments (JWS) or five segments (JWE).",
+    /IDX12741: JWT(?:: '[^\n]{0,512}?')? must have three segments/,
+    [
+      { text: 'IDX12741: JWT must have three segments (JWS) or five segments (JWE).' },
+      { text: `IDX12741: JWT: '${PII}' must have three segments (JWS) or five segments (JWE).` },
+    ],
+    { source: WILSON_JWT },
+  ),
+  wilson(
+    12709,
+    'malformed_token',
+    "CanReadToken() returned false. JWT is not well formed: '{token}'.",
+    idx(12709, 'CanReadToken\\(\\) returned false'),
+    [{ text: "IDX12709: CanReadToken() returned false. JWT is not well formed: '[PII is hidden]'." }],
+    { source: WILSON_JWT },
+  ),
   {
     id: 'identitymodel.idx141xx',
     verifier: 'Microsoft.IdentityModel (.NET)',
@@ -881,7 +1117,10 @@ const IDENTITY_MODEL: TranslationEntry[] = [
     keyword: 'idx141',
     pattern: /IDX141(?:00|01|02|20|21|22): /,
     source: WILSON_JSON,
-    samples: [{ text: 'IDX14100: JWT is not well formed, there are no dots (.).' }, { text: 'IDX14120: JWT is not well formed, there is only one dot (.).' }],
+    samples: [
+      { text: 'IDX14100: JWT is not well formed, there are no dots (.).' },
+      { text: 'IDX14120: JWT is not well formed, there is only one dot (.).' },
+    ],
   },
 ];
 
@@ -889,7 +1128,14 @@ const IDENTITY_MODEL: TranslationEntry[] = [
 // ASP.NET Core JwtBearer: the error_description of its WWW-Authenticate challenge.
 // ---------------------------------------------------------------------------------------------
 const ASPNET_SOURCE = 'dotnet/aspnetcore: src/Security/Authentication/JwtBearer/src/JwtBearerHandler.cs';
-const aspnet = (id: string, code: ReasonCode, message: string, pattern: RegExp, samples: TranslationSample[], claim?: string): TranslationEntry => ({
+const aspnet = (
+  id: string,
+  code: ReasonCode,
+  message: string,
+  pattern: RegExp,
+  samples: TranslationSample[],
+  claim?: string,
+): TranslationEntry => ({
   id: `aspnetcore.${id}`,
   verifier: 'ASP.NET Core JwtBearer',
   code,
@@ -901,22 +1147,58 @@ const aspnet = (id: string, code: ReasonCode, message: string, pattern: RegExp, 
   ...(claim !== undefined ? { claim } : {}),
 });
 const ASPNET: TranslationEntry[] = [
-  aspnet('audience', 'audience_mismatch', "The audience '{actual}' is invalid", /\bThe audience (?:'(?<actual>[^'\n]{0,512})' )?is invalid/, [
-    { text: 'Bearer error="invalid_token", error_description="The audience \'web-staging\' is invalid"', actual: 'web-staging' },
-  ], 'aud'),
-  aspnet('issuer', 'issuer_mismatch', "The issuer '{actual}' is invalid", /\bThe issuer (?:'(?<actual>[^'\n]{0,512})' )?is invalid/, [
-    { text: 'Bearer error="invalid_token", error_description="The issuer \'https://auth.staging.example.com\' is invalid"', actual: 'https://auth.staging.example.com' },
-  ], 'iss'),
-  aspnet('no_expiration', 'missing_claim', 'The token has no expiration', /\bThe token has no expiration\b/, [{ text: 'The token has no expiration' }], 'exp'),
-  aspnet('lifetime', 'malformed_token', "The token lifetime is invalid; NotBefore: '{nbf}', Expires: '{exp}'", /\bThe token lifetime is invalid\b/, [
-    { text: "The token lifetime is invalid; NotBefore: '11/28/2026 13:00:00', Expires: '11/28/2026 12:00:00'" },
-  ]),
-  aspnet('not_yet_valid', 'token_not_yet_valid', "The token is not valid before '{nbf}'", /\bThe token is not valid (?:before|yet)\b/, [
-    { text: "Bearer error=\"invalid_token\", error_description=\"The token is not valid before '11/28/2026 12:10:00'\"" },
-  ], 'nbf'),
-  aspnet('expired', 'token_expired', "The token expired at '{exp}'", /\bThe token expired at\b|\bThe token is expired\b/, [
-    { text: 'Bearer error="invalid_token", error_description="The token expired at \'11/28/2026 12:00:00\'"' },
-  ], 'exp'),
+  aspnet(
+    'audience',
+    'audience_mismatch',
+    "The audience '{actual}' is invalid",
+    /\bThe audience (?:'(?<actual>[^'\n]{0,512})' )?is invalid/,
+    [{ text: 'Bearer error="invalid_token", error_description="The audience \'web-staging\' is invalid"', actual: 'web-staging' }],
+    'aud',
+  ),
+  aspnet(
+    'issuer',
+    'issuer_mismatch',
+    "The issuer '{actual}' is invalid",
+    /\bThe issuer (?:'(?<actual>[^'\n]{0,512})' )?is invalid/,
+    [
+      {
+        text: 'Bearer error="invalid_token", error_description="The issuer \'https://auth.staging.example.com\' is invalid"',
+        actual: 'https://auth.staging.example.com',
+      },
+    ],
+    'iss',
+  ),
+  aspnet(
+    'no_expiration',
+    'missing_claim',
+    'The token has no expiration',
+    /\bThe token has no expiration\b/,
+    [{ text: 'The token has no expiration' }],
+    'exp',
+  ),
+  aspnet(
+    'lifetime',
+    'malformed_token',
+    "The token lifetime is invalid; NotBefore: '{nbf}', Expires: '{exp}'",
+    /\bThe token lifetime is invalid\b/,
+    [{ text: "The token lifetime is invalid; NotBefore: '11/28/2026 13:00:00', Expires: '11/28/2026 12:00:00'" }],
+  ),
+  aspnet(
+    'not_yet_valid',
+    'token_not_yet_valid',
+    "The token is not valid before '{nbf}'",
+    /\bThe token is not valid (?:before|yet)\b/,
+    [{ text: 'Bearer error="invalid_token", error_description="The token is not valid before \'11/28/2026 12:10:00\'"' }],
+    'nbf',
+  ),
+  aspnet(
+    'expired',
+    'token_expired',
+    "The token expired at '{exp}'",
+    /\bThe token expired at\b|\bThe token is expired\b/,
+    [{ text: 'Bearer error="invalid_token", error_description="The token expired at \'11/28/2026 12:00:00\'"' }],
+    'exp',
+  ),
   aspnet('key_not_found', 'key_not_found', 'The signature key was not found', /\bThe signature key was not found\b/, [
     { text: 'WWW-Authenticate: Bearer error="invalid_token", error_description="The signature key was not found"' },
   ]),
@@ -968,7 +1250,11 @@ const SPRING: TranslationEntry[] = [
     pattern: /\bThe (?<claim>[\w.:-]{1,64}) claim is not valid\b/,
     source: SPRING_JWT + 'JwtClaimValidator.java; JwtIssuerValidator.java',
     samples: [
-      { text: 'Bearer error="invalid_token", error_description="The iss claim is not valid", error_uri="https://tools.ietf.org/html/rfc6750#section-3.1"', code: 'issuer_mismatch', claim: 'iss' },
+      {
+        text: 'Bearer error="invalid_token", error_description="The iss claim is not valid", error_uri="https://tools.ietf.org/html/rfc6750#section-3.1"',
+        code: 'issuer_mismatch',
+        claim: 'iss',
+      },
       { text: 'The aud claim is not valid', code: 'audience_mismatch', claim: 'aud' },
     ],
   },
@@ -991,7 +1277,11 @@ const SPRING: TranslationEntry[] = [
     keyword: 'signed jwt rejected',
     pattern: /Signed JWT rejected: Another algorithm expected, or no matching key\(s\) found/,
     source: NIMBUS + 'DefaultJWTProcessor.java',
-    samples: [{ text: 'An error occurred while attempting to decode the Jwt: Signed JWT rejected: Another algorithm expected, or no matching key(s) found' }],
+    samples: [
+      {
+        text: 'An error occurred while attempting to decode the Jwt: Signed JWT rejected: Another algorithm expected, or no matching key(s) found',
+      },
+    ],
   },
   {
     id: 'nimbus.invalid_signature',
@@ -1100,11 +1390,13 @@ const SPRING: TranslationEntry[] = [
     verifier: 'Nimbus JOSE+JWT (Spring Security)',
     code: 'jwks_unreachable',
     message: "Couldn't retrieve remote JWK set: {reason}",
-    keyword: "retrieve",
+    keyword: 'retrieve',
     pattern: /Couldn't retrieve remote JWK set|Couldn't retrieve JWK set from URL/,
     source: 'connect2id/nimbus-jose-jwt (bitbucket): src/main/java/com/nimbusds/jose/jwk/source/RemoteJWKSet.java',
     samples: [
-      { text: "An error occurred while attempting to decode the Jwt: Couldn't retrieve remote JWK set: org.springframework.web.client.ResourceAccessException: I/O error on GET request" },
+      {
+        text: "An error occurred while attempting to decode the Jwt: Couldn't retrieve remote JWK set: org.springframework.web.client.ResourceAccessException: I/O error on GET request",
+      },
     ],
   },
   {
@@ -1114,7 +1406,8 @@ const SPRING: TranslationEntry[] = [
     message: 'Invalid serialized unsecured/JWS/JWE object: Missing part delimiters / Malformed token',
     keyword: ['decode the jwt: malformed', 'invalid serialized'],
     pattern: /Invalid serialized unsecured\/JWS\/JWE object|decode the Jwt: Malformed (?:token|payload)/,
-    source: 'connect2id/nimbus-jose-jwt (bitbucket): src/main/java/com/nimbusds/jwt/JWTParser.java; ' + SPRING_JWT + 'NimbusJwtDecoder.java',
+    source:
+      'connect2id/nimbus-jose-jwt (bitbucket): src/main/java/com/nimbusds/jwt/JWTParser.java; ' + SPRING_JWT + 'NimbusJwtDecoder.java',
     samples: [{ text: 'An error occurred while attempting to decode the Jwt: Malformed token' }],
   },
   {
@@ -1137,7 +1430,12 @@ const SPRING: TranslationEntry[] = [
     keyword: 'jwt expired at',
     pattern: /\bJWT expired at (?<d_exp>[0-9T:.Z+-]{10,32})/,
     source: 'jwtk/jjwt: impl/src/main/java/io/jsonwebtoken/impl/DefaultJwtParser.java',
-    samples: [{ text: 'io.jsonwebtoken.ExpiredJwtException: JWT expired at 2026-11-28T12:00:00Z. Current time: 2026-11-28T12:05:00Z, a difference of 300000 milliseconds.  Allowed clock skew: 0 milliseconds.', claim: 'exp' }],
+    samples: [
+      {
+        text: 'io.jsonwebtoken.ExpiredJwtException: JWT expired at 2026-11-28T12:00:00Z. Current time: 2026-11-28T12:05:00Z, a difference of 300000 milliseconds.  Allowed clock skew: 0 milliseconds.',
+        claim: 'exp',
+      },
+    ],
   },
   {
     id: 'jjwt.premature',
@@ -1158,7 +1456,11 @@ const SPRING: TranslationEntry[] = [
     keyword: 'locally computed signature',
     pattern: /JWT signature does not match locally computed signature/,
     source: 'jwtk/jjwt: impl/src/main/java/io/jsonwebtoken/impl/DefaultJwtParser.java',
-    samples: [{ text: 'io.jsonwebtoken.security.SignatureException: JWT signature does not match locally computed signature. JWT validity cannot be asserted and should not be trusted.' }],
+    samples: [
+      {
+        text: 'io.jsonwebtoken.security.SignatureException: JWT signature does not match locally computed signature. JWT validity cannot be asserted and should not be trusted.',
+      },
+    ],
   },
   {
     id: 'jjwt.claim',
@@ -1187,7 +1489,13 @@ const SPRING: TranslationEntry[] = [
     keyword: 'was not present in the jwt claims',
     pattern: /\bExpected (?<claim>[\w.:-]{1,64}) claim to be: (?<expected>[^\n]{0,512}?), but was not present in the JWT claims/,
     source: 'jwtk/jjwt: api/src/main/java/io/jsonwebtoken/ClaimJwtException.java',
-    samples: [{ text: 'io.jsonwebtoken.MissingClaimException: Expected aud claim to be: web-prod, but was not present in the JWT claims.', claim: 'aud', expected: 'web-prod' }],
+    samples: [
+      {
+        text: 'io.jsonwebtoken.MissingClaimException: Expected aud claim to be: web-prod, but was not present in the JWT claims.',
+        claim: 'aud',
+        expected: 'web-prod',
+      },
+    ],
   },
 ];
 
@@ -1203,7 +1511,8 @@ const GO_OIDC_ENTRIES: TranslationEntry[] = [
     claim: 'iss',
     message: 'oidc: id token issued by a different provider, expected "{expected}" got "{actual}"',
     keyword: 'different provider',
-    pattern: /oidc: id token issued by a different provider, expected \\?"(?<expected>[^"\\\n]{0,512})\\?" got \\?"(?<actual>[^"\\\n]{0,512})\\?"/,
+    pattern:
+      /oidc: id token issued by a different provider, expected \\?"(?<expected>[^"\\\n]{0,512})\\?" got \\?"(?<actual>[^"\\\n]{0,512})\\?"/,
     source: GO_OIDC,
     samples: [
       {
@@ -1223,7 +1532,14 @@ const GO_OIDC_ENTRIES: TranslationEntry[] = [
     keyword: 'expected audience',
     pattern: /oidc: expected audience \\?"(?<expected>[^"\\\n]{0,512})\\?" got (?<actual>\[[^\]\n]{0,512}\])/,
     source: GO_OIDC,
-    samples: [{ text: 'oidc: expected audience "web-prod" got ["web-staging" "account"]', expected: 'web-prod', actual: 'web-staging, account', claim: 'aud' }],
+    samples: [
+      {
+        text: 'oidc: expected audience "web-prod" got ["web-staging" "account"]',
+        expected: 'web-prod',
+        actual: 'web-staging, account',
+        claim: 'aud',
+      },
+    ],
   },
   {
     id: 'go-oidc.expired',
@@ -1245,7 +1561,12 @@ const GO_OIDC_ENTRIES: TranslationEntry[] = [
     keyword: 'before the nbf',
     pattern: /oidc: current time [^\n]{1,64}? before the nbf \(not before\) time/,
     source: GO_OIDC,
-    samples: [{ text: 'oidc: current time 2026-11-28 12:05:00 +0000 UTC before the nbf (not before) time: 2026-11-28 12:10:00 +0000 UTC', claim: 'nbf' }],
+    samples: [
+      {
+        text: 'oidc: current time 2026-11-28 12:05:00 +0000 UTC before the nbf (not before) time: 2026-11-28 12:10:00 +0000 UTC',
+        claim: 'nbf',
+      },
+    ],
   },
   {
     id: 'go-oidc.algorithm',
@@ -1254,9 +1575,17 @@ const GO_OIDC_ENTRIES: TranslationEntry[] = [
     claim: 'header.alg',
     message: 'oidc: id token signed with unsupported algorithm, expected [{expected}] got "{actual}"',
     keyword: 'unsupported algorithm',
-    pattern: /oidc: id token signed with unsupported algorithm, expected (?<expected>\[[^\]\n]{0,256}\]) got \\?"(?<actual>[^"\\\n]{0,32})\\?"/,
+    pattern:
+      /oidc: id token signed with unsupported algorithm, expected (?<expected>\[[^\]\n]{0,256}\]) got \\?"(?<actual>[^"\\\n]{0,32})\\?"/,
     source: GO_OIDC,
-    samples: [{ text: 'oidc: id token signed with unsupported algorithm, expected ["RS256"] got "HS256"', expected: 'RS256', actual: 'HS256', claim: 'header.alg' }],
+    samples: [
+      {
+        text: 'oidc: id token signed with unsupported algorithm, expected ["RS256"] got "HS256"',
+        expected: 'RS256',
+        actual: 'HS256',
+        claim: 'header.alg',
+      },
+    ],
   },
   {
     id: 'go-oidc.malformed',
@@ -1294,7 +1623,8 @@ const GO_OIDC_ENTRIES: TranslationEntry[] = [
     code: 'audience_mismatch',
     message: 'audience from claim {claim} with value [{actual}] does not match with any of allowed audiences map[{expected}]',
     keyword: 'allowed audiences',
-    pattern: /audience from claim (?<claim>[\w.:-]{1,64}) with value (?<actual>\[[^\]\n]{0,512}\]|[^\s\n]{1,512}) does not match with any of allowed audiences (?<expected>(?:map)?\[[^\]\n]{0,512}\])/,
+    pattern:
+      /audience from claim (?<claim>[\w.:-]{1,64}) with value (?<actual>\[[^\]\n]{0,512}\]|[^\s\n]{1,512}) does not match with any of allowed audiences (?<expected>(?:map)?\[[^\]\n]{0,512}\])/,
     source: 'oauth2-proxy/oauth2-proxy: pkg/providers/oidc/verifier.go',
     samples: [
       {
@@ -1311,7 +1641,14 @@ const GO_OIDC_ENTRIES: TranslationEntry[] = [
 // golang-jwt/jwt v5 (errors.go, wrapped as "token has invalid claims: ..."), and v4's spellings.
 // ---------------------------------------------------------------------------------------------
 const GOLANG_JWT = 'golang-jwt/jwt: errors.go';
-const golang = (id: string, code: ReasonCode, message: string, pattern: RegExp, samples: TranslationSample[], extra: Partial<TranslationEntry> = {}): TranslationEntry => ({
+const golang = (
+  id: string,
+  code: ReasonCode,
+  message: string,
+  pattern: RegExp,
+  samples: TranslationSample[],
+  extra: Partial<TranslationEntry> = {},
+): TranslationEntry => ({
   id: `golang-jwt.${id}`,
   verifier: 'golang-jwt',
   code,
@@ -1323,28 +1660,65 @@ const golang = (id: string, code: ReasonCode, message: string, pattern: RegExp, 
   ...extra,
 });
 const GOLANG_JWT_ENTRIES: TranslationEntry[] = [
-  golang('audience', 'audience_mismatch', 'token has invalid audience (ErrTokenInvalidAudience)', /\btoken has invalid audience\b/, [
-    { text: 'token has invalid claims: token has invalid audience', claim: 'aud' },
-  ], { claim: 'aud', keyword: 'token has invalid audience' }),
-  golang('issuer', 'issuer_mismatch', 'token has invalid issuer (ErrTokenInvalidIssuer)', /\btoken has invalid issuer\b/, [
-    { text: 'token has invalid claims: token has invalid issuer', claim: 'iss' },
-  ], { claim: 'iss', keyword: 'token has invalid issuer' }),
-  golang('subject_id', 'claim_mismatch', 'token has invalid subject / token has invalid id', /\btoken has invalid (?<claim>subject|id)\b/, [
-    { text: 'token has invalid claims: token has invalid subject', claim: 'subject' },
-  ], { keyword: 'token has invalid' }),
-  golang('expired', 'token_expired', 'token is expired (ErrTokenExpired; v4: Token is expired)', /(?<!oidc: )\b[Tt]oken is expired\b/, [
-    { text: 'token has invalid claims: token is expired', claim: 'exp' },
-    { text: 'Token is expired', claim: 'exp' },
-  ], { claim: 'exp', keyword: 'token is expired' }),
-  golang('used_before_issued', 'iat_in_future', 'token used before issued (ErrTokenUsedBeforeIssued)', /\b[Tt]oken used before issued\b/, [
-    { text: 'token has invalid claims: token used before issued', claim: 'iat' },
-  ], { claim: 'iat', keyword: 'token used before issued' }),
-  golang('not_valid_yet', 'token_not_yet_valid', 'token is not valid yet (ErrTokenNotValidYet)', /(?<!The )\b[Tt]oken is not valid yet\b/, [
-    { text: 'token has invalid claims: token is not valid yet', claim: 'nbf' },
-  ], { claim: 'nbf', keyword: 'token is not valid yet' }),
-  golang('claim_required', 'missing_claim', '{claim} claim is required (ErrTokenRequiredClaimMissing)', /(?<!The )\b(?<claim>[\w.:-]{1,64}) claim is required\b/, [
-    { text: 'token has invalid claims: exp claim is required', claim: 'exp' },
-  ], { keyword: 'claim is required' }),
+  golang(
+    'audience',
+    'audience_mismatch',
+    'token has invalid audience (ErrTokenInvalidAudience)',
+    /\btoken has invalid audience\b/,
+    [{ text: 'token has invalid claims: token has invalid audience', claim: 'aud' }],
+    { claim: 'aud', keyword: 'token has invalid audience' },
+  ),
+  golang(
+    'issuer',
+    'issuer_mismatch',
+    'token has invalid issuer (ErrTokenInvalidIssuer)',
+    /\btoken has invalid issuer\b/,
+    [{ text: 'token has invalid claims: token has invalid issuer', claim: 'iss' }],
+    { claim: 'iss', keyword: 'token has invalid issuer' },
+  ),
+  golang(
+    'subject_id',
+    'claim_mismatch',
+    'token has invalid subject / token has invalid id',
+    /\btoken has invalid (?<claim>subject|id)\b/,
+    [{ text: 'token has invalid claims: token has invalid subject', claim: 'subject' }],
+    { keyword: 'token has invalid' },
+  ),
+  golang(
+    'expired',
+    'token_expired',
+    'token is expired (ErrTokenExpired; v4: Token is expired)',
+    /(?<!oidc: )\b[Tt]oken is expired\b/,
+    [
+      { text: 'token has invalid claims: token is expired', claim: 'exp' },
+      { text: 'Token is expired', claim: 'exp' },
+    ],
+    { claim: 'exp', keyword: 'token is expired' },
+  ),
+  golang(
+    'used_before_issued',
+    'iat_in_future',
+    'token used before issued (ErrTokenUsedBeforeIssued)',
+    /\b[Tt]oken used before issued\b/,
+    [{ text: 'token has invalid claims: token used before issued', claim: 'iat' }],
+    { claim: 'iat', keyword: 'token used before issued' },
+  ),
+  golang(
+    'not_valid_yet',
+    'token_not_yet_valid',
+    'token is not valid yet (ErrTokenNotValidYet)',
+    /(?<!The )\b[Tt]oken is not valid yet\b/,
+    [{ text: 'token has invalid claims: token is not valid yet', claim: 'nbf' }],
+    { claim: 'nbf', keyword: 'token is not valid yet' },
+  ),
+  golang(
+    'claim_required',
+    'missing_claim',
+    '{claim} claim is required (ErrTokenRequiredClaimMissing)',
+    /(?<!The )\b(?<claim>[\w.:-]{1,64}) claim is required\b/,
+    [{ text: 'token has invalid claims: exp claim is required', claim: 'exp' }],
+    { keyword: 'claim is required' },
+  ),
   golang(
     'signing_method',
     'alg_not_allowed',
@@ -1353,19 +1727,38 @@ const GOLANG_JWT_ENTRIES: TranslationEntry[] = [
     [{ text: 'token signature is invalid: signing method HS256 is invalid', actual: 'HS256', claim: 'header.alg' }],
     { keyword: 'signing method', claim: 'header.alg' },
   ),
-  golang('signature', 'signature_invalid', 'token signature is invalid (ErrTokenSignatureInvalid; v4: signature is invalid)', /(?<!The )\btoken signature is invalid\b|(?<!\w )\bsignature is invalid\b/, [
-    { text: 'token signature is invalid: crypto/rsa: verification error' },
-    { text: 'signature is invalid' },
-  ], { keyword: 'signature is invalid' }),
-  golang('malformed', 'malformed_token', 'token is malformed (ErrTokenMalformed; v4: token contains an invalid number of segments)', /\btoken is malformed\b|\btoken contains an invalid number of segments\b/, [
-    { text: 'token is malformed: could not JSON decode header: invalid character' },
-  ], { keyword: ['token is malformed', 'invalid number of segments'] }),
-  golang('key_type', 'alg_not_allowed', 'key is of invalid type (ErrInvalidKeyType)', /\bkey is of invalid type\b/, [
-    { text: 'token is unverifiable: error while executing keyfunc: key is of invalid type' },
-  ], { keyword: 'invalid type' }),
-  golang('unverifiable', 'key_not_found', 'token is unverifiable: error while executing keyfunc (ErrTokenUnverifiable)', /\btoken is unverifiable\b/, [
-    { text: 'token is unverifiable: error while executing keyfunc: kid "prod-2026-12" not found' },
-  ], { keyword: 'token is unverifiable' }),
+  golang(
+    'signature',
+    'signature_invalid',
+    'token signature is invalid (ErrTokenSignatureInvalid; v4: signature is invalid)',
+    /(?<!The )\btoken signature is invalid\b|(?<!\w )\bsignature is invalid\b/,
+    [{ text: 'token signature is invalid: crypto/rsa: verification error' }, { text: 'signature is invalid' }],
+    { keyword: 'signature is invalid' },
+  ),
+  golang(
+    'malformed',
+    'malformed_token',
+    'token is malformed (ErrTokenMalformed; v4: token contains an invalid number of segments)',
+    /\btoken is malformed\b|\btoken contains an invalid number of segments\b/,
+    [{ text: 'token is malformed: could not JSON decode header: invalid character' }],
+    { keyword: ['token is malformed', 'invalid number of segments'] },
+  ),
+  golang(
+    'key_type',
+    'alg_not_allowed',
+    'key is of invalid type (ErrInvalidKeyType)',
+    /\bkey is of invalid type\b/,
+    [{ text: 'token is unverifiable: error while executing keyfunc: key is of invalid type' }],
+    { keyword: 'invalid type' },
+  ),
+  golang(
+    'unverifiable',
+    'key_not_found',
+    'token is unverifiable: error while executing keyfunc (ErrTokenUnverifiable)',
+    /\btoken is unverifiable\b/,
+    [{ text: 'token is unverifiable: error while executing keyfunc: kid "prod-2026-12" not found' }],
+    { keyword: 'token is unverifiable' },
+  ),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -1377,7 +1770,11 @@ const py = (
   id: string,
   code: ReasonCode,
   message: string,
-  keyword: string | readonly string[], pattern: RegExp, samples: TranslationSample[], extra: Partial<TranslationEntry> = {}): TranslationEntry => ({
+  keyword: string | readonly string[],
+  pattern: RegExp,
+  samples: TranslationSample[],
+  extra: Partial<TranslationEntry> = {},
+): TranslationEntry => ({
   id: `pyjwt.${id}`,
   verifier: 'PyJWT (python-jose)',
   code,
@@ -1389,44 +1786,120 @@ const py = (
   ...extra,
 });
 const PYJWT_ENTRIES: TranslationEntry[] = [
-  py('expired', 'token_expired', 'Signature has expired (ExpiredSignatureError)', ['signature has expired', 'expiredsignatureerror'], /\bSignature has expired\b|\bExpiredSignatureError\b/, [
-    { text: 'jwt.exceptions.ExpiredSignatureError: Signature has expired', claim: 'exp' },
-  ], { claim: 'exp' }),
-  py('audience', 'audience_mismatch', "Audience doesn't match / Invalid audience (InvalidAudienceError)", ["audience doesn't match", 'invalid audience', 'invalidaudienceerror'], /\bAudience doesn't match\b|(?<!\w )\bInvalid audience\b|\bInvalidAudienceError\b/, [
-    { text: "jwt.exceptions.InvalidAudienceError: Audience doesn't match", claim: 'aud' },
-    { text: 'jwt.exceptions.InvalidAudienceError: Invalid audience', claim: 'aud' },
-  ], { claim: 'aud' }),
-  py('issuer', 'issuer_mismatch', 'Invalid issuer (InvalidIssuerError)', ['invalid issuer', 'invalidissuererror'], /(?<!\w )\bInvalid issuer\b|\bInvalidIssuerError\b/, [
-    { text: 'jwt.exceptions.InvalidIssuerError: Invalid issuer', claim: 'iss' },
-  ], { claim: 'iss' }),
-  py('nbf', 'token_not_yet_valid', 'The token is not yet valid (nbf) (ImmatureSignatureError)', 'not yet valid (nbf)', /The token is not yet valid \(nbf\)/, [
-    { text: 'jwt.exceptions.ImmatureSignatureError: The token is not yet valid (nbf)', claim: 'nbf' },
-  ], { claim: 'nbf' }),
-  py('iat', 'iat_in_future', 'The token is not yet valid (iat) (ImmatureSignatureError)', 'not yet valid (iat)', /The token is not yet valid \(iat\)/, [
-    { text: 'jwt.exceptions.ImmatureSignatureError: The token is not yet valid (iat)', claim: 'iat' },
-  ], { claim: 'iat' }),
-  py('missing_claim', 'missing_claim', 'Token is missing the "{claim}" claim (MissingRequiredClaimError)', 'is missing the', /Token is missing the \\?"(?<claim>[\w.:-]{1,64})\\?" claim/, [
-    { text: 'jwt.exceptions.MissingRequiredClaimError: Token is missing the "exp" claim', claim: 'exp' },
-  ], { source: 'jpadilla/pyjwt: jwt/exceptions.py' }),
-  py('signature', 'signature_invalid', 'Signature verification failed (InvalidSignatureError)', ['signature verification failed', 'invalidsignatureerror'], /\bSignature verification failed\b|\bInvalidSignatureError\b/, [
-    { text: 'jwt.exceptions.InvalidSignatureError: Signature verification failed' },
-  ], { source: PYJWS }),
-  py('algorithm', 'alg_not_allowed', 'The specified alg value is not allowed (InvalidAlgorithmError)', ['the specified alg value', 'invalidalgorithmerror'], /The specified alg value is not allowed|\bInvalidAlgorithmError\b/, [
-    { text: 'jwt.exceptions.InvalidAlgorithmError: The specified alg value is not allowed', claim: 'header.alg' },
-  ], { source: PYJWS, claim: 'header.alg' }),
-  py('decode', 'malformed_token', 'Not enough segments / Invalid header padding / Invalid crypto padding / Invalid header string (DecodeError)', ['not enough segments', 'padding', 'invalid header string', 'invalid payload string'], /\bNot enough segments\b|\bInvalid (?:header|payload|crypto) padding\b|\bInvalid (?:header|payload) string\b/, [
-    { text: 'jwt.exceptions.DecodeError: Not enough segments' },
-    { text: 'jwt.exceptions.DecodeError: Invalid crypto padding' },
-  ], { source: PYJWS }),
-  py('claim_type', 'malformed_token', 'Expiration Time claim (exp) must be an integer. (DecodeError)', 'must be an', /(?:Expiration Time|Not Before|Issued At) claim \((?<claim>exp|nbf|iat)\) must be an integer/, [
-    { text: 'jwt.exceptions.DecodeError: Expiration Time claim (exp) must be an integer.', claim: 'exp' },
-  ]),
-  py('kid', 'key_not_found', 'Unable to find a signing key that matches: "{kid}" (PyJWKClientError)', 'signing key that matches', /Unable to find a signing key that matches: \\?"(?<kid>[^"\\\n]{0,256})\\?"/, [
-    { text: 'jwt.exceptions.PyJWKClientError: Unable to find a signing key that matches: "prod-2026-12"', kid: 'prod-2026-12' },
-  ], { source: 'jpadilla/pyjwt: jwt/jwks_client.py' }),
-  py('jwks_fetch', 'jwks_unreachable', 'Fail to fetch data from the url, err: "{reason}" (PyJWKClientConnectionError)', 'fetch data from the url', /Fail to fetch data from the url/, [
-    { text: 'jwt.exceptions.PyJWKClientConnectionError: Fail to fetch data from the url, err: "<urlopen error [Errno 111] Connection refused>"' },
-  ], { source: 'jpadilla/pyjwt: jwt/jwks_client.py' }),
+  py(
+    'expired',
+    'token_expired',
+    'Signature has expired (ExpiredSignatureError)',
+    ['signature has expired', 'expiredsignatureerror'],
+    /\bSignature has expired\b|\bExpiredSignatureError\b/,
+    [{ text: 'jwt.exceptions.ExpiredSignatureError: Signature has expired', claim: 'exp' }],
+    { claim: 'exp' },
+  ),
+  py(
+    'audience',
+    'audience_mismatch',
+    "Audience doesn't match / Invalid audience (InvalidAudienceError)",
+    ["audience doesn't match", 'invalid audience', 'invalidaudienceerror'],
+    /\bAudience doesn't match\b|(?<!\w )\bInvalid audience\b|\bInvalidAudienceError\b/,
+    [
+      { text: "jwt.exceptions.InvalidAudienceError: Audience doesn't match", claim: 'aud' },
+      { text: 'jwt.exceptions.InvalidAudienceError: Invalid audience', claim: 'aud' },
+    ],
+    { claim: 'aud' },
+  ),
+  py(
+    'issuer',
+    'issuer_mismatch',
+    'Invalid issuer (InvalidIssuerError)',
+    ['invalid issuer', 'invalidissuererror'],
+    /(?<!\w )\bInvalid issuer\b|\bInvalidIssuerError\b/,
+    [{ text: 'jwt.exceptions.InvalidIssuerError: Invalid issuer', claim: 'iss' }],
+    { claim: 'iss' },
+  ),
+  py(
+    'nbf',
+    'token_not_yet_valid',
+    'The token is not yet valid (nbf) (ImmatureSignatureError)',
+    'not yet valid (nbf)',
+    /The token is not yet valid \(nbf\)/,
+    [{ text: 'jwt.exceptions.ImmatureSignatureError: The token is not yet valid (nbf)', claim: 'nbf' }],
+    { claim: 'nbf' },
+  ),
+  py(
+    'iat',
+    'iat_in_future',
+    'The token is not yet valid (iat) (ImmatureSignatureError)',
+    'not yet valid (iat)',
+    /The token is not yet valid \(iat\)/,
+    [{ text: 'jwt.exceptions.ImmatureSignatureError: The token is not yet valid (iat)', claim: 'iat' }],
+    { claim: 'iat' },
+  ),
+  py(
+    'missing_claim',
+    'missing_claim',
+    'Token is missing the "{claim}" claim (MissingRequiredClaimError)',
+    'is missing the',
+    /Token is missing the \\?"(?<claim>[\w.:-]{1,64})\\?" claim/,
+    [{ text: 'jwt.exceptions.MissingRequiredClaimError: Token is missing the "exp" claim', claim: 'exp' }],
+    { source: 'jpadilla/pyjwt: jwt/exceptions.py' },
+  ),
+  py(
+    'signature',
+    'signature_invalid',
+    'Signature verification failed (InvalidSignatureError)',
+    ['signature verification failed', 'invalidsignatureerror'],
+    /\bSignature verification failed\b|\bInvalidSignatureError\b/,
+    [{ text: 'jwt.exceptions.InvalidSignatureError: Signature verification failed' }],
+    { source: PYJWS },
+  ),
+  py(
+    'algorithm',
+    'alg_not_allowed',
+    'The specified alg value is not allowed (InvalidAlgorithmError)',
+    ['the specified alg value', 'invalidalgorithmerror'],
+    /The specified alg value is not allowed|\bInvalidAlgorithmError\b/,
+    [{ text: 'jwt.exceptions.InvalidAlgorithmError: The specified alg value is not allowed', claim: 'header.alg' }],
+    { source: PYJWS, claim: 'header.alg' },
+  ),
+  py(
+    'decode',
+    'malformed_token',
+    'Not enough segments / Invalid header padding / Invalid crypto padding / Invalid header string (DecodeError)',
+    ['not enough segments', 'padding', 'invalid header string', 'invalid payload string'],
+    /\bNot enough segments\b|\bInvalid (?:header|payload|crypto) padding\b|\bInvalid (?:header|payload) string\b/,
+    [{ text: 'jwt.exceptions.DecodeError: Not enough segments' }, { text: 'jwt.exceptions.DecodeError: Invalid crypto padding' }],
+    { source: PYJWS },
+  ),
+  py(
+    'claim_type',
+    'malformed_token',
+    'Expiration Time claim (exp) must be an integer. (DecodeError)',
+    'must be an',
+    /(?:Expiration Time|Not Before|Issued At) claim \((?<claim>exp|nbf|iat)\) must be an integer/,
+    [{ text: 'jwt.exceptions.DecodeError: Expiration Time claim (exp) must be an integer.', claim: 'exp' }],
+  ),
+  py(
+    'kid',
+    'key_not_found',
+    'Unable to find a signing key that matches: "{kid}" (PyJWKClientError)',
+    'signing key that matches',
+    /Unable to find a signing key that matches: \\?"(?<kid>[^"\\\n]{0,256})\\?"/,
+    [{ text: 'jwt.exceptions.PyJWKClientError: Unable to find a signing key that matches: "prod-2026-12"', kid: 'prod-2026-12' }],
+    { source: 'jpadilla/pyjwt: jwt/jwks_client.py' },
+  ),
+  py(
+    'jwks_fetch',
+    'jwks_unreachable',
+    'Fail to fetch data from the url, err: "{reason}" (PyJWKClientConnectionError)',
+    'fetch data from the url',
+    /Fail to fetch data from the url/,
+    [
+      {
+        text: 'jwt.exceptions.PyJWKClientConnectionError: Fail to fetch data from the url, err: "<urlopen error [Errno 111] Connection refused>"',
+      },
+    ],
+    { source: 'jpadilla/pyjwt: jwt/jwks_client.py' },
+  ),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -1438,7 +1911,11 @@ const kong = (
   id: string,
   code: ReasonCode,
   message: string,
-  keyword: string | readonly string[], pattern: RegExp, samples: TranslationSample[], extra: Partial<TranslationEntry> = {}): TranslationEntry => ({
+  keyword: string | readonly string[],
+  pattern: RegExp,
+  samples: TranslationSample[],
+  extra: Partial<TranslationEntry> = {},
+): TranslationEntry => ({
   id: `kong.${id}`,
   verifier: 'Kong jwt plugin',
   code,
@@ -1450,40 +1927,118 @@ const kong = (
   ...extra,
 });
 const KONG: TranslationEntry[] = [
-  kong('no_token', 'header_missing', '{"message":"Unauthorized"} (no token in the query, cookies or Authorization)', 'unauthorized', /"message"\s{0,4}:\s{0,4}"Unauthorized"/, [{ text: '{"message":"Unauthorized"}' }]),
-  kong('multiple_tokens', 'multiple_tokens', 'Multiple tokens provided', 'multiple tokens', /\bMultiple tokens provided\b/, [{ text: '{"message":"Multiple tokens provided"}' }]),
-  kong('unrecognizable', 'malformed_token', 'Unrecognizable token', 'unrecognizable', /\bUnrecognizable token\b/, [{ text: '{"message":"Unrecognizable token"}' }]),
-  kong('bad_alg', 'alg_not_allowed', 'Bad token; invalid alg', 'bad token', /\bBad token; invalid alg\b/, [{ text: '{"message":"Bad token; invalid alg"}', claim: 'header.alg' }], {
-    source: KONG_PARSER,
-    claim: 'header.alg',
-  }),
-  kong('bad_token', 'malformed_token', 'Bad token; invalid JSON|invalid claims|invalid signature (a segment that does not decode)', 'bad token', /\bBad token; (?<d_reason>invalid JSON|invalid claims|invalid signature)/, [
-    { text: '{"message":"Bad token; invalid signature"}' },
-    { text: '{"message":"Bad token; invalid JSON"}' },
-  ], { source: KONG_PARSER }),
-  kong('no_key_claim', 'missing_claim', "No mandatory '{claim}' in claims", 'no mandatory', /No mandatory '(?<claim>[\w.:-]{1,64})' in claims/, [{ text: '{"message":"No mandatory \'iss\' in claims"}', claim: 'iss' }]),
-  kong('no_credentials', 'key_not_found', "No credentials found for given '{claim}'", 'no credentials found', /No credentials found for given '(?<claim>[\w.:-]{1,64})'/, [
-    { text: '{"message":"No credentials found for given \'iss\'"}', claim: 'iss' },
+  kong(
+    'no_token',
+    'header_missing',
+    '{"message":"Unauthorized"} (no token in the query, cookies or Authorization)',
+    'unauthorized',
+    /"message"\s{0,4}:\s{0,4}"Unauthorized"/,
+    [{ text: '{"message":"Unauthorized"}' }],
+  ),
+  kong('multiple_tokens', 'multiple_tokens', 'Multiple tokens provided', 'multiple tokens', /\bMultiple tokens provided\b/, [
+    { text: '{"message":"Multiple tokens provided"}' },
   ]),
-  kong('invalid_algorithm', 'alg_not_allowed', 'Invalid algorithm', 'invalid algorithm', /(?<!\w )\bInvalid algorithm\b/, [{ text: '{"message":"Invalid algorithm"}', claim: 'header.alg' }], {
-    claim: 'header.alg',
-  }),
-  kong('invalid_key', 'key_not_found', 'Invalid key/secret', 'invalid key/secret', /\bInvalid key\/secret\b/, [{ text: '{"message":"Invalid key/secret"}' }]),
-  kong('invalid_signature', 'signature_invalid', 'Invalid signature', 'invalid signature', /(?<![\w;:] ?)\bInvalid signature\b/, [{ text: '{"message":"Invalid signature"}' }]),
-  kong('exp', 'token_expired', '{"exp":"token expired"}', 'token expired', /"exp"\s{0,4}:\s{0,4}"token expired"/, [{ text: '{"exp":"token expired"}', claim: 'exp' }], {
-    source: KONG_PARSER,
-    claim: 'exp',
-  }),
-  kong('nbf', 'token_not_yet_valid', '{"nbf":"token not valid yet"}', 'token not valid yet', /"nbf"\s{0,4}:\s{0,4}"token not valid yet"/, [{ text: '{"nbf":"token not valid yet"}', claim: 'nbf' }], {
-    source: KONG_PARSER,
-    claim: 'nbf',
-  }),
-  kong('claim_type', 'malformed_token', '{"exp":"must be a number"}', 'must be a number', /"(?<claim>exp|nbf)"\s{0,4}:\s{0,4}"must be a number"/, [{ text: '{"exp":"must be a number"}', claim: 'exp' }], {
-    source: KONG_PARSER,
-  }),
-  kong('max_exp', 'token_lifetime_exceeds_policy', '{"exp":"exceeds maximum allowed expiration"}', 'maximum allowed expiration', /exceeds maximum allowed expiration/, [
-    { text: '{"exp":"exceeds maximum allowed expiration"}', claim: 'exp' },
-  ], { source: KONG_PARSER, claim: 'exp' }),
+  kong('unrecognizable', 'malformed_token', 'Unrecognizable token', 'unrecognizable', /\bUnrecognizable token\b/, [
+    { text: '{"message":"Unrecognizable token"}' },
+  ]),
+  kong(
+    'bad_alg',
+    'alg_not_allowed',
+    'Bad token; invalid alg',
+    'bad token',
+    /\bBad token; invalid alg\b/,
+    [{ text: '{"message":"Bad token; invalid alg"}', claim: 'header.alg' }],
+    {
+      source: KONG_PARSER,
+      claim: 'header.alg',
+    },
+  ),
+  kong(
+    'bad_token',
+    'malformed_token',
+    'Bad token; invalid JSON|invalid claims|invalid signature (a segment that does not decode)',
+    'bad token',
+    /\bBad token; (?<d_reason>invalid JSON|invalid claims|invalid signature)/,
+    [{ text: '{"message":"Bad token; invalid signature"}' }, { text: '{"message":"Bad token; invalid JSON"}' }],
+    { source: KONG_PARSER },
+  ),
+  kong(
+    'no_key_claim',
+    'missing_claim',
+    "No mandatory '{claim}' in claims",
+    'no mandatory',
+    /No mandatory '(?<claim>[\w.:-]{1,64})' in claims/,
+    [{ text: '{"message":"No mandatory \'iss\' in claims"}', claim: 'iss' }],
+  ),
+  kong(
+    'no_credentials',
+    'key_not_found',
+    "No credentials found for given '{claim}'",
+    'no credentials found',
+    /No credentials found for given '(?<claim>[\w.:-]{1,64})'/,
+    [{ text: '{"message":"No credentials found for given \'iss\'"}', claim: 'iss' }],
+  ),
+  kong(
+    'invalid_algorithm',
+    'alg_not_allowed',
+    'Invalid algorithm',
+    'invalid algorithm',
+    /(?<!\w )\bInvalid algorithm\b/,
+    [{ text: '{"message":"Invalid algorithm"}', claim: 'header.alg' }],
+    {
+      claim: 'header.alg',
+    },
+  ),
+  kong('invalid_key', 'key_not_found', 'Invalid key/secret', 'invalid key/secret', /\bInvalid key\/secret\b/, [
+    { text: '{"message":"Invalid key/secret"}' },
+  ]),
+  kong('invalid_signature', 'signature_invalid', 'Invalid signature', 'invalid signature', /(?<![\w;:] ?)\bInvalid signature\b/, [
+    { text: '{"message":"Invalid signature"}' },
+  ]),
+  kong(
+    'exp',
+    'token_expired',
+    '{"exp":"token expired"}',
+    'token expired',
+    /"exp"\s{0,4}:\s{0,4}"token expired"/,
+    [{ text: '{"exp":"token expired"}', claim: 'exp' }],
+    {
+      source: KONG_PARSER,
+      claim: 'exp',
+    },
+  ),
+  kong(
+    'nbf',
+    'token_not_yet_valid',
+    '{"nbf":"token not valid yet"}',
+    'token not valid yet',
+    /"nbf"\s{0,4}:\s{0,4}"token not valid yet"/,
+    [{ text: '{"nbf":"token not valid yet"}', claim: 'nbf' }],
+    {
+      source: KONG_PARSER,
+      claim: 'nbf',
+    },
+  ),
+  kong(
+    'claim_type',
+    'malformed_token',
+    '{"exp":"must be a number"}',
+    'must be a number',
+    /"(?<claim>exp|nbf)"\s{0,4}:\s{0,4}"must be a number"/,
+    [{ text: '{"exp":"must be a number"}', claim: 'exp' }],
+    {
+      source: KONG_PARSER,
+    },
+  ),
+  kong(
+    'max_exp',
+    'token_lifetime_exceeds_policy',
+    '{"exp":"exceeds maximum allowed expiration"}',
+    'maximum allowed expiration',
+    /exceeds maximum allowed expiration/,
+    [{ text: '{"exp":"exceeds maximum allowed expiration"}', claim: 'exp' }],
+    { source: KONG_PARSER, claim: 'exp' },
+  ),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -1500,7 +2055,9 @@ const HAPI_ENTRIES: TranslationEntry[] = [
     keyword: ['expired token', 'token expired'],
     pattern: /\bExpired token\b|\bToken expired\b/,
     source: HAPI,
-    samples: [{ text: '{"statusCode":401,"error":"Unauthorized","message":"Expired token","attributes":{"error":"Expired token"}}', claim: 'exp' }],
+    samples: [
+      { text: '{"statusCode":401,"error":"Unauthorized","message":"Expired token","attributes":{"error":"Expired token"}}', claim: 'exp' },
+    ],
   },
   {
     id: 'hapi-auth-jwt2.format',
@@ -1561,7 +2118,13 @@ const RFC6750_ENTRIES: TranslationEntry[] = [
     pattern: /\berror\\?"?\s{0,4}[=:]\s{0,4}\\?"insufficient_scope\\?"(?:[^\n]{0,512}?\bscope\s{0,4}=\s{0,4}"(?<expected>[^"\n]{0,256})")?/,
     claim: 'scope',
     source: RFC6750,
-    samples: [{ text: 'WWW-Authenticate: Bearer realm="api", error="insufficient_scope", scope="orders:write"', claim: 'scope', expected: 'orders:write' }],
+    samples: [
+      {
+        text: 'WWW-Authenticate: Bearer realm="api", error="insufficient_scope", scope="orders:write"',
+        claim: 'scope',
+        expected: 'orders:write',
+      },
+    ],
   },
   {
     id: 'rfc6750.invalid_request',
@@ -1583,7 +2146,10 @@ const RFC6750_ENTRIES: TranslationEntry[] = [
     keyword: 'invalid_token',
     pattern: /\berror\\?"?\s{0,4}[=:]\s{0,4}\\?"invalid_token\\?"/,
     source: RFC6750,
-    samples: [{ text: 'WWW-Authenticate: Bearer realm="api", error="invalid_token"' }, { text: '{"error":"invalid_token","error_description":"Access denied"}' }],
+    samples: [
+      { text: 'WWW-Authenticate: Bearer realm="api", error="invalid_token"' },
+      { text: '{"error":"invalid_token","error_description":"Access denied"}' },
+    ],
   },
   {
     id: 'rfc6750.no_error',

@@ -72,7 +72,8 @@ export function explainCommand(words: readonly string[], options: ExplainOptions
 function readExplainInput(words: readonly string[]): string {
   if (words.length === 0) throw new UsageError('give the message to explain as TEXT, or "-" to read it from stdin');
   const text = words.length === 1 && words[0] === '-' ? readStdinCapped(MAX_EXPLAIN_INPUT_BYTES) : words.join(' ');
-  if (text.trim() === '') throw new UsageError('the message to explain is empty: pass the log line, body or header (an unset shell variable?)');
+  if (text.trim() === '')
+    throw new UsageError('the message to explain is empty: pass the log line, body or header (an unset shell variable?)');
   return text;
 }
 
@@ -114,11 +115,36 @@ function unknownReport(text: string): ExplainReport {
   const note = LOOKS_LIKE_TOKEN.test(text)
     ? 'this is a token, not a verifier message (not echoed): run jwt-doctor decode or jwt-doctor diagnose TOKEN --env ENV on it'
     : 'not a verifier message jwt-doctor knows (docs/explain.md lists them); nothing is guessed: run jwt-doctor diagnose TOKEN --env ENV with the rejected token';
-  const none = { code: null, verifier: null, claim: null, expected: null, actual: null, kid: null, owner: null, fix: null, next: null, source: null };
+  const none = {
+    code: null,
+    verifier: null,
+    claim: null,
+    expected: null,
+    actual: null,
+    kid: null,
+    owner: null,
+    fix: null,
+    next: null,
+    source: null,
+  };
   return { schema: EXPLAIN_SCHEMA, recognised: false, ...none, note };
 }
 
-const TEXT_FIELDS = ['code', 'title', 'verifier', 'claim', 'expected', 'actual', 'kid', 'owner', 'fix', 'next', 'source', 'via', 'rule'] as const;
+const TEXT_FIELDS = [
+  'code',
+  'title',
+  'verifier',
+  'claim',
+  'expected',
+  'actual',
+  'kid',
+  'owner',
+  'fix',
+  'next',
+  'source',
+  'via',
+  'rule',
+] as const;
 
 /** `key = value` lines (the house text format), absent values left out. */
 export function formatExplainText(r: ExplainReport): string {
@@ -135,7 +161,9 @@ export function formatExplainText(r: ExplainReport): string {
 export function register(program: Command, done: Done): void {
   program
     .command('explain')
-    .description("translate another verifier's error (Envoy, jose, .NET IDX, Spring, go-oidc, ...) into a reason code, owner, fix and next command")
+    .description(
+      "translate another verifier's error (Envoy, jose, .NET IDX, Spring, go-oidc, ...) into a reason code, owner, fix and next command",
+    )
     .argument('[text...]', 'the message: a log line, a response body, a WWW-Authenticate header, or - for stdin')
     .addOption(formatOption(['text', 'json']))
     .addHelpText('after', HELP)
