@@ -63,6 +63,47 @@ const WILSON_PROTOCOLS =
   'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: src/Microsoft.IdentityModel.Protocols/LogMessages.cs';
 const PII = "[PII of type 'System.String' is hidden. For more details, see https://aka.ms/IdentityModel/PII.]";
 
+/**
+ * A verifier family's entry builder: the id prefix, verifier name and usual
+ * source fixed; `extra` sets the keyword (when the family has no default),
+ * the claim, another source.
+ */
+function family(prefix: string, verifier: string, source: string, keyword: string | readonly string[] = []) {
+  return (
+    id: string,
+    code: ReasonCode,
+    message: string,
+    pattern: RegExp,
+    samples: TranslationSample[],
+    extra: Partial<TranslationEntry> = {},
+  ): TranslationEntry => ({
+    id: `${prefix}.${id}`,
+    verifier,
+    code,
+    message,
+    keyword,
+    pattern,
+    source,
+    samples,
+    ...extra,
+  });
+}
+
+type Build = ReturnType<typeof family>;
+
+/** The same builder taking the keyword as its fourth argument (the families whose every entry has its own). */
+function keyed(build: Build) {
+  return (
+    id: string,
+    code: ReasonCode,
+    message: string,
+    keyword: string | readonly string[],
+    pattern: RegExp,
+    samples: TranslationSample[],
+    extra: Partial<TranslationEntry> = {},
+  ): TranslationEntry => build(id, code, message, pattern, samples, { keyword, ...extra });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Envoy / Istio jwt_authn: the status strings of google/jwt_verify_lib, sent as the 401/403 body
 // and, spaces replaced by underscores, as the response code detail
@@ -336,24 +377,7 @@ const JOSE: TranslationEntry[] = [
 // auth0/node-jsonwebtoken (and express-jwt, hapi-auth-jwt2 and others that pass its messages on).
 // ---------------------------------------------------------------------------------------------
 const JSONWEBTOKEN_SOURCE = 'auth0/node-jsonwebtoken: verify.js';
-const jwtMessage = (
-  id: string,
-  code: ReasonCode,
-  message: string,
-  pattern: RegExp,
-  samples: TranslationSample[],
-  extra: Partial<TranslationEntry> = {},
-): TranslationEntry => ({
-  id: `jsonwebtoken.${id}`,
-  verifier: 'jsonwebtoken',
-  code,
-  message,
-  keyword: 'jwt',
-  pattern,
-  source: JSONWEBTOKEN_SOURCE,
-  samples,
-  ...extra,
-});
+const jwtMessage = family('jsonwebtoken', 'jsonwebtoken', JSONWEBTOKEN_SOURCE);
 const UNTIL_END = `[^"'\\n}\\]]{1,512}`;
 const JSONWEBTOKEN: TranslationEntry[] = [
   jwtMessage(
@@ -782,6 +806,7 @@ const FAST_JWT: TranslationEntry[] = [
 // Microsoft.IdentityModel (ASP.NET Core, Azure API Management validate-jwt): IDX codes. Values
 // may be hidden as PII; the extraction drops those.
 // ---------------------------------------------------------------------------------------------
+const identityModel = family('identitymodel', 'Microsoft.IdentityModel (.NET)', WILSON);
 const wilson = (
   n: number,
   code: ReasonCode,
@@ -789,17 +814,7 @@ const wilson = (
   pattern: RegExp,
   samples: TranslationSample[],
   extra: Partial<TranslationEntry> = {},
-): TranslationEntry => ({
-  id: `identitymodel.idx${n}`,
-  verifier: 'Microsoft.IdentityModel (.NET)',
-  code,
-  message: `IDX${n}: ${message}`,
-  keyword: `idx${n}`,
-  pattern,
-  source: WILSON,
-  samples,
-  ...extra,
-});
+) => identityModel(`idx${n}`, code, `IDX${n}: ${message}`, pattern, samples, { keyword: `idx${n}`, ...extra });
 const IDENTITY_MODEL: TranslationEntry[] = [
   wilson(
     10205,
@@ -1128,24 +1143,7 @@ const IDENTITY_MODEL: TranslationEntry[] = [
 // ASP.NET Core JwtBearer: the error_description of its WWW-Authenticate challenge.
 // ---------------------------------------------------------------------------------------------
 const ASPNET_SOURCE = 'dotnet/aspnetcore: src/Security/Authentication/JwtBearer/src/JwtBearerHandler.cs';
-const aspnet = (
-  id: string,
-  code: ReasonCode,
-  message: string,
-  pattern: RegExp,
-  samples: TranslationSample[],
-  claim?: string,
-): TranslationEntry => ({
-  id: `aspnetcore.${id}`,
-  verifier: 'ASP.NET Core JwtBearer',
-  code,
-  message,
-  keyword: ['the audience', 'the issuer', 'the token', 'the signature'],
-  pattern,
-  source: ASPNET_SOURCE,
-  samples,
-  ...(claim !== undefined ? { claim } : {}),
-});
+const aspnet = family('aspnetcore', 'ASP.NET Core JwtBearer', ASPNET_SOURCE, ['the audience', 'the issuer', 'the token', 'the signature']);
 const ASPNET: TranslationEntry[] = [
   aspnet(
     'audience',
@@ -1153,7 +1151,7 @@ const ASPNET: TranslationEntry[] = [
     "The audience '{actual}' is invalid",
     /\bThe audience (?:'(?<actual>[^'\n]{0,512})' )?is invalid/,
     [{ text: 'Bearer error="invalid_token", error_description="The audience \'web-staging\' is invalid"', actual: 'web-staging' }],
-    'aud',
+    { claim: 'aud' },
   ),
   aspnet(
     'issuer',
@@ -1166,7 +1164,7 @@ const ASPNET: TranslationEntry[] = [
         actual: 'https://auth.staging.example.com',
       },
     ],
-    'iss',
+    { claim: 'iss' },
   ),
   aspnet(
     'no_expiration',
@@ -1174,7 +1172,7 @@ const ASPNET: TranslationEntry[] = [
     'The token has no expiration',
     /\bThe token has no expiration\b/,
     [{ text: 'The token has no expiration' }],
-    'exp',
+    { claim: 'exp' },
   ),
   aspnet(
     'lifetime',
@@ -1189,7 +1187,7 @@ const ASPNET: TranslationEntry[] = [
     "The token is not valid before '{nbf}'",
     /\bThe token is not valid (?:before|yet)\b/,
     [{ text: 'Bearer error="invalid_token", error_description="The token is not valid before \'11/28/2026 12:10:00\'"' }],
-    'nbf',
+    { claim: 'nbf' },
   ),
   aspnet(
     'expired',
@@ -1197,7 +1195,7 @@ const ASPNET: TranslationEntry[] = [
     "The token expired at '{exp}'",
     /\bThe token expired at\b|\bThe token is expired\b/,
     [{ text: 'Bearer error="invalid_token", error_description="The token expired at \'11/28/2026 12:00:00\'"' }],
-    'exp',
+    { claim: 'exp' },
   ),
   aspnet('key_not_found', 'key_not_found', 'The signature key was not found', /\bThe signature key was not found\b/, [
     { text: 'WWW-Authenticate: Bearer error="invalid_token", error_description="The signature key was not found"' },
@@ -1641,24 +1639,7 @@ const GO_OIDC_ENTRIES: TranslationEntry[] = [
 // golang-jwt/jwt v5 (errors.go, wrapped as "token has invalid claims: ..."), and v4's spellings.
 // ---------------------------------------------------------------------------------------------
 const GOLANG_JWT = 'golang-jwt/jwt: errors.go';
-const golang = (
-  id: string,
-  code: ReasonCode,
-  message: string,
-  pattern: RegExp,
-  samples: TranslationSample[],
-  extra: Partial<TranslationEntry> = {},
-): TranslationEntry => ({
-  id: `golang-jwt.${id}`,
-  verifier: 'golang-jwt',
-  code,
-  message,
-  keyword: 'token ',
-  pattern,
-  source: GOLANG_JWT,
-  samples,
-  ...extra,
-});
+const golang = family('golang-jwt', 'golang-jwt', GOLANG_JWT);
 const GOLANG_JWT_ENTRIES: TranslationEntry[] = [
   golang(
     'audience',
@@ -1766,25 +1747,7 @@ const GOLANG_JWT_ENTRIES: TranslationEntry[] = [
 // ---------------------------------------------------------------------------------------------
 const PYJWT = 'jpadilla/pyjwt: jwt/api_jwt.py';
 const PYJWS = 'jpadilla/pyjwt: jwt/api_jws.py';
-const py = (
-  id: string,
-  code: ReasonCode,
-  message: string,
-  keyword: string | readonly string[],
-  pattern: RegExp,
-  samples: TranslationSample[],
-  extra: Partial<TranslationEntry> = {},
-): TranslationEntry => ({
-  id: `pyjwt.${id}`,
-  verifier: 'PyJWT (python-jose)',
-  code,
-  message,
-  keyword,
-  pattern,
-  source: PYJWT,
-  samples,
-  ...extra,
-});
+const py = keyed(family('pyjwt', 'PyJWT (python-jose)', PYJWT));
 const PYJWT_ENTRIES: TranslationEntry[] = [
   py(
     'expired',
@@ -1907,25 +1870,7 @@ const PYJWT_ENTRIES: TranslationEntry[] = [
 // ---------------------------------------------------------------------------------------------
 const KONG_HANDLER = 'Kong/kong: kong/plugins/jwt/handler.lua';
 const KONG_PARSER = 'Kong/kong: kong/plugins/jwt/jwt_parser.lua';
-const kong = (
-  id: string,
-  code: ReasonCode,
-  message: string,
-  keyword: string | readonly string[],
-  pattern: RegExp,
-  samples: TranslationSample[],
-  extra: Partial<TranslationEntry> = {},
-): TranslationEntry => ({
-  id: `kong.${id}`,
-  verifier: 'Kong jwt plugin',
-  code,
-  message,
-  keyword,
-  pattern,
-  source: KONG_HANDLER,
-  samples,
-  ...extra,
-});
+const kong = keyed(family('kong', 'Kong jwt plugin', KONG_HANDLER));
 const KONG: TranslationEntry[] = [
   kong(
     'no_token',
