@@ -188,6 +188,20 @@ const JOSE: TranslationEntry[] = [
     ],
   },
   {
+    id: 'jose.claim_check_failed',
+    verifier: 'jose (v2, v3)',
+    code: 'claim_mismatch',
+    byClaim: true,
+    message: '"{claim}" claim check failed (ERR_JWT_CLAIM_VALIDATION_FAILED, before v4)',
+    keyword: 'claim check failed',
+    pattern: /\\?"(?<claim>[\w.:-]{1,64})\\?" claim check failed/,
+    source: 'panva/jose: src/lib/jwt_claims_set.ts (v2 and v3 releases)',
+    samples: [
+      { text: 'JWTClaimValidationFailed: "aud" claim check failed', code: 'audience_mismatch', claim: 'aud' },
+      { text: 'JWTClaimValidationFailed: "iss" claim check failed', code: 'issuer_mismatch', claim: 'iss' },
+    ],
+  },
+  {
     id: 'jose.claim_missing',
     verifier: 'jose',
     code: 'missing_claim',
