@@ -14,6 +14,8 @@
  *   (src/forensics/causes.ts), the values of `detail.cause`;
  * - `<!-- begin:contract-fields -->`: the contract reference table, from the
  *   `description` of every field of src/contract/schema.ts;
+ * - `<!-- begin:explain-table -->`: every message `explain` translates
+ *   (src/explain/translations.ts);
  * - schema/auth-contract.schema.json: the contract's JSON Schema, for editors.
  *
  * Every command named by `jwt-doctor --help` gets a docs/cli/<command>.md
@@ -28,6 +30,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { categoryOrder, forensicCauseTable, reasonTable } from './reason-table.ts';
 import { contractFieldTable, contractJsonSchema } from './contract-reference.ts';
+import { explainTable } from './explain-table.ts';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 export const SCHEMA_FILE = 'schema/auth-contract.schema.json';
@@ -242,6 +245,22 @@ export const OUTPUTS: Record<string, OutputSpec> = {
     ],
     cwd: 'examples/check',
   },
+  'explain-envoy': { argv: ['explain', "jwt_authn_access_denied{Jwks_doesn't_have_key_to_match_kid_or_alg_from_Jwt}"] },
+  'explain-json': {
+    argv: [
+      'explain',
+      "IDX10214: Audience validation failed. Audiences: 'web-staging'. Did not match: validationParameters.ValidAudience: 'web-prod' or validationParameters.ValidAudiences: 'null'.",
+      '--format',
+      'json',
+    ],
+  },
+  'explain-header': {
+    argv: [
+      'explain',
+      'WWW-Authenticate: Bearer error="invalid_token", error_description="An error occurred while attempting to decode the Jwt: Jwt expired at 2026-11-28T12:00:00Z"',
+    ],
+  },
+  'explain-unknown': { argv: ['explain', 'upstream connect error or disconnect/reset before headers'] },
   'mint-json': {
     argv: [
       'mint',
@@ -342,6 +361,9 @@ function spawnCli(argv: string[], cwd: string): Promise<Run> {
   });
 }
 
+/** An argument as a reader pastes it into a POSIX shell: quoted when it holds anything but safe characters. */
+const shellWord = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+
 /** A doc shows exit 0 (valid, pass) and 1 (the token or system fails); anything else is a broken example. */
 async function renderOutput(name: string): Promise<string> {
   const spec = OUTPUTS[name];
@@ -350,7 +372,7 @@ async function renderOutput(name: string): Promise<string> {
   if (r.code !== 0 && r.code !== 1)
     throw new Error(`output block "${name}": jwt-doctor ${spec.argv.join(' ')} exited ${r.code}: ${r.stderr.trim()}`);
   const exit = r.code === 0 ? '' : `(exit ${r.code})\n`;
-  return `\`\`\`console\n$ jwt-doctor ${spec.argv.join(' ')}\n${r.stdout.trimEnd()}\n${exit}\`\`\`\n`;
+  return `\`\`\`console\n$ jwt-doctor ${spec.argv.map(shellWord).join(' ')}\n${r.stdout.trimEnd()}\n${exit}\`\`\`\n`;
 }
 
 async function renderHelp(argv: string[]): Promise<string> {
@@ -406,6 +428,7 @@ export async function renderMarkdown(text: string, file: string, commands: { nam
     'category-order': categoryOrder,
     'forensic-causes': forensicCauseTable,
     'contract-fields': contractFieldTable,
+    'explain-table': explainTable,
     commands: () => commandIndex(commands, join(root, file, '..')),
   };
   for (const [name, render] of Object.entries(simple)) {

@@ -22,6 +22,10 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     load: () => import('./commands/diagnose.ts'),
   },
   match: { summary: 'evaluate a token against every environment of the contract', load: () => import('./commands/match.ts') },
+  explain: {
+    summary: "translate another verifier's error message (Envoy, jose, .NET IDX, Spring, go-oidc, ...) into a reason code, owner and fix",
+    load: () => import('./commands/explain.ts'),
+  },
   demo: {
     summary: 'reproduce, diagnose, fix and check a staging failure on a local replica (npm start)',
     load: () => import('./commands/demo.ts'),

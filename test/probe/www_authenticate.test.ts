@@ -1,36 +1,7 @@
+/** probe's reading of a rejection: the Bearer challenge, then the shared translation table (src/explain). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mapRejection, parseWwwAuthenticate } from '../../src/probe/www_authenticate.ts';
-
-test('parses RFC 6750 section 3 challenges: realm, error, error_description, scope', () => {
-  const c = parseWwwAuthenticate(
-    'Bearer realm="example", error="invalid_token", error_description="The access token expired", scope="read write"',
-  );
-  assert.equal(c.length, 1);
-  assert.equal(c[0]!.scheme, 'Bearer');
-  assert.deepEqual(c[0]!.params, {
-    realm: 'example',
-    error: 'invalid_token',
-    error_description: 'The access token expired',
-    scope: 'read write',
-  });
-});
-
-test('several challenges in one value and across values; token68; escaped quotes and commas in quoted strings', () => {
-  const c = parseWwwAuthenticate([
-    'Basic realm="a, b", Bearer error="invalid_request", error_description="say \\"hi\\""',
-    'Negotiate abc==',
-  ]);
-  assert.deepEqual(
-    c.map((x) => x.scheme),
-    ['Basic', 'Bearer', 'Negotiate'],
-  );
-  assert.equal(c[0]!.params.realm, 'a, b');
-  assert.equal(c[1]!.params.error_description, 'say "hi"');
-  assert.equal(c[2]!.token68, 'abc==');
-  assert.deepEqual(parseWwwAuthenticate(undefined), []);
-  assert.deepEqual(parseWwwAuthenticate(',,, ="x"'), []);
-});
 
 test('maps the rejection: our code in error_description wins, then RFC 6750 error, then known verifier messages', () => {
   const p = (v: string, body = '') => mapRejection(parseWwwAuthenticate(v), body);
@@ -46,4 +17,22 @@ test('maps the rejection: our code in error_description wins, then RFC 6750 erro
   assert.equal(p('Bearer error="invalid_token", error_description="jwt expired"').code, 'token_expired');
   assert.equal(p('Basic realm="x"', '{"message":"jwt audience invalid. expected: web"}').code, 'audience_mismatch');
   assert.equal(p('Basic realm="x"').code, undefined);
+});
+
+test('the rejection is read through the one translation table: other verifiers in error_description and in the body', () => {
+  const p = (v: string, body = '') => mapRejection(parseWwwAuthenticate(v), body);
+  const spring = p(
+    'Bearer error="invalid_token", error_description="An error occurred while attempting to decode the Jwt: Jwt expired at 2026-11-28T12:00:00Z"',
+  );
+  assert.deepEqual([spring.code, spring.source, spring.verifier], ['token_expired', 'known_verifier', 'Spring Security']);
+  const envoy = p(
+    'Bearer realm="https://api.example.com/v1/me", error="invalid_token"',
+    "Jwks doesn't have key to match kid or alg from Jwt",
+  );
+  // The challenge's bare RFC 6750 error decides before the body (as before): token_rejected.
+  assert.equal(envoy.code, 'token_rejected');
+  const kong = p('', '{"message":"No credentials found for given \'iss\'"}');
+  assert.deepEqual([kong.code, kong.verifier], ['key_not_found', 'Kong jwt plugin']);
+  assert.equal(p('', 'Jwt issuer is not configured').code, 'issuer_mismatch');
+  assert.equal(p('', '<html>502 Bad Gateway</html>').code, undefined);
 });
