@@ -55,6 +55,10 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: "obtain a fresh token from the environment's token source (client_credentials, refresh_token, command, static, mint)",
     load: () => import('./commands/token.ts'),
   },
+  ui: {
+    summary: 'a local jwt.io that knows the contract: paste a token, see the claim delta (127.0.0.1 only)',
+    load: () => import('./commands/ui.ts'),
+  },
 };
 
 export const EXAMPLES = `
