@@ -4,7 +4,6 @@
  * back to the browser is the diagnosis (identities of keys, never their
  * material), its renderings and the match table.
  */
-import { quote } from 'shell-quote';
 import type { Contract } from '../contract/load.ts';
 import type { Diagnoser, Diagnosis } from '../diagnose.ts';
 import { translateMessage, type Translation } from '../explain/translate.ts';
@@ -84,8 +83,13 @@ export async function diagnoseRequest(body: unknown, ctx: UiContext): Promise<Di
  */
 export function equivalentCommand(ctx: Pick<UiContext, 'contractFile' | 'now'>, env: string, kind: PastedInput['kind']): string {
   const now = ctx.now !== undefined ? ['--now', new Date(ctx.now * 1000).toISOString()] : [];
-  const tail = quote(['--contract', ctx.contractFile, '--env', env, ...now]);
+  const tail = ['--contract', ctx.contractFile, '--env', env, ...now].map(shellWord).join(' ');
   return kind === 'token' ? `jwt-doctor diagnose "$TOKEN" ${tail}` : `jwt-doctor diagnose --headers - ${tail} < request.txt`;
+}
+
+/** A word for a POSIX shell: as is when it is plain, else single-quoted. */
+function shellWord(s: string): string {
+  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 export interface EnvironmentsResponse {

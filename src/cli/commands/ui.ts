@@ -37,6 +37,8 @@ export interface UiOptions {
   open?: boolean;
   now?: string;
   timeout?: string;
+  /** The built page's folder (not a flag: tests pass a freshly built one); default dist/ui of the package. */
+  assetsDir?: string;
 }
 
 /**
@@ -55,7 +57,7 @@ export async function uiCommand(options: UiOptions, out: Output = process.stdout
   const server = await startUiServer({
     contract,
     contractFile: options.contract ?? DEFAULT_CONTRACT_FILE,
-    assetsDir: join(packageRoot(), 'dist', 'ui'),
+    assetsDir: options.assetsDir ?? join(packageRoot(), 'dist', 'ui'),
     port,
     timeoutMs,
     ...(now !== undefined ? { now } : {}),
