@@ -12,6 +12,7 @@ shopt -s globstar nullglob
 DEBIAN_PACKAGES=(
   "nginx nginx"
   "redis-server redis-server"
+  "chromium chromium"
 )
 
 installed() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/usr/bin/$1" ]; }

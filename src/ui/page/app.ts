@@ -48,10 +48,8 @@ function render(r: DiagnoseResponse, env: string): void {
   badge.textContent = d.result;
   badge.className = `badge ${d.result === 'valid' ? 'badge-pass' : 'badge-fail'}`;
   badge.setAttribute('data-result', d.result);
-  renderClaimRows(byId('claims').querySelector('tbody')!, r.rows);
-  const t = timelineInput(d.claims, d.clock.now, d.clock.toleranceSeconds);
-  fill(byId('timeline'), renderTimeline(t));
-  byId('timeline-caption').textContent = timelineCaption(t, timelineState(t));
+  renderClaimRows(byId('claims').querySelector('tbody')!, r.rows, d.clock.now);
+  drawTimeline(d);
   byId('trust-note').textContent =
     d.signature.status === 'pass'
       ? 'The signature verifies with a key of this environment: the claims are the signer\u2019s.'
@@ -61,6 +59,13 @@ function render(r: DiagnoseResponse, env: string): void {
   renderMatch(byId('match').querySelector('tbody')!, byId('match-summary'), r.match, env);
   byId('command').textContent = r.command;
   byId('markdown').textContent = r.markdown;
+}
+
+function drawTimeline(d: DiagnoseResponse['diagnosis']): void {
+  const t = timelineInput(d.claims, d.clock.now, d.clock.toleranceSeconds);
+  const box = byId('timeline');
+  fill(box, renderTimeline(t, box.clientWidth || 640));
+  byId('timeline-caption').textContent = timelineCaption(t, timelineState(t));
 }
 
 async function diagnose(access: string): Promise<void> {
@@ -121,12 +126,13 @@ function wire(access: string): void {
   for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-copy]')) {
     button.addEventListener('click', () => {
       const what = button.dataset.copy === 'markdown' ? last?.markdown : last?.command;
-      if (what !== undefined) void copyText(what, byId('copy-status'), button.textContent ?? 'text');
+      if (what !== undefined) void copyText(what, byId('copy-status'), button.dataset.what ?? 'the text');
     });
   }
 }
 
 async function start(): Promise<void> {
+  window.addEventListener('resize', () => last && drawTimeline(last.diagnosis));
   const access = takeAccessToken();
   if (!access) {
     banner('No access token: open the exact URL `jwt-doctor ui` printed (it ends with ?token=...).');

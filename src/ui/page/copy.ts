@@ -6,7 +6,7 @@
 export async function copyText(text: string, status: HTMLElement, what: string): Promise<void> {
   try {
     await navigator.clipboard.writeText(text);
-    status.textContent = `Copied: ${what}.`;
+    status.textContent = `Copied ${what}.`;
     status.dataset.copied = what;
     return;
   } catch {
@@ -20,6 +20,6 @@ export async function copyText(text: string, status: HTMLElement, what: string):
   area.select();
   const ok = document.execCommand('copy');
   area.remove();
-  status.textContent = ok ? `Copied: ${what}.` : 'Copy failed: select the text below and copy it.';
+  status.textContent = ok ? `Copied ${what}.` : 'Copy failed: select the text below and copy it.';
   if (ok) status.dataset.copied = what;
 }

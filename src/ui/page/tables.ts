@@ -1,6 +1,14 @@
 import type { ClaimRow } from '../claim_rows.ts';
 import type { DiagnoseResponse } from '../api.ts';
+import { describeInstant } from '../../report/format_time.ts';
 import { el, fill, show } from './dom.ts';
+
+const TIME_ROWS = new Set(['exp', 'nbf', 'iat']);
+
+/** A token value as the table shows it: NumericDates with their time and where they stand against now. */
+function tokenCell(r: ClaimRow, now: number): string {
+  return TIME_ROWS.has(r.claim) && typeof r.token === 'number' ? `${r.token}: ${describeInstant(r.claim, r.token, now)}` : show(r.token);
+}
 
 const STATUS_TEXT: Record<ClaimRow['status'], string> = {
   pass: 'pass',
@@ -11,7 +19,7 @@ const STATUS_TEXT: Record<ClaimRow['status'], string> = {
 };
 
 /** The claim-by-claim table: codes and status as data attributes (what tests and scripts read), text for people. */
-export function renderClaimRows(tbody: HTMLElement, rows: readonly ClaimRow[]): void {
+export function renderClaimRows(tbody: HTMLElement, rows: readonly ClaimRow[], now: number): void {
   fill(
     tbody,
     ...rows.map((r) =>
@@ -19,7 +27,7 @@ export function renderClaimRows(tbody: HTMLElement, rows: readonly ClaimRow[]): 
         'tr',
         { 'data-claim': r.claim, 'data-status': r.status, 'data-codes': r.codes.join(' '), class: `status-${r.status}` },
         el('th', { scope: 'row', 'data-label': 'Claim' }, el('code', {}, r.claim)),
-        el('td', { 'data-label': 'Token' }, show(r.token)),
+        el('td', { 'data-label': 'Token' }, tokenCell(r, now)),
         el('td', { 'data-label': 'Expected' }, show(r.expected)),
         el(
           'td',
@@ -43,9 +51,17 @@ export function renderMatch(tbody: HTMLElement, summary: HTMLElement, m: Diagnos
         'tr',
         { 'data-env': r.env, 'data-result': r.result, 'data-codes': r.failing.join(' '), class: r.env === current ? 'current' : '' },
         el('th', { scope: 'row' }, r.env, r.env === m.mintedBy ? el('span', { class: 'tag' }, 'likely minter') : undefined),
-        el('td', {}, el('span', { class: `badge ${r.result === 'valid' ? 'badge-pass' : 'badge-fail'}` }, r.result)),
-        el('td', {}, r.signature),
-        el('td', {}, ...(r.failing.length ? r.failing.map((c) => el('code', { class: 'code', 'data-code': c }, c)) : ['-'])),
+        el(
+          'td',
+          { 'data-label': 'Result' },
+          el('span', { class: `badge ${r.result === 'valid' ? 'badge-pass' : 'badge-fail'}` }, r.result),
+        ),
+        el('td', { 'data-label': 'Signature' }, r.signature),
+        el(
+          'td',
+          { 'data-label': 'Failing' },
+          ...(r.failing.length ? r.failing.map((c) => el('code', { class: 'code', 'data-code': c }, c)) : ['-']),
+        ),
       ),
     ),
   );

@@ -12,7 +12,6 @@ export interface TimelineInput {
 /** Where now stands against the token's window and the tolerance. */
 export type TimelineState = 'valid' | 'in_tolerance' | 'expired' | 'not_yet_valid' | 'no_times';
 
-const W = 640;
 const H = 132;
 const BAR_Y = 58;
 const BAR_H = 26;
@@ -62,7 +61,9 @@ export function timelineCaption(t: TimelineInput, state: TimelineState): string 
  * ends hatched, iat / nbf / exp ticks above and the now line across; now
  * right of the window (expired) and left of it (skew) look different.
  */
-export function renderTimeline(t: TimelineInput): SVGElement {
+export function renderTimeline(t: TimelineInput, width = 640): SVGElement {
+  // Drawn at the container's pixel width, so labels keep their size on a narrow window.
+  const W = Math.max(280, Math.round(width));
   const state = timelineState(t);
   const root = svg('svg', {
     viewBox: `0 0 ${W} ${H}`,
@@ -79,8 +80,9 @@ export function renderTimeline(t: TimelineInput): SVGElement {
   const span = Math.max(hi0 - lo0, 60);
   const [lo, hi] = [lo0 - span * 0.08, hi0 + span * 0.08];
   const x = (s: number) => 16 + ((s - lo) / (hi - lo)) * (W - 32);
+  const anchor = (px: number) => (px < 90 ? 'start' : px > W - 90 ? 'end' : 'middle');
   const band = (a: number, b: number, cls: string) =>
-    root.appendChild(svg('rect', { x: x(a), y: BAR_Y, width: Math.max(x(b) - x(a), 4), height: BAR_H, class: cls }));
+    root.appendChild(svg('rect', { x: x(a), y: BAR_Y, width: Math.max(x(b) - x(a), 6), height: BAR_H, class: cls }));
   root.appendChild(
     svg(
       'defs',
@@ -96,25 +98,37 @@ export function renderTimeline(t: TimelineInput): SVGElement {
   band(start, end, 'window');
   if (t.exp !== undefined) band(t.exp, t.exp + t.toleranceSeconds, 'tolerance');
   if (t.nbf !== undefined || t.iat !== undefined) band(start - t.toleranceSeconds, start, 'tolerance');
-  const ticks: [string, number | undefined][] = [
+  const label = (v: number) => clockLabel(v, hi - lo);
+  const rows: number[][] = [[], [], []];
+  for (const [name, v] of [
     ['iat', t.iat],
     ['nbf', t.nbf],
     ['exp', t.exp],
-  ];
-  ticks.forEach(([name, v], i) => v !== undefined && tick(root, x(v), name, i));
+  ] as const) {
+    if (v === undefined) continue;
+    // The first label row with room: equal or close instants (iat = nbf) stack instead of overlapping.
+    const row = Math.max(
+      0,
+      rows.findIndex((placed) => placed.every((p) => Math.abs(p - x(v)) > 110)),
+    );
+    rows[row]!.push(x(v));
+    tick(root, x(v), `${name} ${label(v)}`, name, row, anchor(x(v)));
+  }
   const nx = x(t.now);
   root.appendChild(svg('line', { x1: nx, x2: nx, y1: 14, y2: H - 18, class: 'now', 'data-mark': 'now' }));
-  root.appendChild(svg('text', { x: nx, y: H - 4, 'text-anchor': anchor(nx), class: 'now-label' }, 'now'));
+  root.appendChild(svg('text', { x: nx, y: H - 4, 'text-anchor': anchor(nx), class: 'now-label' }, `now ${label(t.now)}`));
   return root;
 }
 
-function anchor(px: number): string {
-  return px < 60 ? 'start' : px > W - 60 ? 'end' : 'middle';
+/** A claim's tick above the bar; labels at three heights so equal instants (iat = nbf) stay readable. */
+function tick(root: SVGElement, px: number, text: string, mark: string, row: number, textAnchor: string): void {
+  const y = 14 + row * 14;
+  root.appendChild(svg('line', { x1: px, x2: px, y1: y + 3, y2: BAR_Y + BAR_H, class: 'tick', 'data-mark': mark }));
+  root.appendChild(svg('text', { x: px, y: y, 'text-anchor': textAnchor, class: 'tick-label' }, text));
 }
 
-/** A claim's tick above the bar; labels at three heights so equal instants (iat = nbf) stay readable. */
-function tick(root: SVGElement, px: number, name: string, row: number): void {
-  const y = 14 + row * 13;
-  root.appendChild(svg('line', { x1: px, x2: px, y1: y + 3, y2: BAR_Y + BAR_H, class: 'tick', 'data-mark': name }));
-  root.appendChild(svg('text', { x: px, y: y, 'text-anchor': anchor(px), class: 'tick-label' }, name));
+/** An instant as a short UTC label: the time of day, with the date when the drawing spans days. */
+function clockLabel(s: number, span: number): string {
+  const iso = new Date(s * 1000).toISOString();
+  return span < 86_400 ? iso.slice(11, 19) : `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
 }
