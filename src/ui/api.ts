@@ -45,9 +45,10 @@ export interface DiagnoseResponse {
 /** The seed's claim delta is the first six lines of the text report. */
 const DELTA_LINES = 6;
 
-/** POST /api/diagnose {input, env}. */
+/** POST /api/diagnose {input (or token), env}. */
 export async function diagnoseRequest(body: unknown, ctx: UiContext): Promise<DiagnoseResponse | Refusal> {
-  const input = stringField(body, 'input');
+  // `token` is accepted too: what scripts calling the API tend to name it.
+  const input = stringField(body, 'input') ?? stringField(body, 'token');
   const env = stringField(body, 'env');
   if (input === undefined || env === undefined)
     return refuse(400, 'invalid_request', 'send {"input": token, header line or curl command, "env": environment name}');

@@ -47,7 +47,10 @@ async function serve(now = EXAMPLES_NOW): Promise<UiServer> {
 interface Opened {
   context: BrowserContext;
   page: Page;
+  /** Every URL the page requested. */
   requests: string[];
+  /** Console errors and uncaught exceptions: a CSP violation is reported there. */
+  errors: string[];
 }
 
 async function open(ui: UiServer, options: { width?: number; dark?: boolean } = {}): Promise<Opened> {
@@ -58,10 +61,13 @@ async function open(ui: UiServer, options: { width?: number; dark?: boolean } = 
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: `http://127.0.0.1:${ui.port}` });
   const page = await context.newPage();
   const requests: string[] = [];
+  const errors: string[] = [];
   page.on('request', (r) => requests.push(r.url()));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(ui.url);
   await page.waitForSelector('#env option', { state: 'attached' });
-  return { context, page, requests };
+  return { context, page, requests, errors };
 }
 
 /** Pastes the token, picks the environment, and waits for its diagnosis. */
@@ -76,7 +82,7 @@ const attr = (page: Page, selector: string, name: string) => page.$$eval(selecto
 
 test('paste the token, pick staging: the claim rows, codes, timeline, match table and copy buttons', async () => {
   const ui = await serve();
-  const { context, page, requests } = await open(ui);
+  const { context, page, requests, errors } = await open(ui);
   assert.equal(new URL(page.url()).searchParams.get('token'), null, 'the access token is taken out of the address bar');
   await diagnose(page, 'staging');
 
@@ -122,6 +128,7 @@ test('paste the token, pick staging: the claim rows, codes, timeline, match tabl
 
   await page.screenshot({ path: join(ARTIFACTS, 'light-1280.png'), fullPage: true });
   assertLocal(requests, ui);
+  assert.deepEqual(errors, [], 'no console error (a CSP violation would be one)');
   await context.close();
 });
 

@@ -168,7 +168,7 @@ test('POST /api/diagnose: the diagnosis diagnose --format json prints, the seed 
 });
 
 test('POST /api/diagnose reads a header line as the token, and a curl command as diagnose --headers does', async () => {
-  const line = (await post('/api/diagnose', { input: `Authorization: Bearer ${TOKEN}`, env: 'staging' })).json();
+  const line = (await post('/api/diagnose', { token: `Authorization: Bearer ${TOKEN}`, env: 'staging' })).json();
   assert.deepEqual([line.input, (line.diagnosis as { result: string }).result], [{ kind: 'token' }, 'claim_mismatch']);
   const curl = `curl -sS https://api.staging.example.com/v1/me \\\n  -H 'Accept: application/json' \\\n  -H 'Authorization: Bearer ${TOKEN}'`;
   const c = (await post('/api/diagnose', { input: curl, env: 'staging' })).json();
