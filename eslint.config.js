@@ -13,7 +13,7 @@ import tseslint from 'typescript-eslint';
 const IO_MODULES = '^(node:)?(fs|fs/promises|http|https|http2|net|tls|dgram|dns|dns/promises|child_process)$|^undici(/|$)';
 /** A relative specifier into one of src/'s front ends (FRONT_END in the architecture test), from src/ or one level below. */
 const intoSrcDir = (dirs) => `^(\\./|(\\.\\./)+)(${dirs.join('|')})(/|$)`;
-const FRONT_ENDS = ['cli', 'middleware', 'probe', 'rotation', 'triage', 'check', 'web'];
+const FRONT_ENDS = ['cli', 'middleware', 'probe', 'rotation', 'triage', 'check', 'web', 'ui'];
 
 /** No module outside src/cli/ imports src/cli/, not even for a type: front ends share code through lower layers. */
 const NO_CLI = {

@@ -7,6 +7,7 @@
 // through "prepare".
 import { build } from 'esbuild';
 import { compileOptions } from './esbuild-options.mjs';
+import { buildPage } from './build-page.mjs';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -50,6 +51,8 @@ await build({
   define: { JWT_DOCTOR_BUNDLED_YAML: JSON.stringify('./vendor/yaml.cjs') },
   sourcemap: true,
 });
+// The page `jwt-doctor ui` serves: dist/ui/index.html, app.js, app.css.
+await buildPage(root, join(root, 'dist/ui'));
 // The repository's own TypeScript, whatever is on PATH.
 const tsc = require.resolve('typescript/bin/tsc');
 execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });

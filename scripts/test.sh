@@ -13,6 +13,7 @@ DEBIAN_PACKAGES=(
   "nginx nginx"
   "redis-server redis-server"
   "prometheus prometheus"
+  "chromium chromium"
 )
 
 installed() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/usr/bin/$1" ]; }

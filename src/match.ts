@@ -75,7 +75,20 @@ export async function matchEnvironments(
   contract: Contract,
   options: LoadOptions & { now?: Date | number } = {},
 ): Promise<MatchReport> {
-  const diagnosers = await createContractDiagnosers(contract, options);
+  return matchWithDiagnosers(token, await createContractDiagnosers(contract, options), options);
+}
+
+/**
+ * matchEnvironments with the diagnosers already prepared (createContractDiagnosers):
+ * a server that matches many tokens loads the keys once.
+ *
+ * @example matchWithDiagnosers(token, await createContractDiagnosers(contract), { now }).validIn
+ */
+export function matchWithDiagnosers(
+  token: string,
+  diagnosers: ReadonlyMap<string, Diagnoser>,
+  options: { now?: Date | number } = {},
+): MatchReport {
   const rows: MatchRow[] = [];
   const diagnoses: Record<string, Diagnosis> = {};
   for (const [env, d] of diagnosers) {

@@ -143,7 +143,7 @@ const IO_BUILTINS = new Set([
 ]);
 const isIo = (target: string): boolean => IO_BUILTINS.has(target) || target.startsWith('src/net/') || target === 'src/keys/sources.ts';
 /** The front ends (DESIGN.md): each its own folder; triage/, check/ and web/ are planned. */
-const FRONT_END = /^src\/(cli|middleware|probe|rotation|triage|check|web)\//;
+const FRONT_END = /^src\/(cli|middleware|probe|rotation|triage|check|web|ui)\//;
 const isCli = (target: string): boolean => target.startsWith('src/cli/');
 
 const show = (path: string[]): string => path.join(' -> ');

@@ -156,6 +156,9 @@ test('the tarball ships the built package, not the sources or the dev tooling', 
     'package/README.md',
     'package/dist/vendor/yaml.cjs',
     'package/dist/vendor/yaml.LICENSE',
+    'package/dist/ui/index.html',
+    'package/dist/ui/app.js',
+    'package/dist/ui/app.css',
     'package/examples/auth-contract.yaml',
   ]) {
     assert.ok(files.includes(f), `${f} is missing from the tarball`);

@@ -75,6 +75,10 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: "the environment's debug runbook as Markdown: the exact jwt-doctor commands in the guide's order, owners, reason codes",
     load: () => import('./commands/runbook.ts'),
   },
+  ui: {
+    summary: 'a local jwt.io that knows the contract: paste a token, see the claim delta (127.0.0.1 only)',
+    load: () => import('./commands/ui.ts'),
+  },
 };
 
 export const EXAMPLES = `
