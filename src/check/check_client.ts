@@ -40,6 +40,8 @@ export interface CheckContext {
 export interface SharedLines {
   clock: ClockCheck;
   isolation: LineResult;
+  /** The issuer's discovery metadata against the contract (skipped unless the keys come from discovery). */
+  discovery: LineResult;
 }
 
 /**
@@ -60,7 +62,7 @@ export async function checkClient(
   const results: LineResult[] = [];
   if (!obtained.ok) {
     results.push(judgeLine('token', [obtained.finding], obtainEvidence(obtained)), ...linesWithoutToken(), shared.clock);
-    results.push(ctx.api ? skipLine('header_propagation', 'no token: see the token line') : noApi(), shared.isolation);
+    results.push(ctx.api ? skipLine('header_propagation', 'no token: see the token line') : noApi(), shared.isolation, shared.discovery);
     results.push(skipLine('refresh_flow', 'no token: see the token line'));
   } else {
     const diagnosis = diagnoser.diagnose(obtained.token, { now });
@@ -76,7 +78,7 @@ export async function checkClient(
           })
         : noApi(),
     );
-    results.push(shared.isolation);
+    results.push(shared.isolation, shared.discovery);
     results.push(
       await checkRefresh({
         contract: ctx.contract,
@@ -94,7 +96,7 @@ export async function checkClient(
       }),
     );
   }
-  return assemble(name, results, new Set([shared.clock, shared.isolation]));
+  return assemble(name, results, new Set([shared.clock, shared.isolation, shared.discovery]));
 }
 
 function assemble(name: string | null, results: LineResult[], shared: Set<LineResult>): { check: ClientCheck; findings: Finding[] } {

@@ -13,7 +13,9 @@
  * other lines print only when they ran: lifetime (a client or policy
  * lifetime is set, or the token's times fail), header_propagation (the
  * environment has an api section), environment_isolation (production:
- * true), token (only when obtaining or a claim outside the five fails);
+ * true), discovery (the keys come from OIDC discovery: the issuer's
+ * metadata against the contract), token (only when obtaining or a claim
+ * outside the five fails);
  * with `compact` (the demo's last step) they print only when they fail. A
  * failing line carries its reason code; clock_skew_seconds carries the
  * tolerance too. With several clients each gets a `# client NAME` section

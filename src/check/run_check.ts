@@ -11,6 +11,7 @@ import { UsageError } from '../errors.ts';
 import type { Finding } from '../reasons.ts';
 import { checkIsolation } from '../isolation/check_isolation.ts';
 import { checkClock } from './check_clock.ts';
+import { checkDiscovery } from './check_discovery.ts';
 import { judgeLine, skipLine } from './check_line.ts';
 import { checkClient, type CheckContext, type SharedLines } from './check_client.ts';
 import { CHECK_SCHEMA, type CheckOptions, type CheckReport, type ClientCheck, type LineResult } from './types.ts';
@@ -37,7 +38,7 @@ export async function runCheck(contract: Contract, envName: string, options: Che
   const ctx = await prepareCheck(contract, envName, options);
   const shared = await sharedLines(ctx, options);
   const clients: ClientCheck[] = [];
-  const findings: Finding[] = [...shared.clock.findings, ...shared.isolation.findings];
+  const findings: Finding[] = [...shared.clock.findings, ...shared.isolation.findings, ...shared.discovery.findings];
   for (const name of ctx.clientNames) {
     const r = await checkClient(ctx, name, shared);
     clients.push(r.check);
@@ -94,7 +95,11 @@ async function sharedLines(ctx: CheckContext, o: CheckOptions): Promise<SharedLi
     samples: o.clockSamples ?? DEFAULT_CHECK_CLOCK_SAMPLES,
     ...(ctx.clock ? { clock: ctx.clock } : {}),
   });
-  return { clock, isolation: await isolationLine(ctx, o.isolation ?? ctx.env.production === true) };
+  const [isolation, discovery] = await Promise.all([
+    isolationLine(ctx, o.isolation ?? ctx.env.production === true),
+    checkDiscovery(ctx.env, ctx.timeoutMs),
+  ]);
+  return { clock, isolation, discovery };
 }
 
 async function isolationLine(ctx: CheckContext, run: boolean): Promise<LineResult> {

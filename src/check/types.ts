@@ -33,6 +33,7 @@ export type CheckLineName =
   | 'clock_skew_seconds'
   | 'header_propagation'
   | 'environment_isolation'
+  | 'discovery'
   | 'refresh_flow';
 
 export interface CheckLine {
