@@ -139,7 +139,7 @@ export function registerImport(contract: Command, done: Done): void {
     .description("write a contract from a deployed verifier's own config (envoy, istio, kong, spring, aspnet, oauth2-proxy, nginx)")
     .argument('<file>', 'the config file (or an http(s) URL)')
     .addOption(kindOption())
-    .option('--env <name>', 'name of the environment written (default imported)')
+    .addOption(envOption('name of the environment written (default imported)'))
     .option('--out <file>', 'write the contract here instead of stdout')
     .addOption(timeoutOption())
     .addHelpText('after', IMPORT_HELP)
