@@ -34,7 +34,8 @@ export { ContractError };
 declare const JWT_DOCTOR_BUNDLED_YAML: string | undefined;
 const YAML_MODULE = typeof JWT_DOCTOR_BUNDLED_YAML === 'string' ? JWT_DOCTOR_BUNDLED_YAML : 'yaml';
 const requireDependency = createRequire(import.meta.url);
-const yaml = (): typeof import('yaml') => requireDependency(YAML_MODULE) as typeof import('yaml');
+/** The yaml library, loaded on first use (the bundled copy in the built package). */
+export const yaml = (): typeof import('yaml') => requireDependency(YAML_MODULE) as typeof import('yaml');
 
 // The schema (schema.ts) is compiled by ajv at build time
 // (scripts/make-contract-validator.ts): no ajv and no schema compilation at run time.

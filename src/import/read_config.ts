@@ -1,4 +1,4 @@
-import { parseAllDocuments } from 'yaml';
+import { yaml } from '../contract/load.ts';
 import { ImportError } from './types.ts';
 
 /** Configs are small: a cap before parsing (docs/limits.md), and YAML aliases bounded (billion laughs). */
@@ -7,7 +7,7 @@ export const MAX_CONFIG_BYTES = 1_000_000;
 /** Every YAML (or JSON) document of a file: Kubernetes manifests hold several. */
 export function readYamlDocuments(text: string, file: string): unknown[] {
   if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) throw new ImportError(file, `the file is over ${MAX_CONFIG_BYTES} bytes`);
-  const docs = parseAllDocuments(text, { uniqueKeys: false });
+  const docs = yaml().parseAllDocuments(text, { uniqueKeys: false });
   const list = Array.isArray(docs) ? docs : [docs];
   const out: unknown[] = [];
   for (const d of list) {

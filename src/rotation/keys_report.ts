@@ -6,6 +6,7 @@ import { loadSourceArgument } from './load_source_argument.ts';
 import { formatFindingLine, formatTable, worstSeverity } from './format_text.ts';
 import { compareDiscovery, type DiscoveryExpectations, type DiscoveryMetadata } from '../keys/discovery_drift.ts';
 import { fetchDiscoveryMetadata } from '../keys/fetch_discovery_metadata.ts';
+import { DEFAULT_TIMEOUT_MS } from '../defaults.ts';
 
 export const KEYS_SCHEMA = 'jwt-doctor/keys/v1';
 
@@ -45,7 +46,7 @@ export async function buildKeysReport(options: KeysReportOptions): Promise<KeysR
   const parts = [];
   if (source !== undefined) parts.push(await loadSourceArgument(source, ctx));
   if (specs && specs.length > 0) parts.push(await loadKeyMaterials(specs, ctx));
-  const meta = discovery ? await fetchDiscoveryMetadata(discovery.issuer, { timeoutMs: ctx.timeoutMs ?? 5000 }) : undefined;
+  const meta = discovery ? await fetchDiscoveryMetadata(discovery.issuer, { timeoutMs: ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS }) : undefined;
   const entries = parts.flatMap((p) => p.entries);
   const inspection = inspectKeys(entries, { ...(algorithms ? { algorithms } : {}), now });
   const findings = [...parts.flatMap((p) => p.findings), ...inspection.findings];

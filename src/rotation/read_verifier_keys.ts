@@ -7,6 +7,7 @@ import { importEnvoy } from '../import/envoy.ts';
 import { ImportError } from '../import/types.ts';
 import { MAX_CONFIG_BYTES } from '../import/read_config.ts';
 import { importJwk } from '../keys/import.ts';
+import { DEFAULT_TIMEOUT_MS } from '../defaults.ts';
 
 export const VERIFIER_KEYS_SCHEMA = 'jwt-doctor/verifier-keys/v1';
 /** Default path of the middleware's debug endpoint. */
@@ -153,7 +154,7 @@ export async function readVerifierKeys(options: ReadVerifierOptions): Promise<Ve
 async function readEnvoyConfigDump(location: string, timeoutMs: number | undefined): Promise<VerifierKeysResult> {
   let text: string;
   if (/^https?:\/\//i.test(location)) {
-    const r = await fetchText(location, { timeoutMs: timeoutMs ?? 5000, maxBytes: MAX_CONFIG_BYTES });
+    const r = await fetchText(location, { timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS, maxBytes: MAX_CONFIG_BYTES });
     if (!r.ok) return fail('envoy_config_dump', location, r.error, r.message);
     text = r.text;
   } else {
