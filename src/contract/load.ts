@@ -34,8 +34,21 @@ export { ContractError };
 declare const JWT_DOCTOR_BUNDLED_YAML: string | undefined;
 const YAML_MODULE = typeof JWT_DOCTOR_BUNDLED_YAML === 'string' ? JWT_DOCTOR_BUNDLED_YAML : 'yaml';
 const requireDependency = createRequire(import.meta.url);
-/** The yaml library, loaded on first use (the bundled copy in the built package). */
-export const yaml = (): typeof import('yaml') => requireDependency(YAML_MODULE) as typeof import('yaml');
+const yaml = (): typeof import('yaml') => requireDependency(YAML_MODULE) as typeof import('yaml');
+
+/** Every document of a YAML (or JSON) text, each with its parse errors (contract import reads verifier configs with it). */
+export function parseYamlDocuments(text: string): { errors: string[]; value: () => unknown }[] {
+  const docs = yaml().parseAllDocuments(text, { uniqueKeys: false });
+  return (Array.isArray(docs) ? docs : [docs]).map((d) => ({
+    errors: d.errors.map((e) => e.message),
+    value: () => d.toJS({ maxAliasCount: 100 }),
+  }));
+}
+
+/** YAML text of a plain JSON value, lines never wrapped. */
+export function stringifyYaml(value: unknown): string {
+  return yaml().stringify(value, { lineWidth: 0 });
+}
 
 // The schema (schema.ts) is compiled by ajv at build time
 // (scripts/make-contract-validator.ts): no ajv and no schema compilation at run time.

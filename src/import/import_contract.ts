@@ -1,4 +1,4 @@
-import { loadContract, yaml } from '../contract/load.ts';
+import { loadContract, stringifyYaml } from '../contract/load.ts';
 import { importAspnet } from './aspnet.ts';
 import { importEnvoy } from './envoy.ts';
 import { importIstio } from './istio.ts';
@@ -47,7 +47,7 @@ export function importContract(kind: ImportKind, text: string, file: string, opt
 export function renderImportedContract(c: ImportedContract): string {
   const head = [`# Imported by jwt-doctor contract import --from ${c.kind} (review before use).`];
   if (c.unmapped.length > 0) head.push('# Not mapped:', ...c.unmapped.map((u: Unmapped) => `# - ${u.setting}: ${u.reason}`));
-  return `${head.join('\n')}\n${yaml().stringify(c.doc, { lineWidth: 0 })}`;
+  return `${head.join('\n')}\n${stringifyYaml(c.doc)}`;
 }
 
 /** Loads the imported document as a contract: the proof it is usable as is (relative files resolve from baseDir). */

@@ -1,4 +1,4 @@
-import { yaml } from '../contract/load.ts';
+import { parseYamlDocuments } from '../contract/load.ts';
 import { ImportError } from './types.ts';
 
 /** Configs are small: a cap before parsing (docs/limits.md), and YAML aliases bounded (billion laughs). */
@@ -7,12 +7,10 @@ export const MAX_CONFIG_BYTES = 1_000_000;
 /** Every YAML (or JSON) document of a file: Kubernetes manifests hold several. */
 export function readYamlDocuments(text: string, file: string): unknown[] {
   if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) throw new ImportError(file, `the file is over ${MAX_CONFIG_BYTES} bytes`);
-  const docs = yaml().parseAllDocuments(text, { uniqueKeys: false });
-  const list = Array.isArray(docs) ? docs : [docs];
   const out: unknown[] = [];
-  for (const d of list) {
-    if (d.errors.length > 0) throw new ImportError(file, `not YAML or JSON: ${d.errors[0]!.message.split('\n')[0]}`);
-    out.push(d.toJS({ maxAliasCount: 100 }));
+  for (const d of parseYamlDocuments(text)) {
+    if (d.errors.length > 0) throw new ImportError(file, `not YAML or JSON: ${d.errors[0]!.split('\n')[0]}`);
+    out.push(d.value());
   }
   return out;
 }
