@@ -1,5 +1,5 @@
 import type { Expectations } from '../expectations.ts';
-import { compareDiscovery } from '../keys/discovery_drift.ts';
+import { compareDiscovery, discoveryIssuerOf } from '../keys/discovery_drift.ts';
 import { fetchDiscoveryMetadata } from '../keys/fetch_discovery_metadata.ts';
 import { judgeLine, skipLine } from './check_line.ts';
 import type { LineResult } from './types.ts';
@@ -13,19 +13,9 @@ import type { LineResult } from './types.ts';
  * @example (await checkDiscovery(env, 5000)).line.status // 'pass'
  */
 export async function checkDiscovery(env: Expectations, timeoutMs: number): Promise<LineResult> {
-  const spec = env.keys?.find((k) => 'discovery' in k);
-  if (!spec || !('discovery' in spec)) return skipLine('discovery', 'the environment has no discovery key source');
-  const issuer = typeof spec.discovery === 'string' ? spec.discovery : env.issuer?.find((i) => /^https?:\/\//.test(i));
+  if (!env.keys?.some((k) => 'discovery' in k)) return skipLine('discovery', 'the environment has no discovery key source');
+  const issuer = discoveryIssuerOf(env);
   if (issuer === undefined) return skipLine('discovery', 'no http(s) issuer to read discovery from');
   const meta = await fetchDiscoveryMetadata(issuer, { timeoutMs });
-  if ('code' in meta) return judgeLine('discovery', [meta], { issuer });
-  const findings = compareDiscovery(
-    {
-      ...(env.issuer ? { issuer: env.issuer } : {}),
-      ...(env.algorithms ? { algorithms: env.algorithms } : {}),
-      ...(env.keys ? { keys: env.keys } : {}),
-    },
-    meta,
-  );
-  return judgeLine('discovery', findings, { ...meta });
+  return 'code' in meta ? judgeLine('discovery', [meta], { issuer }) : judgeLine('discovery', compareDiscovery(env, meta), { ...meta });
 }

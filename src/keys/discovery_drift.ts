@@ -22,6 +22,18 @@ export interface DiscoveryExpectations {
   keys?: readonly KeySpec[];
 }
 
+/**
+ * The issuer whose discovery document an environment is compared with:
+ * its `discovery` key source's URL (or first http(s) issuer for
+ * `discovery: true`); with `always`, the first http(s) issuer even without
+ * such a source. Undefined when there is none.
+ */
+export function discoveryIssuerOf(env: DiscoveryExpectations, always = false): string | undefined {
+  const spec = env.keys?.find((k) => 'discovery' in k);
+  if (spec && 'discovery' in spec && typeof spec.discovery === 'string') return spec.discovery;
+  return spec || always ? env.issuer?.find((i) => /^https?:\/\//.test(i)) : undefined;
+}
+
 /** The compared fields of a discovery document (anything not a string or string list is null). */
 export function readDiscoveryMetadata(doc: unknown, url: string): DiscoveryMetadata {
   const o = doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? (doc as Record<string, unknown>) : {};

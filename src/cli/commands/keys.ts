@@ -3,6 +3,7 @@ import { ALGORITHM_NAMES } from '../../keys/algorithms.ts';
 import { EXIT, loadContractFlag, pickEnvironment, requireSecretVariables, UsageError } from '../common.ts';
 import { buildKeysReport, formatKeysText, type KeysReportOptions } from '../../rotation/keys_report.ts';
 import type { Expectations } from '../../expectations.ts';
+import { discoveryIssuerOf } from '../../keys/discovery_drift.ts';
 import { writeReport, type Done, type Output } from '../command.ts';
 import {
   collect,
@@ -84,19 +85,12 @@ function discoveryOption(env: Expectations | undefined, asked: boolean): Pick<Ke
     if (asked) throw new UsageError('--discovery compares an environment with its issuer: pass --env NAME');
     return {};
   }
-  const spec = env.keys?.find((k) => 'discovery' in k);
-  const named = spec && 'discovery' in spec && typeof spec.discovery === 'string' ? spec.discovery : undefined;
-  const issuer = named ?? (spec || asked ? env.issuer?.find((i) => /^https?:\/\//.test(i)) : undefined);
+  const issuer = discoveryIssuerOf(env, asked);
   if (issuer === undefined) {
     if (asked) throw new UsageError(`environment ${env.name ?? ''} has no http(s) issuer to read discovery from`);
     return {};
   }
-  const expectations = {
-    ...(env.issuer ? { issuer: env.issuer } : {}),
-    ...(env.algorithms ? { algorithms: env.algorithms } : {}),
-    ...(env.keys ? { keys: env.keys } : {}),
-  };
-  return { discovery: { issuer, expectations } };
+  return { discovery: { issuer, expectations: env } };
 }
 
 export function register(program: Command, done: Done): void {
