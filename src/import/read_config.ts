@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { parseYamlDocuments } from '../contract/load.ts';
+import { fetchText } from '../net/fetch_text.ts';
 import { ImportError } from './types.ts';
 
 /** Configs are small: a cap before parsing (docs/limits.md), and YAML aliases bounded (billion laughs). */
@@ -56,4 +58,21 @@ export function inlineJwks(text: string, file: string, where: string): { jwk: Re
   }
   const keys = isObject(doc) && Array.isArray(doc.keys) ? doc.keys : isObject(doc) ? [doc] : [];
   return keys.filter(isObject).map((jwk) => ({ jwk }));
+}
+
+/** A verifier config from a file or an http(s) URL (an Envoy admin /config_dump), the URL fetched with a timeout and the size cap. */
+export async function readConfigSource(
+  location: string,
+  timeoutMs: number,
+): Promise<{ ok: true; text: string } | { ok: false; error: string; message: string }> {
+  if (/^https?:\/\//i.test(location)) {
+    const r = await fetchText(location, { timeoutMs, maxBytes: MAX_CONFIG_BYTES });
+    return r.ok ? { ok: true, text: r.text } : { ok: false, error: r.error, message: r.message };
+  }
+  try {
+    return { ok: true, text: readFileSync(location, 'utf8') };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { ok: false, error: code === 'ENOENT' ? 'not_found' : 'unreadable', message: code ?? (e as Error).message };
+  }
 }

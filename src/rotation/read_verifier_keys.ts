@@ -2,10 +2,9 @@ import { readFileSync } from 'node:fs';
 import { fetchJson } from '../net/fetch_json.ts';
 import { makeFinding, type Finding } from '../reasons.ts';
 import { loadKeyMaterial } from './load_key_material.ts';
-import { fetchText } from '../net/fetch_text.ts';
 import { importEnvoy } from '../import/envoy.ts';
 import { ImportError } from '../import/types.ts';
-import { MAX_CONFIG_BYTES } from '../import/read_config.ts';
+import { readConfigSource } from '../import/read_config.ts';
 import { importJwk } from '../keys/import.ts';
 import { DEFAULT_TIMEOUT_MS } from '../defaults.ts';
 
@@ -152,18 +151,9 @@ export async function readVerifierKeys(options: ReadVerifierOptions): Promise<Ve
 
 /** The inline keys of every jwt_authn provider of an Envoy config_dump; a remote_jwks provider holds keys the dump does not show. */
 async function readEnvoyConfigDump(location: string, timeoutMs: number | undefined): Promise<VerifierKeysResult> {
-  let text: string;
-  if (/^https?:\/\//i.test(location)) {
-    const r = await fetchText(location, { timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS, maxBytes: MAX_CONFIG_BYTES });
-    if (!r.ok) return fail('envoy_config_dump', location, r.error, r.message);
-    text = r.text;
-  } else {
-    try {
-      text = readFileSync(location, 'utf8');
-    } catch (e) {
-      return fail('envoy_config_dump', location, 'not_found', (e as NodeJS.ErrnoException).code ?? 'cannot be read');
-    }
-  }
+  const read = await readConfigSource(location, timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  if (!read.ok) return fail('envoy_config_dump', location, read.error, read.message);
+  const text = read.text;
   let keys: VerifierKey[];
   try {
     const specs = (importEnvoy(text, location).fields.keys as unknown[]).filter(

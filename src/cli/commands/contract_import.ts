@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -6,8 +6,7 @@ import { ContractError, EXIT, UsageError } from '../../errors.ts';
 import { importContract, renderImportedContract, validateImported } from '../../import/import_contract.ts';
 import { compareDeployed, type DeployedComparison } from '../../import/compare_deployed.ts';
 import { IMPORT_KINDS, ImportError, type ImportKind } from '../../import/types.ts';
-import { MAX_CONFIG_BYTES } from '../../import/read_config.ts';
-import { fetchText } from '../../net/fetch_text.ts';
+import { readConfigSource } from '../../import/read_config.ts';
 import { writeReport, type Done, type Output } from '../command.ts';
 import { loadContractFlag, pickEnvironment } from '../common.ts';
 import { contractOption, envOption, formatOption, parseTimeout, timeoutOption } from '../flags.ts';
@@ -50,16 +49,9 @@ const kindOption = () => new Option('--from <kind>', 'the verifier whose config 
 
 /** The config text: a file, or an http(s) URL fetched with a timeout and a size cap. */
 async function readSource(source: string, timeoutMs: number): Promise<string> {
-  if (/^https?:\/\//i.test(source)) {
-    const r = await fetchText(source, { timeoutMs, maxBytes: MAX_CONFIG_BYTES });
-    if (!r.ok) throw new UsageError(`cannot read ${source}: ${r.message}`);
-    return r.text;
-  }
-  try {
-    return readFileSync(source, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read ${source}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  const r = await readConfigSource(source, timeoutMs);
+  if (!r.ok) throw new UsageError(`cannot read ${source}: ${r.message}`);
+  return r.text;
 }
 
 function importOrUsage<T>(run: () => T): T {
