@@ -2,14 +2,19 @@
  * A line-aligned chunk (LineChunker) into the report, line by line. The
  * unit of work a worker thread receives.
  */
+import { isAscii } from 'node:buffer';
 import { classifyLine, type LineContext } from './classify_line.ts';
 import { addBadInput, type TriageReport } from './report.ts';
 import { sanitizeLogLine } from './sanitize_line.ts';
+import { flushTally } from './tally.ts';
 
 /** Counts every line of `chunk` (UTF-8; CRLF or LF; blank lines ignored). */
 export function classifyChunk(ctx: LineContext, chunk: Uint8Array): void {
-  const text = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8');
-  const maybeBinary = text.includes('\ufffd');
+  const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  // ASCII (most logs) reads the same as Latin-1, which decodes six times faster than UTF-8 (no validation).
+  const ascii = isAscii(bytes);
+  const text = bytes.toString(ascii ? 'latin1' : 'utf8');
+  const maybeBinary = !ascii && text.includes('\ufffd');
   let start = 0;
   while (start < text.length) {
     let end = text.indexOf('\n', start);
@@ -18,6 +23,7 @@ export function classifyChunk(ctx: LineContext, chunk: Uint8Array): void {
     if (stop > start) classifyLine(ctx, text.slice(start, stop), maybeBinary);
     start = end + 1;
   }
+  flushTally(ctx.tally, ctx.report);
 }
 
 /** A line LineChunker dropped for its length: read, skipped, line_too_long, its head as the example. */

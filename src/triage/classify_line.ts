@@ -4,15 +4,19 @@
  * message translated (translateMessage), or the line counted as unmatched.
  * Runs on the main thread or in a worker: the same code either way.
  */
-import { translateMessage } from '../explain/translate.ts';
-import type { TriageEvent } from './event.ts';
 import { readJsonFacts, readTextFacts, type LineFacts } from './read_line.ts';
-import { addBadInput, addEvent, addExample, wantsExample, type TriageReport } from './report.ts';
+import { addBadInput, addExample, wantsExample, type TriageReport } from './report.ts';
 import { sanitizeLogLine } from './sanitize_line.ts';
+import { tallyEvent, type Tally } from './tally.ts';
 import type { TokenVerdicts } from './token_verdicts.ts';
+import type { MessageCodes } from './message_codes.ts';
 
 export interface LineContext {
   report: TriageReport;
+  /** This chunk's counts, added to `report` at its end (classifyChunk). */
+  tally: Tally;
+  /** Verifier messages translated so far (logs repeat a handful of messages). */
+  messages: MessageCodes;
   /** Absent: tokens are not diagnosed (only verifier messages count). */
   verdicts?: TokenVerdicts;
   /** The environment events are attributed to when the line names none. */
@@ -40,14 +44,13 @@ export function classifyLine(ctx: LineContext, line: string, maybeBinary = true)
   if (line.length > ctx.maxLineChars) return skip(r, 'line_too_long', line);
   const facts = readFacts(ctx, line, maybeBinary);
   if (facts === BINARY_LINE) return skip(r, 'binary_line', line);
-  const event = eventOf(ctx, facts);
-  if (!event) {
+  const reason = countEvent(ctx, facts);
+  if (reason === undefined) {
     r.lines.unmatched++;
     return;
   }
   r.lines.events++;
-  addEvent(r, event);
-  if (event.reason !== 'valid' && wantsExample(r, event.reason)) addExample(r, event.reason, sanitizeLogLine(line));
+  if (reason !== 'valid' && wantsExample(r, reason)) addExample(r, reason, sanitizeLogLine(line));
 }
 
 function skip(r: TriageReport, code: string, line: string): void {
@@ -77,7 +80,8 @@ function readFacts(ctx: LineContext, line: string, maybeBinary: boolean): LineFa
   return BINARY.test(line) ? BINARY_LINE : readTextFacts(line);
 }
 
-function eventOf(ctx: LineContext, f: LineFacts): TriageEvent | undefined {
+/** Tallies the line's event and returns its reason; undefined when the line has none (no token, no known message). */
+function countEvent(ctx: LineContext, f: LineFacts): string | undefined {
   const now = f.time ?? ctx.now;
   let reason: string | undefined;
   let kid = f.kid;
@@ -90,20 +94,13 @@ function eventOf(ctx: LineContext, f: LineFacts): TriageEvent | undefined {
   }
   // A verifier's own words win over a token we find valid: that verifier rejected it.
   if ((reason === undefined || reason === 'valid') && f.message !== undefined) {
-    const t = translateMessage(f.message);
+    const t = ctx.messages.translate(f.message);
     if (t) {
       reason = t.code;
       kid ??= t.kid;
     }
   }
   if (reason === undefined) return undefined;
-  // Plain assignments, not spreads: this runs once per line.
-  const e: TriageEvent = { reason, count: 1 };
-  const env = f.env ?? ctx.env;
-  if (env !== undefined) e.env = env;
-  if (kid !== undefined) e.kid = kid;
-  if (f.route !== undefined) e.route = f.route;
-  if (client !== undefined) e.client = client;
-  if (f.time !== undefined) e.time = f.time;
-  return e;
+  tallyEvent(ctx.tally, ctx.report.bucketSeconds, reason, f.env ?? ctx.env, kid, f.route, client, f.time);
+  return reason;
 }

@@ -8,7 +8,9 @@ import type { Contract } from '../contract/load.ts';
 import type { Expectations } from '../expectations.ts';
 import { createDiagnoser } from '../diagnose/create_diagnoser.ts';
 import type { LineContext } from './classify_line.ts';
+import { createMessageCodes } from './message_codes.ts';
 import { emptyReport } from './report.ts';
+import { emptyTally } from './tally.ts';
 import { createTokenVerdicts } from './token_verdicts.ts';
 
 /** Everything a thread needs to classify lines: structured-cloneable (workerData). */
@@ -34,6 +36,8 @@ export interface PreparedContext {
 export async function prepareContext(setup: TriageSetup): Promise<PreparedContext> {
   const ctx: LineContext = {
     report: emptyReport(setup.bucketSeconds),
+    tally: emptyTally(),
+    messages: createMessageCodes(),
     now: setup.now,
     maxLineChars: setup.maxLineBytes,
     ...(setup.tokenField !== undefined ? { tokenField: setup.tokenField } : {}),

@@ -65,3 +65,44 @@ test('text facts: leading ISO time, logfmt pairs, METHOD /path, the token kept o
   assert.ok(!f.message!.includes(TOKENS.expired) && f.message!.includes('jwt expired'));
   assert.deepEqual(readTextFacts('plain words'), { message: 'plain words' });
 });
+
+test('times: a log moving through minutes, hours and days reads each one (the minute of the last time is reused only when it matches)', () => {
+  const start = Date.UTC(2026, 10, 30, 23, 58, 30);
+  for (let i = 0; i < 400; i += 7) {
+    const ms = start + i * 1000 + (i % 3) * 125;
+    const iso = new Date(ms).toISOString();
+    assert.equal(readLogTime(iso), ms / 1000, iso);
+    assert.equal(readLogTime(iso.replace(/\.\d{3}Z$/, 'Z')), Math.floor(ms / 1000), iso);
+  }
+  // Back in time and forth again: no stale minute.
+  assert.equal(readLogTime('2026-01-01T00:00:59Z'), Date.UTC(2026, 0, 1, 0, 0, 59) / 1000);
+  assert.equal(readLogTime('2026-12-01T00:00:59Z'), Date.UTC(2026, 11, 1, 0, 0, 59) / 1000);
+  for (const bad of [
+    '2026x11-30T20:05:00Z',
+    '2026-11-30T20:05:60Z',
+    '2026-11-30T20:05:0aZ',
+    '2026-11-30T24:05:00Z',
+    '2026-11-30T20:05:00.abcZ',
+  ])
+    assert.equal(readLogTime(bad), undefined, bad);
+});
+
+test('findToken: a token right after other "e"/"y" letters, or at the very start, is found whole', () => {
+  assert.equal(findToken(TOKENS.valid), TOKENS.valid);
+  assert.equal(findToken(`key=eyJ eyeyJ0.a ${TOKENS.valid}`), TOKENS.valid);
+  assert.equal(findToken(`yJyJ"${TOKENS.valid}"`), TOKENS.valid);
+  assert.equal(findToken(`x=eyJa.b.c.d.e.f`), 'eyJa.b.c.d.e');
+  assert.equal(findToken('eyJa.b'), undefined);
+});
+
+test('NDJSON facts: the first field of each list wins whatever the key order; every message field is read, in list order', () => {
+  const obj = { path: '/b', timestamp: 5, route: '/a', time: NOW_ISO, azp: 'x', client: 'web', error: 'Jwt is expired', msg: 'denied' };
+  const f = readJsonFacts(obj, JSON.stringify(obj), undefined);
+  assert.equal(f.route, '/a');
+  assert.equal(f.time, NOW);
+  assert.equal(f.client, 'web');
+  assert.equal(f.message, 'denied Jwt is expired');
+  // A first field present but unreadable is not replaced by a later one (as before: the first present wins).
+  assert.equal(readJsonFacts({ time: 'soon', ts: NOW }, '', undefined).time, undefined);
+  assert.equal(readJsonFacts({ msg: '', error: 3, reason: 'r' }, '', undefined).message, 'r');
+});
