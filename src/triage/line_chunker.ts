@@ -19,7 +19,11 @@ export class LineChunker {
     private readonly onTooLong: (head: Buffer) => void,
   ) {}
 
-  /** The complete lines this buffer finishes (with their newlines), or undefined. */
+  /**
+   * The complete lines this buffer finishes (with their newlines), or
+   * undefined. The result may be a view of `buf`: use it before `buf` is
+   * reused; nothing of `buf` is kept.
+   */
   push(buf: Buffer): Buffer | undefined {
     let data = buf;
     if (this.skipping) {
@@ -30,13 +34,14 @@ export class LineChunker {
     }
     const last = data.lastIndexOf(10);
     if (last < 0) {
-      this.hold(data);
+      // A copy: the caller may reuse `buf` for its next read.
+      this.hold(Buffer.from(data));
       return undefined;
     }
     const out = this.carryBytes > 0 ? Buffer.concat([...this.carry, data.subarray(0, last + 1)]) : data.subarray(0, last + 1);
     this.carry = [];
     this.carryBytes = 0;
-    // A copy: the rest must not keep the whole read buffer alive.
+    // A copy: the rest must neither keep the whole read buffer alive nor change when it is reused.
     if (last + 1 < data.length) this.hold(Buffer.from(data.subarray(last + 1)));
     return out;
   }

@@ -4,8 +4,8 @@
  * a stream of decoded buffers. An input that cannot be opened or does not
  * decompress is reported with a code; the others are still read.
  */
-import { createReadStream, statSync } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { TriageError } from './report.ts';
 
@@ -31,22 +31,42 @@ export function totalBytes(inputs: readonly TriageInput[]): number | undefined {
   return total;
 }
 
-function openInput(name: string): Readable {
-  return name === '-' ? process.stdin : createReadStream(name, { highWaterMark: READ_CHUNK_BYTES });
+/**
+ * A file's bytes, READ_CHUNK_BYTES at a time, into one reused buffer: each
+ * yielded view is valid until the next is asked for (the main thread of
+ * `triage --workers N` would otherwise leave a megabyte of garbage per read
+ * for its rarely running collector).
+ */
+async function* readFile(name: string): AsyncGenerator<Buffer> {
+  const fh = await open(name, 'r');
+  try {
+    const buf = Buffer.allocUnsafeSlow(READ_CHUNK_BYTES);
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) return;
+      yield buf.subarray(0, bytesRead);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+async function* readStdin(): AsyncGenerator<Buffer> {
+  for await (const chunk of process.stdin) yield typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
 }
 
 /** Where the input came from, for messages. */
 const label = (name: string): string => (name === '-' ? 'stdin' : name);
 
 /**
- * Decoded buffers of one input; `onBytes` gets the raw bytes read (for
+ * Decoded buffers of one input, each valid until the next is asked for
+ * (copy what must outlive it); `onBytes` gets the raw bytes read (for
  * progress). Throws a TriageError-shaped object (never a stack) when the
  * input cannot be read or is not valid gzip; buffers yielded before that
  * stay counted.
  */
 export async function* readInput(name: string, onBytes: (n: number) => void): AsyncGenerator<Buffer> {
-  const raw = openInput(name);
-  const counted = countBytes(raw, onBytes);
+  const counted = countBytes(name === '-' ? readStdin() : readFile(name), onBytes);
   let first: IteratorResult<Buffer>;
   try {
     first = await counted.next();
@@ -66,9 +86,8 @@ export async function* readInput(name: string, onBytes: (n: number) => void): As
   yield* gunzip(first.value, counted, name);
 }
 
-async function* countBytes(raw: Readable, onBytes: (n: number) => void): AsyncGenerator<Buffer> {
-  for await (const chunk of raw) {
-    const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+async function* countBytes(raw: AsyncGenerator<Buffer>, onBytes: (n: number) => void): AsyncGenerator<Buffer> {
+  for await (const b of raw) {
     onBytes(b.length);
     yield b;
   }
@@ -78,9 +97,10 @@ async function* gunzip(head: Buffer, rest: AsyncGenerator<Buffer>, name: string)
   const z = createGunzip();
   const feed = async (): Promise<void> => {
     try {
-      if (!z.write(head)) await new Promise((r) => z.once('drain', r));
+      // Copies: zlib reads its input later, when the file's read buffer already holds the next block.
+      if (!z.write(Buffer.from(head))) await new Promise((r) => z.once('drain', r));
       for (let r = await rest.next(); !r.done; r = await rest.next())
-        if (!z.write(r.value)) await new Promise((res) => z.once('drain', res));
+        if (!z.write(Buffer.from(r.value))) await new Promise((res) => z.once('drain', res));
       z.end();
     } catch (e) {
       z.destroy(e as Error);

@@ -12,6 +12,20 @@ export const TRIAGE_SCHEMA = 'jwt-doctor/triage/v1';
 
 /** Sanitized examples kept per reason or bad-input code. */
 export const EXAMPLES_PER_CODE = 3;
+/**
+ * Distinct keys one count keeps (routes, clients, kids, ... of a dimension,
+ * or of one time bucket); later keys are summed under OTHER_KEY. A log with
+ * an id in every path, or a hostile one, cannot grow the report without end.
+ */
+export const MAX_KEYS_PER_COUNT = 1000;
+export const OTHER_KEY = '(other)';
+/**
+ * Time buckets a report keeps: past this many, the bucket size doubles
+ * (and doubles again) and the series are summed into the larger buckets.
+ * A week of 1-minute buckets fits; times scattered over decades do not
+ * make a million buckets.
+ */
+export const MAX_BUCKETS = 10_000;
 
 export type Counts = Record<string, number>;
 
@@ -104,12 +118,44 @@ export function emptyReport(bucketSeconds: number, analysis: AnalysisParams = { 
   };
 }
 
-function bump(counts: Counts, key: string, n: number): void {
-  counts[key] = (counts[key] ?? 0) + n;
+/** Key counts of the objects bump has seen (a count read from JSON is counted once, then tracked). */
+const keyCounts = new WeakMap<object, number>();
+
+function keyCount(o: object): number {
+  let n = keyCounts.get(o);
+  if (n === undefined) {
+    n = Object.keys(o).length;
+    keyCounts.set(o, n);
+  }
+  return n;
+}
+
+/** Adds `n` to `counts[key]`; a new key past MAX_KEYS_PER_COUNT adds to OTHER_KEY instead. */
+export function bump(counts: Counts, key: string, n: number): void {
+  const had = counts[key];
+  if (had !== undefined) {
+    counts[key] = had + n;
+    return;
+  }
+  const size = keyCount(counts);
+  const k = size < MAX_KEYS_PER_COUNT || key === OTHER_KEY ? key : OTHER_KEY;
+  if (counts[k] === undefined) keyCounts.set(counts, size + 1);
+  counts[k] = (counts[k] ?? 0) + n;
+}
+
+/** The count of `bucket` in `series`, made when new (and the buckets coarsened first when there would be too many). */
+export function bucketCounts(series: Record<string, Counts>, bucket: string): Counts {
+  let c = series[bucket];
+  if (c === undefined) {
+    c = {};
+    series[bucket] = c;
+    keyCounts.set(series, keyCount(series) + 1);
+  }
+  return c;
 }
 
 function bumpSeries(series: Record<string, Counts>, bucket: string, key: string, n: number): void {
-  bump((series[bucket] ??= {}), key, n);
+  bump(bucketCounts(series, bucket), key, n);
 }
 
 let lastBucket = NaN;
@@ -142,6 +188,35 @@ export function addEvent(report: TriageReport, e: TriageEvent): void {
   bumpSeries(report.reasonsOverTime, bucket, e.reason, n);
   if (e.kid !== undefined) bumpSeries(report.kidsOverTime, bucket, e.kid, n);
   if (e.route !== undefined) bumpSeries(report.routesOverTime, bucket, e.route, n);
+  limitBuckets(report);
+}
+
+/** Every timed event has a reason, so the reason series has every bucket. */
+const bucketsOf = (report: TriageReport): number => keyCount(report.reasonsOverTime);
+
+/** Doubles the bucket size until the report has at most MAX_BUCKETS buckets (a no-op below). */
+export function limitBuckets(report: TriageReport): void {
+  if (bucketsOf(report) <= MAX_BUCKETS) return;
+  let size = report.bucketSeconds;
+  const starts = Object.keys(report.reasonsOverTime).map(Number);
+  do size *= 2;
+  while (new Set(starts.map((s) => Math.floor(s / size))).size > MAX_BUCKETS);
+  setBucketSeconds(report, size);
+}
+
+/** Sums the series into buckets of `size` seconds (a multiple of the report's). */
+export function setBucketSeconds(report: TriageReport, size: number): void {
+  if (size === report.bucketSeconds) return;
+  const rekey = (series: Record<string, Counts>): Record<string, Counts> => {
+    const out: Record<string, Counts> = {};
+    for (const [start, counts] of Object.entries(series))
+      addCounts(bucketCounts(out, String(Math.floor(Number(start) / size) * size)), counts);
+    return out;
+  };
+  report.reasonsOverTime = rekey(report.reasonsOverTime);
+  report.kidsOverTime = rekey(report.kidsOverTime);
+  report.routesOverTime = rekey(report.routesOverTime);
+  report.bucketSeconds = size;
 }
 
 /** Counts one bad input (line_too_long, binary_line, json_invalid, ...) and keeps the line, sanitized, as an example while there is room. */
@@ -169,15 +244,19 @@ export function addExample(report: TriageReport, code: string, example: string):
   if (list.length > EXAMPLES_PER_CODE) list.length = EXAMPLES_PER_CODE;
 }
 
-function addCounts(into: Counts, from: Counts): void {
+export function addCounts(into: Counts, from: Counts): void {
   for (const [k, v] of Object.entries(from)) bump(into, k, v);
 }
 
 function addSeries(into: Record<string, Counts>, from: Record<string, Counts>): void {
-  for (const [bucket, counts] of Object.entries(from)) addCounts((into[bucket] ??= {}), counts);
+  for (const [bucket, counts] of Object.entries(from)) addCounts(bucketCounts(into, bucket), counts);
 }
 
-/** Adds `from`'s sums into `into` (lines, bytes, events, every count and series; examples re-chosen; errors appended). */
+/**
+ * Adds `from`'s sums into `into` (lines, bytes, events, every count and
+ * series; examples re-chosen; errors appended). `from`'s bucket size must
+ * be `into`'s (mergeReports brings them to one first).
+ */
 export function addReport(into: TriageReport, from: TriageReport): void {
   for (const k of ['read', 'events', 'unmatched', 'skipped'] as const) into.lines[k] += from.lines[k];
   into.bytes += from.bytes;
@@ -187,6 +266,7 @@ export function addReport(into: TriageReport, from: TriageReport): void {
   addSeries(into.reasonsOverTime, from.reasonsOverTime);
   addSeries(into.kidsOverTime, from.kidsOverTime);
   addSeries(into.routesOverTime, from.routesOverTime);
+  limitBuckets(into);
   addCounts(into.badInput, from.badInput);
   for (const [code, list] of Object.entries(from.examples)) for (const ex of list) addExample(into, code, ex);
   into.errors.push(...from.errors);

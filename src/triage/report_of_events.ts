@@ -4,7 +4,7 @@
  */
 import type { TriageEvent } from './event.ts';
 import { mergeReports } from './merge_reports.ts';
-import { addEvent, emptyReport, type AnalysisParams, type TriageError, type TriageReport } from './report.ts';
+import { addBadInput, addEvent, emptyReport, type AnalysisParams, type TriageError, type TriageReport } from './report.ts';
 
 /** @example reportOfEvents(60, read.events, { retiredKids: [] }, read.errors).by.reason */
 export function reportOfEvents(
@@ -17,7 +17,7 @@ export function reportOfEvents(
   for (const e of events) addEvent(r, e);
   for (const err of errors) {
     r.errors.push(err);
-    r.badInput[err.code] = (r.badInput[err.code] ?? 0) + 1;
+    addBadInput(r, err.code);
   }
   return mergeReports([r], analysis);
 }

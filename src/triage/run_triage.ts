@@ -8,11 +8,11 @@ import { LineChunker } from './line_chunker.ts';
 import { mergeReports } from './merge_reports.ts';
 import { prepareContext, type TriageSetup } from './prepare_context.ts';
 import { isTriageError, readInput, type TriageInput } from './read_inputs.ts';
-import type { AnalysisParams, TriageReport } from './report.ts';
+import { addBadInput, type AnalysisParams, type TriageReport } from './report.ts';
 import { WorkerPool } from './worker_pool.ts';
 
-/** Chunks handed to a worker are at least this big (fewer messages), unless the input ends. */
-const WORKER_CHUNK_BYTES = 1 << 20;
+/** Chunks handed to a worker are at least this big (fewer messages for gzip's small blocks), unless the input ends. */
+const WORKER_CHUNK_BYTES = 256 * 1024;
 
 export interface TriageRunOptions {
   setup: TriageSetup;
@@ -25,7 +25,7 @@ export interface TriageRunOptions {
 }
 
 /** A chunk sink: classify here, or send to a worker. */
-type Sink = (chunk: Buffer) => void | Promise<void>;
+type Sink = (chunk: Uint8Array) => void | Promise<void>;
 
 /**
  * @example const report = await runTriage({ setup, inputs: [{ name: 'app.log.gz' }], workers: 1, analysis: { retiredKids: [] } });
@@ -60,7 +60,7 @@ async function readAll(o: TriageRunOptions, report: TriageReport, sink: Sink, ba
     } catch (e) {
       if (!isTriageError(e)) throw e;
       report.errors.push(e);
-      report.badInput[e.code] = (report.badInput[e.code] ?? 0) + 1;
+      addBadInput(report, e.code);
     }
     const rest = chunker.end();
     if (rest) await batch.add(rest);
@@ -68,24 +68,31 @@ async function readAll(o: TriageRunOptions, report: TriageReport, sink: Sink, ba
   }
 }
 
-/** Gathers chunks up to `bytes` before handing them on (0: hand each on as it comes). */
+/**
+ * Gathers chunks up to `bytes` into a buffer of its own before handing it
+ * on (whose ArrayBuffer the sink may transfer to a worker); with 0, hands
+ * each chunk on as it comes (a view of the read buffer, used at once).
+ */
 class Batch {
-  private parts: Buffer[] = [];
+  private acc: Uint8Array | undefined;
   private size = 0;
   constructor(
     private readonly bytes: number,
     private readonly sink: Sink,
   ) {}
   async add(chunk: Buffer): Promise<void> {
-    this.parts.push(chunk);
+    if (this.bytes === 0) return this.sink(chunk);
+    if (this.acc && this.size + chunk.length > this.acc.length) await this.flush();
+    this.acc ??= new Uint8Array(Math.max(this.bytes, chunk.length));
+    this.acc.set(chunk, this.size);
     this.size += chunk.length;
     if (this.size >= this.bytes) await this.flush();
   }
   async flush(): Promise<void> {
-    if (this.size === 0) return;
-    const chunk = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts);
-    this.parts = [];
+    if (!this.acc || this.size === 0) return;
+    const out = this.acc.subarray(0, this.size);
+    this.acc = undefined;
     this.size = 0;
-    await this.sink(chunk);
+    await this.sink(out);
   }
 }

@@ -10,7 +10,7 @@
  * A chunk's Maps are dropped at its end: a key read from a line may be a
  * slice of the chunk's text, and must not keep that text alive.
  */
-import { DIMENSIONS, type Dimension, type TriageReport } from './report.ts';
+import { bucketCounts, bump as bumpCount, DIMENSIONS, limitBuckets, type Dimension, type TriageReport } from './report.ts';
 
 type Counter = Map<string, number>;
 
@@ -87,7 +87,7 @@ function bucketOf(t: Tally, start: number): Bucket {
 }
 
 function addCounter(into: Record<string, number>, from: Counter): void {
-  for (const [k, v] of from) into[k] = (into[k] ?? 0) + v;
+  for (const [k, v] of from) bumpCount(into, k, v);
 }
 
 /** Adds the tally's sums into `report`, then empties the tally. */
@@ -97,9 +97,10 @@ export function flushTally(t: Tally, report: TriageReport): void {
   for (const d of DIMENSIONS) addCounter(report.by[d], t.by[d]);
   for (const [start, b] of t.buckets) {
     const key = String(start);
-    addCounter((report.reasonsOverTime[key] ??= {}), b.reason);
-    if (b.kid.size > 0) addCounter((report.kidsOverTime[key] ??= {}), b.kid);
-    if (b.route.size > 0) addCounter((report.routesOverTime[key] ??= {}), b.route);
+    addCounter(bucketCounts(report.reasonsOverTime, key), b.reason);
+    if (b.kid.size > 0) addCounter(bucketCounts(report.kidsOverTime, key), b.kid);
+    if (b.route.size > 0) addCounter(bucketCounts(report.routesOverTime, key), b.route);
   }
+  limitBuckets(report);
   Object.assign(t, emptyTally());
 }

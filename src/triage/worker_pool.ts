@@ -11,6 +11,13 @@ import type { FromWorker, ToWorker } from './worker.ts';
 
 /** Chunks queued per worker: one being classified, one waiting. */
 const MAX_IN_FLIGHT = 2;
+/**
+ * Each worker's young generation. A worker's garbage is short-lived
+ * (parsed lines, 60 KiB text windows) and its scavenges cost what survives,
+ * not what died: at 16 MB instead of V8's default the two-worker run's peak
+ * RSS fell from 220 to 180 MB at the same speed (1M-line bench log).
+ */
+const WORKER_YOUNG_GENERATION_MB = 16;
 
 /**
  * The worker thread: `triage-worker.js` next to the bundle's chunks in
@@ -18,11 +25,12 @@ const MAX_IN_FLIGHT = 2;
  * tsx's loader, which a worker thread does not inherit.
  */
 function startWorker(setup: TriageSetup): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./triage-worker.js', import.meta.url), { workerData: setup });
+  const options = { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } };
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./triage-worker.js', import.meta.url), options);
   const tsx = import.meta.resolve('tsx/esm/api');
   const script = new URL('./worker.ts', import.meta.url).href;
   const boot = `import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(script)}); });`;
-  return new Worker(boot, { eval: true, workerData: setup });
+  return new Worker(boot, { ...options, eval: true });
 }
 
 interface Slot {
@@ -59,16 +67,18 @@ export class WorkerPool {
     for (const f of w) f();
   }
 
-  /** Sends a chunk to the least busy worker, waiting while every worker has MAX_IN_FLIGHT. */
-  async send(chunk: Buffer): Promise<void> {
+  /**
+   * Sends a chunk to the least busy worker, waiting while every worker has
+   * MAX_IN_FLIGHT. Takes the chunk's ArrayBuffer (transferred, not copied):
+   * it must be the chunk's own.
+   */
+  async send(chunk: Uint8Array): Promise<void> {
     for (;;) {
       if (this.failure) throw this.failure;
       const slot = this.slots.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
       if (slot.inFlight < MAX_IN_FLIGHT) {
-        // A copy with its own ArrayBuffer, transferred (not cloned) to the worker.
-        const data = new Uint8Array(chunk);
         slot.inFlight++;
-        slot.worker.postMessage({ type: 'chunk', data } satisfies ToWorker, [data.buffer]);
+        slot.worker.postMessage({ type: 'chunk', data: chunk } satisfies ToWorker, [chunk.buffer as ArrayBuffer]);
         return;
       }
       await new Promise<void>((r) => this.waiting.push(r));

@@ -37,8 +37,21 @@ test('merging sums every count, series and bad-input code, and recomputes the an
   assert.deepEqual(mergeReports([mergeReports([a, b]), a]).by, mergeReports([a, mergeReports([b, a])]).by);
 });
 
-test('reports of different bucket sizes are refused, not mixed', () => {
-  assert.throws(() => mergeReports([emptyReport(60), emptyReport(300)]), RangeError);
+test('reports whose bucket sizes are not multiples of one another are refused, not mixed', () => {
+  assert.throws(() => mergeReports([emptyReport(60), emptyReport(90)]), RangeError);
+});
+
+test('a report with coarser buckets (MAX_BUCKETS) merges with finer ones in its bucket size; the inputs are unchanged', () => {
+  const fine = host(3, 'new');
+  const coarse = emptyReport(120);
+  addEvent(coarse, { reason: 'token_expired', kid: 'new', time: NOW, count: 2 });
+  const before = structuredClone(fine);
+  const m = mergeReports([fine, coarse]);
+  assert.equal(m.bucketSeconds, 120);
+  assert.deepEqual(fine, before);
+  const total = (series: Record<string, Record<string, number>>) => Object.values(series).reduce((n, c) => n + (c.token_expired ?? 0), 0);
+  assert.equal(total(m.reasonsOverTime), 5);
+  for (const start of Object.keys(m.reasonsOverTime)) assert.equal(Number(start) % 120, 0);
 });
 
 test('triageReportProblem names what is not a triage report', () => {

@@ -1,6 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addEvent, addExample, emptyReport, EXAMPLES_PER_CODE, wantsExample } from '../../src/triage/report.ts';
+import {
+  addEvent,
+  addExample,
+  emptyReport,
+  EXAMPLES_PER_CODE,
+  MAX_BUCKETS,
+  MAX_KEYS_PER_COUNT,
+  OTHER_KEY,
+  wantsExample,
+} from '../../src/triage/report.ts';
 import { NOW } from '../helpers/index.ts';
 
 test('an event is counted once per dimension it names, and in its time bucket', () => {
@@ -23,4 +32,35 @@ test('examples: at most EXAMPLES_PER_CODE distinct ones per code, kept sorted', 
   assert.deepEqual(r.examples.x, ['a', 'b', 'c']);
   assert.equal(wantsExample(r, 'x'), false);
   assert.equal(wantsExample(r, 'y'), true);
+});
+
+test('a count keeps MAX_KEYS_PER_COUNT keys; later keys are summed under OTHER_KEY, totals unchanged', () => {
+  const r = emptyReport(60);
+  const n = MAX_KEYS_PER_COUNT + 500;
+  for (let i = 0; i < n; i++) addEvent(r, { reason: 'token_expired', route: `/v1/orders/${i}`, time: NOW, count: 2 });
+  addEvent(r, { reason: 'token_expired', route: '/v1/orders/0', count: 1 });
+  assert.equal(Object.keys(r.by.route).length, MAX_KEYS_PER_COUNT + 1);
+  assert.equal(r.by.route[OTHER_KEY], 1000);
+  assert.equal(r.by.route['/v1/orders/0'], 3);
+  assert.equal(
+    Object.values(r.by.route).reduce((a, b) => a + b, 0),
+    2 * n + 1,
+  );
+  const bucket = Object.values(r.routesOverTime)[0]!;
+  assert.equal(Object.keys(bucket).length, MAX_KEYS_PER_COUNT + 1);
+});
+
+test('past MAX_BUCKETS time buckets the bucket size doubles until they fit; every count is kept', () => {
+  const r = emptyReport(60);
+  const minutes = 3 * MAX_BUCKETS;
+  for (let i = 0; i < minutes; i++) addEvent(r, { reason: 'token_expired', kid: 'k', route: '/a', time: NOW + i * 60, count: 1 });
+  assert.equal(r.bucketSeconds, 240);
+  for (const series of [r.reasonsOverTime, r.kidsOverTime, r.routesOverTime]) {
+    assert.ok(Object.keys(series).length <= MAX_BUCKETS);
+    assert.equal(
+      Object.values(series).reduce((a, c) => a + Object.values(c).reduce((x, y) => x + y, 0), 0),
+      minutes,
+    );
+    for (const start of Object.keys(series)) assert.equal(Number(start) % 240, 0);
+  }
 });

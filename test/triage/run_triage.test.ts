@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runTriage, type TriageRunOptions } from '../../src/triage/run_triage.ts';
-import type { TriageReport } from '../../src/triage/report.ts';
+import { MAX_BUCKETS, MAX_KEYS_PER_COUNT, type TriageReport } from '../../src/triage/report.ts';
+import { formatTriageText } from '../../src/triage/format_triage_text.ts';
+import { formatTriageHtml } from '../../src/triage/format_triage_html.ts';
 import { NOW } from '../helpers/index.ts';
 import { gzip, jsonLine, leaksToken, MIXED_COUNTS, mixedLog, stagingSetup, TOKENS, withTemp } from './fixtures.ts';
 
@@ -111,4 +113,22 @@ test('each distinct token is diagnosed at the time of its line', () =>
       t.file('a.log', [jsonLine(0, TOKENS.valid), jsonLine(7200, TOKENS.valid), jsonLine(10, TOKENS.valid)].join('\n')),
     ]);
     assert.deepEqual(r.by.reason, { valid: 2, token_expired: 1 });
+  }));
+
+test('a hostile log (times scattered over 60 years, a new route on every line) gives a bounded report that still renders', () =>
+  withTemp(async (t) => {
+    const lines: string[] = [];
+    for (let i = 0; i < 40_000; i++) {
+      const time = new Date(Date.UTC(1980, 0, 1) + ((i * 7_919_993) % 60) * 365 * 86_400_000 + i * 60_000).toISOString();
+      lines.push(JSON.stringify({ time, route: `/v1/users/${i}`, error: 'Jwt is expired' }));
+    }
+    const r = await triage([t.file('hostile.log', lines.join('\n'))]);
+    assert.equal(r.by.reason.token_expired, 40_000);
+    assert.equal(Object.keys(r.by.route).length, MAX_KEYS_PER_COUNT + 1);
+    assert.ok(Object.keys(r.reasonsOverTime).length <= MAX_BUCKETS);
+    assert.ok(r.bucketSeconds > 60 && r.bucketSeconds % 60 === 0);
+    const sum = Object.values(r.reasonsOverTime).reduce((n, c) => n + (c.token_expired ?? 0), 0);
+    assert.equal(sum, 40_000);
+    assert.ok(formatTriageText(r).length > 0);
+    assert.ok(formatTriageHtml(r).length > 0);
   }));
