@@ -7,27 +7,24 @@
  * (analyzeReport), never merged. Pure: no I/O, no clock.
  */
 import type { TriageEvent } from './event.ts';
+import { addCounts, bucketCounts, bump, cellCount, keyCount, type Counts } from './bounded_counts.ts';
 
 export const TRIAGE_SCHEMA = 'jwt-doctor/triage/v1';
 
 /** Sanitized examples kept per reason or bad-input code. */
 export const EXAMPLES_PER_CODE = 3;
 /**
- * Distinct keys one count keeps (routes, clients, kids, ... of a dimension,
- * or of one time bucket); later keys are summed under OTHER_KEY. A log with
- * an id in every path, or a hostile one, cannot grow the report without end.
+ * Time buckets a report keeps: past this many (or past MAX_SERIES_CELLS in
+ * one series), the bucket size doubles, and doubles again, and the series
+ * are summed into the larger buckets. Two weeks of 1-minute buckets fit;
+ * times scattered over decades do not make a million buckets.
  */
-export const MAX_KEYS_PER_COUNT = 1000;
-export const OTHER_KEY = '(other)';
-/**
- * Time buckets a report keeps: past this many, the bucket size doubles
- * (and doubles again) and the series are summed into the larger buckets.
- * A week of 1-minute buckets fits; times scattered over decades do not
- * make a million buckets.
- */
-export const MAX_BUCKETS = 10_000;
+export const MAX_BUCKETS = 20_160;
+/** (bucket, key) pairs one series keeps: 1 000 routes in every bucket would otherwise be 20 million. */
+export const MAX_SERIES_CELLS = 200_000;
 
-export type Counts = Record<string, number>;
+export type { Counts } from './bounded_counts.ts';
+export { MAX_KEYS_PER_COUNT, OTHER_KEY } from './bounded_counts.ts';
 
 export const DIMENSIONS = ['reason', 'env', 'kid', 'route', 'client'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
@@ -118,42 +115,6 @@ export function emptyReport(bucketSeconds: number, analysis: AnalysisParams = { 
   };
 }
 
-/** Key counts of the objects bump has seen (a count read from JSON is counted once, then tracked). */
-const keyCounts = new WeakMap<object, number>();
-
-function keyCount(o: object): number {
-  let n = keyCounts.get(o);
-  if (n === undefined) {
-    n = Object.keys(o).length;
-    keyCounts.set(o, n);
-  }
-  return n;
-}
-
-/** Adds `n` to `counts[key]`; a new key past MAX_KEYS_PER_COUNT adds to OTHER_KEY instead. */
-export function bump(counts: Counts, key: string, n: number): void {
-  const had = counts[key];
-  if (had !== undefined) {
-    counts[key] = had + n;
-    return;
-  }
-  const size = keyCount(counts);
-  const k = size < MAX_KEYS_PER_COUNT || key === OTHER_KEY ? key : OTHER_KEY;
-  if (counts[k] === undefined) keyCounts.set(counts, size + 1);
-  counts[k] = (counts[k] ?? 0) + n;
-}
-
-/** The count of `bucket` in `series`, made when new (and the buckets coarsened first when there would be too many). */
-export function bucketCounts(series: Record<string, Counts>, bucket: string): Counts {
-  let c = series[bucket];
-  if (c === undefined) {
-    c = {};
-    series[bucket] = c;
-    keyCounts.set(series, keyCount(series) + 1);
-  }
-  return c;
-}
-
 function bumpSeries(series: Record<string, Counts>, bucket: string, key: string, n: number): void {
   bump(bucketCounts(series, bucket), key, n);
 }
@@ -191,17 +152,15 @@ export function addEvent(report: TriageReport, e: TriageEvent): void {
   limitBuckets(report);
 }
 
-/** Every timed event has a reason, so the reason series has every bucket. */
-const bucketsOf = (report: TriageReport): number => keyCount(report.reasonsOverTime);
+const SERIES = ['reasonsOverTime', 'kidsOverTime', 'routesOverTime'] as const;
 
-/** Doubles the bucket size until the report has at most MAX_BUCKETS buckets (a no-op below). */
+/** Every timed event has a reason, so the reason series has every bucket. */
+const tooFine = (r: TriageReport): boolean =>
+  keyCount(r.reasonsOverTime) > MAX_BUCKETS || SERIES.some((s) => cellCount(r[s]) > MAX_SERIES_CELLS);
+
+/** Doubles the bucket size until the report is within MAX_BUCKETS and MAX_SERIES_CELLS (a no-op when it is). */
 export function limitBuckets(report: TriageReport): void {
-  if (bucketsOf(report) <= MAX_BUCKETS) return;
-  let size = report.bucketSeconds;
-  const starts = Object.keys(report.reasonsOverTime).map(Number);
-  do size *= 2;
-  while (new Set(starts.map((s) => Math.floor(s / size))).size > MAX_BUCKETS);
-  setBucketSeconds(report, size);
+  while (tooFine(report)) setBucketSeconds(report, report.bucketSeconds * 2);
 }
 
 /** Sums the series into buckets of `size` seconds (a multiple of the report's). */
@@ -213,9 +172,7 @@ export function setBucketSeconds(report: TriageReport, size: number): void {
       addCounts(bucketCounts(out, String(Math.floor(Number(start) / size) * size)), counts);
     return out;
   };
-  report.reasonsOverTime = rekey(report.reasonsOverTime);
-  report.kidsOverTime = rekey(report.kidsOverTime);
-  report.routesOverTime = rekey(report.routesOverTime);
+  for (const s of SERIES) report[s] = rekey(report[s]);
   report.bucketSeconds = size;
 }
 
@@ -242,10 +199,6 @@ export function addExample(report: TriageReport, code: string, example: string):
   list.push(example);
   list.sort();
   if (list.length > EXAMPLES_PER_CODE) list.length = EXAMPLES_PER_CODE;
-}
-
-export function addCounts(into: Counts, from: Counts): void {
-  for (const [k, v] of Object.entries(from)) bump(into, k, v);
 }
 
 function addSeries(into: Record<string, Counts>, from: Record<string, Counts>): void {

@@ -10,7 +10,8 @@
  * A chunk's Maps are dropped at its end: a key read from a line may be a
  * slice of the chunk's text, and must not keep that text alive.
  */
-import { bucketCounts, bump as bumpCount, DIMENSIONS, limitBuckets, type Dimension, type TriageReport } from './report.ts';
+import { bucketCounts, bump as bumpCount } from './bounded_counts.ts';
+import { DIMENSIONS, limitBuckets, type Dimension, type TriageReport } from './report.ts';
 
 type Counter = Map<string, number>;
 

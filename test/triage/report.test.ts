@@ -7,6 +7,7 @@ import {
   EXAMPLES_PER_CODE,
   MAX_BUCKETS,
   MAX_KEYS_PER_COUNT,
+  MAX_SERIES_CELLS,
   OTHER_KEY,
   wantsExample,
 } from '../../src/triage/report.ts';
@@ -63,4 +64,19 @@ test('past MAX_BUCKETS time buckets the bucket size doubles until they fit; ever
     );
     for (const start of Object.keys(series)) assert.equal(Number(start) % 240, 0);
   }
+});
+
+test('past MAX_SERIES_CELLS (bucket, key) pairs in one series the buckets coarsen too: 1 000 new routes a minute stay bounded', () => {
+  const r = emptyReport(60);
+  const minutes = Math.ceil(MAX_SERIES_CELLS / MAX_KEYS_PER_COUNT) + 50;
+  for (let m = 0; m < minutes; m++)
+    for (let i = 0; i < MAX_KEYS_PER_COUNT; i++)
+      addEvent(r, { reason: 'token_expired', route: `/u/${m}/${i}`, time: NOW + m * 60, count: 1 });
+  assert.equal(r.bucketSeconds, 120);
+  const cells = Object.values(r.routesOverTime).reduce((n, c) => n + Object.keys(c).length, 0);
+  assert.ok(cells <= MAX_SERIES_CELLS, `${cells} cells`);
+  assert.equal(
+    Object.values(r.routesOverTime).reduce((n, c) => n + Object.values(c).reduce((x, y) => x + y, 0), 0),
+    minutes * MAX_KEYS_PER_COUNT,
+  );
 });
