@@ -66,7 +66,9 @@ export class HeaderCache {
   }
   set(segment: string, header: JsonObject): void {
     if (this.map.size >= this.max) this.map.clear();
-    this.map.set(segment, Object.freeze(header));
+    // A copy of the segment: the token may be a slice of a much larger
+    // string (a log chunk in triage), which a Map key would keep alive.
+    this.map.set(JSON.parse(JSON.stringify(segment)) as string, Object.freeze(header));
   }
 }
 

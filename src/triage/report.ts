@@ -7,24 +7,31 @@
  * (analyzeReport), never merged. Pure: no I/O, no clock.
  */
 import type { TriageEvent } from './event.ts';
-import { addCounts, bucketCounts, bump, cellCount, keyCount, type Counts } from './bounded_counts.ts';
+import { addCounts, bucketCounts, bump, keyCount, MAX_KEYS_PER_BUCKET, MAX_KEYS_PER_COUNT, type Counts } from './bounded_counts.ts';
 
 export const TRIAGE_SCHEMA = 'jwt-doctor/triage/v1';
 
 /** Sanitized examples kept per reason or bad-input code. */
 export const EXAMPLES_PER_CODE = 3;
 /**
- * Time buckets a report keeps: past this many (or past MAX_SERIES_CELLS in
- * one series), the bucket size doubles, and doubles again, and the series
- * are summed into the larger buckets. Two weeks of 1-minute buckets fit;
- * times scattered over decades do not make a million buckets.
+ * Time buckets a report keeps: past this many, the bucket size doubles,
+ * and doubles again, and the series are summed into the larger buckets. A
+ * week of 1-minute buckets fits; times scattered over decades do not make
+ * a million buckets. With MAX_KEYS_PER_BUCKET, a series holds at most
+ * 10,080 x 11 (bucket, key) pairs.
  */
-export const MAX_BUCKETS = 20_160;
-/** (bucket, key) pairs one series keeps: 1 000 routes in every bucket would otherwise be 20 million. */
-export const MAX_SERIES_CELLS = 200_000;
+export const MAX_BUCKETS = 10_080;
+
+/** The series, and the keys each of their buckets keeps (reasons are our own codes: a bounded set, all kept). */
+export const SERIES_LIMITS = {
+  reasonsOverTime: MAX_KEYS_PER_COUNT,
+  kidsOverTime: MAX_KEYS_PER_BUCKET,
+  routesOverTime: MAX_KEYS_PER_BUCKET,
+} as const;
+const SERIES = Object.keys(SERIES_LIMITS) as (keyof typeof SERIES_LIMITS)[];
 
 export type { Counts } from './bounded_counts.ts';
-export { MAX_KEYS_PER_COUNT, OTHER_KEY } from './bounded_counts.ts';
+export { MAX_KEYS_PER_BUCKET, MAX_KEYS_PER_COUNT, OTHER_KEY } from './bounded_counts.ts';
 
 export const DIMENSIONS = ['reason', 'env', 'kid', 'route', 'client'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
@@ -115,8 +122,8 @@ export function emptyReport(bucketSeconds: number, analysis: AnalysisParams = { 
   };
 }
 
-function bumpSeries(series: Record<string, Counts>, bucket: string, key: string, n: number): void {
-  bump(bucketCounts(series, bucket), key, n);
+function bumpSeries(series: Record<string, Counts>, bucket: string, key: string, n: number, max: number): void {
+  bump(bucketCounts(series, bucket), key, n, max);
 }
 
 let lastBucket = NaN;
@@ -146,33 +153,28 @@ export function addEvent(report: TriageReport, e: TriageEvent): void {
     return;
   }
   const bucket = bucketKey(report.bucketSeconds, e.time);
-  bumpSeries(report.reasonsOverTime, bucket, e.reason, n);
-  if (e.kid !== undefined) bumpSeries(report.kidsOverTime, bucket, e.kid, n);
-  if (e.route !== undefined) bumpSeries(report.routesOverTime, bucket, e.route, n);
+  bumpSeries(report.reasonsOverTime, bucket, e.reason, n, SERIES_LIMITS.reasonsOverTime);
+  if (e.kid !== undefined) bumpSeries(report.kidsOverTime, bucket, e.kid, n, SERIES_LIMITS.kidsOverTime);
+  if (e.route !== undefined) bumpSeries(report.routesOverTime, bucket, e.route, n, SERIES_LIMITS.routesOverTime);
   limitBuckets(report);
 }
 
-const SERIES = ['reasonsOverTime', 'kidsOverTime', 'routesOverTime'] as const;
-
-/** Every timed event has a reason, so the reason series has every bucket. */
-const tooFine = (r: TriageReport): boolean =>
-  keyCount(r.reasonsOverTime) > MAX_BUCKETS || SERIES.some((s) => cellCount(r[s]) > MAX_SERIES_CELLS);
-
-/** Doubles the bucket size until the report is within MAX_BUCKETS and MAX_SERIES_CELLS (a no-op when it is). */
+/** Doubles the bucket size until the report has at most MAX_BUCKETS buckets (a no-op when it has). */
 export function limitBuckets(report: TriageReport): void {
-  while (tooFine(report)) setBucketSeconds(report, report.bucketSeconds * 2);
+  // Every timed event has a reason, so the reason series has every bucket.
+  while (keyCount(report.reasonsOverTime) > MAX_BUCKETS) setBucketSeconds(report, report.bucketSeconds * 2);
 }
 
 /** Sums the series into buckets of `size` seconds (a multiple of the report's). */
 export function setBucketSeconds(report: TriageReport, size: number): void {
   if (size === report.bucketSeconds) return;
-  const rekey = (series: Record<string, Counts>): Record<string, Counts> => {
+  const rekey = (series: Record<string, Counts>, max: number): Record<string, Counts> => {
     const out: Record<string, Counts> = {};
     for (const [start, counts] of Object.entries(series))
-      addCounts(bucketCounts(out, String(Math.floor(Number(start) / size) * size)), counts);
+      addCounts(bucketCounts(out, String(Math.floor(Number(start) / size) * size)), counts, max);
     return out;
   };
-  for (const s of SERIES) report[s] = rekey(report[s]);
+  for (const s of SERIES) report[s] = rekey(report[s], SERIES_LIMITS[s]);
   report.bucketSeconds = size;
 }
 
@@ -201,8 +203,8 @@ export function addExample(report: TriageReport, code: string, example: string):
   if (list.length > EXAMPLES_PER_CODE) list.length = EXAMPLES_PER_CODE;
 }
 
-function addSeries(into: Record<string, Counts>, from: Record<string, Counts>): void {
-  for (const [bucket, counts] of Object.entries(from)) addCounts(bucketCounts(into, bucket), counts);
+function addSeries(into: Record<string, Counts>, from: Record<string, Counts>, max: number): void {
+  for (const [bucket, counts] of Object.entries(from)) addCounts(bucketCounts(into, bucket), counts, max);
 }
 
 /**
@@ -216,9 +218,7 @@ export function addReport(into: TriageReport, from: TriageReport): void {
   into.events += from.events;
   into.untimed += from.untimed;
   for (const d of DIMENSIONS) addCounts(into.by[d], from.by[d]);
-  addSeries(into.reasonsOverTime, from.reasonsOverTime);
-  addSeries(into.kidsOverTime, from.kidsOverTime);
-  addSeries(into.routesOverTime, from.routesOverTime);
+  for (const s of SERIES) addSeries(into[s], from[s], SERIES_LIMITS[s]);
   limitBuckets(into);
   addCounts(into.badInput, from.badInput);
   for (const [code, list] of Object.entries(from.examples)) for (const ex of list) addExample(into, code, ex);

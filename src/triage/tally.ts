@@ -11,7 +11,7 @@
  * slice of the chunk's text, and must not keep that text alive.
  */
 import { bucketCounts, bump as bumpCount } from './bounded_counts.ts';
-import { DIMENSIONS, limitBuckets, type Dimension, type TriageReport } from './report.ts';
+import { DIMENSIONS, limitBuckets, SERIES_LIMITS, type Dimension, type TriageReport } from './report.ts';
 
 type Counter = Map<string, number>;
 
@@ -87,8 +87,8 @@ function bucketOf(t: Tally, start: number): Bucket {
   return b;
 }
 
-function addCounter(into: Record<string, number>, from: Counter): void {
-  for (const [k, v] of from) bumpCount(into, k, v);
+function addCounter(into: Record<string, number>, from: Counter, max?: number): void {
+  for (const [k, v] of from) bumpCount(into, k, v, max);
 }
 
 /** Adds the tally's sums into `report`, then empties the tally. */
@@ -98,9 +98,9 @@ export function flushTally(t: Tally, report: TriageReport): void {
   for (const d of DIMENSIONS) addCounter(report.by[d], t.by[d]);
   for (const [start, b] of t.buckets) {
     const key = String(start);
-    addCounter(bucketCounts(report.reasonsOverTime, key), b.reason);
-    if (b.kid.size > 0) addCounter(bucketCounts(report.kidsOverTime, key), b.kid);
-    if (b.route.size > 0) addCounter(bucketCounts(report.routesOverTime, key), b.route);
+    addCounter(bucketCounts(report.reasonsOverTime, key), b.reason, SERIES_LIMITS.reasonsOverTime);
+    if (b.kid.size > 0) addCounter(bucketCounts(report.kidsOverTime, key), b.kid, SERIES_LIMITS.kidsOverTime);
+    if (b.route.size > 0) addCounter(bucketCounts(report.routesOverTime, key), b.route, SERIES_LIMITS.routesOverTime);
   }
   limitBuckets(report);
   Object.assign(t, emptyTally());

@@ -7,28 +7,16 @@
  */
 import type { Diagnoser } from '../diagnose.ts';
 import type { Expectations } from '../expectations.ts';
+import { createDoorkeeper, sampleHash } from './doorkeeper.ts';
 import { ownCopy } from './own_copy.ts';
+
+export { sampleHash } from './doorkeeper.ts';
 import { DEFAULT_CLOCK_TOLERANCE_SECONDS, DEFAULT_SKEW_WINDOW_SECONDS } from '../defaults.ts';
 
 /** Distinct tokens remembered before the cache starts over. */
 export const MAX_CACHED_TOKENS = 20_000;
 /** Tokens kept under one sampleHash; past that the newest replaces the last (crafted collisions cost re-diagnoses, never a long scan). */
 const MAX_SAME_HASH = 4;
-
-/**
- * A hash of 17 characters spread over the token, the signature's end
- * first: the cache's key. V8 hashes every character of a string used as a
- * Map key, and each line's token is a fresh string (300 characters for
- * HS256, 700 for RS256): sampling costs a twentieth of that, and an equal
- * sample is confirmed by comparing the whole token.
- */
-export function sampleHash(token: string): number {
-  const n = token.length;
-  const step = n > 32 ? n >> 4 : 1;
-  let h = n;
-  for (let i = n - 1; i >= 0; i -= step) h = Math.imul(h ^ token.charCodeAt(i), 0x9e3779b1);
-  return h;
-}
 
 /** Every field always present (undefined when unknown): one object shape, read on every line. */
 export interface TokenVerdict {
@@ -75,6 +63,7 @@ export function createTokenVerdicts(diagnoser: Diagnoser, expectations: Expectat
   /** sampleHash -> the tokens cached under it (at most MAX_SAME_HASH). */
   const cache = new Map<number, Times[]>();
   let cached = 0;
+  const seenBefore = createDoorkeeper(MAX_CACHED_TOKENS);
   let diagnosed = 0;
   /** One bit per boundary of src/checks/time.ts, for `now`. */
   const stateAt = (t: Times, now: number): number =>
@@ -105,7 +94,7 @@ export function createTokenVerdicts(diagnoser: Diagnoser, expectations: Expectat
       iat: num(d.claims?.iat),
       entries: [],
     };
-    if (!times) remember(t, hash);
+    if (!times && seenBefore(hash)) remember(t, hash);
     const client = str(d.claims?.azp) ?? str(d.claims?.client_id);
     const entry: Entry = { reason: d.result, kid: str(d.header?.kid), client, state: stateAt(t, now) };
     t.entries.push(entry);
