@@ -24,12 +24,9 @@ export function classifyChunk(ctx: LineContext, chunk: Uint8Array): void {
     const nl = at + WINDOW_BYTES < bytes.length ? bytes.indexOf(10, at + WINDOW_BYTES) : -1;
     const end = nl < 0 ? bytes.length : nl + 1;
     classifyWindow(ctx, bytes.subarray(at, end));
-    // Per window, not per chunk: a log of unique routes or clients would
-    // otherwise keep a megabyte's worth of keys alive through scavenges,
-    // promoted to the old generation only to die there.
-    flushTally(ctx.tally, ctx.report);
     at = end;
   }
+  flushTally(ctx.tally, ctx.report);
 }
 
 function classifyWindow(ctx: LineContext, bytes: Buffer): void {
