@@ -9,8 +9,6 @@ import type { Diagnoser } from '../diagnose.ts';
 import type { Expectations } from '../expectations.ts';
 import { createDoorkeeper, sampleHash } from './doorkeeper.ts';
 import { ownCopy } from './own_copy.ts';
-
-export { sampleHash } from './doorkeeper.ts';
 import { DEFAULT_CLOCK_TOLERANCE_SECONDS, DEFAULT_SKEW_WINDOW_SECONDS } from '../defaults.ts';
 
 /** Distinct tokens remembered before the cache starts over. */

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildDiagnoser } from '../../src/diagnose.ts';
 import { importSecretText } from '../../src/keys/import.ts';
-import { createTokenVerdicts, sampleHash } from '../../src/triage/token_verdicts.ts';
+import { sampleHash } from '../../src/triage/doorkeeper.ts';
+import { createTokenVerdicts } from '../../src/triage/token_verdicts.ts';
 import { AUD, ISS, NOW } from '../helpers/index.ts';
 import { SECRET, TOKENS } from './fixtures.ts';
 
